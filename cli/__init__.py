@@ -1,0 +1,1 @@
+"""The ``gridgraph`` command line: a thin shell over the library."""

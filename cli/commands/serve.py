@@ -1,0 +1,32 @@
+"""``gridgraph serve``: the HTTP API over the configured store."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli.options import StoreKindOption, StorePathOption, settings_from
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        store: StorePathOption = None,
+        store_kind: StoreKindOption = None,
+        host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
+        port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    ) -> None:
+        """Serve GraphQL at http://HOST:PORT/graphql (GraphiQL in a browser)."""
+        import uvicorn
+
+        from api.app import create_app
+        from graph.stores import open_store
+
+        settings = settings_from(store_path=store, store=store_kind, host=host, port=port)
+        graph_store = open_store(settings)
+        typer.echo(f"gridgraph: serving http://{settings.host}:{settings.port}/graphql")
+        try:
+            uvicorn.run(create_app(graph_store), host=settings.host, port=settings.port)
+        finally:
+            graph_store.close()

@@ -1,0 +1,1 @@
+"""The store contract, its implementations, the domain queries and analytics."""

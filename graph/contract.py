@@ -1,0 +1,234 @@
+"""The store contract: a small set of batched primitives every store implements.
+
+Batched on purpose: each call takes many ids, so a GraphQL request costs one store call per
+nesting level, not one per node. The domain queries in :mod:`graph.queries` are written only
+against this contract; a store may offer a faster native version through :meth:`native_query`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from graph.errors import IntegrityError
+from graph.model import Counts, Direction, Hop, Node, Path, Relationship, WriteSummary
+from schema import ONTOLOGY
+
+Types = str | Sequence[str] | None
+
+
+def as_type_set(types: Types) -> frozenset[str] | None:
+    if types is None:
+        return None
+    return frozenset([types] if isinstance(types, str) else types)
+
+
+class UnitOfWork(ABC):
+    """Writes collected inside ``with store.transaction() as tx:`` and committed together.
+
+    Nothing is visible to readers until the block ends without an exception; an exception
+    discards every write of the block.
+    """
+
+    @abstractmethod
+    def upsert_nodes(self, nodes: Iterable[Node]) -> None:
+        """Create nodes or merge their properties into existing ones (``None`` removes one)."""
+
+    @abstractmethod
+    def upsert_relationships(self, relationships: Iterable[Relationship]) -> None:
+        """Create relationships or merge their properties, by relationship id."""
+
+    @abstractmethod
+    def delete_nodes(self, ids: Iterable[str]) -> None:
+        """Delete nodes with all their relationships."""
+
+    @abstractmethod
+    def delete_relationships(self, ids: Iterable[str]) -> None:
+        """Delete relationships by id."""
+
+
+class GraphStore(ABC):
+    """What the rest of gridgraph may ask of a store."""
+
+    name: str = "store"
+
+    # -- writes -------------------------------------------------------------------------
+    @abstractmethod
+    @contextmanager
+    def transaction(self) -> Iterator[UnitOfWork]:
+        """A unit of work; yields a :class:`UnitOfWork`, commits when the block ends."""
+
+    @property
+    @abstractmethod
+    def last_summary(self) -> WriteSummary:
+        """What the most recent committed unit of work changed."""
+
+    def upsert_nodes(self, nodes: Iterable[Node]) -> WriteSummary:
+        with self.transaction() as tx:
+            tx.upsert_nodes(nodes)
+        return self.last_summary
+
+    def upsert_relationships(self, relationships: Iterable[Relationship]) -> WriteSummary:
+        with self.transaction() as tx:
+            tx.upsert_relationships(relationships)
+        return self.last_summary
+
+    def delete_nodes(self, ids: Iterable[str]) -> WriteSummary:
+        with self.transaction() as tx:
+            tx.delete_nodes(ids)
+        return self.last_summary
+
+    def delete_relationships(self, ids: Iterable[str]) -> WriteSummary:
+        with self.transaction() as tx:
+            tx.delete_relationships(ids)
+        return self.last_summary
+
+    # -- reads --------------------------------------------------------------------------
+    @abstractmethod
+    def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        """The nodes with these ids; ids the store does not hold are left out."""
+
+    @abstractmethod
+    def get_relationships(self, ids: Iterable[str]) -> dict[str, Relationship]:
+        """The relationships with these ids; unknown ids are left out."""
+
+    @abstractmethod
+    def neighbours(
+        self,
+        ids: Iterable[str],
+        types: Types = None,
+        direction: Direction = Direction.OUT,
+        as_of: date | None = None,
+        kinds: Types = None,
+    ) -> dict[str, list[Hop]]:
+        """For each id, the hops along relationships of ``types`` in ``direction``.
+
+        ``as_of`` keeps only relationships in force on that day; ``kinds`` keeps only
+        neighbours of those node kinds. Every requested id is a key, with ``[]`` if none.
+        Hops are ordered by relationship type, then neighbour id, so answers are stable.
+        """
+
+    @abstractmethod
+    def walk(
+        self,
+        ids: Iterable[str],
+        rel_type: str,
+        direction: Direction = Direction.OUT,
+        max_depth: int = 8,
+        as_of: date | None = None,
+    ) -> dict[str, list[Node]]:
+        """For each id, the nodes reached along ``rel_type`` within ``max_depth`` steps.
+
+        Breadth first, nearest first, each node once, the start node left out: walking
+        ``PART_OF`` out from a building gives its compound, community, subdistrict, district.
+        """
+
+    @abstractmethod
+    def find(self, text: str, kinds: Types = None, limit: int = 20) -> list[Node]:
+        """Nodes whose name or an alias contains ``text``; exact matches first, then by id."""
+
+    @abstractmethod
+    def nodes_of_kind(
+        self,
+        kind: str,
+        where: Mapping[str, Any] | None = None,
+        after: str | None = None,
+        limit: int | None = None,
+    ) -> list[Node]:
+        """Nodes of one kind, ordered by id, whose properties equal ``where``; keyset paging."""
+
+    @abstractmethod
+    def count_nodes(self, kind: str, where: Mapping[str, Any] | None = None) -> int:
+        """How many nodes of ``kind`` match ``where``."""
+
+    @abstractmethod
+    def counts(self) -> Counts:
+        """Nodes per kind and relationships per type."""
+
+    @abstractmethod
+    def shortest_path(
+        self, source: str, target: str, max_length: int = 6, as_of: date | None = None
+    ) -> Path | None:
+        """The shortest connection ignoring direction, or None beyond ``max_length`` hops."""
+
+    @abstractmethod
+    def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:
+        """Every node (of one kind), ordered by id: for export and analytics."""
+
+    @abstractmethod
+    def iter_relationships(self, type_: str | None = None) -> Iterator[Relationship]:
+        """Every relationship (of one type), ordered by id."""
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def native_query(self, name: str) -> Callable[..., Any] | None:
+        """A store's own implementation of a domain query (e.g. one Cypher round trip)."""
+        return None
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release files, drivers and connections."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def check_node(node: Node) -> None:
+    """Refuse a node the ontology does not allow: unknown kind, wrong id prefix, unknown field."""
+    try:
+        kind = ONTOLOGY.kind(node.kind)
+    except KeyError as e:
+        raise IntegrityError(str(e)) from None
+    if not node.id.startswith(kind.id_prefix + ":"):
+        raise IntegrityError(f"node id {node.id!r} does not start with {kind.id_prefix}:")
+    allowed = _node_fields(node.kind)
+    unknown = set(node.props) - allowed
+    if unknown:
+        raise IntegrityError(f"{node.kind} has no property {', '.join(sorted(unknown))}")
+
+
+def check_relationship(rel: Relationship, source_kind: str, target_kind: str) -> None:
+    """Refuse a relationship whose type or endpoint kinds the ontology does not allow."""
+    try:
+        rtype = ONTOLOGY.relation(rel.type)
+    except KeyError as e:
+        raise IntegrityError(str(e)) from None
+    if not rtype.allows(source_kind, target_kind):
+        raise IntegrityError(
+            f"{rel.type} may not join {source_kind} {rel.source} to {target_kind} {rel.target}"
+        )
+    unknown = set(rel.props) - _rel_fields(rel.type)
+    if unknown:
+        raise IntegrityError(f"{rel.type} has no property {', '.join(sorted(unknown))}")
+
+
+_FIELD_CACHE: dict[str, frozenset[str]] = {}
+
+
+def _node_fields(kind: str) -> frozenset[str]:
+    key = "node:" + kind
+    if key not in _FIELD_CACHE:
+        _FIELD_CACHE[key] = frozenset(p.name for p in ONTOLOGY.kind(kind).all_props)
+    return _FIELD_CACHE[key]
+
+
+def _rel_fields(type_: str) -> frozenset[str]:
+    key = "rel:" + type_
+    if key not in _FIELD_CACHE:
+        _FIELD_CACHE[key] = frozenset(p.name for p in ONTOLOGY.relation(type_).all_props)
+    return _FIELD_CACHE[key]
+
+
+def merge_props(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any]:
+    """Upsert semantics shared by every store: given keys replace, ``None`` removes."""
+    merged = dict(old or {})
+    for k, v in new.items():
+        if v is None:
+            merged.pop(k, None)
+        else:
+            merged[k] = v
+    return merged

@@ -1,0 +1,504 @@
+"""The embedded store: the graph in memory on networkx, every commit persisted to SQLite.
+
+Why SQLite: one file, atomic commits from the standard library. A unit of work is written in a
+single SQLite transaction (WAL journal, ``synchronous=FULL``) before it is applied in memory,
+so a restart, or a kill -9 in the middle of a write, loses nothing committed and shows nothing
+half-written. Another process's commits to the same file are picked up on the next read.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path as FsPath
+from typing import Any
+
+import networkx as nx
+
+from graph.contract import (
+    GraphStore,
+    Types,
+    UnitOfWork,
+    as_type_set,
+    check_node,
+    check_relationship,
+    merge_props,
+)
+from graph.errors import IntegrityError, StoreUnavailable
+from graph.model import Counts, Direction, Hop, Node, Path, Relationship, WriteSummary, holds_on
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, props TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rels (
+    id TEXT PRIMARY KEY, type TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
+    props TEXT NOT NULL
+);
+"""
+
+
+class _Ops(UnitOfWork):
+    """Buffers the writes of one unit of work, in order."""
+
+    def __init__(self) -> None:
+        self.ops: list[tuple[str, list[Any]]] = []
+
+    def upsert_nodes(self, nodes: Iterable[Node]) -> None:
+        self.ops.append(("upsert_node", list(nodes)))
+
+    def upsert_relationships(self, relationships: Iterable[Relationship]) -> None:
+        self.ops.append(("upsert_rel", list(relationships)))
+
+    def delete_nodes(self, ids: Iterable[str]) -> None:
+        self.ops.append(("delete_node", list(ids)))
+
+    def delete_relationships(self, ids: Iterable[str]) -> None:
+        self.ops.append(("delete_rel", list(ids)))
+
+
+class MemoryStore(GraphStore):
+    """The default store. ``path=None`` keeps the graph in memory only (tests, scratch work)."""
+
+    name = "memory"
+
+    def __init__(self, path: str | FsPath | None = None) -> None:
+        self.path = FsPath(path) if path is not None else None
+        self._lock = threading.RLock()
+        self._summary = WriteSummary()
+        self._reset_memory()
+        if self.path is None:
+            self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        else:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(
+                    self.path, check_same_thread=False, isolation_level=None, timeout=30
+                )
+                self._db.execute("PRAGMA journal_mode=WAL")
+            except (OSError, sqlite3.Error) as e:
+                raise StoreUnavailable(f"cannot open store file {self.path}: {e}") from None
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(_SCHEMA)
+        self._load()
+
+    # -- loading and refreshing ---------------------------------------------------------
+    def _reset_memory(self) -> None:
+        self._g: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._rel_ends: dict[str, tuple[str, str]] = {}
+        self._by_kind: dict[str, set[str]] = {}
+        self._sorted: dict[str, list[str]] = {}
+        self._haystack: dict[str, str] = {}
+
+    def _data_version(self) -> int:
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _load(self) -> None:
+        with self._lock:
+            self._reset_memory()
+            for nid, kind, props in self._db.execute("SELECT id, kind, props FROM nodes"):
+                self._put_node(Node(nid, kind, json.loads(props)))
+            rows = self._db.execute("SELECT id, type, source, target, props FROM rels")
+            for rid, type_, src, tgt, props in rows:
+                self._put_rel(Relationship(type_, src, tgt, json.loads(props), rid))
+            self._version = self._data_version()
+
+    def _fresh(self) -> None:
+        """Reload when another process committed to the same file since our last look."""
+        if self.path is not None and self._data_version() != self._version:
+            self._load()
+
+    # -- in-memory indexes --------------------------------------------------------------
+    def _put_node(self, node: Node) -> None:
+        if node.id in self._g:
+            old: Node = self._g.nodes[node.id]["node"]
+            if old.kind != node.kind:
+                self._by_kind[old.kind].discard(node.id)
+                self._sorted.pop(old.kind, None)
+        self._g.add_node(node.id, node=node)
+        ids = self._by_kind.setdefault(node.kind, set())
+        if node.id not in ids:
+            ids.add(node.id)
+            self._sorted.pop(node.kind, None)
+        names = [node.props.get("name") or "", *node.props.get("aliases", ())]
+        self._haystack[node.id] = "\n".join(str(n) for n in names if n)
+
+    def _drop_node(self, nid: str) -> None:
+        node: Node = self._g.nodes[nid]["node"]
+        for _, _, rid in list(self._g.in_edges(nid, keys=True)) + list(
+            self._g.out_edges(nid, keys=True)
+        ):
+            self._rel_ends.pop(rid, None)
+        self._g.remove_node(nid)
+        self._by_kind[node.kind].discard(nid)
+        self._sorted.pop(node.kind, None)
+        self._haystack.pop(nid, None)
+
+    def _put_rel(self, rel: Relationship) -> None:
+        if rel.id in self._rel_ends:
+            self._g.remove_edge(*self._rel_ends[rel.id], key=rel.id)
+        self._g.add_edge(rel.source, rel.target, key=rel.id, rel=rel)
+        self._rel_ends[rel.id] = (rel.source, rel.target)
+
+    def _drop_rel(self, rid: str) -> None:
+        src, tgt = self._rel_ends.pop(rid)
+        self._g.remove_edge(src, tgt, key=rid)
+
+    def _node(self, nid: str) -> Node | None:
+        data = self._g.nodes.get(nid)
+        return data["node"] if data is not None else None
+
+    def _rel(self, rid: str) -> Relationship | None:
+        ends = self._rel_ends.get(rid)
+        if ends is None:
+            return None
+        rel: Relationship = self._g.edges[ends[0], ends[1], rid]["rel"]
+        return rel
+
+    # -- writes -------------------------------------------------------------------------
+    @property
+    def last_summary(self) -> WriteSummary:
+        return self._summary
+
+    @contextmanager
+    def transaction(self) -> Iterator[UnitOfWork]:
+        ops = _Ops()
+        yield ops
+        self._commit(ops)
+
+    def _commit(self, ops: _Ops) -> None:
+        with self._lock:
+            self._fresh()
+            nodes, rels, summary = self._stage(ops)
+            self._persist(nodes, rels)
+            for nid, maybe_node in nodes.items():
+                if maybe_node is None:
+                    if nid in self._g:
+                        self._drop_node(nid)
+                else:
+                    self._put_node(maybe_node)
+            for rid, maybe_rel in rels.items():
+                if maybe_rel is None:
+                    if rid in self._rel_ends:
+                        self._drop_rel(rid)
+                else:
+                    self._put_rel(maybe_rel)
+            self._summary = summary
+
+    def _stage(
+        self, ops: _Ops
+    ) -> tuple[dict[str, Node | None], dict[str, Relationship | None], WriteSummary]:
+        """Work out the final state of every touched record, refusing ontology violations."""
+        nodes: dict[str, Node | None] = {}
+        rels: dict[str, Relationship | None] = {}
+        s = WriteSummary()
+
+        def current_node(nid: str) -> Node | None:
+            return nodes[nid] if nid in nodes else self._node(nid)
+
+        def current_rel(rid: str) -> Relationship | None:
+            return rels[rid] if rid in rels else self._rel(rid)
+
+        for op, items in ops.ops:
+            if op == "upsert_node":
+                for node in items:
+                    check_node(node)
+                    old = current_node(node.id)
+                    if old is not None and old.kind != node.kind:
+                        raise IntegrityError(f"{node.id} is a {old.kind}, not a {node.kind}")
+                    merged = merge_props(old.props if old else None, node.props)
+                    if old is None:
+                        s.nodes_created += 1
+                    elif merged == old.props:
+                        s.nodes_unchanged += 1
+                    else:
+                        s.nodes_updated += 1
+                    nodes[node.id] = Node(node.id, node.kind, merged)
+            elif op == "upsert_rel":
+                for rel in items:
+                    src, tgt = current_node(rel.source), current_node(rel.target)
+                    for end, nid in ((src, rel.source), (tgt, rel.target)):
+                        if end is None:
+                            raise IntegrityError(f"{rel.type} {rel.id}: no node {nid}")
+                    assert src is not None and tgt is not None
+                    check_relationship(rel, src.kind, tgt.kind)
+                    old_rel = current_rel(rel.id)
+                    merged = merge_props(old_rel.props if old_rel else None, rel.props)
+                    if old_rel is None:
+                        s.relationships_created += 1
+                    elif merged == old_rel.props:
+                        s.relationships_unchanged += 1
+                    else:
+                        s.relationships_updated += 1
+                    rels[rel.id] = Relationship(rel.type, rel.source, rel.target, merged, rel.id)
+            elif op == "delete_node":
+                for nid in items:
+                    if current_node(nid) is None:
+                        continue
+                    nodes[nid] = None
+                    s.nodes_deleted += 1
+                    touching = set()
+                    if nid in self._g:
+                        touching |= {k for _, _, k in self._g.in_edges(nid, keys=True)}
+                        touching |= {k for _, _, k in self._g.out_edges(nid, keys=True)}
+                    touching |= {
+                        rid for rid, r in rels.items() if r and nid in (r.source, r.target)
+                    }
+                    for rid in touching:
+                        if current_rel(rid) is not None:
+                            rels[rid] = None
+                            s.relationships_deleted += 1
+            elif op == "delete_rel":
+                for rid in items:
+                    if current_rel(rid) is not None:
+                        rels[rid] = None
+                        s.relationships_deleted += 1
+        return nodes, rels, s
+
+    def _persist(
+        self, nodes: Mapping[str, Node | None], rels: Mapping[str, Relationship | None]
+    ) -> None:
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("DELETE FROM rels WHERE id = ?", [(k,) for k, v in rels.items() if v is None])
+            db.executemany("DELETE FROM nodes WHERE id = ?", [(k,) for k, v in nodes.items() if v is None])
+            db.executemany(
+                "INSERT OR REPLACE INTO nodes (id, kind, props) VALUES (?, ?, ?)",
+                [(n.id, n.kind, _dumps(n.props)) for n in nodes.values() if n is not None],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO rels (id, type, source, target, props) VALUES (?,?,?,?,?)",
+                [
+                    (r.id, r.type, r.source, r.target, _dumps(r.props))
+                    for r in rels.values()
+                    if r is not None
+                ],
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        self._version = self._data_version()
+
+    # -- reads --------------------------------------------------------------------------
+    def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        with self._lock:
+            self._fresh()
+            found = {}
+            for nid in ids:
+                node = self._node(nid)
+                if node is not None:
+                    found[nid] = node
+            return found
+
+    def get_relationships(self, ids: Iterable[str]) -> dict[str, Relationship]:
+        with self._lock:
+            self._fresh()
+            found = {}
+            for rid in ids:
+                rel = self._rel(rid)
+                if rel is not None:
+                    found[rid] = rel
+            return found
+
+    def neighbours(
+        self,
+        ids: Iterable[str],
+        types: Types = None,
+        direction: Direction = Direction.OUT,
+        as_of: date | None = None,
+        kinds: Types = None,
+    ) -> dict[str, list[Hop]]:
+        type_set, kind_set = as_type_set(types), as_type_set(kinds)
+        with self._lock:
+            self._fresh()
+            result: dict[str, list[Hop]] = {}
+            for nid in ids:
+                result[nid] = self._hops(nid, type_set, Direction(direction), as_of, kind_set)
+            return result
+
+    def _hops(
+        self,
+        nid: str,
+        types: frozenset[str] | None,
+        direction: Direction,
+        as_of: date | None,
+        kinds: frozenset[str] | None,
+    ) -> list[Hop]:
+        if nid not in self._g:
+            return []
+        edges: list[tuple[Relationship, str]] = []
+        if direction in (Direction.OUT, Direction.BOTH):
+            edges += [(r, t) for _, t, r in self._g.out_edges(nid, data="rel")]
+        if direction in (Direction.IN, Direction.BOTH):
+            edges += [(r, s) for s, _, r in self._g.in_edges(nid, data="rel")]
+        hops = []
+        for rel, other in edges:
+            if types is not None and rel.type not in types:
+                continue
+            if not holds_on(rel.props, as_of):
+                continue
+            node = self._g.nodes[other]["node"]
+            if kinds is not None and node.kind not in kinds:
+                continue
+            hops.append(Hop(rel, node))
+        hops.sort(key=lambda h: (h.relationship.type, h.node.id, h.relationship.id))
+        return hops
+
+    def walk(
+        self,
+        ids: Iterable[str],
+        rel_type: str,
+        direction: Direction = Direction.OUT,
+        max_depth: int = 8,
+        as_of: date | None = None,
+    ) -> dict[str, list[Node]]:
+        types = frozenset([rel_type])
+        with self._lock:
+            self._fresh()
+            result: dict[str, list[Node]] = {}
+            for start in ids:
+                seen, frontier, reached = {start}, [start], []
+                for _ in range(max_depth):
+                    nxt = []
+                    for nid in frontier:
+                        for hop in self._hops(nid, types, Direction(direction), as_of, None):
+                            if hop.node.id not in seen:
+                                seen.add(hop.node.id)
+                                reached.append(hop.node)
+                                nxt.append(hop.node.id)
+                    if not nxt:
+                        break
+                    frontier = nxt
+                result[start] = reached
+            return result
+
+    def find(self, text: str, kinds: Types = None, limit: int = 20) -> list[Node]:
+        kind_set = as_type_set(kinds)
+        needle = text.strip()
+        if not needle:
+            return []
+        with self._lock:
+            self._fresh()
+            exact, partial = [], []
+            for nid, hay in self._haystack.items():
+                if needle not in hay:
+                    continue
+                node = self._g.nodes[nid]["node"]
+                if kind_set is not None and node.kind not in kind_set:
+                    continue
+                (exact if needle in hay.split("\n") else partial).append(node)
+            exact.sort(key=lambda n: n.id)
+            partial.sort(key=lambda n: n.id)
+            return (exact + partial)[:limit]
+
+    def _sorted_ids(self, kind: str) -> list[str]:
+        if kind not in self._sorted:
+            self._sorted[kind] = sorted(self._by_kind.get(kind, ()))
+        return self._sorted[kind]
+
+    def nodes_of_kind(
+        self,
+        kind: str,
+        where: Mapping[str, Any] | None = None,
+        after: str | None = None,
+        limit: int | None = None,
+    ) -> list[Node]:
+        with self._lock:
+            self._fresh()
+            ids = self._sorted_ids(kind)
+            start = bisect.bisect_right(ids, after) if after is not None else 0
+            out: list[Node] = []
+            for nid in ids[start:]:
+                node = self._g.nodes[nid]["node"]
+                if where and any(node.props.get(k) != v for k, v in where.items()):
+                    continue
+                out.append(node)
+                if limit is not None and len(out) >= limit:
+                    break
+            return out
+
+    def count_nodes(self, kind: str, where: Mapping[str, Any] | None = None) -> int:
+        with self._lock:
+            self._fresh()
+            if not where:
+                return len(self._by_kind.get(kind, ()))
+            return sum(
+                1
+                for nid in self._by_kind.get(kind, ())
+                if all(self._g.nodes[nid]["node"].props.get(k) == v for k, v in where.items())
+            )
+
+    def counts(self) -> Counts:
+        with self._lock:
+            self._fresh()
+            nodes = {k: len(v) for k, v in sorted(self._by_kind.items()) if v}
+            rels = Counter(r.type for _, _, r in self._g.edges(data="rel"))
+            return Counts(nodes, dict(sorted(rels.items())))
+
+    def shortest_path(
+        self, source: str, target: str, max_length: int = 6, as_of: date | None = None
+    ) -> Path | None:
+        with self._lock:
+            self._fresh()
+            if source not in self._g or target not in self._g:
+                return None
+            view = nx.subgraph_view(
+                self._g, filter_edge=lambda u, v, k: holds_on(self._g.edges[u, v, k]["rel"].props, as_of)
+            ).to_undirected(as_view=True)
+            try:
+                ids = nx.bidirectional_shortest_path(view, source, target)
+            except nx.NetworkXNoPath:
+                return None
+            if len(ids) - 1 > max_length:
+                return None
+            nodes = tuple(self._g.nodes[i]["node"] for i in ids)
+            rels = []
+            for a, b in zip(ids, ids[1:], strict=False):
+                candidates = [
+                    r
+                    for u, v in ((a, b), (b, a))
+                    for r in (self._g.get_edge_data(u, v) or {}).values()
+                ]
+                usable = sorted(
+                    (c["rel"] for c in candidates if holds_on(c["rel"].props, as_of)),
+                    key=lambda r: r.id,
+                )
+                rels.append(usable[0])
+            return Path(nodes, tuple(rels))
+
+    def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:
+        with self._lock:
+            self._fresh()
+            if kind is not None:
+                ids = list(self._sorted_ids(kind))
+            else:
+                ids = sorted(self._g.nodes)
+            nodes = [self._g.nodes[i]["node"] for i in ids]
+        yield from nodes
+
+    def iter_relationships(self, type_: str | None = None) -> Iterator[Relationship]:
+        with self._lock:
+            self._fresh()
+            rels = [r for _, _, r in self._g.edges(data="rel") if type_ is None or r.type == type_]
+        rels.sort(key=lambda r: r.id)
+        yield from rels
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The networkx graph itself, read-only by convention, for analytics."""
+        return self._g
+
+
+def _dumps(props: Mapping[str, Any]) -> str:
+    return json.dumps(props, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

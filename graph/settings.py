@@ -1,0 +1,50 @@
+"""One Settings object for the whole product, read from the environment (and CLI flags).
+
+Every option has a default that works on a fresh machine: the embedded store in
+``data/gridgraph.sqlite``, the API on http://127.0.0.1:8000/graphql.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRIDGRAPH_", extra="ignore")
+
+    store: Literal["memory", "neo4j"] = Field("memory", description="Which store to use")
+    store_path: Path = Field(Path("data/gridgraph.sqlite"), description="Embedded store file")
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    neo4j_uri: str | None = Field(
+        None, validation_alias=AliasChoices("NEO4J_URI", "GRIDGRAPH_NEO4J_URI")
+    )
+    neo4j_user: str = Field(
+        "neo4j", validation_alias=AliasChoices("NEO4J_USER", "GRIDGRAPH_NEO4J_USER")
+    )
+    neo4j_password: SecretStr = Field(
+        SecretStr(""), validation_alias=AliasChoices("NEO4J_PASSWORD", "GRIDGRAPH_NEO4J_PASSWORD")
+    )
+    neo4j_database: str = Field(
+        "neo4j", validation_alias=AliasChoices("NEO4J_DATABASE", "GRIDGRAPH_NEO4J_DATABASE")
+    )
+    neo4j_batch_size: int = Field(5000, ge=1, description="Rows per UNWIND batch")
+
+    admin_token: SecretStr | None = Field(None, description="Bearer token for mutations")
+    read_token: SecretStr | None = Field(None, description="Bearer token for reads, if set")
+
+    max_query_depth: int = Field(12, ge=1)
+    max_aliases: int = Field(30, ge=1)
+    max_tokens: int = Field(5000, ge=1)
+    max_page_size: int = Field(500, ge=1)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

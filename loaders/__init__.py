@@ -1,0 +1,1 @@
+"""Getting data into the graph: the reference graph generator and spreadsheet loaders."""

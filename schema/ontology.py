@@ -1,0 +1,240 @@
+"""The building blocks of the ontology: properties, node kinds, relationship types.
+
+Declared as frozen dataclasses so that the whole ontology is plain data that other layers
+can walk to derive constraints, GraphQL types, column maps and documentation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class PropType(StrEnum):
+    """Value types a property may hold; dates travel as ISO ``YYYY-MM-DD`` strings."""
+
+    STRING = "string"
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    DATE = "date"
+    STRINGS = "strings"
+
+
+@dataclass(frozen=True)
+class Prop:
+    """One property of a node kind or relationship type.
+
+    ``zh`` is the Chinese term, used as the Chinese column header in spreadsheets;
+    ``headers`` lists further accepted column headers (either language).
+    """
+
+    name: str
+    type: PropType = PropType.STRING
+    description: str = ""
+    zh: str = ""
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()
+    indexed: bool = False
+
+
+class GridLevel(StrEnum):
+    """The five levels of the grid (五级网格), from the top down."""
+
+    DISTRICT = "district"
+    SUBDISTRICT = "subdistrict"
+    COMMUNITY = "community"
+    COMPOUND = "compound"
+    BUILDING = "building"
+
+    @property
+    def depth(self) -> int:
+        return list(GridLevel).index(self)
+
+
+@dataclass(frozen=True)
+class GridLevelInfo:
+    """What the seed says about one grid level: who leads it and which meeting it convenes."""
+
+    level: GridLevel
+    zh: str
+    leader: str
+    leader_zh: str
+    meeting: str
+    meeting_zh: str
+    meeting_purpose: str
+
+
+@dataclass(frozen=True)
+class NodeKind:
+    """A kind of node (a label in Neo4j), with its natural key and properties.
+
+    The id of a node is derived from its natural key: ``<prefix>:<key values joined by '-'>``,
+    e.g. ``community:410611001001`` or ``building:410611001001-007-03``.
+    """
+
+    name: str
+    zh: str
+    description: str
+    key: tuple[str, ...]
+    props: tuple[Prop, ...]
+    interfaces: tuple[str, ...] = ()
+    grid_level: GridLevel | None = None
+
+    @property
+    def id_prefix(self) -> str:
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.name).lower()
+
+    def prop(self, name: str) -> Prop:
+        for p in self.all_props:
+            if p.name == name:
+                return p
+        raise KeyError(f"{self.name} has no property {name!r}")
+
+    @property
+    def all_props(self) -> tuple[Prop, ...]:
+        """The kind's own properties followed by those every node carries."""
+        own = {p.name for p in self.props}
+        return self.props + tuple(p for p in COMMON_NODE_PROPS if p.name not in own)
+
+    def node_id(self, key_values: Mapping[str, Any]) -> str:
+        """The stable id for the node whose natural key has these values."""
+        parts = []
+        for k in self.key:
+            v = key_values.get(k)
+            if v is None or str(v).strip() == "":
+                raise ValueError(f"{self.name} key field {k!r} is missing")
+            parts.append(str(v).strip())
+        return f"{self.id_prefix}:{'-'.join(parts)}"
+
+
+@dataclass(frozen=True)
+class RelType:
+    """A relationship type with the node kinds it may connect.
+
+    ``temporal`` marks relationships that change over time (pairings, posts held, contracts,
+    agreements, memberships): they are expected to carry ``valid_from`` / ``valid_to``.
+    Every relationship may carry them; ``as_of`` filtering treats a missing bound as open.
+    """
+
+    name: str
+    zh: str
+    description: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    props: tuple[Prop, ...] = ()
+    temporal: bool = False
+
+    @property
+    def all_props(self) -> tuple[Prop, ...]:
+        own = {p.name for p in self.props}
+        return self.props + tuple(p for p in COMMON_REL_PROPS if p.name not in own)
+
+    def allows(self, source_kind: str, target_kind: str) -> bool:
+        return source_kind in self.sources and target_kind in self.targets
+
+
+PROVENANCE_PROPS: tuple[Prop, ...] = (
+    Prop("source_file", description="File the record was loaded from", zh="来源文件"),
+    Prop("source_sheet", description="Sheet of the source file", zh="来源工作表"),
+    Prop("source_row", PropType.INT, description="Row of the source file", zh="来源行"),
+    Prop("loaded_at", description="When the record was loaded (ISO timestamp)", zh="导入时间"),
+    Prop("loaded_by", description="Who loaded the record", zh="导入人"),
+)
+
+COMMON_NODE_PROPS: tuple[Prop, ...] = (
+    Prop("name", description="Name as used locally, in Chinese", zh="名称", indexed=True),
+    Prop("aliases", PropType.STRINGS, description="Other names and abbreviations", zh="别名"),
+    Prop(
+        "synthetic",
+        PropType.BOOL,
+        description="True when the record is generated, not taken from a real source",
+        zh="模拟数据",
+    ),
+    *PROVENANCE_PROPS,
+)
+
+COMMON_REL_PROPS: tuple[Prop, ...] = (
+    Prop("valid_from", PropType.DATE, description="First day the link holds", zh="生效日期"),
+    Prop("valid_to", PropType.DATE, description="Last day the link holds (inclusive)", zh="有效期至"),
+    Prop("synthetic", PropType.BOOL, description="True when generated", zh="模拟数据"),
+    *PROVENANCE_PROPS,
+)
+
+
+@dataclass
+class Ontology:
+    """The registry of kinds and relationship types, with the look-ups other layers need."""
+
+    kinds: dict[str, NodeKind] = field(default_factory=dict)
+    relations: dict[str, RelType] = field(default_factory=dict)
+    grid_levels: dict[GridLevel, GridLevelInfo] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        kinds: Iterable[NodeKind],
+        relations: Iterable[RelType],
+        grid_levels: Iterable[GridLevelInfo],
+    ) -> Ontology:
+        onto = cls()
+        for k in kinds:
+            if k.name in onto.kinds:
+                raise ValueError(f"node kind {k.name} declared twice")
+            onto.kinds[k.name] = k
+        for r in relations:
+            if r.name in onto.relations:
+                raise ValueError(f"relationship type {r.name} declared twice")
+            for end in (*r.sources, *r.targets):
+                if end not in onto.kinds:
+                    raise ValueError(f"{r.name} names unknown node kind {end}")
+            onto.relations[r.name] = r
+        for g in grid_levels:
+            onto.grid_levels[g.level] = g
+        return onto
+
+    def kind(self, name: str) -> NodeKind:
+        try:
+            return self.kinds[name]
+        except KeyError:
+            raise KeyError(f"unknown node kind {name!r}") from None
+
+    def relation(self, name: str) -> RelType:
+        try:
+            return self.relations[name]
+        except KeyError:
+            raise KeyError(f"unknown relationship type {name!r}") from None
+
+    def kind_of_id(self, node_id: str) -> NodeKind:
+        """The kind a node id belongs to, read from its prefix."""
+        prefix = node_id.split(":", 1)[0]
+        for k in self.kinds.values():
+            if k.id_prefix == prefix:
+                return k
+        raise KeyError(f"id {node_id!r} has no known kind prefix")
+
+    def grid_kinds(self) -> list[NodeKind]:
+        """The five grid kinds, district first."""
+        grids = [k for k in self.kinds.values() if k.grid_level is not None]
+        return sorted(grids, key=lambda k: k.grid_level.depth if k.grid_level else 0)
+
+    def grid_kind(self, level: GridLevel) -> NodeKind:
+        for k in self.kinds.values():
+            if k.grid_level == level:
+                return k
+        raise KeyError(level)
+
+    def implementers(self, interface: str) -> list[NodeKind]:
+        return [k for k in self.kinds.values() if interface in k.interfaces]
+
+    def property_keys(self) -> set[str]:
+        keys = {"id", "kind", "type"}
+        for k in self.kinds.values():
+            keys.update(p.name for p in k.all_props)
+        for r in self.relations.values():
+            keys.update(p.name for p in r.all_props)
+        return keys
