@@ -20,7 +20,7 @@ class Query:
     def counts(self, info: Info) -> JSON:
         store: GraphStore = info.context["store"]
         c = store.counts()
-        return {"nodes": c.nodes, "relationships": c.relationships}
+        return {"nodes": c.nodes, "relationships": c.relationships}  # type: ignore[return-value]
 
 
 def create_app(store: GraphStore) -> FastAPI:

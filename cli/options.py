@@ -11,7 +11,9 @@ from graph.settings import Settings
 
 StorePathOption = Annotated[
     Path | None,
-    typer.Option("--store", help="Embedded store file [env GRIDGRAPH_STORE_PATH]", show_default=False),
+    typer.Option(
+        "--store", help="Embedded store file [env GRIDGRAPH_STORE_PATH]", show_default=False
+    ),
 ]
 StoreKindOption = Annotated[
     str | None,

@@ -9,6 +9,7 @@ half-written. Another process's commits to the same file are picked up on the ne
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import sqlite3
 import threading
@@ -265,8 +266,12 @@ class MemoryStore(GraphStore):
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
-            db.executemany("DELETE FROM rels WHERE id = ?", [(k,) for k, v in rels.items() if v is None])
-            db.executemany("DELETE FROM nodes WHERE id = ?", [(k,) for k, v in nodes.items() if v is None])
+            db.executemany(
+                "DELETE FROM rels WHERE id = ?", [(k,) for k, v in rels.items() if v is None]
+            )
+            db.executemany(
+                "DELETE FROM nodes WHERE id = ?", [(k,) for k, v in nodes.items() if v is None]
+            )
             db.executemany(
                 "INSERT OR REPLACE INTO nodes (id, kind, props) VALUES (?, ?, ?)",
                 [(n.id, n.kind, _dumps(n.props)) for n in nodes.values() if n is not None],
@@ -386,7 +391,8 @@ class MemoryStore(GraphStore):
             return []
         with self._lock:
             self._fresh()
-            exact, partial = [], []
+            exact: list[Node] = []
+            partial: list[Node] = []
             for nid, hay in self._haystack.items():
                 if needle not in hay:
                     continue
@@ -450,7 +456,8 @@ class MemoryStore(GraphStore):
             if source not in self._g or target not in self._g:
                 return None
             view = nx.subgraph_view(
-                self._g, filter_edge=lambda u, v, k: holds_on(self._g.edges[u, v, k]["rel"].props, as_of)
+                self._g,
+                filter_edge=lambda u, v, k: holds_on(self._g.edges[u, v, k]["rel"].props, as_of),
             ).to_undirected(as_view=True)
             try:
                 ids = nx.bidirectional_shortest_path(view, source, target)
@@ -460,7 +467,7 @@ class MemoryStore(GraphStore):
                 return None
             nodes = tuple(self._g.nodes[i]["node"] for i in ids)
             rels = []
-            for a, b in zip(ids, ids[1:], strict=False):
+            for a, b in itertools.pairwise(ids):
                 candidates = [
                     r
                     for u, v in ((a, b), (b, a))
@@ -476,10 +483,7 @@ class MemoryStore(GraphStore):
     def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:
         with self._lock:
             self._fresh()
-            if kind is not None:
-                ids = list(self._sorted_ids(kind))
-            else:
-                ids = sorted(self._g.nodes)
+            ids = list(self._sorted_ids(kind)) if kind is not None else sorted(self._g.nodes)
             nodes = [self._g.nodes[i]["node"] for i in ids]
         yield from nodes
 

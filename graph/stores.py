@@ -9,7 +9,7 @@ from graph.settings import Settings
 def open_store(settings: Settings) -> GraphStore:
     """The configured store; the Neo4j driver is imported only when it is asked for."""
     if settings.store == "neo4j":
-        from graph.neo4j import Neo4jStore  # noqa: PLC0415 - optional production store
+        from graph.neo4j import Neo4jStore
 
         return Neo4jStore.from_settings(settings)
     from graph.memory import MemoryStore

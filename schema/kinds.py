@@ -43,11 +43,15 @@ _COMMUNITY_CODE = Prop(
     "community_code", description="Division code of the community", zh="社区代码", required=True
 )
 _COMPOUND_NO = Prop(
-    "compound_no", description="Number of the compound within its community", zh="小区编号",
+    "compound_no",
+    description="Number of the compound within its community",
+    zh="小区编号",
     required=True,
 )
 _BUILDING_NO = Prop(
-    "building_no", description="Number of the building within its compound", zh="楼栋编号",
+    "building_no",
+    description="Number of the building within its compound",
+    zh="楼栋编号",
     required=True,
 )
 _POPULATION = Prop("population", T.INT, description="Residents", zh="人口")
@@ -68,8 +72,10 @@ DISTRICT = NodeKind(
         Prop("led_screens", T.INT, "Outdoor LED screens (室外LED全彩大屏)", "LED大屏数"),
         Prop("service_kiosks", T.INT, "Kiosks and service robots (一体机、机器人)", "一体机数"),
         Prop(
-            "response_activations", T.INT,
-            "Three-level response activations since 2022 (三级响应启动次数)", "响应启动次数",
+            "response_activations",
+            T.INT,
+            "Three-level response activations since 2022 (三级响应启动次数)",
+            "响应启动次数",
         ),
         Prop("response_days", T.INT, "Days under three-level response since 2022", "响应天数"),
     ),
@@ -84,8 +90,12 @@ SUBDISTRICT = NodeKind(
     interfaces=(GRID,),
     props=(
         _DIVISION,
-        Prop("subdistrict_type", description="subdistrict (街道) or town (乡镇)", zh="类型",
-             choices=("subdistrict", "town")),
+        Prop(
+            "subdistrict_type",
+            description="subdistrict (街道) or town (乡镇)",
+            zh="类型",
+            choices=("subdistrict", "town"),
+        ),
         Prop("runs_grid", T.BOOL, "Runs a grid service centre (网格化社会治理服务中心)", "网格化"),
         _POPULATION,
     ),
@@ -100,11 +110,17 @@ COMMUNITY = NodeKind(
     interfaces=(GRID,),
     props=(
         _DIVISION,
-        Prop("community_type", description="urban (城市社区) or village_to_residence (村改居社区)",
-             zh="社区类型", choices=("urban", "village_to_residence")),
+        Prop(
+            "community_type",
+            description="urban (城市社区) or village_to_residence (村改居社区)",
+            zh="社区类型",
+            choices=("urban", "village_to_residence"),
+        ),
         _POPULATION,
         Prop("honours", T.STRINGS, "Titles won, e.g. five-excellent community (五优社区)", "荣誉"),
-        Prop("resident_representatives", T.INT, "Resident representatives (居民代表)", "居民代表数"),
+        Prop(
+            "resident_representatives", T.INT, "Resident representatives (居民代表)", "居民代表数"
+        ),
     ),
 )
 
@@ -118,10 +134,18 @@ COMPOUND = NodeKind(
     props=(
         _COMMUNITY_CODE,
         _COMPOUND_NO,
-        Prop("management_mode", description="Who manages the compound", zh="管理方式",
-             choices=values(ManagementMode)),
-        Prop("red_property", description="Red property demonstration point (红色物业示范点): city "
-             "or district level", zh="红色物业示范", choices=("city", "district")),
+        Prop(
+            "management_mode",
+            description="Who manages the compound",
+            zh="管理方式",
+            choices=values(ManagementMode),
+        ),
+        Prop(
+            "red_property",
+            description="Red property demonstration point (红色物业示范点): city or district level",
+            zh="红色物业示范",
+            choices=("city", "district"),
+        ),
         Prop("smart_security", T.BOOL, "Has a smart security system (智慧安防)", "智慧安防"),
         Prop("households", T.INT, "Households", "户数"),
     ),
@@ -161,26 +185,41 @@ DEPARTMENT = NodeKind(
     interfaces=(ORGANIZATION,),
     props=(
         _CODE,
-        Prop("function", description="What the department does", zh="职能",
-             choices=values(DepartmentFunction)),
+        Prop(
+            "function",
+            description="What the department does",
+            zh="职能",
+            choices=values(DepartmentFunction),
+        ),
         Prop("key_unit", T.BOOL, "One of the five key responsible units of 1+5+N", "重点责任单位"),
         Prop("uscc", description="Unified social credit code", zh="统一社会信用代码"),
-        Prop("rating", description="Latest annual grid governance rating (e.g. advanced 先进)",
-             zh="考核等次"),
+        Prop(
+            "rating",
+            description="Latest annual grid governance rating (e.g. advanced 先进)",
+            zh="考核等次",
+        ),
     ),
 )
 
 PARTY_ORGANIZATION = NodeKind(
     "PartyOrganization",
     "党组织",
-    "A party organisation at one of five levels (区委、街道党工委、社区大党委、小区党支部、楼栋党小组).",
+    "A party organisation at one of five levels "
+    "(区委、街道党工委、社区大党委、小区党支部、楼栋党小组).",
     key=("level", "code"),
     interfaces=(ORGANIZATION,),
     props=(
-        Prop("level", description="Level in the party organisation", zh="层级",
-             choices=values(PartyLevel), required=True),
+        Prop(
+            "level",
+            description="Level in the party organisation",
+            zh="层级",
+            choices=values(PartyLevel),
+            required=True,
+        ),
         Prop("code", description="Code of the grid it serves", zh="编号", required=True),
-        Prop("honours", T.STRINGS, "Titles won, e.g. provincial five-star branch (五星支部)", "荣誉"),
+        Prop(
+            "honours", T.STRINGS, "Titles won, e.g. provincial five-star branch (五星支部)", "荣誉"
+        ),
     ),
 )
 
@@ -190,7 +229,10 @@ PROPERTY_FIRM = NodeKind(
     "A property management firm (物业服务企业).",
     key=("uscc",),
     interfaces=(ORGANIZATION,),
-    props=(_USCC, Prop("red_property", T.BOOL, "Recognised as red property (红色物业)", "红色物业")),
+    props=(
+        _USCC,
+        Prop("red_property", T.BOOL, "Recognised as red property (红色物业)", "红色物业"),
+    ),
 )
 
 OWNERS_COMMITTEE = NodeKind(
@@ -214,8 +256,13 @@ RESIDENTS_COMMITTEE = NodeKind(
     interfaces=(ORGANIZATION,),
     props=(
         _COMMUNITY_CODE,
-        Prop("committee_type", description="The committee or sub-committee", zh="委员会类型",
-             choices=values(CommitteeType), required=True),
+        Prop(
+            "committee_type",
+            description="The committee or sub-committee",
+            zh="委员会类型",
+            choices=values(CommitteeType),
+            required=True,
+        ),
     ),
 )
 
@@ -227,10 +274,18 @@ SOCIAL_ORGANIZATION = NodeKind(
     key=("code",),
     interfaces=(ORGANIZATION,),
     props=(
-        Prop("code", description="USCC for registered organisations, else a registry code",
-             zh="编号", required=True),
-        Prop("org_type", description="Kind of social organisation", zh="组织类型",
-             choices=values(SocialOrgType)),
+        Prop(
+            "code",
+            description="USCC for registered organisations, else a registry code",
+            zh="编号",
+            required=True,
+        ),
+        Prop(
+            "org_type",
+            description="Kind of social organisation",
+            zh="组织类型",
+            choices=values(SocialOrgType),
+        ),
         Prop("registered_on", T.DATE, "Registration date", "登记日期"),
     ),
 )
@@ -293,13 +348,23 @@ PERSON = NodeKind(
 POST = NodeKind(
     "Post",
     "岗位",
-    "A position that exists apart from whoever holds it (grid leader, building leader, secretary...).",
+    "A position that exists apart from whoever holds it "
+    "(grid leader, building leader, secretary...).",
     key=("post_type", "code"),
     props=(
-        Prop("post_type", description="Kind of post", zh="岗位类型", choices=values(PostType),
-             required=True),
-        Prop("code", description="Code of the grid or organisation, with a number if several",
-             zh="编号", required=True),
+        Prop(
+            "post_type",
+            description="Kind of post",
+            zh="岗位类型",
+            choices=values(PostType),
+            required=True,
+        ),
+        Prop(
+            "code",
+            description="Code of the grid or organisation, with a number if several",
+            zh="编号",
+            required=True,
+        ),
         Prop("roles", T.STRINGS, "Roles the post plays (八大员, 三大员)", "角色"),
     ),
 )
@@ -312,8 +377,12 @@ SERVICE_FACILITY = NodeKind(
     key=("code",),
     props=(
         _CODE,
-        Prop("facility_type", description="Kind of facility", zh="设施类型",
-             choices=values(FacilityType)),
+        Prop(
+            "facility_type",
+            description="Kind of facility",
+            zh="设施类型",
+            choices=values(FacilityType),
+        ),
     ),
 )
 
@@ -332,8 +401,12 @@ EVENT_TYPE = NodeKind(
     key=("code",),
     props=(
         _CODE,
-        Prop("response_level", description="Grid level that handles it by default",
-             zh="响应层级", choices=tuple(g.value for g in GridLevel)),
+        Prop(
+            "response_level",
+            description="Grid level that handles it by default",
+            zh="响应层级",
+            choices=tuple(g.value for g in GridLevel),
+        ),
     ),
 )
 

@@ -160,7 +160,9 @@ COMMON_NODE_PROPS: tuple[Prop, ...] = (
 
 COMMON_REL_PROPS: tuple[Prop, ...] = (
     Prop("valid_from", PropType.DATE, description="First day the link holds", zh="生效日期"),
-    Prop("valid_to", PropType.DATE, description="Last day the link holds (inclusive)", zh="有效期至"),
+    Prop(
+        "valid_to", PropType.DATE, description="Last day the link holds (inclusive)", zh="有效期至"
+    ),
     Prop("synthetic", PropType.BOOL, description="True when generated", zh="模拟数据"),
     *PROVENANCE_PROPS,
 )

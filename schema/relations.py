@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from schema.ontology import Prop, RelType
-from schema.ontology import PropType as T
 from schema.vocab import AgreementRole, values
 
 GRIDS = ("District", "Subdistrict", "Community", "Compound", "Building")
@@ -46,9 +45,12 @@ HOLDS = RelType(
     sources=("Person",),
     targets=("Post",),
     props=(
-        Prop("drawn_from", description="Where a grid worker comes from: residents, owners' "
-             "committee, property firm, police, legal adviser, department, subdistrict, community",
-             zh="人员来源"),
+        Prop(
+            "drawn_from",
+            description="Where a grid worker comes from: residents, owners' "
+            "committee, property firm, police, legal adviser, department, subdistrict, community",
+            zh="人员来源",
+        ),
     ),
     temporal=True,
 )
@@ -107,8 +109,14 @@ PARTY_TO = RelType(
     "A party signed a co-construction agreement (联建共建), as community, subdistrict or partner.",
     sources=("Community", "Subdistrict", "District", *ORGS),
     targets=("Agreement",),
-    props=(Prop("role", description="Side of the agreement", zh="协议角色",
-                choices=values(AgreementRole)),),
+    props=(
+        Prop(
+            "role",
+            description="Side of the agreement",
+            zh="协议角色",
+            choices=values(AgreementRole),
+        ),
+    ),
     temporal=True,
 )
 
@@ -119,8 +127,14 @@ HANDLED_BY = RelType(
     "the N departments (1+5+N).",
     sources=("EventType",),
     targets=("Department",),
-    props=(Prop("role", description="key (one of the five key units) or n", zh="角色",
-                choices=("key", "n")),),
+    props=(
+        Prop(
+            "role",
+            description="key (one of the five key units) or n",
+            zh="角色",
+            choices=("key", "n"),
+        ),
+    ),
     temporal=True,
 )
 

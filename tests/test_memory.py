@@ -1,0 +1,45 @@
+"""What the embedded store adds to the contract: files, other processes, in-memory mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.errors import StoreUnavailable
+from graph.memory import MemoryStore
+from tests.contract import graphs as g
+
+
+def test_commits_from_another_handle_are_seen_on_the_next_read(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite"
+    reader, writer = MemoryStore(path), MemoryStore(path)
+    assert reader.get_nodes([g.DISTRICT.id]) == {}
+    writer.upsert_nodes([g.DISTRICT])
+    assert reader.get_nodes([g.DISTRICT.id]) == {g.DISTRICT.id: g.DISTRICT}
+    writer.delete_nodes([g.DISTRICT.id])
+    assert reader.counts().nodes == {}
+
+
+def test_in_memory_store_keeps_nothing_on_disk(tmp_path: Path) -> None:
+    store = MemoryStore(None)
+    store.upsert_nodes([g.DISTRICT])
+    assert store.counts().nodes == {"District": 1}
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unopenable_path_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(StoreUnavailable, match="cannot open store file"):
+        MemoryStore(blocker / "store.sqlite")
+
+
+def test_networkx_graph_is_available_for_analytics() -> None:
+    store = MemoryStore(None)
+    nodes, rels = g.district_slice()
+    with store.transaction() as tx:
+        tx.upsert_nodes(nodes)
+        tx.upsert_relationships(rels)
+    assert store.graph.number_of_nodes() == len(nodes)
+    assert store.graph.number_of_edges() == len(rels)
