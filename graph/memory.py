@@ -9,8 +9,8 @@ half-written. Another process's commits to the same file are picked up on the ne
 from __future__ import annotations
 
 import bisect
+import gc
 import itertools
-import json
 import sqlite3
 import threading
 from collections import Counter
@@ -21,6 +21,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 import networkx as nx
+import orjson
 
 from graph.contract import (
     GraphStore,
@@ -99,13 +100,15 @@ class MemoryStore(GraphStore):
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
     def _load(self) -> None:
-        with self._lock:
+        with self._lock, _gc_paused():
             self._reset_memory()
             for nid, kind, props in self._db.execute("SELECT id, kind, props FROM nodes"):
-                self._put_node(Node(nid, kind, json.loads(props)))
+                self._put_node(Node(nid, kind, orjson.loads(props)))
             rows = self._db.execute("SELECT id, type, source, target, props FROM rels")
-            for rid, type_, src, tgt, props in rows:
-                self._put_rel(Relationship(type_, src, tgt, json.loads(props), rid))
+            self._put_rels(
+                Relationship(type_, src, tgt, orjson.loads(props), rid)
+                for rid, type_, src, tgt, props in rows
+            )
             self._version = self._data_version()
 
     def _fresh(self) -> None:
@@ -139,18 +142,25 @@ class MemoryStore(GraphStore):
         self._sorted.pop(node.kind, None)
         self._haystack.pop(nid, None)
 
-    def _put_rel(self, rel: Relationship) -> None:
-        if rel.id in self._rel_ends:
-            self._g.remove_edge(*self._rel_ends[rel.id], key=rel.id)
-        self._g.add_edge(rel.source, rel.target, key=rel.id, rel=rel)
-        self._rel_ends[rel.id] = (rel.source, rel.target)
+    def _put_rels(self, rels: Iterable[Relationship]) -> None:
+        # What MultiDiGraph.add_edge does, without its per-call checks: both endpoints are
+        # known nodes here, and bulk loads would otherwise spend most of their time in it.
+        succ, pred, ends = self._g._succ, self._g._pred, self._rel_ends
+        for rel in rels:
+            if rel.id in ends:
+                self._g.remove_edge(*ends[rel.id], key=rel.id)
+            keydict = succ[rel.source].get(rel.target)
+            if keydict is None:
+                keydict = succ[rel.source][rel.target] = pred[rel.target][rel.source] = {}
+            keydict[rel.id] = {"rel": rel}
+            ends[rel.id] = (rel.source, rel.target)
 
     def _drop_rel(self, rid: str) -> None:
         src, tgt = self._rel_ends.pop(rid)
         self._g.remove_edge(src, tgt, key=rid)
 
     def _node(self, nid: str) -> Node | None:
-        data = self._g.nodes.get(nid)
+        data = self._g._node.get(nid)  # the node-attribute dict, without building a view
         return data["node"] if data is not None else None
 
     def _rel(self, rid: str) -> Relationship | None:
@@ -172,7 +182,7 @@ class MemoryStore(GraphStore):
         self._commit(ops)
 
     def _commit(self, ops: _Ops) -> None:
-        with self._lock:
+        with self._lock, _gc_paused():
             self._fresh()
             nodes, rels, summary = self._stage(ops)
             self._persist(nodes, rels)
@@ -183,11 +193,9 @@ class MemoryStore(GraphStore):
                 else:
                     self._put_node(maybe_node)
             for rid, maybe_rel in rels.items():
-                if maybe_rel is None:
-                    if rid in self._rel_ends:
-                        self._drop_rel(rid)
-                else:
-                    self._put_rel(maybe_rel)
+                if maybe_rel is None and rid in self._rel_ends:
+                    self._drop_rel(rid)
+            self._put_rels(r for r in rels.values() if r is not None)
             self._summary = summary
 
     def _stage(
@@ -504,5 +512,17 @@ class MemoryStore(GraphStore):
         return self._g
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Bulk commits create millions of small objects; the cyclic GC only slows them down."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _dumps(props: Mapping[str, Any]) -> str:
-    return json.dumps(props, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return orjson.dumps(props, option=orjson.OPT_SORT_KEYS).decode()

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 
@@ -85,7 +86,7 @@ class NodeKind:
     interfaces: tuple[str, ...] = ()
     grid_level: GridLevel | None = None
 
-    @property
+    @cached_property
     def id_prefix(self) -> str:
         return re.sub(r"(?<!^)(?=[A-Z])", "_", self.name).lower()
 
@@ -95,7 +96,7 @@ class NodeKind:
                 return p
         raise KeyError(f"{self.name} has no property {name!r}")
 
-    @property
+    @cached_property
     def all_props(self) -> tuple[Prop, ...]:
         """The kind's own properties followed by those every node carries."""
         own = {p.name for p in self.props}
@@ -129,7 +130,7 @@ class RelType:
     props: tuple[Prop, ...] = ()
     temporal: bool = False
 
-    @property
+    @cached_property
     def all_props(self) -> tuple[Prop, ...]:
         own = {p.name for p in self.props}
         return self.props + tuple(p for p in COMMON_REL_PROPS if p.name not in own)
