@@ -12,12 +12,12 @@ from graph.settings import Settings
 StorePathOption = Annotated[
     Path | None,
     typer.Option(
-        "--store", help="Embedded store file [env GRIDGRAPH_STORE_PATH]", show_default=False
+        "--store", help="Embedded store file (env GRIDGRAPH_STORE_PATH)", show_default=False
     ),
 ]
 StoreKindOption = Annotated[
     str | None,
-    typer.Option("--store-kind", help="memory or neo4j [env GRIDGRAPH_STORE]", show_default=False),
+    typer.Option("--store-kind", help="memory or neo4j (env GRIDGRAPH_STORE)", show_default=False),
 ]
 
 
