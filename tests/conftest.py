@@ -29,7 +29,6 @@ def _neo4j_opener() -> StoreOpener:
     if not os.environ.get("NEO4J_URI"):
         pytest.skip(NEO4J_SKIP_REASON)
     from graph.neo4j import Neo4jStore
-
     from graph.settings import Settings
 
     return lambda: Neo4jStore.from_settings(Settings())

@@ -47,7 +47,6 @@ def open_store(kind: str, where: str) -> GraphStore:
 
         return MemoryStore(where)
     from graph.neo4j import Neo4jStore
-
     from graph.settings import Settings
 
     return Neo4jStore.from_settings(Settings())
