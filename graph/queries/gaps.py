@@ -133,6 +133,14 @@ def find_gaps(store: GraphStore, as_of: date | str | None = None) -> GapReport:
         want = ONTOLOGY.grid_kind(CHAIN_ORDER[CHAIN_ORDER.index(level) + 1]).name
         parent[grid.id] = next((h.node for h in up[grid.id] if h.node.kind == want), None)
 
+    # A town or subdistrict with no community grid under it lies outside the grid system
+    # (the seed's towns): no chain passes through it, so it has nothing to report.
+    subdistrict_kind = ONTOLOGY.grid_kind(GridLevel.SUBDISTRICT).name
+    with_communities = {
+        p.id for p in parent.values() if p is not None and p.kind == subdistrict_kind
+    }
+    outside = {g.id for g in grids[GridLevel.SUBDISTRICT] if g.id not in with_communities}
+    everything = [g for g in everything if g.id not in outside]
     links = collect_links(store, everything, day)
 
     rows: list[GapRow] = []
@@ -150,6 +158,7 @@ def find_gaps(store: GraphStore, as_of: date | str | None = None) -> GapReport:
 
     rows.sort(key=lambda r: (gap_sort_key(r.gap), r.node.id))
     checked = {level.value: len(grids[level]) for level in CHAIN_ORDER}
+    checked[GridLevel.SUBDISTRICT.value] -= len(outside)
     checked["event"] = len(events)
     return GapReport(day, tuple(rows), checked)
 

@@ -216,7 +216,7 @@ def collect_links(store: GraphStore, grids: Sequence[Node], as_of: date) -> dict
         gl = links[grid.id]
         duty = DUTY_OF[gl.level]
         orgs = org_of_grid[grid.id]
-        seen: set[tuple[str, str]] = set()
+        seen: set[str] = set()  # a person is listed once, under the first post that applies
         for source in duty.leaders:
             if source.via is Via.GRID:
                 found = [(h.node, None) for h in grid_posts[grid.id]]
@@ -226,8 +226,8 @@ def collect_links(store: GraphStore, grids: Sequence[Node], as_of: date) -> dict
                 if post.get("post_type") != source.post_type.value:
                     continue
                 for person in _holders(holders, post, via):
-                    if (person.person.id, post.id) not in seen:
-                        seen.add((person.person.id, post.id))
+                    if person.person.id not in seen:
+                        seen.add(person.person.id)
                         gl.in_charge.append(person)
         for org in orgs[Via.PARTY_ORGANIZATION]:
             leaders = [
