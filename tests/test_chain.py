@@ -293,3 +293,45 @@ def test_native_query_is_used_when_the_store_offers_one(store: GraphStore, distr
     out = responsibility_chain(Native(), "building:x", "event_type:y", "2024-01-02")  # type: ignore[arg-type]
     assert out == "native"
     assert calls == [("building:x", "event_type:y", "2024-01-02")]
+
+
+def test_routing_territory_first_then_owner_then_handlers(
+    store: GraphStore, district: Built
+) -> None:
+    chain = responsibility_chain(store, district.id("b1"), district.id("e1"), "2024-06-01")
+    name = {n.id: k for k, n in district.nodes.items()}
+    steps = [(s.order, s.stage.value, s.level, name[s.unit.id]) for s in chain.routing() if s.unit]
+    assert steps == [
+        (1, "territory", "building", "b1"),
+        (2, "territory", "compound", "k1"),
+        (3, "territory", "community", "c1"),
+        (4, "owner", "compound", "firm"),
+        (5, "handler", None, "um"),
+        (6, "handler", None, "mr"),
+        (7, "escalation", "subdistrict", "sub"),
+        (8, "escalation", "district", "district"),
+    ]
+    assert chain.routing()[0].people[0].person.id == district.id("p_new")
+    assert chain.to_dict()["routing"][6]["meeting"]["zh"] == "网格研判会"
+
+
+def test_a_person_is_listed_once_per_level(store: GraphStore, district: Built) -> None:
+    """The head of the paired department also holds the community grid leader post."""
+    from graph.model import Relationship, new_node
+
+    post = new_node("Post", post_type="community_grid_leader", code="410611001001")
+    store.upsert_nodes([post])
+    store.upsert_relationships(
+        [
+            Relationship("POST_IN", post.id, district.id("c1")),
+            Relationship(
+                "HOLDS", district.id("p_head_um"), post.id, {"valid_from": PAIRING_CHANGE}
+            ),
+        ]
+    )
+    chain = responsibility_chain(store, district.id("b1"), district.id("e1"), "2024-06-01")
+    got = [(p.person.id, p.post_type) for p in chain.level("community").in_charge]
+    assert got == [(district.id("p_head_um"), "community_grid_leader")]
+    before = responsibility_chain(store, district.id("b1"), district.id("e1"), "2023-01-15")
+    got = [(p.person.id, p.post_type) for p in before.level("community").in_charge]
+    assert got == [(district.id("p_head_ca"), "department_head")]

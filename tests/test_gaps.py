@@ -238,3 +238,32 @@ def test_docstring_examples_run(module: Any) -> None:
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_towns_outside_the_grid_are_not_reported(store: GraphStore, district: Built) -> None:
+    from graph.model import Relationship, new_node
+
+    town = new_node(
+        "Subdistrict",
+        division_code="410611100",
+        name="大河涧乡",
+        subdistrict_type="town",
+        runs_grid=False,
+    )
+    store.upsert_nodes([town])
+    store.upsert_relationships([Relationship("PART_OF", town.id, district.id("district"))])
+    report = find_gaps(store, "2024-06-01")
+    assert town.id not in report.nodes_with_gaps()
+    assert report.checked["subdistrict"] == 1
+    # A subdistrict that has communities is checked: without its contact leader it is a gap.
+    store.delete_relationships(
+        [
+            r.id
+            for r in district.rels
+            if r.type == "HOLDS" and r.target == district.id("post_contact")
+        ]
+    )
+    report = find_gaps(store, "2024-06-01")
+    assert ("subdistrict", "no_person_in_charge", district.id("sub")) in {
+        r.gap.key for r in report.rows
+    }

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 from graph.contract import GraphStore
@@ -48,6 +48,8 @@ __all__ = [
     "Handler",
     "Meeting",
     "ResponsibilityChain",
+    "RoutingStep",
+    "Stage",
     "as_day",
     "responsibility_chain",
     "responsibility_chains",
@@ -97,6 +99,27 @@ class Accountability:
     pairing: tuple[Node, ...]
 
 
+class Stage(StrEnum):
+    """Stages of routing an event: the territory answers first, then the owner (属地优先)."""
+
+    TERRITORY = "territory"  # 属地: the grids from the building up to the response level
+    OWNER = "owner"  # 权属: whoever manages the compound (property firm or owners' committee)
+    HANDLER = "handler"  # 1+5+N: the functional departments that handle the event type
+    ESCALATION = "escalation"  # the levels above the response level, each by its meeting
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingStep:
+    """One step of :meth:`ResponsibilityChain.routing`, in the order an event is passed on."""
+
+    order: int
+    stage: Stage
+    level: str | None
+    unit: Node | None
+    people: tuple[PersonInCharge, ...] = ()
+    meeting: Meeting | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class ResponsibilityChain:
     """Who answers for an event of one type at one building, on one date."""
@@ -122,9 +145,34 @@ class ResponsibilityChain:
                 return lvl
         raise KeyError(level)
 
+    def routing(self) -> tuple[RoutingStep, ...]:
+        """The order an event is passed on: territory first, then the owner, then handlers.
+
+        The territory is every grid from the building up to the event type's default response
+        level (the building alone when the type has none); the owner is whoever manages the
+        compound; the handlers are the 1+5+N departments (the five key units first); the
+        levels above the response level follow as escalation, each convening its meeting.
+        """
+        top = self.response_level or GridLevel.BUILDING
+        cut = CHAIN_ORDER.index(top) + 1
+        steps: list[
+            tuple[Stage, str | None, Node | None, tuple[PersonInCharge, ...], Meeting | None]
+        ] = []
+        for lvl in self.levels[:cut]:
+            steps.append((Stage.TERRITORY, lvl.level.value, lvl.grid, lvl.in_charge, lvl.meeting))
+        for unit in self.level(GridLevel.COMPOUND).convenes:
+            steps.append((Stage.OWNER, GridLevel.COMPOUND.value, unit.unit, (), None))
+        for h in self.handlers:
+            steps.append((Stage.HANDLER, None, h.department, (), None))
+        for lvl in self.levels[cut:]:
+            steps.append((Stage.ESCALATION, lvl.level.value, lvl.grid, lvl.in_charge, lvl.meeting))
+        return tuple(RoutingStep(i, *step) for i, step in enumerate(steps, start=1))
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-compatible form (nodes as ``{id, kind, name}``) for the CLI and exports."""
-        return to_jsonable(self)
+        data: dict[str, Any] = to_jsonable(self)
+        data["routing"] = to_jsonable(self.routing())
+        return data
 
 
 def as_day(as_of: date | str | None) -> date:
