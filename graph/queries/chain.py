@@ -267,7 +267,9 @@ def responsibility_chains(
     key_units = _order_key_units(store.nodes_of_kind("Department", where={"key_unit": True}))
 
     events = {e: event_facts(found[e], event_hops[e], day) for e in event_ids}
-    return [_assemble(found[b], grids_of[b], links, events[e], key_units, day) for b, e in pairs]
+    territory = {b: _territory(found[b], grids_of[b], links, day) for b in building_ids}
+    cache: dict[tuple[str | None, str], tuple[ConvenableUnit, ...]] = {}
+    return [_assemble(territory[b], links, events[e], key_units, cache, day) for b, e in pairs]
 
 
 # -- assembling -----------------------------------------------------------------------------
@@ -369,14 +371,23 @@ def _community_units(
     return tuple(units)
 
 
-def _assemble(
+@dataclass(frozen=True, slots=True)
+class _Territory:
+    """The event-independent part of a building's chain, computed once per building."""
+
+    building: Node
+    levels: tuple[ChainLevel, ...]  # community convenes and default_response filled per event
+    community: Node | None
+    gaps: tuple[Gap, ...]
+    accountability: Accountability
+
+
+def _territory(
     building: Node,
     grids: Mapping[GridLevel, Node | None],
     links: Mapping[str, GridLinks],
-    event: EventFacts,
-    key_units: tuple[Node, ...],
     day: date,
-) -> ResponsibilityChain:
+) -> _Territory:
     levels: list[ChainLevel] = []
     all_gaps: list[Gap] = []
     for i, level in enumerate(CHAIN_ORDER):
@@ -387,12 +398,6 @@ def _assemble(
         if grid is not None and above is not None and grids[above] is None:
             gaps.append(parent_gap(level, grid, day))
         gaps.sort(key=gap_sort_key)
-        if level is GridLevel.COMPOUND:
-            convenes = tuple(gl.managers) if gl else ()
-        elif level is GridLevel.COMMUNITY:
-            convenes = _community_units(gl, key_units, event)
-        else:
-            convenes = ()
         levels.append(
             ChainLevel(
                 level=level,
@@ -400,27 +405,65 @@ def _assemble(
                 in_charge=tuple(gl.in_charge) if gl else (),
                 party_organizations=tuple(gl.party_organizations) if gl else (),
                 meeting=_meeting(level),
-                convenes=convenes,
+                convenes=tuple(gl.managers) if gl and level is GridLevel.COMPOUND else (),
                 leading_groups=tuple(gl.leading_groups) if gl else (),
-                default_response=level == event.response_level,
+                default_response=False,
                 gaps=tuple(gaps),
             )
         )
         all_gaps.extend(gaps)
-    all_gaps.extend(event.gaps)
     community = grids[GridLevel.COMMUNITY]
     pairing = links[community.id].paired_departments if community is not None else []
     territory = tuple(g for g in (grids[GridLevel.SUBDISTRICT], community) if g is not None)
+    return _Territory(
+        building,
+        tuple(levels),
+        community,
+        tuple(all_gaps),
+        Accountability(territory, tuple(u.unit for u in pairing)),
+    )
+
+
+def _assemble(
+    t: _Territory,
+    links: Mapping[str, GridLinks],
+    event: EventFacts,
+    key_units: tuple[Node, ...],
+    units_cache: dict[tuple[str | None, str], tuple[ConvenableUnit, ...]],
+    day: date,
+) -> ResponsibilityChain:
+    levels = []
+    for lvl in t.levels:
+        convenes = lvl.convenes
+        if lvl.level is GridLevel.COMMUNITY:
+            key = (t.community.id if t.community else None, event.node.id)
+            if key not in units_cache:
+                gl = links.get(key[0]) if key[0] else None
+                units_cache[key] = _community_units(gl, key_units, event)
+            convenes = units_cache[key]
+        levels.append(
+            ChainLevel(
+                lvl.level,
+                lvl.grid,
+                lvl.in_charge,
+                lvl.party_organizations,
+                lvl.meeting,
+                convenes,
+                lvl.leading_groups,
+                lvl.level == event.response_level,
+                lvl.gaps,
+            )
+        )
     return ResponsibilityChain(
-        building=building,
+        building=t.building,
         event_type=event.node,
         category=event.category,
         as_of=day,
         levels=tuple(levels),
         handlers=event.handlers,
         response_level=event.response_level,
-        accountability=Accountability(territory, tuple(u.unit for u in pairing)),
-        gaps=tuple(all_gaps),
+        accountability=t.accountability,
+        gaps=t.gaps + event.gaps,
     )
 
 
