@@ -229,7 +229,7 @@ def responsibility_chain(
     day = as_day(as_of)
     native = store.native_query("responsibility_chain")
     if native is not None:
-        return native(building_id, event_type_id, as_of=day)  # type: ignore[no-any-return]
+        return native(building_id, event_type_id, as_of=day)
     return responsibility_chains(store, [(building_id, event_type_id)], day)[0]
 
 
@@ -247,7 +247,7 @@ def responsibility_chains(
     pairs = list(requests)
     native = store.native_query("responsibility_chains")
     if native is not None:
-        return native(pairs, as_of=day)  # type: ignore[no-any-return]
+        return native(pairs, as_of=day)
     if not pairs:
         return []
     building_ids = sorted({b for b, _ in pairs})
@@ -473,7 +473,7 @@ def _assemble(
 def to_jsonable(value: Any) -> Any:
     """Dataclasses to dicts, nodes to ``{id, kind, name}``, enums and dates to strings."""
     if isinstance(value, Node):
-        out = {"id": value.id, "kind": value.kind, "name": value.name}
+        out: dict[str, Any] = {"id": value.id, "kind": value.kind, "name": value.name}
         if value.get("synthetic"):
             out["synthetic"] = True
         return out

@@ -118,7 +118,7 @@ def find_gaps(store: GraphStore, as_of: date | str | None = None) -> GapReport:
     day = as_day(as_of)
     native = store.native_query("find_gaps")
     if native is not None:
-        return native(as_of=day)  # type: ignore[no-any-return]
+        return native(as_of=day)
 
     grids: dict[GridLevel, list[Node]] = {
         level: store.nodes_of_kind(ONTOLOGY.grid_kind(level).name) for level in CHAIN_ORDER

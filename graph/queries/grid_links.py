@@ -183,7 +183,8 @@ def collect_links(store: GraphStore, grids: Sequence[Node], as_of: date) -> dict
         duty = DUTY_OF[level]
         gl = links[grid.id] = GridLinks(grid, level)
         wanted_here = {s.post_type.value for s in duty.leaders if s.via is Via.GRID}
-        posts, orgs = [], {v: [] for v in Via}
+        posts: list[Hop] = []
+        orgs: dict[Via, list[Node]] = {v: [] for v in Via}
         for hop in incoming[grid.id]:
             rel, node = hop.relationship, hop.node
             if rel.type == "POST_IN" and node.get("post_type") in wanted_here:
@@ -218,6 +219,7 @@ def collect_links(store: GraphStore, grids: Sequence[Node], as_of: date) -> dict
         orgs = org_of_grid[grid.id]
         seen: set[str] = set()  # a person is listed once, under the first post that applies
         for source in duty.leaders:
+            found: list[tuple[Node, Node | None]]
             if source.via is Via.GRID:
                 found = [(h.node, None) for h in grid_posts[grid.id]]
             else:
