@@ -267,3 +267,14 @@ def test_towns_outside_the_grid_are_not_reported(store: GraphStore, district: Bu
     assert ("subdistrict", "no_person_in_charge", district.id("sub")) in {
         r.gap.key for r in report.rows
     }
+
+
+def test_the_docs_name_every_kind_of_gap_and_unit_role() -> None:
+    from pathlib import Path
+
+    from graph.queries.grid_links import GapKind
+    from schema.responsibility import UnitRole
+
+    text = (Path(__file__).parent.parent / "docs" / "responsibility-chains.md").read_text()
+    for value in [*GapKind, *UnitRole]:
+        assert f"`{value.value}`" in text, value
