@@ -10,6 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import graph.queries.chain
 import graph.queries.gaps
@@ -278,3 +280,23 @@ def test_the_docs_name_every_kind_of_gap_and_unit_role() -> None:
     text = (Path(__file__).parent.parent / "docs" / "responsibility-chains.md").read_text()
     for value in [*GapKind, *UnitRole]:
         assert f"`{value.value}`" in text, value
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(min_value=0, max_value=10_000),
+    missing=st.floats(min_value=0.0, max_value=1.0),
+    day=st.sampled_from(["2019-01-01", "2023-06-01", "2024-06-01"]),
+)
+def test_report_always_equals_union_of_chain_gaps(seed: int, missing: float, day: str) -> None:
+    with MemoryStore() as s:
+        b = build_synthetic_district(
+            s,
+            communities=3,
+            compounds_per=2,
+            buildings_per=2,
+            event_types=3,
+            seed=seed,
+            missing=missing,
+        )
+        assert report_keys(s, day) == chain_gap_union(s, b, day)
