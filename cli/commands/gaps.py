@@ -1,0 +1,106 @@
+"""``gridgraph gaps``: the planner's to-do list of missing links, as a table or CSV."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cli.options import StoreKindOption, StorePathOption, settings_from
+from graph.contract import GraphStore
+from graph.errors import GridGraphError, StoreUnavailable
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Date (YYYY-MM-DD) whose posts, pairings and contracts count [default: today]",
+        show_default=False,
+    ),
+]
+
+
+def parse_day(text: str | None) -> date | None:
+    """The ``--as-of`` value as a date; a bad value is a usage error, not a traceback."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not a date like 2024-06-01", param_hint="--as-of"
+        ) from None
+
+
+def open_existing_store(store: Path | None, store_kind: str | None) -> GraphStore:
+    """The configured store; an embedded store file must exist (reading never creates one)."""
+    from graph.stores import open_store
+
+    settings = settings_from(store_path=store, store=store_kind)
+    if settings.store == "memory" and not settings.store_path.exists():
+        raise StoreUnavailable(
+            f"no store at {settings.store_path} (build one with 'gridgraph seed' or pass --store)"
+        )
+    return open_store(settings)
+
+
+def fail(error: GridGraphError) -> typer.Exit:
+    """Print a library error as one line on stderr and give the exit to raise."""
+    typer.echo(f"Error: {error}", err=True)
+    return typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def gaps(
+        as_of: AsOfOption = None,
+        csv_file: Annotated[
+            str | None,
+            typer.Option(
+                "--csv",
+                metavar="FILE|-",
+                help="Write every gap as CSV to FILE, or to standard output with '-'",
+                show_default=False,
+            ),
+        ] = None,
+        store: StorePathOption = None,
+        store_kind: StoreKindOption = None,
+    ) -> None:
+        """List every grid with a missing link in its responsibility chain, by kind of gap."""
+        from graph.queries.gaps import find_gaps
+
+        day = parse_day(as_of)
+        try:
+            with open_existing_store(store, store_kind) as graph_store:
+                report = find_gaps(graph_store, day)
+        except GridGraphError as e:
+            raise fail(e) from None
+
+        if csv_file == "-":
+            report.write_csv(sys.stdout)
+            return
+        console = Console()
+        table = Table(title=f"Gaps in responsibility chains on {report.as_of.isoformat()}")
+        table.add_column("level")
+        table.add_column("kind of gap")
+        table.add_column("count", justify="right")
+        table.add_column("checked", justify="right")
+        for (level, what), count in report.counts().items():
+            checked = report.checked.get(level, 0)
+            table.add_row(level, what, str(count), str(checked))
+        if report.rows:
+            console.print(table)
+        total = sum(report.checked.values())
+        console.print(
+            f"{len(report.rows)} gaps in {len(report.nodes_with_gaps())} of {total} "
+            "grids and event types checked"
+        )
+        if csv_file:
+            with open(csv_file, "w", encoding="utf-8", newline="") as out:
+                n = report.write_csv(out)
+            console.print(f"wrote {n} rows to {csv_file}")

@@ -1,0 +1,490 @@
+"""Responsibility chains: who answers for an event of type E at building B, level by level.
+
+The question the grid workers' app, the hotline and the dispatch desk ask. The answer walks up
+the five-level grid (building → compound → community → subdistrict → district) and gives, at
+each level, the person in charge with their post, the party organisation, the meeting that level
+convenes and the units it may convene; beside the levels, the functional departments that handle
+E (1+5+N), E's default response level and both sides of double accountability (territory and
+pairing). Posts, pairings and contracts are read as of a date. A missing link is an explicit
+:class:`~graph.queries.grid_links.Gap`, never a silently shorter chain.
+
+Store calls are bounded whatever the size of the graph or the number of chains asked for:
+one ``get_nodes``, one ``walk`` up the grid, three ``neighbours`` calls for the grids' links
+(:func:`~graph.queries.grid_links.collect_links`), one for the event types, one ``nodes_of_kind``
+for the five key units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date
+from enum import Enum, StrEnum
+from typing import Any
+
+from graph.contract import GraphStore
+from graph.errors import NodeNotFound
+from graph.model import Direction, Hop, Node
+from graph.queries.grid_links import (
+    EVENT_LEVEL,
+    ConvenableUnit,
+    Gap,
+    GapKind,
+    GridLinks,
+    PartyOrgAtLevel,
+    PersonInCharge,
+    collect_links,
+    gap_sort_key,
+    parent_gap,
+)
+from schema import ONTOLOGY
+from schema.ontology import GridLevel
+from schema.responsibility import CHAIN_ORDER, DUTY_OF, UnitRole
+from schema.vocab import KEY_FIVE
+
+__all__ = [
+    "Accountability",
+    "ChainLevel",
+    "Handler",
+    "Meeting",
+    "ResponsibilityChain",
+    "RoutingStep",
+    "Stage",
+    "as_day",
+    "responsibility_chain",
+    "responsibility_chains",
+    "to_jsonable",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """The meeting a grid level convenes (五级议事协商), from the ontology's grid levels."""
+
+    name: str
+    zh: str
+    purpose: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainLevel:
+    """One level of the chain. ``grid`` is None only when the level above is missing (a gap)."""
+
+    level: GridLevel
+    grid: Node | None
+    in_charge: tuple[PersonInCharge, ...]
+    party_organizations: tuple[PartyOrgAtLevel, ...]
+    meeting: Meeting
+    convenes: tuple[ConvenableUnit, ...]
+    leading_groups: tuple[Node, ...]
+    default_response: bool
+    gaps: tuple[Gap, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Handler:
+    """A department that handles the event type: ``role`` is ``key`` (the 5) or ``n`` (the N)."""
+
+    department: Node
+    role: str
+    valid_from: str | None = None
+    valid_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Accountability:
+    """Double accountability (双问责): the territory (属地) and the pairing side (分包)."""
+
+    territory: tuple[Node, ...]
+    pairing: tuple[Node, ...]
+
+
+class Stage(StrEnum):
+    """Stages of routing an event: the territory answers first, then the owner (属地优先)."""
+
+    TERRITORY = "territory"  # 属地: the grids from the building up to the response level
+    OWNER = "owner"  # 权属: whoever manages the compound (property firm or owners' committee)
+    HANDLER = "handler"  # 1+5+N: the functional departments that handle the event type
+    ESCALATION = "escalation"  # the levels above the response level, each by its meeting
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingStep:
+    """One step of :meth:`ResponsibilityChain.routing`, in the order an event is passed on."""
+
+    order: int
+    stage: Stage
+    level: str | None
+    unit: Node | None
+    people: tuple[PersonInCharge, ...] = ()
+    meeting: Meeting | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsibilityChain:
+    """Who answers for an event of one type at one building, on one date."""
+
+    building: Node
+    event_type: Node
+    category: Node | None
+    as_of: date
+    levels: tuple[ChainLevel, ...]
+    handlers: tuple[Handler, ...]
+    response_level: GridLevel | None
+    accountability: Accountability
+    gaps: tuple[Gap, ...]
+
+    @property
+    def complete(self) -> bool:
+        """True when no link is missing on the date."""
+        return not self.gaps
+
+    def level(self, level: GridLevel | str) -> ChainLevel:
+        for lvl in self.levels:
+            if lvl.level == level:
+                return lvl
+        raise KeyError(level)
+
+    def routing(self) -> tuple[RoutingStep, ...]:
+        """The order an event is passed on: territory first, then the owner, then handlers.
+
+        The territory is every grid from the building up to the event type's default response
+        level (the building alone when the type has none); the owner is whoever manages the
+        compound; the handlers are the 1+5+N departments (the five key units first); the
+        levels above the response level follow as escalation, each convening its meeting.
+        """
+        top = self.response_level or GridLevel.BUILDING
+        cut = CHAIN_ORDER.index(top) + 1
+        steps: list[
+            tuple[Stage, str | None, Node | None, tuple[PersonInCharge, ...], Meeting | None]
+        ] = []
+        for lvl in self.levels[:cut]:
+            steps.append((Stage.TERRITORY, lvl.level.value, lvl.grid, lvl.in_charge, lvl.meeting))
+        for unit in self.level(GridLevel.COMPOUND).convenes:
+            steps.append((Stage.OWNER, GridLevel.COMPOUND.value, unit.unit, (), None))
+        for h in self.handlers:
+            steps.append((Stage.HANDLER, None, h.department, (), None))
+        for lvl in self.levels[cut:]:
+            steps.append((Stage.ESCALATION, lvl.level.value, lvl.grid, lvl.in_charge, lvl.meeting))
+        return tuple(RoutingStep(i, *step) for i, step in enumerate(steps, start=1))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-compatible form (nodes as ``{id, kind, name}``) for the CLI and exports."""
+        data: dict[str, Any] = to_jsonable(self)
+        data["routing"] = to_jsonable(self.routing())
+        return data
+
+
+def as_day(as_of: date | str | None) -> date:
+    """The date a query is asked for: today when None; ISO strings accepted."""
+    if as_of is None:
+        return date.today()
+    return as_of if isinstance(as_of, date) else date.fromisoformat(as_of)
+
+
+def responsibility_chain(
+    store: GraphStore,
+    building_id: str,
+    event_type_id: str,
+    as_of: date | str | None = None,
+) -> ResponsibilityChain:
+    """The responsibility chain for an event of type ``event_type_id`` at ``building_id``.
+
+    Parameters
+    ----------
+    store : GraphStore
+        Any store; a store offering ``native_query("responsibility_chain")`` answers itself.
+    building_id : str
+        Id of a Building node, e.g. ``building:410611001001-007-03``.
+    event_type_id : str
+        Id of an EventType node.
+    as_of : date or ISO string, optional
+        The day whose posts, pairings and contracts count; today by default.
+
+    Returns
+    -------
+    ResponsibilityChain
+        Five levels, building first, each with its gaps; the handlers of the event type; its
+        default response level; the accountable territory and pairing; all gaps together.
+
+    Raises
+    ------
+    NodeNotFound
+        When the building or the event type does not exist (or is of another kind).
+
+    Examples
+    --------
+    >>> from graph.memory import MemoryStore
+    >>> from graph.model import Relationship, new_node
+    >>> s = MemoryStore()
+    >>> b = new_node("Building", community_code="410611001001", compound_no="1", building_no="1")
+    >>> e = new_node("EventType", code="E01", response_level="community")
+    >>> _ = s.upsert_nodes([b, e])
+    >>> chain = responsibility_chain(s, b.id, e.id, as_of="2024-01-01")
+    >>> [lvl.meeting.zh for lvl in chain.levels]
+    ['板凳会', '网格议事会', '网格联席会', '网格研判会', '网格调度会']
+    >>> sorted({g.what.value for g in chain.gaps})
+    ['no_handler', 'no_parent_grid', 'no_party_organization', 'no_person_in_charge']
+    """
+    day = as_day(as_of)
+    native = store.native_query("responsibility_chain")
+    if native is not None:
+        return native(building_id, event_type_id, as_of=day)
+    return responsibility_chains(store, [(building_id, event_type_id)], day)[0]
+
+
+def responsibility_chains(
+    store: GraphStore,
+    requests: Iterable[tuple[str, str]],
+    as_of: date | str | None = None,
+) -> list[ResponsibilityChain]:
+    """Chains for many ``(building_id, event_type_id)`` pairs at once, in the order asked.
+
+    The batched form behind :func:`responsibility_chain` (and a DataLoader's friend): the same
+    seven store calls answer one pair or every building times every event type.
+    """
+    day = as_day(as_of)
+    pairs = list(requests)
+    native = store.native_query("responsibility_chains")
+    if native is not None:
+        return native(pairs, as_of=day)
+    if not pairs:
+        return []
+    building_ids = sorted({b for b, _ in pairs})
+    event_ids = sorted({e for _, e in pairs})
+    found = store.get_nodes([*building_ids, *event_ids])
+    _require(found, building_ids, "Building")
+    _require(found, event_ids, "EventType")
+
+    up = store.walk(
+        building_ids, "PART_OF", Direction.OUT, max_depth=len(CHAIN_ORDER) - 1, as_of=day
+    )
+    grids_of = {b: _grids_by_level(found[b], up[b]) for b in building_ids}
+    unique = {g.id: g for grids in grids_of.values() for g in grids.values() if g is not None}
+    links = collect_links(store, list(unique.values()), day)
+
+    event_hops = store.neighbours(event_ids, ("HANDLED_BY", "IN_CATEGORY"), Direction.OUT, day)
+    key_units = _order_key_units(store.nodes_of_kind("Department", where={"key_unit": True}))
+
+    events = {e: event_facts(found[e], event_hops[e], day) for e in event_ids}
+    territory = {b: _territory(found[b], grids_of[b], links, day) for b in building_ids}
+    cache: dict[tuple[str | None, str], tuple[ConvenableUnit, ...]] = {}
+    return [_assemble(territory[b], links, events[e], key_units, cache, day) for b, e in pairs]
+
+
+# -- assembling -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EventFacts:
+    """What the chain needs of an event type: category, handlers, response level, gaps."""
+
+    node: Node
+    category: Node | None
+    handlers: tuple[Handler, ...]
+    response_level: GridLevel | None
+    gaps: tuple[Gap, ...]
+
+
+def _require(found: Mapping[str, Node], ids: Iterable[str], kind: str) -> None:
+    for nid in ids:
+        node = found.get(nid)
+        if node is None:
+            raise NodeNotFound(f"no {kind} {nid!r} in the store")
+        if node.kind != kind:
+            raise NodeNotFound(f"{nid!r} is a {node.kind}, not a {kind}")
+
+
+def _grids_by_level(building: Node, above: list[Node]) -> dict[GridLevel, Node | None]:
+    """The building's grid at each level: the nearest node of that level's kind up PART_OF."""
+    grids: dict[GridLevel, Node | None] = {lvl: None for lvl in CHAIN_ORDER}
+    grids[GridLevel.BUILDING] = building
+    for node in above:
+        level = ONTOLOGY.kind(node.kind).grid_level
+        if level is not None and grids.get(level) is None:
+            grids[level] = node
+    return grids
+
+
+def event_facts(event: Node, hops: list[Hop], day: date) -> EventFacts:
+    """Read an event type's HANDLED_BY and IN_CATEGORY hops (shared with the gaps report)."""
+    handlers, category = [], None
+    for hop in hops:
+        if hop.relationship.type == "IN_CATEGORY" and category is None:
+            category = hop.node
+        elif hop.relationship.type == "HANDLED_BY":
+            props = hop.relationship.props
+            role = props.get("role") or ("key" if hop.node.get("key_unit") else "n")
+            handlers.append(Handler(hop.node, role, props.get("valid_from"), props.get("valid_to")))
+    handlers.sort(key=lambda h: (h.role != "key", h.department.id))
+    raw_level = event.get("response_level")
+    level = GridLevel(raw_level) if raw_level in set(GridLevel) else None
+    gaps = []
+    label = f"{event.name} ({event.id})" if event.name else event.id
+    if not handlers:
+        gaps.append(
+            Gap(
+                EVENT_LEVEL,
+                GapKind.NO_HANDLER,
+                f"{label}: no department handles the event type on {day}",
+                event.id,
+            )
+        )
+    if level is None:
+        gaps.append(
+            Gap(
+                EVENT_LEVEL,
+                GapKind.NO_RESPONSE_LEVEL,
+                f"{label}: no default response level",
+                event.id,
+            )
+        )
+    return EventFacts(event, category, tuple(handlers), level, tuple(gaps))
+
+
+def _order_key_units(departments: list[Node]) -> tuple[Node, ...]:
+    rank = {f.value: i for i, f in enumerate(KEY_FIVE)}
+    return tuple(sorted(departments, key=lambda d: (rank.get(d.get("function"), 99), d.id)))
+
+
+def _meeting(level: GridLevel) -> Meeting:
+    info = DUTY_OF[level].info
+    return Meeting(info.meeting, info.meeting_zh, info.meeting_purpose)
+
+
+def _community_units(
+    links: GridLinks | None, key_units: tuple[Node, ...], event: EventFacts
+) -> tuple[ConvenableUnit, ...]:
+    """1+5+N: the paired department, the five key units, the event's further departments."""
+    units = list(links.paired_departments) if links else []
+    listed = {u.unit.id for u in units}
+    for dept in key_units:
+        if dept.id not in listed:
+            listed.add(dept.id)
+            units.append(ConvenableUnit(dept, UnitRole.KEY_UNIT))
+    for h in event.handlers:
+        if h.role == "n" and h.department.id not in listed:
+            listed.add(h.department.id)
+            units.append(
+                ConvenableUnit(h.department, UnitRole.N_DEPARTMENT, h.valid_from, h.valid_to)
+            )
+    return tuple(units)
+
+
+@dataclass(frozen=True, slots=True)
+class _Territory:
+    """The event-independent part of a building's chain, computed once per building."""
+
+    building: Node
+    levels: tuple[ChainLevel, ...]  # community convenes and default_response filled per event
+    community: Node | None
+    gaps: tuple[Gap, ...]
+    accountability: Accountability
+
+
+def _territory(
+    building: Node,
+    grids: Mapping[GridLevel, Node | None],
+    links: Mapping[str, GridLinks],
+    day: date,
+) -> _Territory:
+    levels: list[ChainLevel] = []
+    all_gaps: list[Gap] = []
+    for i, level in enumerate(CHAIN_ORDER):
+        grid = grids[level]
+        gl = links.get(grid.id) if grid is not None else None
+        gaps = list(gl.gaps) if gl else []
+        above = CHAIN_ORDER[i + 1] if i + 1 < len(CHAIN_ORDER) else None
+        if grid is not None and above is not None and grids[above] is None:
+            gaps.append(parent_gap(level, grid, day))
+        gaps.sort(key=gap_sort_key)
+        levels.append(
+            ChainLevel(
+                level=level,
+                grid=grid,
+                in_charge=tuple(gl.in_charge) if gl else (),
+                party_organizations=tuple(gl.party_organizations) if gl else (),
+                meeting=_meeting(level),
+                convenes=tuple(gl.managers) if gl and level is GridLevel.COMPOUND else (),
+                leading_groups=tuple(gl.leading_groups) if gl else (),
+                default_response=False,
+                gaps=tuple(gaps),
+            )
+        )
+        all_gaps.extend(gaps)
+    community = grids[GridLevel.COMMUNITY]
+    pairing = links[community.id].paired_departments if community is not None else []
+    territory = tuple(g for g in (grids[GridLevel.SUBDISTRICT], community) if g is not None)
+    return _Territory(
+        building,
+        tuple(levels),
+        community,
+        tuple(all_gaps),
+        Accountability(territory, tuple(u.unit for u in pairing)),
+    )
+
+
+def _assemble(
+    t: _Territory,
+    links: Mapping[str, GridLinks],
+    event: EventFacts,
+    key_units: tuple[Node, ...],
+    units_cache: dict[tuple[str | None, str], tuple[ConvenableUnit, ...]],
+    day: date,
+) -> ResponsibilityChain:
+    levels = []
+    for lvl in t.levels:
+        convenes = lvl.convenes
+        if lvl.level is GridLevel.COMMUNITY:
+            key = (t.community.id if t.community else None, event.node.id)
+            if key not in units_cache:
+                gl = links.get(key[0]) if key[0] else None
+                units_cache[key] = _community_units(gl, key_units, event)
+            convenes = units_cache[key]
+        levels.append(
+            ChainLevel(
+                lvl.level,
+                lvl.grid,
+                lvl.in_charge,
+                lvl.party_organizations,
+                lvl.meeting,
+                convenes,
+                lvl.leading_groups,
+                lvl.level == event.response_level,
+                lvl.gaps,
+            )
+        )
+    return ResponsibilityChain(
+        building=t.building,
+        event_type=event.node,
+        category=event.category,
+        as_of=day,
+        levels=tuple(levels),
+        handlers=event.handlers,
+        response_level=event.response_level,
+        accountability=t.accountability,
+        gaps=t.gaps + event.gaps,
+    )
+
+
+# -- JSON -----------------------------------------------------------------------------------
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses to dicts, nodes to ``{id, kind, name}``, enums and dates to strings."""
+    if isinstance(value, Node):
+        out: dict[str, Any] = {"id": value.id, "kind": value.kind, "name": value.name}
+        if value.get("synthetic"):
+            out["synthetic"] = True
+        return out
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    return value

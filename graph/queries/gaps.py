@@ -1,0 +1,174 @@
+"""The planner's to-do list: every grid whose responsibility chain has a missing link on a date.
+
+Computed over the whole district in a fixed number of store calls (one listing per grid kind,
+one ``neighbours`` call for the parents, the three of
+:func:`~graph.queries.grid_links.collect_links`, two for the event catalogue) with the very rules
+the chain uses, so the report lists exactly the gaps that the chains of its buildings show.
+Owner-managed compounds (an OwnersCommittee MANAGES them) are not gaps.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import IO, Any
+
+from graph.contract import GraphStore
+from graph.model import Direction, Node
+from graph.queries.chain import as_day, event_facts
+from graph.queries.grid_links import Gap, collect_links, gap_sort_key, group_order, parent_gap
+from schema import ONTOLOGY
+from schema.ontology import GridLevel
+from schema.responsibility import CHAIN_ORDER
+
+__all__ = ["CSV_COLUMNS", "GapReport", "GapRow", "find_gaps"]
+
+#: Columns of the CSV export, in order.
+CSV_COLUMNS: tuple[str, ...] = (
+    "kind_of_gap",
+    "level",
+    "node_id",
+    "name",
+    "parent_community",
+    "reason",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GapRow:
+    """One missing link: the gap, the grid (or event type) lacking it, and its community."""
+
+    gap: Gap
+    node: Node
+    community: Node | None = None
+
+
+@dataclass(frozen=True)
+class GapReport:
+    """Every gap in the district on ``as_of``; ``checked`` counts the nodes examined per level."""
+
+    as_of: date
+    rows: tuple[GapRow, ...]
+    checked: dict[str, int]
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """Gaps per ``(level, kind of gap)``, building level first."""
+        counted = Counter((r.gap.level, r.gap.what.value) for r in self.rows)
+        return dict(sorted(counted.items(), key=lambda kv: group_order(*kv[0])))
+
+    def by_kind(self) -> dict[tuple[str, str], list[GapRow]]:
+        """Rows grouped by ``(level, kind of gap)``, in the order of :meth:`counts`."""
+        groups: dict[tuple[str, str], list[GapRow]] = {k: [] for k in self.counts()}
+        for row in self.rows:
+            groups[(row.gap.level, row.gap.what.value)].append(row)
+        return groups
+
+    def nodes_with_gaps(self, level: str | GridLevel | None = None) -> set[str]:
+        return {r.node.id for r in self.rows if level is None or r.gap.level == level}
+
+    def csv_rows(self) -> Iterator[dict[str, Any]]:
+        for group in self.by_kind().values():
+            for r in group:
+                yield {
+                    "kind_of_gap": r.gap.what.value,
+                    "level": r.gap.level,
+                    "node_id": r.node.id,
+                    "name": r.node.name or "",
+                    "parent_community": _community_label(r.community),
+                    "reason": r.gap.reason,
+                }
+
+    def write_csv(self, out: IO[str]) -> int:
+        """Write the report as CSV (header row first); returns the number of data rows."""
+        writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        n = 0
+        for row in self.csv_rows():
+            writer.writerow(row)
+            n += 1
+        return n
+
+
+def _community_label(node: Node | None) -> str:
+    if node is None:
+        return ""
+    return f"{node.name} ({node.id})" if node.name else node.id
+
+
+def find_gaps(store: GraphStore, as_of: date | str | None = None) -> GapReport:
+    """Every building, compound, community, subdistrict and district grid (and event type)
+    with a missing link in its responsibility chain on ``as_of`` (today by default).
+
+    Examples
+    --------
+    >>> from graph.memory import MemoryStore
+    >>> from graph.model import Relationship, new_node
+    >>> s = MemoryStore()
+    >>> k = new_node("Compound", community_code="410611001001", compound_no="1", name="桃园小区")
+    >>> oc = new_node("OwnersCommittee", community_code="410611001001", compound_no="1")
+    >>> _ = s.upsert_nodes([k, oc])
+    >>> _ = s.upsert_relationships([Relationship("MANAGES", oc.id, k.id)])
+    >>> sorted(find_gaps(s, "2024-01-01").counts().items())
+    [(('compound', 'no_parent_grid'), 1), (('compound', 'no_party_organization'), 1), \
+(('compound', 'no_person_in_charge'), 1)]
+    """
+    day = as_day(as_of)
+    native = store.native_query("find_gaps")
+    if native is not None:
+        return native(as_of=day)
+
+    grids: dict[GridLevel, list[Node]] = {
+        level: store.nodes_of_kind(ONTOLOGY.grid_kind(level).name) for level in CHAIN_ORDER
+    }
+    everything = [g for level in CHAIN_ORDER for g in grids[level]]
+    children = [g for g in everything if g.kind != ONTOLOGY.grid_kind(GridLevel.DISTRICT).name]
+    up = store.neighbours([g.id for g in children], "PART_OF", Direction.OUT, day)
+    parent: dict[str, Node | None] = {}
+    for grid in children:
+        level = ONTOLOGY.kind(grid.kind).grid_level
+        assert level is not None
+        want = ONTOLOGY.grid_kind(CHAIN_ORDER[CHAIN_ORDER.index(level) + 1]).name
+        parent[grid.id] = next((h.node for h in up[grid.id] if h.node.kind == want), None)
+
+    # A town or subdistrict with no community grid under it lies outside the grid system
+    # (the seed's towns): no chain passes through it, so it has nothing to report.
+    subdistrict_kind = ONTOLOGY.grid_kind(GridLevel.SUBDISTRICT).name
+    with_communities = {
+        p.id for p in parent.values() if p is not None and p.kind == subdistrict_kind
+    }
+    outside = {g.id for g in grids[GridLevel.SUBDISTRICT] if g.id not in with_communities}
+    everything = [g for g in everything if g.id not in outside]
+    links = collect_links(store, everything, day)
+
+    rows: list[GapRow] = []
+    for grid in everything:
+        community = _community_of(grid, parent)
+        gaps = list(links[grid.id].gaps)
+        if grid.id in parent and parent[grid.id] is None:
+            gaps.append(parent_gap(links[grid.id].level, grid, day))
+        rows.extend(GapRow(g, grid, community) for g in gaps)
+
+    events = store.nodes_of_kind("EventType")
+    hops = store.neighbours([e.id for e in events], "HANDLED_BY", Direction.OUT, day)
+    for event in events:
+        rows.extend(GapRow(g, event) for g in event_facts(event, hops[event.id], day).gaps)
+
+    rows.sort(key=lambda r: (gap_sort_key(r.gap), r.node.id))
+    checked = {level.value: len(grids[level]) for level in CHAIN_ORDER}
+    checked[GridLevel.SUBDISTRICT.value] -= len(outside)
+    checked["event"] = len(events)
+    return GapReport(day, tuple(rows), checked)
+
+
+def _community_of(grid: Node, parent: dict[str, Node | None]) -> Node | None:
+    """The community a grid lies in (itself for a community), following PART_OF up."""
+    community_kind = ONTOLOGY.grid_kind(GridLevel.COMMUNITY).name
+    node: Node | None = grid
+    for _ in CHAIN_ORDER:
+        if node is None or node.kind == community_kind:
+            return node
+        node = parent.get(node.id)
+    return None

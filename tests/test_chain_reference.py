@@ -1,0 +1,126 @@
+"""Chains and gaps on the Qibin reference graph, checked against the graph's own figures.
+
+Every one of the 2,988 buildings gets a chain for every one of the 63 event types without
+error, and ``find_gaps`` counts agree with :mod:`loaders.reference.figures` (e.g. the 1,399
+buildings without a building leader; the 70 owner-managed compounds show their owners'
+committee, not a gap).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from graph.memory import MemoryStore
+from graph.queries.chain import responsibility_chains
+from graph.queries.gaps import GapReport, find_gaps
+from schema.responsibility import CHAIN_ORDER, UnitRole
+
+generator = pytest.importorskip("loaders.reference.generator")
+figures = pytest.importorskip("loaders.reference.figures")
+timeline = pytest.importorskip("loaders.reference.timeline")
+
+TODAY = date.today()
+
+
+def g(key: str) -> int:
+    return int(figures.generated(key))
+
+
+@pytest.fixture(scope="module")
+def qibin() -> Iterator[MemoryStore]:
+    store = MemoryStore()
+    generator.seed_reference_graph(store, scale=1, today=TODAY)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def report(qibin: MemoryStore) -> GapReport:
+    return find_gaps(qibin, TODAY)
+
+
+def ids(store: MemoryStore, kind: str) -> list[str]:
+    return [n.id for n in store.nodes_of_kind(kind)]
+
+
+def test_every_building_has_a_chain_for_every_event_type(qibin: MemoryStore) -> None:
+    buildings, events = ids(qibin, "Building"), ids(qibin, "EventType")
+    assert (len(buildings), len(events)) == (g("buildings"), g("event_types"))
+    pairs = [(b, e) for b in buildings for e in events]
+    chains = responsibility_chains(qibin, pairs, TODAY)
+    assert len(chains) == len(pairs) == 2988 * 63
+    for chain in chains:
+        assert tuple(lvl.level for lvl in chain.levels) == CHAIN_ORDER
+        assert all(lvl.grid is not None for lvl in chain.levels)
+        assert chain.handlers, chain.event_type.id
+        assert chain.response_level is not None
+        assert chain.accountability.pairing and len(chain.accountability.territory) == 2
+
+
+def test_gap_counts_agree_with_the_reference_figures(report: GapReport) -> None:
+    counts = report.counts()
+    expected = {
+        ("building", "no_person_in_charge"): g("buildings_without_leader"),
+        ("building", "no_party_organization"): g("buildings") - g("building_party_groups"),
+        ("compound", "no_person_in_charge"): 0,
+        ("compound", "no_party_organization"): g("compounds_without_branch"),
+        ("compound", "no_property_manager"): (
+            g("compounds") - g("owner_managed_compounds") - g("firm_managed_compounds")
+        ),
+        ("community", "no_pairing"): g("communities") - g("paired_communities"),
+        ("community", "no_person_in_charge"): g("communities") - g("community_grid_leaders"),
+        ("community", "no_party_organization"): (g("communities") - g("community_big_committees")),
+        ("subdistrict", "no_person_in_charge"): (
+            g("grid_subdistricts") - g("district_contact_leaders")
+        ),
+        ("subdistrict", "no_party_organization"): (
+            g("grid_subdistricts") - g("subdistrict_working_committees")
+        ),
+        ("district", "no_leading_group"): g("districts") - g("leading_groups"),
+        ("event", "no_handler"): g("event_types") - g("event_types_handled"),
+    }
+    assert {k: counts.get(k, 0) for k in expected} == expected
+    assert set(counts) <= set(expected)
+    assert report.checked == {
+        "building": g("buildings"),
+        "compound": g("compounds"),
+        "community": g("communities"),
+        "subdistrict": g("grid_subdistricts"),  # the towns carry no communities
+        "district": g("districts"),
+        "event": g("event_types"),
+    }
+
+
+def test_owner_managed_compounds_show_the_owners_committee(qibin: MemoryStore) -> None:
+    compounds = {n.id: n for n in qibin.nodes_of_kind("Compound")}
+    first_building: dict[str, str] = {}
+    hops = qibin.neighbours(ids(qibin, "Building"), "PART_OF")
+    for building, up in hops.items():
+        first_building.setdefault(up[0].node.id, building)
+    event = ids(qibin, "EventType")[0]
+    pairs = [(first_building[c], event) for c in sorted(compounds)]
+    roles: dict[str, list[UnitRole]] = {}
+    for chain in responsibility_chains(qibin, pairs, TODAY):
+        compound = chain.level("compound")
+        assert compound.grid is not None
+        roles[compound.grid.id] = [u.role for u in compound.convenes]
+    owners = [c for c, r in roles.items() if r == [UnitRole.OWNERS_COMMITTEE]]
+    firms = [c for c, r in roles.items() if r == [UnitRole.PROPERTY_FIRM]]
+    assert len(owners) == g("owner_managed_compounds")
+    assert len(firms) == g("firm_managed_compounds")
+
+
+def test_gaps_follow_the_reference_timeline(qibin: MemoryStore) -> None:
+    counts = find_gaps(qibin, "2025-01-01").counts()
+    led = timeline.BUILDING_LEADERS_ON_2025_01_01
+    assert counts[("building", "no_person_in_charge")] == g("buildings") - led
+
+
+def test_report_equals_union_of_chain_gaps(qibin: MemoryStore, report: GapReport) -> None:
+    event = ids(qibin, "EventType")[0]
+    chains = responsibility_chains(qibin, [(b, event) for b in ids(qibin, "Building")], TODAY)
+    union = {gap.key for chain in chains for gap in chain.gaps}
+    assert {r.gap.key for r in report.rows} == union
