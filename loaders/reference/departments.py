@@ -59,11 +59,5 @@ DEPARTMENTS: tuple[tuple[str, DepartmentFunction], ...] = (
     ("团委", F.GENERAL),
 )
 
-N_NAMED: tuple[DepartmentFunction, ...] = (
-    F.CIVIL_AFFAIRS, F.HEALTH, F.CULTURE_TOURISM, F.EDUCATION_SPORTS, F.COMMERCE,
-    F.MARKET_REGULATION,
-)  # fmt: skip
-
-
 def is_key(function: DepartmentFunction) -> bool:
     return function in KEY_FIVE
