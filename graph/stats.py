@@ -69,6 +69,8 @@ class _View:
         self._rels: dict[str, list[Relationship]] = {}
         self._current: dict[str, list[Relationship]] = {}
         self._post_in: dict[str, str] | None = None
+        self._posts_by_type: dict[str, dict[str, Node]] | None = None
+        self._holders: dict[str, dict[str, set[str]]] | None = None
 
     def nodes(self, kind: str) -> dict[str, Node]:
         if kind not in self._nodes:
@@ -76,16 +78,23 @@ class _View:
         return self._nodes[kind]
 
     def rels(self, type_: str, current: bool = False) -> list[Relationship]:
-        if type_ not in self._rels:
-            self._rels[type_] = list(self.store.iter_relationships(type_))
-            self._current[type_] = [r for r in self._rels[type_] if holds_on(r.props, self.day)]
-        return self._current[type_] if current else self._rels[type_]
+        if not self._rels:  # one pass over every relationship: stats need nearly all types
+            for r in self.store.iter_relationships():
+                self._rels.setdefault(r.type, []).append(r)
+                if holds_on(r.props, self.day):
+                    self._current.setdefault(r.type, []).append(r)
+            self._rels.setdefault("", [])
+        return self._current.get(type_, []) if current else self._rels.get(type_, [])
 
     def kind_of(self, node_id: str) -> str:
         return ONTOLOGY.kind_of_id(node_id).name
 
     def posts_of_type(self, post_type: PostType) -> dict[str, Node]:
-        return {i: p for i, p in self.nodes("Post").items() if p.get("post_type") == post_type}
+        if self._posts_by_type is None:
+            self._posts_by_type = defaultdict(dict)
+            for i, p in self.nodes("Post").items():
+                self._posts_by_type[p.get("post_type")][i] = p
+        return self._posts_by_type[post_type.value]
 
     def post_target(self) -> dict[str, str]:
         if self._post_in is None:
@@ -94,12 +103,14 @@ class _View:
 
     def holders(self, post_type: PostType) -> dict[str, set[str]]:
         """Post id -> persons holding it on the day, for posts of one type."""
-        posts = self.posts_of_type(post_type)
-        out: dict[str, set[str]] = defaultdict(set)
-        for r in self.rels("HOLDS", current=True):
-            if r.target in posts:
-                out[r.target].add(r.source)
-        return out
+        if self._holders is None:
+            posts = self.nodes("Post")
+            self._holders = defaultdict(lambda: defaultdict(set))
+            for r in self.rels("HOLDS", current=True):
+                post = posts.get(r.target)
+                if post is not None:
+                    self._holders[post.get("post_type")][r.target].add(r.source)
+        return self._holders[post_type.value]
 
     def held_in(self, post_type: PostType) -> dict[str, set[str]]:
         """Grid or organisation id -> persons holding its post of ``post_type`` on the day."""
@@ -121,7 +132,10 @@ def _sum(nodes: Iterable[Node], key: str) -> Number:
 
 def domain_figures(store: GraphStore, as_of: date | None = None) -> dict[str, Number]:
     """The seed's figures counted from the graph (keys as in ``loaders.reference.figures``)."""
-    v = _View(store, (as_of or date.today()).isoformat())
+    return _domain_figures(_View(store, (as_of or date.today()).isoformat()))
+
+
+def _domain_figures(v: _View) -> dict[str, Number]:
     f: dict[str, Number] = {}
     _grid_figures(v, f)
     _leadership_figures(v, f)
@@ -304,7 +318,10 @@ def _partner_figures(v: _View, f: dict[str, Number]) -> None:
 def grid_levels(store: GraphStore, as_of: date | None = None) -> dict[str, dict[str, Any]]:
     """Per grid level: how many grids, how many have their leader on the day, who leads, and
     which meeting the level convenes."""
-    v = _View(store, (as_of or date.today()).isoformat())
+    return _grid_levels(_View(store, (as_of or date.today()).isoformat()))
+
+
+def _grid_levels(v: _View) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for kind in ONTOLOGY.grid_kinds():
         assert kind.grid_level is not None
@@ -333,10 +350,11 @@ def graph_stats(store: GraphStore, as_of: date | None = None) -> dict[str, Any]:
     """Everything ``gridgraph stats`` shows: counts, grid levels and domain figures."""
     day = as_of or date.today()
     counts = store.counts()
+    view = _View(store, day.isoformat())
     return {
         "as_of": day.isoformat(),
         "nodes": dict(counts.nodes),
         "relationships": dict(counts.relationships),
-        "grid_levels": grid_levels(store, day),
-        "figures": domain_figures(store, day),
+        "grid_levels": _grid_levels(view),
+        "figures": _domain_figures(view),
     }

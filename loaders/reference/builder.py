@@ -135,12 +135,19 @@ class DistrictBuild:
 
 
 def split(rng: random.Random, total: int, parts: int, minimum: int = 1,
-          weights: list[float] | None = None) -> list[int]:
-    """``parts`` integers of at least ``minimum`` summing to ``total``, drawn by weight."""
-    if parts * minimum > total:
-        raise ValueError(f"cannot split {total} into {parts} parts of at least {minimum}")
+          weights: list[float] | None = None, maximum: int | None = None) -> list[int]:
+    """``parts`` integers in ``[minimum, maximum]`` summing to ``total``, drawn by weight."""
+    top = total if maximum is None else maximum
+    if not parts * minimum <= total <= parts * top:
+        raise ValueError(f"cannot split {total} into {parts} parts of {minimum} to {top}")
     out = [minimum] * parts
-    picks = rng.choices(range(parts), weights=weights, k=total - parts * minimum)
-    for i in picks:
-        out[i] += 1
+    w = list(weights) if weights is not None else [1.0] * parts
+    left = total - parts * minimum
+    while left:
+        for i in rng.choices(range(parts), weights=w, k=left):
+            if out[i] < top and left:
+                out[i] += 1
+                left -= 1
+                if out[i] == top:
+                    w[i] = 0.0
     return out

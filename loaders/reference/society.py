@@ -98,10 +98,9 @@ def build_residents_committees(b: DistrictBuild, grid: Grid, society: Society) -
         CommitteeType.CULTURE_EDUCATION: "文化教育委员会", CommitteeType.ELDERLY: "养老服务委员会",
     }  # fmt: skip
     chosen = b.sample(grid.communities, generated("communities_with_subcommittees"))
-    counts = split(b.rng, generated("residents_subcommittees"), len(chosen), minimum=3)
+    counts = split(b.rng, generated("residents_subcommittees"), len(chosen), minimum=3,
+                   maximum=len(kinds))
     for community, count in zip(chosen, counts, strict=True):
-        if count > len(kinds):
-            count = len(kinds)  # never happens with 133 over 27; kept for safety
         first = [CommitteeType.MEDIATION, CommitteeType.SECURITY, CommitteeType.SOCIAL_SECURITY]
         rest = b.sample([k for k in kinds if k not in first], count - len(first))
         for kind in first + rest:
@@ -177,7 +176,7 @@ def build_partners(b: DistrictBuild, grid: Grid) -> None:
     for i, unit in enumerate(units):
         pools[territories[i % len(territories)].id].append(unit)
     brand_homes = b.sample(grid.urban_communities, len(names.BRANDS)) if b.real else []
-    brands = {c.id: brand for c, brand in zip(brand_homes, names.BRANDS, strict=True)}
+    brands = {c.id: brand for c, brand in zip(brand_homes, names.BRANDS, strict=False)}
     for territory in territories:
         pool = pools[territory.id]
         b.rng.shuffle(pool)
