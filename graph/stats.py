@@ -154,10 +154,14 @@ def _grid_figures(v: _View, f: dict[str, Number]) -> None:
         f[key] = _sum(districts, key)
     f["towns_and_subdistricts"] = len(v.nodes("Subdistrict"))
     facilities = v.nodes("ServiceFacility")
-    centres = {i for i, n in facilities.items()
-               if n.get("facility_type") == FacilityType.GRID_SERVICE_CENTRE}
+    centres = {
+        i
+        for i, n in facilities.items()
+        if n.get("facility_type") == FacilityType.GRID_SERVICE_CENTRE
+    }
     f["grid_subdistricts"] = len(
-        {t for t in v.covered_by(centres.__contains__) if t in v.nodes("Subdistrict")})
+        {t for t in v.covered_by(centres.__contains__) if t in v.nodes("Subdistrict")}
+    )
     communities = v.nodes("Community").values()
     f["communities"] = len(communities)
     types = Counter(c.get("community_type") for c in communities)
@@ -165,14 +169,20 @@ def _grid_figures(v: _View, f: dict[str, Number]) -> None:
     f["village_to_residence_communities"] = types["village_to_residence"]
     f["compounds"] = len(v.nodes("Compound"))
     f["buildings"] = len(v.nodes("Building"))
-    f["demonstration_projects"] = sum(len(c.get("demonstration_projects") or ()) for c in
-                                      communities)
+    f["demonstration_projects"] = sum(
+        len(c.get("demonstration_projects") or ()) for c in communities
+    )
 
 
 def _leadership_figures(v: _View, f: dict[str, Number]) -> None:
     groups = set(v.nodes("LeadingGroup"))
-    f["leading_groups"] = len({r.source for r in v.rels("COVERS", current=True)
-                               if r.source in groups and r.target in v.nodes("District")})
+    f["leading_groups"] = len(
+        {
+            r.source
+            for r in v.rels("COVERS", current=True)
+            if r.source in groups and r.target in v.nodes("District")
+        }
+    )
     f["district_contact_leaders"] = len(v.held_in(PostType.DISTRICT_CONTACT_LEADER))
     heads = v.held_in(PostType.DEPARTMENT_HEAD)  # department -> heads
     heading: dict[str, set[str]] = defaultdict(set)  # person -> departments
@@ -185,30 +195,38 @@ def _leadership_figures(v: _View, f: dict[str, Number]) -> None:
     communities = v.nodes("Community")
     f["paired_communities"] = len([c for c in paired if c in communities])
     f["community_grid_leaders"] = sum(
-        1 for community, persons in v.held_in(PostType.COMMUNITY_GRID_LEADER).items()
+        1
+        for community, persons in v.held_in(PostType.COMMUNITY_GRID_LEADER).items()
         if any(heading[p] & paired[community] for p in persons)
     )
     f["first_secretaries_heading_departments"] = sum(
-        1 for _, persons in v.held_in(PostType.FIRST_SECRETARY).items()
+        1
+        for _, persons in v.held_in(PostType.FIRST_SECRETARY).items()
         if any(heading[p] for p in persons)
     )
     people = v.nodes("Person")
     building_leaders = v.held_in(PostType.BUILDING_LEADER)
     f["building_leaders"] = len(building_leaders)
     f["building_leaders_party_members"] = sum(
-        1 for persons in building_leaders.values()
+        1
+        for persons in building_leaders.values()
         if any(people[p].get("party_member") for p in persons if p in people)
     )
     f["buildings_without_leader"] = len(set(v.nodes("Building")) - set(building_leaders))
     workers = v.holders(PostType.GRID_WORKER)
     f["grid_workers"] = len(set().union(*workers.values())) if workers else 0
     posts = v.posts_of_type(PostType.GRID_WORKER)
-    f["grid_worker_sources"] = len({r.props.get("drawn_from")
-                                    for r in v.rels("HOLDS", current=True)
-                                    if r.target in posts and r.props.get("drawn_from")})
+    f["grid_worker_sources"] = len(
+        {
+            r.props.get("drawn_from")
+            for r in v.rels("HOLDS", current=True)
+            if r.target in posts and r.props.get("drawn_from")
+        }
+    )
     f["grid_worker_roles"] = len({role for p in posts.values() for role in p.get("roles") or ()})
     f["community_police_officers"] = len(
-        [c for c in v.held_in(PostType.POLICE_OFFICER) if c in communities])
+        [c for c in v.held_in(PostType.POLICE_OFFICER) if c in communities]
+    )
     departments = v.nodes("Department").values()
     f["key_units"] = sum(1 for d in departments if d.get("key_unit"))
     f["n_departments_named"] = sum(1 for d in departments if d.get("function") in SEED_N)
@@ -230,14 +248,16 @@ def _party_figures(v: _View, f: dict[str, Number]) -> None:
     f["compounds_without_branch"] = len(set(v.nodes("Compound")) - with_branch)
     people = v.nodes("Person")
     f["five_elder_secretaries"] = sum(
-        1 for persons in v.holders(PostType.BRANCH_SECRETARY).values()
+        1
+        for persons in v.holders(PostType.BRANCH_SECRETARY).values()
         if any(people[p].get("five_elder") for p in persons if p in people)
     )
     f["provincial_five_star_branches"] = sum(
-        1 for o in orgs.values() if any("五星" in h for h in o.get("honours") or ()))
+        1 for o in orgs.values() if any("五星" in h for h in o.get("honours") or ())
+    )
     f["municipal_five_excellent_communities"] = sum(
-        1 for c in v.nodes("Community").values()
-        if any("五优" in h for h in c.get("honours") or ()))
+        1 for c in v.nodes("Community").values() if any("五优" in h for h in c.get("honours") or ())
+    )
 
 
 def _property_figures(v: _View, f: dict[str, Number]) -> None:
@@ -271,12 +291,14 @@ def _self_governance_figures(v: _View, f: dict[str, Number]) -> None:
     main = {i for i, c in committees.items() if c.get("committee_type") == "residents_committee"}
     f["residents_committees"] = len(main)
     f["residents_subcommittees"] = len(committees) - len(main)
-    parents = {r.target for r in v.rels("SUBORDINATE_TO")
-               if r.target in main and r.source in committees}
+    parents = {
+        r.target for r in v.rels("SUBORDINATE_TO") if r.target in main and r.source in committees
+    }
     f["communities_with_subcommittees"] = len(v.covered_by(parents.__contains__))
     communities = v.nodes("Community").values()
     f["resident_representative_teams"] = sum(
-        1 for c in communities if (c.get("resident_representatives") or 0) > 0)
+        1 for c in communities if (c.get("resident_representatives") or 0) > 0
+    )
     f["resident_representatives"] = _sum(communities, "resident_representatives")
 
 
@@ -284,14 +306,18 @@ def _partner_figures(v: _View, f: dict[str, Number]) -> None:
     orgs = v.nodes("SocialOrganization")
     by_type = Counter(o.get("org_type") for o in orgs.values())
     f["registered_social_organisations"] = sum(
-        1 for o in orgs.values() if o.get("org_type") == SocialOrgType.REGISTERED
-        and (o.get("registered_on") or "") >= "2019-01-01")
+        1
+        for o in orgs.values()
+        if o.get("org_type") == SocialOrgType.REGISTERED
+        and (o.get("registered_on") or "") >= "2019-01-01"
+    )
     f["social_work_stations"] = by_type[SocialOrgType.SOCIAL_WORK_STATION]
     f["community_social_organisations"] = by_type[SocialOrgType.COMMUNITY]
     f["vanguard_teams"] = by_type[SocialOrgType.VANGUARD_TEAM]
     community_orgs = {i for i, o in orgs.items() if o.get("org_type") == SocialOrgType.COMMUNITY}
     f["communities_with_social_organisations"] = len(
-        {r.target for r in v.rels("ACTIVE_IN") if r.source in community_orgs})
+        {r.target for r in v.rels("ACTIVE_IN") if r.source in community_orgs}
+    )
     f["volunteer_teams"] = len(v.nodes("VolunteerTeam"))
     parties: dict[str, list[str]] = defaultdict(list)  # agreement -> parties
     for r in v.rels("PARTY_TO"):
@@ -308,8 +334,12 @@ def _partner_figures(v: _View, f: dict[str, Number]) -> None:
     f["partner_units"] = len(partners)
     f["agreement_subdistricts"] = len(territories & set(subdistricts))
     f["agreement_urban_communities"] = len(
-        [t for t in territories if t in communities
-         and communities[t].get("community_type") == "urban"])
+        [
+            t
+            for t in territories
+            if t in communities and communities[t].get("community_type") == "urban"
+        ]
+    )
     agreements = v.nodes("Agreement").values()
     f["university_masters_interns"] = _sum(agreements, "masters_interns")
     f["university_undergraduate_interns"] = _sum(agreements, "undergraduate_interns")

@@ -59,7 +59,9 @@ def twin_figures(twin: MemoryStore) -> dict[str, float]:
 @pytest.mark.parametrize("fig", FIGURES, ids=[f.key for f in FIGURES])
 def test_figure_counted_from_the_graph(fig, figures) -> None:
     value = figures[fig.key]
-    assert value == fig.expected(1), f"{fig.label}: graph has {value}, generator makes {fig.generated}"
+    assert value == fig.expected(1), (
+        f"{fig.label}: graph has {value}, generator makes {fig.generated}"
+    )
     assert fig.satisfied_by(value), f"{fig.label}: graph has {value}, the seed says {fig.statement}"
 
 
@@ -105,8 +107,10 @@ def test_every_record_obeys_the_ontology(qibin) -> None:
 
 def test_grid_tree_is_complete(qibin) -> None:
     up = qibin.walk([n.id for n in qibin.iter_nodes("Building")], "PART_OF")
-    assert all([n.kind for n in path] == ["Compound", "Community", "Subdistrict", "District"]
-               for path in up.values())
+    assert all(
+        [n.kind for n in path] == ["Compound", "Community", "Subdistrict", "District"]
+        for path in up.values()
+    )
 
 
 def test_head_of_paired_department_leads_community_and_big_committee(qibin) -> None:
@@ -116,20 +120,33 @@ def test_head_of_paired_department_leads_community_and_big_committee(qibin) -> N
     for community in communities:
         (dept,) = [h.node for h in paired[community]]
         head_post = qibin.neighbours([dept.id], "POST_IN", "in")[dept.id]
-        (head,) = [h.node.id for h in qibin.neighbours(
-            [p.node.id for p in head_post if p.node.get("post_type") == "department_head"],
-            "HOLDS", "in", as_of=TODAY).popitem()[1]]
-        leader_post = next(h.node.id for h in posts[community]
-                           if h.node.get("post_type") == "community_grid_leader")
+        (head,) = [
+            h.node.id
+            for h in qibin.neighbours(
+                [p.node.id for p in head_post if p.node.get("post_type") == "department_head"],
+                "HOLDS",
+                "in",
+                as_of=TODAY,
+            ).popitem()[1]
+        ]
+        leader_post = next(
+            h.node.id
+            for h in posts[community]
+            if h.node.get("post_type") == "community_grid_leader"
+        )
         holders = qibin.neighbours([leader_post], "HOLDS", "in", as_of=TODAY)[leader_post]
         assert [h.node.id for h in holders] == [head]
 
 
 def test_uscc_codes_pass_the_gb32100_check(qibin) -> None:
-    codes = [n.props["uscc"] for k in ("Unit", "PropertyFirm", "Department")
-             for n in qibin.iter_nodes(k)]
-    codes += [n.props["code"] for n in qibin.iter_nodes("SocialOrganization")
-              if n.get("org_type") == "registered"]
+    codes = [
+        n.props["uscc"] for k in ("Unit", "PropertyFirm", "Department") for n in qibin.iter_nodes(k)
+    ]
+    codes += [
+        n.props["code"]
+        for n in qibin.iter_nodes("SocialOrganization")
+        if n.get("org_type") == "registered"
+    ]
     assert len(codes) == len(set(codes)) > 600
     for code in codes:
         assert validate_uscc(code) == code
@@ -137,8 +154,9 @@ def test_uscc_codes_pass_the_gb32100_check(qibin) -> None:
 
 def test_event_catalogue(qibin) -> None:
     types = list(qibin.iter_nodes("EventType"))
-    per_category = Counter(h[0].node.id for h in qibin.neighbours(
-        [t.id for t in types], "IN_CATEGORY").values())
+    per_category = Counter(
+        h[0].node.id for h in qibin.neighbours([t.id for t in types], "IN_CATEGORY").values()
+    )
     assert sorted(per_category.values()) == [7] * 9
     handlers = qibin.neighbours([t.id for t in types], "HANDLED_BY", as_of=TODAY)
     levels = {lvl.value for lvl in ONTOLOGY.grid_levels}
@@ -148,9 +166,19 @@ def test_event_catalogue(qibin) -> None:
         for hop in handlers[t.id]:
             assert (hop.relationship.props["role"] == "key") == bool(hop.node.get("key_unit"))
     used = {h.node.get("function") for hops in handlers.values() for h in hops}
-    assert {"urban_management", "municipal_works", "sanitation", "landscaping",
-            "property_management", "civil_affairs", "health", "culture_tourism",
-            "education_sports", "commerce", "market_regulation"} <= used
+    assert {
+        "urban_management",
+        "municipal_works",
+        "sanitation",
+        "landscaping",
+        "property_management",
+        "civil_affairs",
+        "health",
+        "culture_tourism",
+        "education_sports",
+        "commerce",
+        "market_regulation",
+    } <= used
 
 
 def test_agreements_lapse_soon_and_run_for_years(qibin) -> None:
@@ -189,8 +217,9 @@ def test_every_generated_record_is_marked_synthetic(qibin) -> None:
     assert all(r.props.get("synthetic") is True for r in qibin.iter_relationships())
     (district,) = qibin.iter_nodes("District")
     assert district.props["division_code"] == "410611"
-    assert all(n.get("synthetic") for n in qibin.iter_nodes("Person")
-               if n.name not in real.FIVE_ELDERS)
+    assert all(
+        n.get("synthetic") for n in qibin.iter_nodes("Person") if n.name not in real.FIVE_ELDERS
+    )
 
 
 def test_the_five_elders_are_branch_secretaries(qibin) -> None:
@@ -227,8 +256,12 @@ def test_pairings_and_heads_change_on_known_days(qibin) -> None:
 
     old, new = paired(day_before(REPAIRING_DAY)), paired(REPAIRING_DAY)
     assert sum(old[c] != new[c] for c in communities) == CHANGE_COUNTS["repairing"]
-    for day in (day_before(REPAIRING_DAY), REPAIRING_DAY, day_before(HEAD_CHANGE_DAY),
-                HEAD_CHANGE_DAY):
+    for day in (
+        day_before(REPAIRING_DAY),
+        REPAIRING_DAY,
+        day_before(HEAD_CHANGE_DAY),
+        HEAD_CHANGE_DAY,
+    ):
         f = domain_figures(qibin, as_of=date.fromisoformat(day))
         assert f["community_grid_leaders"] == f["paired_communities"] == 56, day
         assert f["first_secretaries_heading_departments"] == 41, day
@@ -247,14 +280,16 @@ def test_property_management_changes(qibin) -> None:
     for r in qibin.iter_relationships("MANAGES"):
         managers[r.target].add(r.source)
     assert sum(len(m) == 2 for m in managers.values()) == (
-        CHANGE_COUNTS["firm_change"] + CHANGE_COUNTS["owners_takeover"])
+        CHANGE_COUNTS["firm_change"] + CHANGE_COUNTS["owners_takeover"]
+    )
 
 
 # -- determinism and scale ----------------------------------------------------------------------
 def test_generation_is_deterministic() -> None:
     a, b = build_district(0, TODAY), build_district(0, TODAY)
     assert [(n.id, n.kind, dict(n.props)) for n in a.nodes] == [
-        (n.id, n.kind, dict(n.props)) for n in b.nodes]
+        (n.id, n.kind, dict(n.props)) for n in b.nodes
+    ]
     assert [(r.id, dict(r.props)) for r in a.rels] == [(r.id, dict(r.props)) for r in b.rels]
 
 

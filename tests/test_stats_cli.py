@@ -46,8 +46,9 @@ def test_stats_json_shows_every_figure_as_stated(seeded: Path) -> None:
 
 
 def test_stats_as_of_a_past_day(seeded: Path) -> None:
-    result = runner.invoke(app, ["stats", "--json", "--store", str(seeded), "--as-of",
-                                 "2025-01-01"])
+    result = runner.invoke(
+        app, ["stats", "--json", "--store", str(seeded), "--as-of", "2025-01-01"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["as_of"] == "2025-01-01"
@@ -104,14 +105,18 @@ def test_serve_seeds_an_empty_store_then_answers(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     proc = subprocess.Popen(
         [sys.executable, "-m", "cli", "serve", "--store", str(store), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                reply = httpx.post(f"http://127.0.0.1:{port}/graphql",
-                                   json={"query": "{ counts }"}, timeout=2)
+                reply = httpx.post(
+                    f"http://127.0.0.1:{port}/graphql", json={"query": "{ counts }"}, timeout=2
+                )
                 break
             except httpx.TransportError:
                 assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""

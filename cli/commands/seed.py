@@ -31,8 +31,10 @@ def register(app: typer.Typer) -> None:
         try:
             if not keep and graph_store.counts().nodes:
                 cleared = clear_store(graph_store)
-                typer.echo(f"cleared {cleared.nodes_deleted:,} nodes and "
-                           f"{cleared.relationships_deleted:,} relationships")
+                typer.echo(
+                    f"cleared {cleared.nodes_deleted:,} nodes and "
+                    f"{cleared.relationships_deleted:,} relationships"
+                )
             summary = seed_reference_graph(graph_store, scale=scale, progress=progress)
             counts = graph_store.counts()
         finally:

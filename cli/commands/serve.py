@@ -22,7 +22,6 @@ def register(app: typer.Typer) -> None:
 
         from api.app import create_app
         from graph.stores import open_store
-
         from loaders.reference import seed_if_empty
 
         settings = settings_from(store_path=store, store=store_kind, host=host, port=port)

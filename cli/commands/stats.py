@@ -37,7 +37,8 @@ def figure_checks(figures: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "label": fig.label,
             "zh": fig.zh,
             "value": value,
-            "seed": fig.statement if scale == 1 or not fig.per_district
+            "seed": fig.statement
+            if scale == 1 or not fig.per_district
             else f"{fig.statement} × {scale}",
             "exact": fig.exact,
             "source": fig.source,
@@ -49,7 +50,9 @@ def figure_checks(figures: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def register(app: typer.Typer) -> None:
     @app.command()
     def stats(
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print JSON instead of tables")
+        ] = False,
         store: StorePathOption = None,
         store_kind: StoreKindOption = None,
         as_of: Annotated[
@@ -97,8 +100,14 @@ def _print_tables(result: dict[str, Any]) -> None:
     for col in ("level", "grids", "led", "not led", "led by", "meeting"):
         levels.add_column(col, justify="right" if col in ("grids", "led", "not led") else "left")
     for level, row in result["grid_levels"].items():
-        levels.add_row(level, f"{row['grids']:,}", f"{row['with_leader']:,}",
-                       f"{row['without_leader']:,}", row["leader_zh"], row["meeting_zh"])
+        levels.add_row(
+            level,
+            f"{row['grids']:,}",
+            f"{row['with_leader']:,}",
+            f"{row['without_leader']:,}",
+            row["leader_zh"],
+            row["meeting_zh"],
+        )
     figures = Table(title="The seed's figures, counted from the graph", title_justify="left")
     for col in ("figure", "seed", "counted", ""):
         figures.add_column(col, justify="right" if col in ("seed", "counted") else "left")

@@ -109,8 +109,14 @@ class DistrictBuild:
             five_elder=five_elder,
         )
 
-    def post(self, post_type: PostType, within: Node, *, roles: list[str] | None = None,
-             code: str | None = None) -> Node:
+    def post(
+        self,
+        post_type: PostType,
+        within: Node,
+        *,
+        roles: list[str] | None = None,
+        code: str | None = None,
+    ) -> Node:
         """The post of ``post_type`` in a grid or organisation, joined to it by POST_IN."""
         key = code or within.id.split(":", 1)[1]
         p = self.node(
@@ -123,10 +129,17 @@ class DistrictBuild:
         self.rel("POST_IN", p, within)
         return p
 
-    def hold(self, person: Node, post: Node, valid_from: str, valid_to: str | None = None,
-             drawn_from: str | None = None) -> None:
-        self.rel("HOLDS", person, post, valid_from=valid_from, valid_to=valid_to,
-                 drawn_from=drawn_from)
+    def hold(
+        self,
+        person: Node,
+        post: Node,
+        valid_from: str,
+        valid_to: str | None = None,
+        drawn_from: str | None = None,
+    ) -> None:
+        self.rel(
+            "HOLDS", person, post, valid_from=valid_from, valid_to=valid_to, drawn_from=drawn_from
+        )
 
     def sample(self, items: list[Any], k: int) -> list[Any]:
         if k > len(items):
@@ -134,8 +147,14 @@ class DistrictBuild:
         return self.rng.sample(items, k)
 
 
-def split(rng: random.Random, total: int, parts: int, minimum: int = 1,
-          weights: list[float] | None = None, maximum: int | None = None) -> list[int]:
+def split(
+    rng: random.Random,
+    total: int,
+    parts: int,
+    minimum: int = 1,
+    weights: list[float] | None = None,
+    maximum: int | None = None,
+) -> list[int]:
     """``parts`` integers in ``[minimum, maximum]`` summing to ``total``, drawn by weight."""
     top = total if maximum is None else maximum
     if not parts * minimum <= total <= parts * top:

@@ -59,5 +59,6 @@ DEPARTMENTS: tuple[tuple[str, DepartmentFunction], ...] = (
     ("团委", F.GENERAL),
 )
 
+
 def is_key(function: DepartmentFunction) -> bool:
     return function in KEY_FIVE

@@ -27,12 +27,29 @@ class EventSpec:
     handlers: tuple[F, ...]
 
 
-UM, MW, SA, LA, PM = (F.URBAN_MANAGEMENT, F.MUNICIPAL_WORKS, F.SANITATION, F.LANDSCAPING,
-                      F.PROPERTY_MANAGEMENT)
-CA, HE, CT, ED, CO, MR = (F.CIVIL_AFFAIRS, F.HEALTH, F.CULTURE_TOURISM, F.EDUCATION_SPORTS,
-                          F.COMMERCE, F.MARKET_REGULATION)
-PS, EM, HO, EE, HR, JU = (F.PUBLIC_SECURITY, F.EMERGENCY_MANAGEMENT, F.HOUSING,
-                          F.ECOLOGY_ENVIRONMENT, F.HUMAN_RESOURCES, F.JUSTICE)
+UM, MW, SA, LA, PM = (
+    F.URBAN_MANAGEMENT,
+    F.MUNICIPAL_WORKS,
+    F.SANITATION,
+    F.LANDSCAPING,
+    F.PROPERTY_MANAGEMENT,
+)
+CA, HE, CT, ED, CO, MR = (
+    F.CIVIL_AFFAIRS,
+    F.HEALTH,
+    F.CULTURE_TOURISM,
+    F.EDUCATION_SPORTS,
+    F.COMMERCE,
+    F.MARKET_REGULATION,
+)
+PS, EM, HO, EE, HR, JU = (
+    F.PUBLIC_SECURITY,
+    F.EMERGENCY_MANAGEMENT,
+    F.HOUSING,
+    F.ECOLOGY_ENVIRONMENT,
+    F.HUMAN_RESOURCES,
+    F.JUSTICE,
+)
 
 E = EventSpec
 CATALOGUE: tuple[tuple[str, str, tuple[EventSpec, ...]], ...] = (
@@ -125,8 +142,13 @@ def build_event_catalogue(b: DistrictBuild, gov: Governance) -> None:
     for c, (zh, en, types) in enumerate(CATALOGUE, start=1):
         category = b.node("EventCategory", code=f"{b.code}-{c:02d}", name=zh, aliases=[en])
         for t, spec in enumerate(types, start=1):
-            event_type = b.node("EventType", code=f"{b.code}-{c:02d}-{t:02d}", name=spec.zh,
-                                aliases=[spec.en], response_level=spec.level)
+            event_type = b.node(
+                "EventType",
+                code=f"{b.code}-{c:02d}-{t:02d}",
+                name=spec.zh,
+                aliases=[spec.en],
+                response_level=spec.level,
+            )
             b.rel("IN_CATEGORY", event_type, category)
             for function in spec.handlers:
                 dept: Node = gov.by_function[function.value]

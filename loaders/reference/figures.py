@@ -62,6 +62,7 @@ DEPARTMENTS = 44  # district departments (区直单位) generated, each paired w
 PROPERTY_FIRMS = 36
 
 F = Figure
+# fmt: off
 FIGURES: tuple[Figure, ...] = (
     # -- the district ----------------------------------------------------------------------
     F("districts", "districts", "区", 1, 1, "District nodes"),
@@ -72,8 +73,9 @@ FIGURES: tuple[Figure, ...] = (
       "sum of District.administrative_villages"),
     F("towns_and_subdistricts", "towns and subdistricts", "10个乡镇、街道", 10, 10,
       "Subdistrict nodes"),
-    F("grid_subdistricts", "subdistricts running a grid service centre", "5个街道网格化社会治理服务中心",
-      5, 5, "subdistricts COVERED by a grid_service_centre ServiceFacility"),
+    F("grid_subdistricts", "subdistricts running a grid service centre",
+      "5个街道网格化社会治理服务中心", 5, 5,
+      "subdistricts COVERED by a grid_service_centre ServiceFacility"),
     F("communities", "community grids", "56个社区网格", 56, 56, "Community nodes"),
     F("urban_communities", "urban communities", "41个城市社区", 41, 41,
       "Community nodes with community_type urban"),
@@ -113,8 +115,8 @@ FIGURES: tuple[Figure, ...] = (
     # -- departments and events -------------------------------------------------------------
     F("key_units", "key responsible units (the 5 of 1+5+N)", "5家重点责任单位", 5, 5,
       "Department nodes with key_unit true"),
-    F("n_departments_named", "N departments the seed names", "民政、卫健、文旅、教体、商务、市场监管",
-      6, 6, "departments of the six named N functions"),
+    F("n_departments_named", "N departments the seed names",
+      "民政、卫健、文旅、教体、商务、市场监管", 6, 6, "departments of the six named N functions"),
     F("event_categories", "event categories", "9大类", 9, 9, "EventCategory nodes"),
     F("event_types", "event types", "63项事件", 63, 63, "EventType nodes"),
     F("event_types_handled", "event types with a handling department", "事件处置单位", 63, 63,
@@ -136,8 +138,9 @@ FIGURES: tuple[Figure, ...] = (
       "PartyOrganization level community_big_committee"),
     F("first_secretaries_heading_departments",
       "big committees whose first secretary heads a district department",
-      "区直单位主要负责人担任第一书记", 41, 41, "big committees whose first_secretary Post is held by "
-      "a person who also holds a department_head Post, as of the day"),
+      "区直单位主要负责人担任第一书记", 41, 41,
+      "big committees whose first_secretary Post is held by a person who also holds a "
+      "department_head Post, as of the day"),
     F("compound_branches", "compound party branches", "小区党支部167个", 167, 167,
       "PartyOrganization level compound_branch"),
     F("compounds_without_branch", "compounds without a party branch", "未建小区党支部",
@@ -165,13 +168,14 @@ FIGURES: tuple[Figure, ...] = (
       "compounds MANAGED by an OwnersCommittee as of the day"),
     F("firm_managed_compounds", "compounds managed by a property firm", "专业物业服务", 242, 242,
       "compounds MANAGED by a PropertyFirm as of the day (312 − 70)", source="derived"),
-    F("smart_security_compounds", "compounds with smart security", "120个小区部署智慧安防", 120, 120,
+    F("smart_security_compounds", "compounds with smart security", "120个小区部署智慧安防",
+      120, 120,
       "Compound nodes with smart_security true"),
     # -- services ----------------------------------------------------------------------------
     F("citizen_service_centres", "district citizen service centres", "区级市民服务中心1个", 1, 1,
       "ServiceFacility citizen_service_centre"),
-    F("government_service_centres", "one-stop government service centres", "街道一站式政务服务中心5个",
-      5, 5, "ServiceFacility government_service_centre"),
+    F("government_service_centres", "one-stop government service centres",
+      "街道一站式政务服务中心5个", 5, 5, "ServiceFacility government_service_centre"),
     F("community_service_stations", "community service stations", "社区便民服务站41个", 41, 41,
       "ServiceFacility community_service_station"),
     F("doorstep_service_stations", "doorstep service stations", "小区家门口服务站143个", 143, 143,
@@ -234,6 +238,7 @@ FIGURES: tuple[Figure, ...] = (
     F("university_undergraduate_interns", "undergraduate interns from the university", "本科生21名",
       21, 21, "sum of Agreement.undergraduate_interns"),
 )
+# fmt: on
 
 BY_KEY: dict[str, Figure] = {f.key: f for f in FIGURES}
 

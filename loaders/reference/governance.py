@@ -64,26 +64,39 @@ def build_governance(b: DistrictBuild, grid: Grid) -> Governance:
 
 def _leadership(b: DistrictBuild, grid: Grid, gov: Governance) -> None:
     """The leading group, the district committee, working committees, contacting leaders."""
-    lg = b.node("LeadingGroup", synthetic=False, code=f"{b.code}-LG",
-                name=names.LEADING_GROUP_NAME if b.real else f"{b.name}网格化社会治理领导小组",
-                aliases=["网格化社会治理领导小组"])
+    lg = b.node(
+        "LeadingGroup",
+        synthetic=False,
+        code=f"{b.code}-LG",
+        name=names.LEADING_GROUP_NAME if b.real else f"{b.name}网格化社会治理领导小组",
+        aliases=["网格化社会治理领导小组"],
+    )
     gov.leading_group = lg
     b.rel("COVERS", lg, grid.district)
     head = b.person(party_member=True)
     b.hold(head, b.post(PostType.LEADING_GROUP_HEAD, lg), valid_from="2021-03-01")
     b.rel("MEMBER_OF", head, lg, valid_from="2021-03-01")
-    committee = b.node("PartyOrganization", synthetic=False,
-                       level=PartyLevel.DISTRICT_COMMITTEE.value, code=b.code,
-                       name=f"中共{b.city}{b.name}委员会", aliases=[f"{b.name}委"])
+    committee = b.node(
+        "PartyOrganization",
+        synthetic=False,
+        level=PartyLevel.DISTRICT_COMMITTEE.value,
+        code=b.code,
+        name=f"中共{b.city}{b.name}委员会",
+        aliases=[f"{b.name}委"],
+    )
     b.rel("COVERS", committee, grid.district)
     for sd in grid.subdistricts:
         leader = b.person(party_member=True)
         start = random_day(b.rng, "2021-03-01", "2021-06-01")
         b.hold(leader, b.post(PostType.DISTRICT_CONTACT_LEADER, sd), valid_from=start)
         b.rel("MEMBER_OF", leader, lg, valid_from=start)
-        wc = b.node("PartyOrganization", level=PartyLevel.SUBDISTRICT_WORKING_COMMITTEE.value,
-                    code=sd.props["division_code"], name=f"中共{sd.name}工作委员会",
-                    aliases=[f"{sd.name}党工委"])
+        wc = b.node(
+            "PartyOrganization",
+            level=PartyLevel.SUBDISTRICT_WORKING_COMMITTEE.value,
+            code=sd.props["division_code"],
+            name=f"中共{sd.name}工作委员会",
+            aliases=[f"{sd.name}党工委"],
+        )
         gov.working_committee[sd.id] = wc
         b.rel("SUBORDINATE_TO", wc, committee)
         b.rel("COVERS", wc, sd)
@@ -164,9 +177,13 @@ def _hold_as_head(b: DistrictBuild, gov: Governance, community: Node, post: Node
 
 def _big_committees(b: DistrictBuild, grid: Grid, gov: Governance) -> None:
     for community in grid.urban_communities:
-        big = b.node("PartyOrganization", level=PartyLevel.COMMUNITY_BIG_COMMITTEE.value,
-                     code=community.props["division_code"], name=f"{community.name}大党委",
-                     aliases=[f"中共{community.name}委员会"])
+        big = b.node(
+            "PartyOrganization",
+            level=PartyLevel.COMMUNITY_BIG_COMMITTEE.value,
+            code=community.props["division_code"],
+            name=f"{community.name}大党委",
+            aliases=[f"中共{community.name}委员会"],
+        )
         gov.big_committee[community.id] = big
         b.rel("SUBORDINATE_TO", big, gov.working_committee[grid.parent[community.id].id])
         b.rel("COVERS", big, community)
@@ -208,18 +225,23 @@ def _branches(b: DistrictBuild, grid: Grid, gov: Governance) -> None:
             continue
         owners = compound.props["management_mode"] == "owners"
         leader = b.person()
-        b.hold(leader, b.post(PostType.COMPOUND_GRID_LEADER, compound),
-               random_day(b.rng, "2021-06-01", "2023-12-31"),
-               drawn_from="owners_committee" if owners else "property_firm")
+        b.hold(
+            leader,
+            b.post(PostType.COMPOUND_GRID_LEADER, compound),
+            random_day(b.rng, "2021-06-01", "2023-12-31"),
+            drawn_from="owners_committee" if owners else "property_firm",
+        )
 
 
-def _secretaries(b: DistrictBuild, compound: Node, elders: set[str], replaced: set[str],
-                 real_elders: list[str]) -> list[Period]:
+def _secretaries(
+    b: DistrictBuild, compound: Node, elders: set[str], replaced: set[str], real_elders: list[str]
+) -> list[Period]:
     start = random_day(b.rng, "2020-01-01", "2023-06-30")
     if compound.id in elders:
         if real_elders:
-            person = b.person(name=real_elders.pop(0), party_member=True, five_elder=True,
-                              synthetic=False)
+            person = b.person(
+                name=real_elders.pop(0), party_member=True, five_elder=True, synthetic=False
+            )
         else:
             person = b.person(party_member=True, five_elder=True)
         return [(person, start, None)]
@@ -237,8 +259,10 @@ def _building_leaders(b: DistrictBuild, grid: Grid, gov: Governance) -> None:
     led_ids = {x.id for x in led}
     party = {x.id for x in b.sample(led, generated("building_leaders_party_members"))}
     replaced = {x.id for x in b.sample(led, CHANGE_COUNTS["leader_election"])}
-    newcomers = {x.id for x in b.sample([x for x in led if x.id not in replaced],
-                                        CHANGE_COUNTS["new_leaders"])}
+    newcomers = {
+        x.id
+        for x in b.sample([x for x in led if x.id not in replaced], CHANGE_COUNTS["new_leaders"])
+    }
     vacant = [x for x in grid.buildings if x.id not in led_ids]
     left = {x.id for x in b.sample(vacant, CHANGE_COUNTS["leaders_left"])}
     current: dict[str, tuple[Node, str]] = {}
@@ -250,8 +274,13 @@ def _building_leaders(b: DistrictBuild, grid: Grid, gov: Governance) -> None:
         if building.id not in led_ids:
             continue
         if building.id in replaced:
-            b.hold(b.person(), post, start, day_before(timeline.LEADER_ELECTION_DAY),
-                   drawn_from="residents")
+            b.hold(
+                b.person(),
+                post,
+                start,
+                day_before(timeline.LEADER_ELECTION_DAY),
+                drawn_from="residents",
+            )
             start = timeline.LEADER_ELECTION_DAY
         elif building.id in newcomers:
             start = timeline.NEW_LEADERS_DAY
@@ -259,10 +288,15 @@ def _building_leaders(b: DistrictBuild, grid: Grid, gov: Governance) -> None:
         b.hold(leader, post, start, drawn_from="residents")
         current[building.id] = (leader, start)
     eligible = [x for x in led if x.id in party and grid.parent[x.id].id in gov.branch]
-    for building in sorted(b.sample(eligible, generated("building_party_groups")),
-                           key=lambda n: n.id):
-        group = b.node("PartyOrganization", level=PartyLevel.BUILDING_GROUP.value,
-                       code=building.id.split(":", 1)[1], name=f"{building.name}党小组")
+    for building in sorted(
+        b.sample(eligible, generated("building_party_groups")), key=lambda n: n.id
+    ):
+        group = b.node(
+            "PartyOrganization",
+            level=PartyLevel.BUILDING_GROUP.value,
+            code=building.id.split(":", 1)[1],
+            name=f"{building.name}党小组",
+        )
         b.rel("SUBORDINATE_TO", group, gov.branch[grid.parent[building.id].id])
         b.rel("COVERS", group, building)
         leader, start = current[building.id]

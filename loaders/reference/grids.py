@@ -86,12 +86,24 @@ def _district(b: DistrictBuild) -> Node:
 def _subdistricts(b: DistrictBuild, grid: Grid) -> None:
     populations = split(b.rng, 550_000, 10, minimum=20_000)
     for i, name in enumerate(names.URBAN_SUBDISTRICTS):
-        sd = b.node("Subdistrict", division_code=f"{b.code}{i + 1:03d}", name=name,
-                    subdistrict_type="subdistrict", runs_grid=True, population=populations[i])
+        sd = b.node(
+            "Subdistrict",
+            division_code=f"{b.code}{i + 1:03d}",
+            name=name,
+            subdistrict_type="subdistrict",
+            runs_grid=True,
+            population=populations[i],
+        )
         grid.subdistricts.append(sd)
     for i, name in enumerate(names.TOWNS):
-        town = b.node("Subdistrict", division_code=f"{b.code}{101 + i:03d}", name=name,
-                      subdistrict_type="town", runs_grid=False, population=populations[5 + i])
+        town = b.node(
+            "Subdistrict",
+            division_code=f"{b.code}{101 + i:03d}",
+            name=name,
+            subdistrict_type="town",
+            runs_grid=False,
+            population=populations[5 + i],
+        )
         grid.towns.append(town)
     for sd in grid.subdistricts + grid.towns:
         grid.add(sd, grid.district)
@@ -101,20 +113,24 @@ def _subdistricts(b: DistrictBuild, grid: Grid) -> None:
 def _communities(b: DistrictBuild, grid: Grid) -> None:
     urban_total = sum(URBAN_SUBDISTRICT_COMMUNITIES)
     vtr_total = sum(VTR_SUBDISTRICT_COMMUNITIES)
-    urban_names = names.unique_names(b.rng, names.COMMUNITY_WORDS, urban_total, "{}社区",
-                                     taken=set(names.REAL_COMMUNITIES))
+    urban_names = names.unique_names(
+        b.rng, names.COMMUNITY_WORDS, urban_total, "{}社区", taken=set(names.REAL_COMMUNITIES)
+    )
     if b.real:  # the three communities the seed names take the first three places
         urban_names[:3] = [names.LIYANG, names.DONGFANG, names.GUANJING]
     vtr_names = names.unique_names(b.rng, names.VILLAGE_WORDS, vtr_total, "{}社区")
     reps = split(b.rng, generated("resident_representatives"), urban_total, minimum=30)
-    excellent = set(b.sample(list(range(3, urban_total)), generated(
-        "municipal_five_excellent_communities")))
+    excellent = set(
+        b.sample(list(range(3, urban_total)), generated("municipal_five_excellent_communities"))
+    )
     projects = _demonstration_projects(b, urban_total)
     urban_i = vtr_i = 0
     for s, sd in enumerate(grid.subdistricts):
         number = 0
-        for community_type, count in (("urban", URBAN_SUBDISTRICT_COMMUNITIES[s]),
-                                      ("village_to_residence", VTR_SUBDISTRICT_COMMUNITIES[s])):
+        for community_type, count in (
+            ("urban", URBAN_SUBDISTRICT_COMMUNITIES[s]),
+            ("village_to_residence", VTR_SUBDISTRICT_COMMUNITIES[s]),
+        ):
             for _ in range(count):
                 number += 1
                 if community_type == "urban":
@@ -162,11 +178,17 @@ def _compounds_and_buildings(b: DistrictBuild, grid: Grid) -> None:
     """312 compounds over the communities, 2,988 buildings over the compounds, traits chosen
     once per compound (owner management, red property points, smart security)."""
     weights = [3.0 if c.props["community_type"] == "urban" else 2.0 for c in grid.communities]
-    per_community = split(b.rng, generated("compounds"), len(grid.communities), minimum=2,
-                          weights=weights)
+    per_community = split(
+        b.rng, generated("compounds"), len(grid.communities), minimum=2, weights=weights
+    )
     total = sum(per_community)
-    sizes = split(b.rng, generated("buildings"), total, minimum=2,
-                  weights=[b.rng.lognormvariate(0, 0.45) for _ in range(total)])
+    sizes = split(
+        b.rng,
+        generated("buildings"),
+        total,
+        minimum=2,
+        weights=[b.rng.lognormvariate(0, 0.45) for _ in range(total)],
+    )
     indices = list(range(total))
     owners = set(b.sample(indices, generated("owner_managed_compounds")))
     red = b.sample(indices, generated("red_property_points"))
@@ -176,15 +198,32 @@ def _compounds_and_buildings(b: DistrictBuild, grid: Grid) -> None:
     i = 0
     for community, count in zip(grid.communities, per_community, strict=True):
         for n in range(1, count + 1):
-            _compound(b, grid, community, n, sizes[i], taken,
-                      owners=i in owners,
-                      red=("city" if i in red_city else "district") if i in red else None,
-                      smart=i in smart)
+            _compound(
+                b,
+                grid,
+                community,
+                n,
+                sizes[i],
+                taken,
+                owners=i in owners,
+                red=("city" if i in red_city else "district") if i in red else None,
+                smart=i in smart,
+            )
             i += 1
 
 
-def _compound(b: DistrictBuild, grid: Grid, community: Node, n: int, size: int,
-              taken: set[str], *, owners: bool, red: str | None, smart: bool) -> None:
+def _compound(
+    b: DistrictBuild,
+    grid: Grid,
+    community: Node,
+    n: int,
+    size: int,
+    taken: set[str],
+    *,
+    owners: bool,
+    red: str | None,
+    smart: bool,
+) -> None:
     if size > 99:
         raise ValueError("building numbers have two digits")
     if b.real and community.name == names.LIYANG and n == 1:
@@ -233,18 +272,25 @@ def _facilities(b: DistrictBuild, grid: Grid) -> None:
         f = b.node("ServiceFacility", code=code, name=name, facility_type=ftype.value)
         b.rel("COVERS", f, covers)
 
-    facility(FacilityType.CITIZEN_SERVICE_CENTRE, f"{b.code}-CSC", f"{b.name}市民服务中心",
-             grid.district)
+    facility(
+        FacilityType.CITIZEN_SERVICE_CENTRE, f"{b.code}-CSC", f"{b.name}市民服务中心", grid.district
+    )
     for sd in grid.subdistricts:
         code = sd.props["division_code"]
-        facility(FacilityType.GRID_SERVICE_CENTRE, f"{code}-GSC",
-                 f"{sd.name}网格化社会治理服务中心", sd)
-        facility(FacilityType.GOVERNMENT_SERVICE_CENTRE, f"{code}-OSC",
-                 f"{sd.name}一站式政务服务中心", sd)
+        facility(
+            FacilityType.GRID_SERVICE_CENTRE, f"{code}-GSC", f"{sd.name}网格化社会治理服务中心", sd
+        )
+        facility(
+            FacilityType.GOVERNMENT_SERVICE_CENTRE,
+            f"{code}-OSC",
+            f"{sd.name}一站式政务服务中心",
+            sd,
+        )
     for c in grid.communities:
         code = c.props["division_code"]
-        facility(FacilityType.GRID_SERVICE_STATION, f"{code}-GSS",
-                 f"{c.name}网格化社会治理服务站", c)
+        facility(
+            FacilityType.GRID_SERVICE_STATION, f"{code}-GSS", f"{c.name}网格化社会治理服务站", c
+        )
     for c in grid.urban_communities:
         code = c.props["division_code"]
         facility(FacilityType.COMMUNITY_SERVICE_STATION, f"{code}-CSS", f"{c.name}便民服务站", c)

@@ -27,8 +27,9 @@ def build_property_management(b: DistrictBuild, grid: Grid, society: Society) ->
     Contracts are planned first (firm, compound, period), so that a firm managing a red
     property point is created already marked as red property.
     """
-    firm_names = names.unique_names(b.rng, names.FIRM_WORDS, PROPERTY_FIRMS,
-                                    f"{b.city}{{}}物业服务有限公司")
+    firm_names = names.unique_names(
+        b.rng, names.FIRM_WORDS, PROPERTY_FIRMS, f"{b.city}{{}}物业服务有限公司"
+    )
     weights = [b.rng.paretovariate(1.5) for _ in firm_names]
     firm_managed = [c for c in grid.compounds if c.props["management_mode"] != "owners"]
     owner_managed = [c for c in grid.compounds if c.props["management_mode"] == "owners"]
@@ -53,16 +54,27 @@ def build_property_management(b: DistrictBuild, grid: Grid, society: Society) ->
             start = timeline.FIRM_CHANGE_DAY
         contracts.append((firm, compound, start, year_end(b.today, b.rng.randint(1, 4))))
     current = {c.id: f for f, c, _, _ in contracts if c.id not in owner_ids}  # last one wins
-    red = {f for cid, f in current.items() if cid in {c.id for c in firm_managed
-                                                       if c.props.get("red_property")}}
-    firms = [b.node("PropertyFirm", uscc=b.uscc("9", "1"), name=n, red_property=i in red)
-             for i, n in enumerate(firm_names)]
+    red = {
+        f
+        for cid, f in current.items()
+        if cid in {c.id for c in firm_managed if c.props.get("red_property")}
+    }
+    firms = [
+        b.node("PropertyFirm", uscc=b.uscc("9", "1"), name=n, red_property=i in red)
+        for i, n in enumerate(firm_names)
+    ]
     for compound in grid.compounds:
         if compound.id in owner_ids or compound.id in extra_committees:
             _owners_committee(b, compound, society)
     for firm_index, compound, valid_from, valid_to in contracts:
-        b.rel("MANAGES", firms[firm_index], compound, valid_from=valid_from, valid_to=valid_to,
-              contract_no=f"WY-{b.code}-{b.next('contract'):05d}")
+        b.rel(
+            "MANAGES",
+            firms[firm_index],
+            compound,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            contract_no=f"WY-{b.code}-{b.next('contract'):05d}",
+        )
     for compound, valid_from in self_managed:
         b.rel("MANAGES", society.owners_committee[compound.id], compound, valid_from=valid_from)
 
@@ -73,8 +85,8 @@ def _owners_committee(b: DistrictBuild, compound: Node, society: Society) -> Nod
         community_code=compound.props["community_code"],
         compound_no=compound.props["compound_no"],
         name=f"{compound.name}业主委员会",
-        red=bool(compound.props.get("red_property")) and compound.props[
-            "management_mode"] == "owners",
+        red=bool(compound.props.get("red_property"))
+        and compound.props["management_mode"] == "owners",
     )
     society.owners_committee[compound.id] = committee
     b.rel("COVERS", committee, compound)
@@ -84,46 +96,71 @@ def _owners_committee(b: DistrictBuild, compound: Node, society: Society) -> Nod
 def build_residents_committees(b: DistrictBuild, grid: Grid, society: Society) -> None:
     """A residents' committee per community; 133 sub-committees in 27 communities."""
     for c in grid.communities:
-        rc = b.node("ResidentsCommittee", community_code=c.props["division_code"],
-                    committee_type=CommitteeType.RESIDENTS_COMMITTEE.value,
-                    name=f"{c.name}居民委员会", aliases=[f"{c.name}居委会"])
+        rc = b.node(
+            "ResidentsCommittee",
+            community_code=c.props["division_code"],
+            committee_type=CommitteeType.RESIDENTS_COMMITTEE.value,
+            name=f"{c.name}居民委员会",
+            aliases=[f"{c.name}居委会"],
+        )
         society.residents_committee[c.id] = rc
         b.rel("COVERS", rc, c)
     kinds = [t for t in CommitteeType if t is not CommitteeType.RESIDENTS_COMMITTEE]
     zh = {
         CommitteeType.MEDIATION: "人民调解委员会", CommitteeType.SECURITY: "治安保卫委员会",
-        CommitteeType.SOCIAL_SECURITY: "社会保障委员会", CommitteeType.PUBLIC_HEALTH: "公共卫生委员会",
+        CommitteeType.SOCIAL_SECURITY: "社会保障委员会",
+        CommitteeType.PUBLIC_HEALTH: "公共卫生委员会",
         CommitteeType.ENVIRONMENT_PROPERTY: "环境和物业管理委员会",
         CommitteeType.WOMEN_CHILDREN: "妇女和儿童工作委员会",
         CommitteeType.CULTURE_EDUCATION: "文化教育委员会", CommitteeType.ELDERLY: "养老服务委员会",
     }  # fmt: skip
     chosen = b.sample(grid.communities, generated("communities_with_subcommittees"))
-    counts = split(b.rng, generated("residents_subcommittees"), len(chosen), minimum=3,
-                   maximum=len(kinds))
+    counts = split(
+        b.rng, generated("residents_subcommittees"), len(chosen), minimum=3, maximum=len(kinds)
+    )
     for community, count in zip(chosen, counts, strict=True):
         first = [CommitteeType.MEDIATION, CommitteeType.SECURITY, CommitteeType.SOCIAL_SECURITY]
         rest = b.sample([k for k in kinds if k not in first], count - len(first))
         for kind in first + rest:
-            sub = b.node("ResidentsCommittee", community_code=community.props["division_code"],
-                         committee_type=kind.value, name=f"{community.name}{zh[kind]}")
+            sub = b.node(
+                "ResidentsCommittee",
+                community_code=community.props["division_code"],
+                committee_type=kind.value,
+                name=f"{community.name}{zh[kind]}",
+            )
             b.rel("SUBORDINATE_TO", sub, society.residents_committee[community.id])
 
 
 def build_social_organisations(b: DistrictBuild, grid: Grid) -> None:
     """109 registered organisations, 5 social-work stations, 136 community organisations in 29
     communities, 100+ vanguard teams."""
-    registered = names.unique_names(b.rng, names.SOCIAL_ORG_WORDS,
-                                    generated("registered_social_organisations"),
-                                    f"{b.name}{{}}协会")
+    registered = names.unique_names(
+        b.rng,
+        names.SOCIAL_ORG_WORDS,
+        generated("registered_social_organisations"),
+        f"{b.name}{{}}协会",
+    )
     for name in registered:
-        org = b.node("SocialOrganization", code=b.uscc("5", b.rng.choice("12")), name=name,
-                     org_type=SocialOrgType.REGISTERED.value,
-                     registered_on=random_day(b.rng, "2019-01-01", offset(b.today, -60)))
-        b.rel("ACTIVE_IN", org, b.rng.choice([grid.district, *grid.subdistricts]),
-              valid_from=org.props["registered_on"])
+        org = b.node(
+            "SocialOrganization",
+            code=b.uscc("5", b.rng.choice("12")),
+            name=name,
+            org_type=SocialOrgType.REGISTERED.value,
+            registered_on=random_day(b.rng, "2019-01-01", offset(b.today, -60)),
+        )
+        b.rel(
+            "ACTIVE_IN",
+            org,
+            b.rng.choice([grid.district, *grid.subdistricts]),
+            valid_from=org.props["registered_on"],
+        )
     for sd in grid.subdistricts:
-        station = b.node("SocialOrganization", code=f"{sd.props['division_code']}-SWS",
-                         name=f"{sd.name}社工服务站", org_type=SocialOrgType.SOCIAL_WORK_STATION.value)
+        station = b.node(
+            "SocialOrganization",
+            code=f"{sd.props['division_code']}-SWS",
+            name=f"{sd.name}社工服务站",
+            org_type=SocialOrgType.SOCIAL_WORK_STATION.value,
+        )
         b.rel("ACTIVE_IN", station, sd)
     hosts = b.sample(grid.communities, generated("communities_with_social_organisations"))
     per_host = split(b.rng, generated("community_social_organisations"), len(hosts), minimum=2)
@@ -131,8 +168,12 @@ def build_social_organisations(b: DistrictBuild, grid: Grid) -> None:
         form = f"{community.name}{{}}" + b.rng.choice(names.COMMUNITY_ORG_FORMS)[2:]
         org_names = names.unique_names(b.rng, names.SOCIAL_ORG_WORDS, count, form)
         for name in org_names:
-            org = b.node("SocialOrganization", code=f"{b.code}-SO{b.next('so'):05d}", name=name,
-                         org_type=SocialOrgType.COMMUNITY.value)
+            org = b.node(
+                "SocialOrganization",
+                code=f"{b.code}-SO{b.next('so'):05d}",
+                name=name,
+                org_type=SocialOrgType.COMMUNITY.value,
+            )
             b.rel("ACTIVE_IN", org, community)
     _vanguard_teams(b, grid)
 
@@ -142,10 +183,14 @@ def _vanguard_teams(b: DistrictBuild, grid: Grid) -> None:
     real = list(names.VANGUARD_TEAMS) if b.real else []
     made = names.unique_names(b.rng, names.TEAM_WORDS, count - len(real), "{}先锋队")
     for i, name in enumerate(real + made):
-        team = b.node("SocialOrganization", synthetic=i >= len(real),
-                      code=f"{b.code}-SO{b.next('so'):05d}", name=name,
-                      aliases=[f"{name}先锋团队"] if i < len(real) else None,
-                      org_type=SocialOrgType.VANGUARD_TEAM.value)
+        team = b.node(
+            "SocialOrganization",
+            synthetic=i >= len(real),
+            code=f"{b.code}-SO{b.next('so'):05d}",
+            name=name,
+            aliases=[f"{name}先锋团队"] if i < len(real) else None,
+            org_type=SocialOrgType.VANGUARD_TEAM.value,
+        )
         b.rel("ACTIVE_IN", team, b.rng.choice(grid.communities))
 
 
@@ -153,16 +198,25 @@ def build_volunteer_teams(b: DistrictBuild, grid: Grid) -> None:
     """1,000+ volunteer teams, three of them named by the seed."""
     real = list(names.VOLUNTEER_TEAMS) if b.real else []
     for i in range(generated("volunteer_teams")):
-        where = b.rng.choice(grid.communities) if b.rng.random() < 0.9 else b.rng.choice(
-            grid.subdistricts)
+        where = (
+            b.rng.choice(grid.communities)
+            if b.rng.random() < 0.9
+            else b.rng.choice(grid.subdistricts)
+        )
         if i < len(real):
             name, aliases = f"{real[i]}志愿服务队", [real[i]]
         else:
             word = b.rng.choice(names.TEAM_WORDS)
             name, aliases = f"{where.name}{word}{b.rng.choice(names.TEAM_SUFFIXES)}", None
-        team = b.node("VolunteerTeam", synthetic=i >= len(real),
-                      code=f"{b.code}-VT{i + 1:05d}", name=name, aliases=aliases,
-                      theme=b.rng.choice(names.TOPICS), members=b.rng.randint(8, 120))
+        team = b.node(
+            "VolunteerTeam",
+            synthetic=i >= len(real),
+            code=f"{b.code}-VT{i + 1:05d}",
+            name=name,
+            aliases=aliases,
+            theme=b.rng.choice(names.TOPICS),
+            members=b.rng.randint(8, 120),
+        )
         b.rel("ACTIVE_IN", team, where, valid_from=random_day(b.rng, "2019-01-01", "2024-12-31"))
 
 
@@ -197,8 +251,24 @@ def _units(b: DistrictBuild) -> list[Node]:
     inst_words = tuple(str(n) for n in range(1, 41))
     inst = _combos(b, ("{d}第{w}小学", "{c}第{w}中学", "{d}第{w}幼儿园"), inst_words, n_inst - 15)
     inst += _combos(b, ("{c}{w}",), names.INSTITUTION_WORDS, 15)
-    firm_words = tuple(a + z for a in names.FIRM_WORDS for z in (
-        "商贸", "建设", "物流", "食品", "科技", "电气", "医药", "置业", "能源", "传媒", "餐饮", "保险"))
+    firm_words = tuple(
+        a + z
+        for a in names.FIRM_WORDS
+        for z in (
+            "商贸",
+            "建设",
+            "物流",
+            "食品",
+            "科技",
+            "电气",
+            "医药",
+            "置业",
+            "能源",
+            "传媒",
+            "餐饮",
+            "保险",
+        )
+    )
     ent = _combos(b, ("{c}{w}有限公司", "河南{w}股份有限公司"), firm_words, total - n_gov - n_inst)
     out: list[Node] = []
     for unit_names, unit_type, authority, category in (
@@ -207,21 +277,24 @@ def _units(b: DistrictBuild) -> list[Node]:
         (ent, UnitType.ENTERPRISE, "9", "1"),
     ):
         for name in unit_names:
-            out.append(b.node("Unit", uscc=b.uscc(authority, category), name=name,
-                              unit_type=unit_type.value))
+            out.append(
+                b.node(
+                    "Unit", uscc=b.uscc(authority, category), name=name, unit_type=unit_type.value
+                )
+            )
     return out
 
 
-def _combos(b: DistrictBuild, forms: tuple[str, ...], words: tuple[str, ...],
-            count: int) -> list[str]:
+def _combos(
+    b: DistrictBuild, forms: tuple[str, ...], words: tuple[str, ...], count: int
+) -> list[str]:
     every = sorted({f.format(c=b.city, d=b.name, w=w) for f in forms for w in words})
     if count > len(every):
         raise ValueError(f"only {len(every)} names for {count} units")
     return b.sample(every, count)
 
 
-def _agreement(b: DistrictBuild, territory: Node, partners: list[Node],
-               brand: str | None) -> None:
+def _agreement(b: DistrictBuild, territory: Node, partners: list[Node], brand: str | None) -> None:
     signed = b.rng.randint(60, 1800)
     term = b.rng.random()
     if term < 0.15:  # lapsed
@@ -235,30 +308,61 @@ def _agreement(b: DistrictBuild, territory: Node, partners: list[Node],
     if brand:
         topics.insert(0, brand)
     n = b.next("agreement")
-    agreement = b.node("Agreement", code=f"GJ-{b.code}-{n:05d}",
-                       name=f"{territory.name}联建共建协议{n}",
-                       signed_on=start, valid_from=start, valid_to=end, topics=topics)
-    role = AgreementRole.SUBDISTRICT if territory.kind == "Subdistrict" else (
-        AgreementRole.COMMUNITY)
+    agreement = b.node(
+        "Agreement",
+        code=f"GJ-{b.code}-{n:05d}",
+        name=f"{territory.name}联建共建协议{n}",
+        signed_on=start,
+        valid_from=start,
+        valid_to=end,
+        topics=topics,
+    )
+    role = (
+        AgreementRole.SUBDISTRICT if territory.kind == "Subdistrict" else (AgreementRole.COMMUNITY)
+    )
     b.rel("PARTY_TO", territory, agreement, role=role.value, valid_from=start, valid_to=end)
     for unit in {u.id: u for u in partners}.values():
-        b.rel("PARTY_TO", unit, agreement, role=AgreementRole.PARTNER.value, valid_from=start,
-              valid_to=end)
+        b.rel(
+            "PARTY_TO",
+            unit,
+            agreement,
+            role=AgreementRole.PARTNER.value,
+            valid_from=start,
+            valid_to=end,
+        )
 
 
 def _university(b: DistrictBuild, grid: Grid) -> None:
     name = names.UNIVERSITY_NAME if b.real else f"{b.city}模拟大学社会事业学院"
-    uni = b.node("Unit", synthetic=False, uscc=b.uscc("1", "2"), name=name,
-                 aliases=list(names.UNIVERSITY_ALIASES) if b.real else None,
-                 unit_type=UnitType.UNIVERSITY.value)
+    uni = b.node(
+        "Unit",
+        synthetic=False,
+        uscc=b.uscc("1", "2"),
+        name=name,
+        aliases=list(names.UNIVERSITY_ALIASES) if b.real else None,
+        unit_type=UnitType.UNIVERSITY.value,
+    )
     start, end = "2021-09-01", year_end(b.today, 3)
-    agreement = b.node("Agreement", synthetic=False, code=f"GJ-{b.code}-U001",
-                       name=f"{b.name}与{name}校地共建协议",
-                       signed_on=start, valid_from=start, valid_to=end,
-                       topics=["校地共建协同创新", "社会工作专业实习"],
-                       masters_interns=generated("university_masters_interns"),
-                       undergraduate_interns=generated("university_undergraduate_interns"))
-    b.rel("PARTY_TO", grid.district, agreement, role=AgreementRole.DISTRICT.value,
-          valid_from=start, valid_to=end)
-    b.rel("PARTY_TO", uni, agreement, role=AgreementRole.PARTNER.value, valid_from=start,
-          valid_to=end)
+    agreement = b.node(
+        "Agreement",
+        synthetic=False,
+        code=f"GJ-{b.code}-U001",
+        name=f"{b.name}与{name}校地共建协议",
+        signed_on=start,
+        valid_from=start,
+        valid_to=end,
+        topics=["校地共建协同创新", "社会工作专业实习"],
+        masters_interns=generated("university_masters_interns"),
+        undergraduate_interns=generated("university_undergraduate_interns"),
+    )
+    b.rel(
+        "PARTY_TO",
+        grid.district,
+        agreement,
+        role=AgreementRole.DISTRICT.value,
+        valid_from=start,
+        valid_to=end,
+    )
+    b.rel(
+        "PARTY_TO", uni, agreement, role=AgreementRole.PARTNER.value, valid_from=start, valid_to=end
+    )

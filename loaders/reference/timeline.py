@@ -36,6 +36,7 @@ class Change:
     what: str
 
 
+# fmt: off
 CHANGES: tuple[Change, ...] = (
     Change("repairing", REPAIRING_DAY, 3, "urban communities re-paired: the old department's "
            "PAIRED_WITH ends the day before, the new one's starts; the community grid leader "
@@ -53,6 +54,7 @@ CHANGES: tuple[Change, ...] = (
     Change("owners_takeover", OWNERS_TAKEOVER_DAY, 3, "compounds whose firm contract ended the day "
            "before and whose owners manage them since (among the 70 owner-managed)"),
 )
+# fmt: on
 CHANGE_COUNTS: dict[str, int] = {c.key: c.count for c in CHANGES}
 
 # Building leaders as of a day before the leader changes: current 1,589, minus the 10 who had not

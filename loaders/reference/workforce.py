@@ -20,8 +20,13 @@ from schema.vocab import DepartmentFunction, GridWorkerRole, PostType
 
 ROLES = [r.value for r in GridWorkerRole]
 # At each community grid: (drawn_from, how many)
-COMMUNITY_FORCE = (("police", 1), ("legal_adviser", 1), ("department", 3), ("subdistrict", 2),
-                   ("community", 3))
+COMMUNITY_FORCE = (
+    ("police", 1),
+    ("legal_adviser", 1),
+    ("department", 3),
+    ("subdistrict", 2),
+    ("community", 3),
+)
 
 
 def build_workforce(b: DistrictBuild, grid: Grid, gov: Governance, society: Society) -> None:
@@ -30,14 +35,15 @@ def build_workforce(b: DistrictBuild, grid: Grid, gov: Governance, society: Soci
     for community in grid.communities:
         _community_force(b, grid, gov, society, community, police)
     at_compounds = generated("grid_workers") - per_community * len(grid.communities)
-    sizes = [len(grid.children[c.id]) for c in grid.compounds]
+    sizes = [float(len(grid.children[c.id])) for c in grid.compounds]
     counts = split(b.rng, at_compounds, len(grid.compounds), minimum=5, weights=sizes)
     for compound, count in zip(grid.compounds, counts, strict=True):
         _compound_force(b, society, compound, count)
 
 
-def _community_force(b: DistrictBuild, grid: Grid, gov: Governance, society: Society,
-                     community: Node, police: Node) -> None:
+def _community_force(
+    b: DistrictBuild, grid: Grid, gov: Governance, society: Society, community: Node, police: Node
+) -> None:
     post = b.post(PostType.GRID_WORKER, community, roles=ROLES)
     dept = gov.pairings[community.id][-1][0]
     dept_since = gov.pairings[community.id][-1][1]
@@ -56,8 +62,9 @@ def _community_force(b: DistrictBuild, grid: Grid, gov: Governance, society: Soc
             elif source == "department":
                 b.rel("MEMBER_OF", person, dept, valid_from=start)
             elif source == "community":
-                b.rel("MEMBER_OF", person, society.residents_committee[community.id],
-                      valid_from=start)
+                b.rel(
+                    "MEMBER_OF", person, society.residents_committee[community.id], valid_from=start
+                )
 
 
 def _compound_force(b: DistrictBuild, society: Society, compound: Node, count: int) -> None:
@@ -75,5 +82,6 @@ def _compound_force(b: DistrictBuild, society: Society, compound: Node, count: i
         person = b.person()
         b.hold(person, post, random_day(b.rng, "2021-06-01", "2024-12-31"), drawn_from=source)
         if source == "owners_committee":
-            b.rel("MEMBER_OF", person, society.owners_committee[compound.id],
-                  valid_from="2021-06-01")
+            b.rel(
+                "MEMBER_OF", person, society.owners_committee[compound.id], valid_from="2021-06-01"
+            )
