@@ -293,6 +293,15 @@ def test_generation_is_deterministic() -> None:
     assert [(r.id, dict(r.props)) for r in a.rels] == [(r.id, dict(r.props)) for r in b.rels]
 
 
+def test_the_build_day_moves_only_dates_relative_to_it() -> None:
+    a, b = build_district(0, TODAY), build_district(0, date(2030, 6, 30))
+    assert [n.id for n in a.nodes] == [n.id for n in b.nodes]
+    relative = {"PARTY_TO", "MANAGES"}
+    assert [r.id for r in a.rels if r.type not in relative] == [
+        r.id for r in b.rels if r.type not in relative
+    ]
+
+
 def test_two_seeded_stores_hold_the_same_graph(qibin) -> None:
     other = MemoryStore(None)
     seed_reference_graph(other, today=TODAY)

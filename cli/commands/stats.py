@@ -115,6 +115,7 @@ def _print_tables(result: dict[str, Any]) -> None:
         value = check["value"]
         shown = "—" if value is None else f"{value:,}"
         mark = "[green]✓[/green]" if check["ok"] else "[red]✗[/red]"
-        figures.add_row(f"{check['label']} ({check['zh']})", check["seed"], shown, mark)
+        stated = check["seed"] + (" (derived)" if check["source"] == "derived" else "")
+        figures.add_row(f"{check['label']} ({check['zh']})", stated, shown, mark)
     for table in (kinds, rels, levels, figures):
         console.print(table)

@@ -146,7 +146,7 @@ def build_social_organisations(b: DistrictBuild, grid: Grid) -> None:
             code=b.uscc("5", b.rng.choice("12")),
             name=name,
             org_type=SocialOrgType.REGISTERED.value,
-            registered_on=random_day(b.rng, "2019-01-01", offset(b.today, -60)),
+            registered_on=random_day(b.rng, "2019-01-01", "2024-12-31"),
         )
         b.rel(
             "ACTIVE_IN",
