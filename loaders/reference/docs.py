@@ -95,7 +95,8 @@ def render(text: str) -> str:
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
         if not pattern.search(text):
             raise ValueError(f"{DOC} has no {name} markers")
-        text = pattern.sub(lambda m, t=table: m.group(1) + t() + "\n" + m.group(2), text)
+        block = table()
+        text = pattern.sub(lambda m: m.group(1) + block + "\n" + m.group(2), text)
     return text
 
 
