@@ -119,10 +119,10 @@ COMMUNITY = NodeKind(
         Prop("community_type", description="urban (城市社区) or village_to_residence (村改居社区)",
              zh="社区类型", choices=("urban", "village_to_residence")),
         _POPULATION,
-        Prop("honours", T.STRINGS, "Titles won, e.g. five-excellent community (五优社区)", "荣誉"),
-        Prop("resident_representatives", T.INT, "Resident representatives (居民代表)", "居民代表数"),
         Prop("demonstration_projects", T.STRINGS, "Demonstration projects built with the paired "
              "department (包联示范项目), e.g. 光影小巷", "示范项目"),
+        Prop("honours", T.STRINGS, "Titles won, e.g. five-excellent community (五优社区)", "荣誉"),
+        Prop("resident_representatives", T.INT, "Resident representatives (居民代表)", "居民代表数"),
     ),
 )
 
