@@ -95,8 +95,10 @@ def render(text: str) -> str:
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
         if not pattern.search(text):
             raise ValueError(f"{DOC} has no {name} markers")
-        block = table()
-        text = pattern.sub(lambda m: m.group(1) + block + "\n" + m.group(2), text)
+        match = pattern.search(text)
+        assert match is not None
+        block = match.group(1) + table() + "\n" + match.group(2)
+        text = text[: match.start()] + block + text[match.end() :]
     return text
 
 
