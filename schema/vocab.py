@@ -88,6 +88,16 @@ KEY_FIVE: tuple[DepartmentFunction, ...] = (
     DepartmentFunction.PROPERTY_MANAGEMENT,
 )
 
+# The N departments the seed names for the "5+N" service model (民政、卫健、文旅、教体、商务、市场监管).
+SEED_N: tuple[DepartmentFunction, ...] = (
+    DepartmentFunction.CIVIL_AFFAIRS,
+    DepartmentFunction.HEALTH,
+    DepartmentFunction.CULTURE_TOURISM,
+    DepartmentFunction.EDUCATION_SPORTS,
+    DepartmentFunction.COMMERCE,
+    DepartmentFunction.MARKET_REGULATION,
+)
+
 
 class UnitType(StrEnum):
     """Kinds of outside co-construction partner (驻区单位)."""

@@ -22,9 +22,13 @@ def register(app: typer.Typer) -> None:
 
         from api.app import create_app
         from graph.stores import open_store
+        from loaders.reference import seed_if_empty
 
         settings = settings_from(store_path=store, store=store_kind, host=host, port=port)
         graph_store = open_store(settings)
+        typer.echo("gridgraph: checking the store (an empty store gets the Qibin reference graph)")
+        if seed_if_empty(graph_store, progress=True):
+            typer.echo("gridgraph: the store was empty: seeded the Qibin reference graph")
         typer.echo(f"gridgraph: serving http://{settings.host}:{settings.port}/graphql")
         try:
             uvicorn.run(create_app(graph_store), host=settings.host, port=settings.port)

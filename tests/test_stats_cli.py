@@ -1,0 +1,130 @@
+"""``gridgraph seed`` and ``gridgraph stats`` through typer's runner on a real store file, and
+``gridgraph serve`` seeding an empty store before it answers GraphQL over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from loaders.reference.figures import FIGURES
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "graph.sqlite"
+    result = runner.invoke(app, ["seed", "--store", str(path), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "22," in result.output and "seeded 1 district" in result.output
+    return path
+
+
+def test_stats_json_shows_every_figure_as_stated(seeded: Path) -> None:
+    result = runner.invoke(app, ["stats", "--json", "--store", str(seeded)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["nodes"]["Building"] == 2988
+    assert data["relationships"]["PART_OF"] == 10 + 56 + 312 + 2988
+    assert data["grid_levels"]["building"]["with_leader"] == 1589
+    failing = {k: c for k, c in data["checks"].items() if not c["ok"]}
+    assert not failing
+    assert {f.key for f in FIGURES} <= set(data["figures"])
+    assert data["checks"]["grid_workers"]["seed"] == "8,400+"
+    assert data["checks"]["buildings"]["seed"] == "2,988"
+
+
+def test_stats_as_of_a_past_day(seeded: Path) -> None:
+    result = runner.invoke(
+        app, ["stats", "--json", "--store", str(seeded), "--as-of", "2025-01-01"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["as_of"] == "2025-01-01"
+    assert data["figures"]["building_leaders"] == 1591
+    assert data["checks"]["building_leaders"]["ok"] is False
+
+
+def test_stats_tables(seeded: Path) -> None:
+    result = runner.invoke(app, ["stats", "--store", str(seeded)])
+    assert result.exit_code == 0, result.output
+    for title in ("Nodes per kind", "Relationships per type", "Grid levels", "seed's figures"):
+        assert title in result.output
+    assert "板凳会" in result.output and "✗" not in result.output
+
+
+def test_stats_refuses_a_bad_day_in_one_line(seeded: Path) -> None:
+    result = runner.invoke(app, ["stats", "--store", str(seeded), "--as-of", "yesterday"])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert "'yesterday' is not a date" in result.output
+
+
+def test_stats_on_an_empty_store(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["stats", "--store", str(tmp_path / "empty.sqlite")])
+    assert result.exit_code == 0
+    assert "gridgraph seed" in result.output
+
+
+def test_seed_rebuilds(seeded: Path, tmp_path: Path) -> None:
+    path = tmp_path / "g.sqlite"
+    shutil.copy(seeded, path)
+    again = runner.invoke(app, ["seed", "--store", str(path)])
+    assert again.exit_code == 0, again.output
+    assert "cleared 22," in again.output
+    stats = json.loads(runner.invoke(app, ["stats", "--json", "--store", str(path)]).output)
+    assert stats["nodes"]["Building"] == 2988
+
+
+def test_seed_refuses_scale_zero(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["seed", "--scale", "0", "--store", str(tmp_path / "g.sqlite")])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_seeds_an_empty_store_then_answers(tmp_path: Path) -> None:
+    port = _free_port()
+    store = tmp_path / "served.sqlite"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli", "serve", "--store", str(store), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                reply = httpx.post(
+                    f"http://127.0.0.1:{port}/graphql", json={"query": "{ counts }"}, timeout=2
+                )
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        assert reply.status_code == 200
+        assert reply.json()["data"]["counts"]["nodes"]["Building"] == 2988
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=20)
+    assert "seeded the Qibin reference graph" in output
