@@ -78,22 +78,54 @@ DISTRICT = NodeKind(
             "响应启动次数",
         ),
         Prop("response_days", T.INT, "Days under three-level response since 2022", "响应天数"),
-        Prop("proxy_service_kinds", T.INT, "Kinds of proxy services for the elderly, disabled "
-             "and needy (帮办代办服务类别)", "帮办代办类别数"),
-        Prop("hard_issues_coordinated", T.INT, "Hard issues coordinated through the pairing "
-             "(协调处理重点难点问题)", "协调难点问题数"),
-        Prop("red_property_subsidy_yuan", T.INT, "Subsidies paid to red property points (奖补资金)",
-             "奖补资金"),
-        Prop("red_property_leveraged_yuan", T.INT, "Funds leveraged by the subsidies (撬动资金)",
-             "撬动资金"),
-        Prop("major_matters_consulted", T.INT, "Major matters resident representatives were "
-             "consulted on (重大事项)", "居民代表参与重大事项数"),
-        Prop("volunteer_activities", T.INT, "Volunteer service activities (志愿服务活动)",
-             "志愿服务活动数"),
-        Prop("commended_volunteers", T.INT, "Volunteers commended (优秀社区志愿者)", "表彰志愿者数"),
-        Prop("joint_meetings", T.INT, "Co-construction joint meetings (社区联席会议)", "联席会议数"),
-        Prop("joint_activities", T.INT, "Joint activities with co-construction units (共建活动)",
-             "共建活动数"),
+        Prop(
+            "proxy_service_kinds",
+            T.INT,
+            "Kinds of proxy services for the elderly, disabled and needy (帮办代办服务类别)",
+            "帮办代办类别数",
+        ),
+        Prop(
+            "hard_issues_coordinated",
+            T.INT,
+            "Hard issues coordinated through the pairing (协调处理重点难点问题)",
+            "协调难点问题数",
+        ),
+        Prop(
+            "red_property_subsidy_yuan",
+            T.INT,
+            "Subsidies paid to red property points (奖补资金)",
+            "奖补资金",
+        ),
+        Prop(
+            "red_property_leveraged_yuan",
+            T.INT,
+            "Funds leveraged by the subsidies (撬动资金)",
+            "撬动资金",
+        ),
+        Prop(
+            "major_matters_consulted",
+            T.INT,
+            "Major matters resident representatives were consulted on (重大事项)",
+            "居民代表参与重大事项数",
+        ),
+        Prop(
+            "volunteer_activities",
+            T.INT,
+            "Volunteer service activities (志愿服务活动)",
+            "志愿服务活动数",
+        ),
+        Prop(
+            "commended_volunteers", T.INT, "Volunteers commended (优秀社区志愿者)", "表彰志愿者数"
+        ),
+        Prop(
+            "joint_meetings", T.INT, "Co-construction joint meetings (社区联席会议)", "联席会议数"
+        ),
+        Prop(
+            "joint_activities",
+            T.INT,
+            "Joint activities with co-construction units (共建活动)",
+            "共建活动数",
+        ),
     ),
 )
 
@@ -133,8 +165,12 @@ COMMUNITY = NodeKind(
             choices=("urban", "village_to_residence"),
         ),
         _POPULATION,
-        Prop("demonstration_projects", T.STRINGS, "Demonstration projects built with the paired "
-             "department (包联示范项目), e.g. 光影小巷", "示范项目"),
+        Prop(
+            "demonstration_projects",
+            T.STRINGS,
+            "Demonstration projects built with the paired department (包联示范项目), e.g. 光影小巷",
+            "示范项目",
+        ),
         Prop("honours", T.STRINGS, "Titles won, e.g. five-excellent community (五优社区)", "荣誉"),
         Prop(
             "resident_representatives", T.INT, "Resident representatives (居民代表)", "居民代表数"
@@ -347,10 +383,18 @@ AGREEMENT = NodeKind(
         Prop("valid_to", T.DATE, "Last day in force", "有效期至"),
         Prop("topics", T.STRINGS, "What the parties do together", "共建内容"),
         Prop("contact", description="Contact person and phone", zh="联系人"),
-        Prop("masters_interns", T.INT, "Master's students placed as interns (硕士研究生实习)",
-             "硕士实习生数"),
-        Prop("undergraduate_interns", T.INT, "Undergraduates placed as interns (本科生实习)",
-             "本科实习生数"),
+        Prop(
+            "masters_interns",
+            T.INT,
+            "Master's students placed as interns (硕士研究生实习)",
+            "硕士实习生数",
+        ),
+        Prop(
+            "undergraduate_interns",
+            T.INT,
+            "Undergraduates placed as interns (本科生实习)",
+            "本科实习生数",
+        ),
     ),
 )
 

@@ -88,7 +88,8 @@ KEY_FIVE: tuple[DepartmentFunction, ...] = (
     DepartmentFunction.PROPERTY_MANAGEMENT,
 )
 
-# The N departments the seed names for the "5+N" service model (民政、卫健、文旅、教体、商务、市场监管).
+# The N departments the seed names for the "5+N" service model
+# (民政、卫健、文旅、教体、商务、市场监管).
 SEED_N: tuple[DepartmentFunction, ...] = (
     DepartmentFunction.CIVIL_AFFAIRS,
     DepartmentFunction.HEALTH,
