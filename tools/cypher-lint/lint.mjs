@@ -16,8 +16,10 @@
 // of a Neo4j 5 DBMS (exported as testData.mockSchema), restricted to built-ins (no APOC, no
 // GDS plugins), so a misspelled, plugin-only or deprecated function is reported too.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { lintCypherQuery, testData } from '@neo4j-cypher/language-support';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -34,37 +36,62 @@ function builtIns(catalogue) {
   return out;
 }
 
-function main() {
-  const input = JSON.parse(readFileSync(0, 'utf8'));
-  const versions = input.cypherVersions ?? ['CYPHER 5'];
+// Lints jobs [{statement, version}] against one schema; runs in the main thread or a worker.
+function lintJobs(schemaIn, jobs) {
   const functions = builtIns(testData.mockSchema.functions);
   const procedures = builtIns(testData.mockSchema.procedures);
-  const results = [];
-  for (const version of versions) {
-    for (const statement of input.statements) {
-      const schema = {
-        labels: input.schema.labels ?? [],
-        relationshipTypes: input.schema.relationshipTypes ?? [],
-        propertyKeys: input.schema.propertyKeys ?? [],
-        graphSchema: input.schema.graphSchema,
-        parameters: statement.parameters ?? {},
-        functions,
-        procedures,
-        defaultLanguage: version,
-      };
-      const { diagnostics } = lintCypherQuery(statement.text, schema);
-      results.push({
-        name: statement.name,
-        cypherVersion: version,
-        diagnostics: diagnostics.map((d) => ({
-          severity: SEVERITY[d.severity ?? 1] ?? String(d.severity),
-          message: d.message,
-          line: d.range.start.line + 1,
-          column: d.range.start.character + 1,
-          excerpt: statement.text.slice(d.offsets.start, d.offsets.end),
-        })),
-      });
-    }
+  return jobs.map(({ statement, version }) => {
+    const schema = {
+      labels: schemaIn.labels ?? [],
+      relationshipTypes: schemaIn.relationshipTypes ?? [],
+      propertyKeys: schemaIn.propertyKeys ?? [],
+      graphSchema: schemaIn.graphSchema,
+      parameters: statement.parameters ?? {},
+      functions,
+      procedures,
+      defaultLanguage: version,
+    };
+    const { diagnostics } = lintCypherQuery(statement.text, schema);
+    return {
+      name: statement.name,
+      cypherVersion: version,
+      diagnostics: diagnostics.map((d) => ({
+        severity: SEVERITY[d.severity ?? 1] ?? String(d.severity),
+        message: d.message,
+        line: d.range.start.line + 1,
+        column: d.range.start.character + 1,
+        excerpt: statement.text.slice(d.offsets.start, d.offsets.end),
+      })),
+    };
+  });
+}
+
+function runWorker(schema, jobs) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { schema, jobs } });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
+async function main() {
+  const input = JSON.parse(readFileSync(0, 'utf8'));
+  const versions = input.cypherVersions ?? ['CYPHER 5'];
+  const jobs = versions.flatMap((version) =>
+    input.statements.map((statement) => ({ statement, version })),
+  );
+  // The front end takes ~0.1 s per statement: share the work out over a few threads.
+  const wanted = Number(process.env.CYPHER_LINT_WORKERS ?? Math.min(4, availableParallelism()));
+  const workers = Math.max(1, Math.min(wanted, Math.ceil(jobs.length / 20)));
+  let results;
+  if (workers === 1) {
+    results = lintJobs(input.schema, jobs);
+  } else {
+    const shares = Array.from({ length: workers }, (_, i) => jobs.filter((_, j) => j % workers === i));
+    const parts = await Promise.all(shares.map((share) => runWorker(input.schema, share)));
+    const byIndex = [];
+    parts.forEach((part, i) => part.forEach((r, k) => (byIndex[k * workers + i] = r)));
+    results = byIndex;
   }
   const pkg = JSON.parse(
     readFileSync(join(HERE, 'node_modules/@neo4j-cypher/language-support/package.json'), 'utf8'),
@@ -74,4 +101,8 @@ function main() {
   );
 }
 
-main();
+if (isMainThread) {
+  await main();
+} else {
+  parentPort.postMessage(lintJobs(workerData.schema, workerData.jobs));
+}
