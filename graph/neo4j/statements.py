@@ -263,12 +263,12 @@ def _type_statements(reg: StatementRegistry, rel: RelType) -> None:
     )
     for direction in DIRECTIONS:
         for bound in WALK_BOUNDS:
+            steps = f":{t}*1..{bound}"
             reg.add(
                 walk_statement_name(t, direction, bound),
                 f"""
                 UNWIND $ids AS start_id
-                MATCH p = (:{ENTITY} {{id: start_id}}){_pattern(direction, f":{t}*1..{bound}")}
-                (:{ENTITY})
+                MATCH p = (:{ENTITY} {{id: start_id}}){_pattern(direction, steps)}(:{ENTITY})
                 WHERE length(p) <= $max_depth
                 AND all(step IN relationships(p) WHERE {in_force("step")})
                 UNWIND relationships(p) AS r

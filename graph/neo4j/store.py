@@ -342,32 +342,11 @@ class Neo4jStore(GraphStore):
             depth = min(bound, remaining)
             sources = sorted({n for f in frontier.values() for n in f})
             name = walk_statement_name(rel_type, direction.value, bound)
-            adjacency: dict[str, list[tuple[str, str]]] = defaultdict(list)
             links: set[tuple[str, str, str]] = set()
             for chunk in self._chunks(sources):
                 for r in run(tx, name, ids=list(chunk), max_depth=depth, as_of=as_of):
                     links.add((r["rel_id"], r["source"], r["target"]))
-            for rid, src, tgt in links:
-                if direction in (Direction.OUT, Direction.BOTH):
-                    adjacency[src].append((tgt, rid))
-                if direction in (Direction.IN, Direction.BOTH):
-                    adjacency[tgt].append((src, rid))
-            for hops in adjacency.values():
-                hops.sort()
-            for s in starts:
-                level = frontier[s]
-                for _ in range(depth):
-                    nxt: list[str] = []
-                    for nid in level:
-                        for other, _rid in adjacency.get(nid, ()):
-                            if other not in seen[s]:
-                                seen[s].add(other)
-                                order[s].append(other)
-                                nxt.append(other)
-                    level = nxt
-                    if not level:
-                        break
-                frontier[s] = level
+            frontier = breadth_first(frontier, seen, order, links, direction, depth)
             remaining -= depth
         return order
 
@@ -494,6 +473,45 @@ class Neo4jStore(GraphStore):
 
 
 # -- helpers --------------------------------------------------------------------------------
+
+
+def breadth_first(
+    frontier: dict[str, list[str]],
+    seen: dict[str, set[str]],
+    order: dict[str, list[str]],
+    links: Iterable[tuple[str, str, str]],
+    direction: Direction,
+    depth: int,
+) -> dict[str, list[str]]:
+    """Advance each start's walk ``depth`` levels over ``links`` (rel id, source, target).
+
+    The embedded store's order: level by level, the frontier in order, each node's hops by
+    neighbour id then relationship id, each node once. Appends to ``order`` and ``seen``;
+    returns the new frontiers.
+    """
+    adjacency: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for rid, src, tgt in links:
+        if direction in (Direction.OUT, Direction.BOTH):
+            adjacency[src].append((tgt, rid))
+        if direction in (Direction.IN, Direction.BOTH):
+            adjacency[tgt].append((src, rid))
+    for hops in adjacency.values():
+        hops.sort()
+    advanced: dict[str, list[str]] = {}
+    for start, level in frontier.items():
+        for _ in range(depth):
+            nxt: list[str] = []
+            for nid in level:
+                for other, _rid in adjacency.get(nid, ()):
+                    if other not in seen[start]:
+                        seen[start].add(other)
+                        order[start].append(other)
+                        nxt.append(other)
+            level = nxt
+            if not level:
+                break
+        advanced[start] = level
+    return advanced
 
 
 def connect(uri: str, user: str, password: str, database: str) -> neo4j.Driver:
