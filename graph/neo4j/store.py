@@ -151,7 +151,7 @@ class Neo4jStore(GraphStore):
     def transaction(self) -> Iterator[UnitOfWork]:
         buffer = WriteBuffer()
         yield buffer
-        if not buffer.ops:
+        if not any(items for _, items in buffer.ops):
             self._summary = WriteSummary()
             return
         self._summary = self._write(lambda tx: self._commit(tx, buffer))
