@@ -246,8 +246,8 @@ def _records(path: Path, kind: str) -> Iterator[dict[str, Any]]:
                 yield record
 
 
-_NODE_FIELDS = {"record": str, "id": str, "kind": str, "props": dict}
-_REL_FIELDS = {
+_NODE_FIELDS: dict[str, type] = {"record": str, "id": str, "kind": str, "props": dict}
+_REL_FIELDS: dict[str, type] = {
     "record": str, "id": str, "type": str, "source": str, "target": str, "props": dict,
 }  # fmt: skip
 

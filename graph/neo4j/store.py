@@ -103,8 +103,8 @@ class Neo4jStore(GraphStore):
             return []
         names = schema_statement_names()
         for name in names:
-            params = {"timeout_seconds": 300} if name == "schema.await" else {}
-            self._write(lambda tx, n=name, p=params: run(tx, n, **p))
+            params: dict[str, Any] = {"timeout_seconds": 300} if name == "schema.await" else {}
+            self._write(functools.partial(run, name=name, **params))
         _SCHEMA_READY.add(key)
         return names
 
@@ -191,12 +191,13 @@ class Neo4jStore(GraphStore):
             run(tx, "nodes.delete", ids=list(chunk))
         # 3. nodes created or changed: the full final property map
         node_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for nid, final in sorted(staged.nodes.items()):
-            if final is not None and final != stored_nodes.get(nid):
-                node_rows[final.kind].append({"id": nid, "props": {**final.props, "id": nid}})
+        for nid, final_node in sorted(staged.nodes.items()):
+            if final_node is not None and final_node != stored_nodes.get(nid):
+                row = {"id": nid, "props": {**final_node.props, "id": nid}}
+                node_rows[final_node.kind].append(row)
         for kind, rows in sorted(node_rows.items()):
-            for chunk in self._chunks(rows):
-                run(tx, statement_name("nodes.put", kind), rows=list(chunk))
+            for batch in self._chunks(rows):
+                run(tx, statement_name("nodes.put", kind), rows=list(batch))
         # 4. relationships created or changed
         rel_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for rid, final_rel in sorted(staged.relationships.items()):
@@ -210,8 +211,8 @@ class Neo4jStore(GraphStore):
                     }
                 )
         for type_, rows in sorted(rel_rows.items()):
-            for chunk in self._chunks(rows):
-                run(tx, statement_name("rels.put", type_), rows=list(chunk))
+            for batch in self._chunks(rows):
+                run(tx, statement_name("rels.put", type_), rows=list(batch))
         return staged.summary
 
     def _fetch_nodes(self, tx: neo4j.ManagedTransaction, ids: Iterable[str]) -> dict[str, Node]:
