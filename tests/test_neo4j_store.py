@@ -50,7 +50,8 @@ def test_unreachable_server_is_one_line(closed_uri: str) -> None:
     with pytest.raises(StoreUnavailable) as caught:
         Neo4jStore.from_settings(settings)
     message = str(caught.value)
-    assert message == f"cannot reach Neo4j at {closed_uri}: [Errno 111] Connection refused"
+    assert message.startswith(f"cannot reach Neo4j at {closed_uri}: ")
+    assert message.endswith("Connection refused")
     assert "\n" not in message
 
 
