@@ -100,10 +100,8 @@ def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 def test_neo4j_init_unreachable_is_one_line(closed_uri: str) -> None:
     done = _cli("neo4j", "init", "--uri", closed_uri, "--password", "x", env={})
     assert done.returncode == 1
-    assert (
-        done.stderr
-        == f"Error: cannot reach Neo4j at {closed_uri}: [Errno 111] Connection refused\n"
-    )
+    assert done.stderr.startswith(f"Error: cannot reach Neo4j at {closed_uri}: ")
+    assert done.stderr.endswith("Connection refused\n") and done.stderr.count("\n") == 1
 
 
 def test_serve_on_an_unreachable_neo4j_is_one_line(closed_uri: str) -> None:
