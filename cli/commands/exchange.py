@@ -16,7 +16,7 @@ from cli.options import StoreKindOption, StorePathOption, settings_from
 
 BatchOption = Annotated[
     int | None,
-    typer.Option("--batch-size", min=1, help="Records per write [env GRIDGRAPH_NEO4J_BATCH_SIZE]"),
+    typer.Option("--batch-size", min=1, help="Records per write (env GRIDGRAPH_NEO4J_BATCH_SIZE)"),
 ]
 
 

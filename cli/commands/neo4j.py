@@ -9,14 +9,14 @@ import typer
 from cli.options import settings_from
 
 UriOption = Annotated[
-    str | None, typer.Option("--uri", help="bolt:// or neo4j:// URI [env NEO4J_URI]")
+    str | None, typer.Option("--uri", help="bolt:// or neo4j:// URI (env NEO4J_URI)")
 ]
-UserOption = Annotated[str | None, typer.Option("--user", help="User [env NEO4J_USER]")]
+UserOption = Annotated[str | None, typer.Option("--user", help="User (env NEO4J_USER)")]
 PasswordOption = Annotated[
-    str | None, typer.Option("--password", help="Password [env NEO4J_PASSWORD]")
+    str | None, typer.Option("--password", help="Password (env NEO4J_PASSWORD)")
 ]
 DatabaseOption = Annotated[
-    str | None, typer.Option("--database", help="Database [env NEO4J_DATABASE]")
+    str | None, typer.Option("--database", help="Database (env NEO4J_DATABASE)")
 ]
 
 neo4j_app = typer.Typer(help="Set up a Neo4j 5 database for gridgraph.", no_args_is_help=True)
