@@ -132,6 +132,8 @@ class Neo4jStore(GraphStore):
                 raise StoreUnavailable(
                     f"Neo4j at {self.uri} has no database {self._database!r} (NEO4J_DATABASE)"
                 ) from None
+            if (e.code or "").startswith("Neo.ClientError.Security."):
+                raise StoreUnavailable(one_line(f"Neo4j at {self.uri}: {e.message}")) from None
             raise
 
     def read(self, name: str, **params: Any) -> list[Record]:
