@@ -8,10 +8,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: serve test lint typecheck bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tools/cypher-lint/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	npm ci --prefix tools/cypher-lint --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 serve: $(STAMP)

@@ -1,0 +1,501 @@
+"""Every Cypher statement gridgraph can send to Neo4j, by name, with its declared parameters.
+
+Why one registry: the statements are linted as a whole by Neo4j's own Cypher front end
+(``tests/test_cypher_lint.py``), and :func:`run` is the only function in gridgraph that hands
+Cypher to the driver, so a statement that is not here cannot be sent.
+
+Labels and relationship types cannot be parameters in Neo4j 5, so statements that need them
+are generated from :data:`schema.ONTOLOGY` at import time, one per kind or type (names like
+``nodes.put[Community]``). Variable-length bounds cannot be parameters either: walks and
+shortest paths come in a few fixed bounds and filter by the exact limit.
+
+Data model: every node carries its kind's label and :data:`ENTITY`, and stores ``id`` plus its
+properties flattened (dates as ISO strings, as in the embedded store). A relationship stores
+the contract's relationship ``id`` plus its properties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from schema import ONTOLOGY, NodeKind, RelType
+
+ENTITY = "Entity"
+"""The label every gridgraph node carries besides its kind's, with ``id`` unique."""
+
+Access = Literal["read", "write", "schema"]
+
+WALK_BOUNDS: tuple[int, ...] = (2, 8, 32)
+"""Upper bounds of the variable-length walk statements: a walk uses the smallest that fits,
+and a deeper one continues from where the largest stopped."""
+
+SHORTEST_BOUNDS: tuple[int, ...] = (2, 4, 6, 8, 16, 32, 128)
+"""Upper bounds of the shortest-path statements; a search never goes beyond the last one
+(Neo4j warns that an unbounded shortest path may run for a long time)."""
+
+DIRECTIONS = ("out", "in", "both")
+
+
+class UnregisteredStatement(LookupError):
+    """Code tried to send a statement that is not in the registry."""
+
+
+class StatementParameterError(TypeError):
+    """A statement was sent with parameters other than the ones it declares."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One Cypher statement: its registry name, text, and declared parameters.
+
+    ``params`` maps each parameter to an example value: the linter declares them to Neo4j's
+    front end (an undeclared ``$name`` is an error there), and :func:`run` refuses any other
+    set of parameters at run time.
+    """
+
+    name: str
+    text: str
+    params: Mapping[str, Any]
+    access: Access
+    doc: str = ""
+
+
+class StatementRegistry(Mapping[str, Statement]):
+    """The named statements; adding a name twice is a bug and raises."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Statement] = {}
+
+    def add(
+        self, name: str, text: str, params: Mapping[str, Any], access: Access, doc: str = ""
+    ) -> Statement:
+        if name in self._items:
+            raise ValueError(f"statement {name!r} registered twice")
+        statement = Statement(name, _tidy(text), dict(params), access, doc)
+        self._items[name] = statement
+        return statement
+
+    def __getitem__(self, name: str) -> Statement:
+        try:
+            return self._items[name]
+        except KeyError:
+            raise UnregisteredStatement(f"no Cypher statement named {name!r}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _tidy(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def run(tx: Any, name: str, **params: Any) -> list[Any]:
+    """Send the registered statement ``name`` in transaction ``tx``; the records, consumed.
+
+    The only place gridgraph passes Cypher text to the driver. Refuses unknown names and any
+    parameter set other than the declared one, before anything reaches the server.
+    """
+    statement = STATEMENTS[name]
+    if set(params) != set(statement.params):
+        missing = sorted(set(statement.params) - set(params))
+        extra = sorted(set(params) - set(statement.params))
+        raise StatementParameterError(
+            f"statement {name!r}: missing parameters {missing}, undeclared parameters {extra}"
+        )
+    return list(tx.run(statement.text, params))
+
+
+# -- reusable fragments ---------------------------------------------------------------------
+
+
+def node_fields(var: str, prefix: str = "") -> str:
+    """Columns that decode into a :class:`graph.model.Node` (see ``decode_node``)."""
+    return (
+        f"{var}.id AS {prefix}id, "
+        f"[label IN labels({var}) WHERE label <> '{ENTITY}'][0] AS {prefix}kind, "
+        f"properties({var}) AS {prefix}props"
+    )
+
+
+def rel_fields(var: str, prefix: str = "rel_") -> str:
+    """Columns that decode into a :class:`graph.model.Relationship` (see ``decode_rel``)."""
+    return (
+        f"{var}.id AS {prefix}id, type({var}) AS {prefix}type, "
+        f"startNode({var}).id AS {prefix}source, endNode({var}).id AS {prefix}target, "
+        f"properties({var}) AS {prefix}props"
+    )
+
+
+def in_force(var: str) -> str:
+    """``holds_on`` in Cypher: in force on ``$as_of`` (an ISO date string), or always if null."""
+    return (
+        f"($as_of IS NULL OR (({var}.valid_from IS NULL OR {var}.valid_from <= $as_of) "
+        f"AND ({var}.valid_to IS NULL OR $as_of <= {var}.valid_to)))"
+    )
+
+
+WHERE_MATCHES = (
+    "all(key IN keys($where) WHERE n[key] = $where[key] "
+    "OR (n[key] IS NULL AND $where[key] IS NULL))"
+)
+"""``where`` equality as the embedded store has it: a null value matches a missing property."""
+
+
+def _pattern(direction: str, inner: str) -> str:
+    left = "<-" if direction == "in" else "-"
+    right = "->" if direction == "out" else "-"
+    return f"{left}[{inner}]{right}"
+
+
+# -- example parameter values (what the linter is told each parameter holds) ---------------
+
+_ID = "community:410611001001"
+_IDS = [_ID]
+_NODE_ROW = {"id": _ID, "props": {"id": _ID, "name": "黎阳社区"}}
+_REL_ID = "PART_OF:community:410611001001>subdistrict:410611001"
+_REL_ROW = {
+    "id": _REL_ID,
+    "source": _ID,
+    "target": "subdistrict:410611001",
+    "props": {"id": _REL_ID},
+}
+_AS_OF = "2024-01-01"
+
+
+def statement_name(base: str, qualifier: str) -> str:
+    return f"{base}[{qualifier}]"
+
+
+def _kind_statements(reg: StatementRegistry, kind: NodeKind) -> None:
+    label = kind.name
+    reg.add(
+        statement_name("nodes.put", label),
+        f"""
+        UNWIND $rows AS row
+        MERGE (n:{ENTITY} {{id: row.id}})
+        SET n:{label}
+        SET n = row.props
+        """,
+        {"rows": [_NODE_ROW]},
+        "write",
+        "Create or overwrite nodes of one kind; row.props is the full final property map.",
+    )
+    reg.add(
+        statement_name("nodes.page", label),
+        f"""
+        MATCH (n:{label})
+        WHERE n.id > $after AND {WHERE_MATCHES}
+        RETURN {node_fields("n")}
+        ORDER BY id
+        LIMIT $limit
+        """,
+        {"after": "", "where": {"name": "黎阳社区"}, "limit": 100},
+        "read",
+        "Keyset page of one kind, by id, filtered by property equality.",
+    )
+    reg.add(
+        statement_name("nodes.count", label),
+        f"""
+        MATCH (n:{label})
+        WHERE {WHERE_MATCHES}
+        RETURN count(n) AS total
+        """,
+        {"where": {"name": "黎阳社区"}},
+        "read",
+        "How many nodes of one kind match property equality.",
+    )
+
+
+def _type_statements(reg: StatementRegistry, rel: RelType) -> None:
+    t = rel.name
+    reg.add(
+        statement_name("rels.get", t),
+        f"""
+        UNWIND $ids AS rel_id
+        MATCH ()-[r:{t} {{id: rel_id}}]->()
+        RETURN {rel_fields("r")}
+        """,
+        {"ids": [_REL_ID]},
+        "read",
+        "Relationships of one type by id (an index seek).",
+    )
+    reg.add(
+        statement_name("rels.delete", t),
+        f"""
+        UNWIND $ids AS rel_id
+        MATCH ()-[r:{t} {{id: rel_id}}]->()
+        DELETE r
+        """,
+        {"ids": [_REL_ID]},
+        "write",
+    )
+    reg.add(
+        statement_name("rels.put", t),
+        f"""
+        UNWIND $rows AS row
+        MATCH (a:{ENTITY}) WHERE a.id = row.source
+        MATCH (b:{ENTITY}) WHERE b.id = row.target
+        MERGE (a)-[r:{t} {{id: row.id}}]->(b)
+        SET r = row.props
+        """,
+        {"rows": [_REL_ROW]},
+        "write",
+        "Create or overwrite relationships of one type; row.props is the full property map.",
+    )
+    reg.add(
+        statement_name("rels.page", t),
+        f"""
+        MATCH ()-[r:{t}]->()
+        WHERE r.id > $after
+        RETURN {rel_fields("r")}
+        ORDER BY rel_id
+        LIMIT $limit
+        """,
+        {"after": "", "limit": 100},
+        "read",
+        "Keyset page of one relationship type, by id.",
+    )
+    for direction in DIRECTIONS:
+        for bound in WALK_BOUNDS:
+            steps = f":{t}*1..{bound}"
+            reg.add(
+                walk_statement_name(t, direction, bound),
+                f"""
+                UNWIND $ids AS start_id
+                MATCH p = (:{ENTITY} {{id: start_id}}){_pattern(direction, steps)}(:{ENTITY})
+                WHERE length(p) <= $max_depth
+                AND all(step IN relationships(p) WHERE {in_force("step")})
+                UNWIND relationships(p) AS r
+                WITH DISTINCT start_id, r
+                RETURN start_id, r.id AS rel_id, startNode(r).id AS source, endNode(r).id AS target
+                """,
+                {"ids": _IDS, "max_depth": 8, "as_of": _AS_OF},
+                "read",
+                "The links of every walk of at most $max_depth steps: the reachable subgraph, "
+                "over which the store runs the breadth-first order.",
+            )
+
+
+def walk_statement_name(rel_type: str, direction: str, bound: int) -> str:
+    return f"walk[{rel_type},{direction},{bound}]"
+
+
+def shortest_statement_name(bound: int) -> str:
+    return f"shortest_path[{bound}]"
+
+
+def _schema_statements(reg: StatementRegistry) -> None:
+    reg.add(
+        "schema.constraint[Entity]",
+        f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.id IS UNIQUE",
+        {},
+        "schema",
+        "Node ids are unique across kinds.",
+    )
+    for kind in ONTOLOGY.kinds.values():
+        prefix = kind.id_prefix
+        reg.add(
+            statement_name("schema.constraint", kind.name),
+            f"CREATE CONSTRAINT {prefix}_id IF NOT EXISTS "
+            f"FOR (n:{kind.name}) REQUIRE n.id IS UNIQUE",
+            {},
+            "schema",
+        )
+        seen: set[tuple[str, ...]] = {("id",)}
+        indexes: list[tuple[str, tuple[str, ...]]] = [(f"{prefix}_natural_key", kind.key)]
+        indexes += [(f"{prefix}_{p.name}", (p.name,)) for p in kind.all_props if p.indexed]
+        for index_name, keys in indexes:
+            if keys in seen:
+                continue
+            seen.add(keys)
+            on = ", ".join(f"n.{k}" for k in keys)
+            reg.add(
+                f"schema.index[{kind.name}.{'+'.join(keys)}]",
+                f"CREATE INDEX {index_name} IF NOT EXISTS FOR (n:{kind.name}) ON ({on})",
+                {},
+                "schema",
+            )
+    for rel in ONTOLOGY.relations.values():
+        reg.add(
+            statement_name("schema.index", f"{rel.name}.id"),
+            f"CREATE INDEX {rel.name.lower()}_id IF NOT EXISTS FOR ()-[r:{rel.name}]-() ON (r.id)",
+            {},
+            "schema",
+        )
+    reg.add(
+        "schema.await",
+        "CALL db.awaitIndexes($timeout_seconds)",
+        {"timeout_seconds": 300},
+        "schema",
+        "Wait until every index is online, so the first queries use them.",
+    )
+
+
+def _generic_statements(reg: StatementRegistry) -> None:
+    reg.add(
+        "nodes.get",
+        f"""
+        UNWIND $ids AS node_id
+        MATCH (n:{ENTITY} {{id: node_id}})
+        RETURN {node_fields("n")}
+        """,
+        {"ids": _IDS},
+        "read",
+    )
+    reg.add(
+        "nodes.delete",
+        f"""
+        UNWIND $ids AS node_id
+        MATCH (n:{ENTITY} {{id: node_id}})
+        DETACH DELETE n
+        """,
+        {"ids": _IDS},
+        "write",
+    )
+    reg.add(
+        "nodes.page",
+        f"""
+        MATCH (n:{ENTITY})
+        WHERE n.id > $after
+        RETURN {node_fields("n")}
+        ORDER BY id
+        LIMIT $limit
+        """,
+        {"after": "", "limit": 100},
+        "read",
+        "Keyset page over every node, by id (served by the entity_id constraint's index).",
+    )
+    reg.add(
+        "nodes.find",
+        f"""
+        MATCH (n:{ENTITY})
+        WHERE $kinds IS NULL OR any(label IN labels(n) WHERE label IN $kinds)
+        WITH n, [name IN [n.name] + coalesce(n.aliases, [])
+        WHERE name IS NOT NULL AND toString(name) <> '' | toString(name)] AS names
+        WITH n, reduce(hay = '', name IN names |
+        hay + CASE WHEN hay = '' THEN '' ELSE '\\n' END + name) AS haystack
+        WHERE haystack CONTAINS $text
+        WITH n, $text IN split(haystack, '\\n') AS exact
+        RETURN {node_fields("n")}
+        ORDER BY exact DESC, id
+        LIMIT $limit
+        """,
+        {"kinds": ["Community"], "text": "黎阳", "limit": 20},
+        "read",
+        "Name or alias contains the text; exact matches first, then by id.",
+    )
+    reg.add(
+        "rels.get_any",
+        "\nUNION ALL\n".join(
+            f"UNWIND $ids AS rel_id MATCH ()-[r:{t} {{id: rel_id}}]->() RETURN {rel_fields('r')}"
+            for t in ONTOLOGY.relations
+        ),
+        {"ids": [_REL_ID]},
+        "read",
+        "Relationships by id under every type: for ids whose prefix does not name their type "
+        "(one index seek per type, never a scan).",
+    )
+    reg.add(
+        "rels.touching",
+        f"""
+        UNWIND $ids AS node_id
+        MATCH (:{ENTITY} {{id: node_id}})-[r]-(:{ENTITY})
+        RETURN DISTINCT node_id, {rel_fields("r")}
+        """,
+        {"ids": _IDS},
+        "read",
+        "The relationships at nodes about to be deleted, so a delete can be counted.",
+    )
+    for direction in ("out", "in"):
+        reg.add(
+            f"neighbours.{direction}",
+            f"""
+            UNWIND $ids AS start_id
+            MATCH (:{ENTITY} {{id: start_id}}){_pattern(direction, "r")}(m:{ENTITY})
+            WHERE ($types IS NULL OR type(r) IN $types)
+            AND {in_force("r")}
+            AND ($kinds IS NULL OR any(label IN labels(m) WHERE label IN $kinds))
+            RETURN start_id, {rel_fields("r")}, {node_fields("m", "node_")}
+            """,
+            {"ids": _IDS, "types": ["PART_OF"], "as_of": _AS_OF, "kinds": ["Community"]},
+            "read",
+        )
+    for bound in SHORTEST_BOUNDS:
+        reg.add(
+            shortest_statement_name(bound),
+            f"""
+            MATCH (a:{ENTITY} {{id: $source}})
+            MATCH (b:{ENTITY} {{id: $target}})
+            MATCH p = shortestPath((a)-[*..{bound}]-(b))
+            WHERE all(step IN relationships(p) WHERE {in_force("step")})
+            RETURN [x IN nodes(p) | x.id] AS ids
+            """,
+            {"source": _ID, "target": "subdistrict:410611001", "as_of": _AS_OF},
+            "read",
+            "Node ids along one shortest path, ignoring direction, using links in force.",
+        )
+    reg.add(
+        "shortest_path.links",
+        f"""
+        UNWIND $pairs AS pair
+        MATCH (x:{ENTITY} {{id: pair[0]}})-[r]-(y:{ENTITY} {{id: pair[1]}})
+        WHERE {in_force("r")}
+        RETURN {rel_fields("r")},
+        {node_fields("x", "x_")}, {node_fields("y", "y_")}
+        """,
+        {"pairs": [[_ID, "subdistrict:410611001"]], "as_of": _AS_OF},
+        "read",
+        "Every link in force between consecutive path nodes; the store keeps the least id.",
+    )
+    reg.add(
+        "counts.nodes",
+        "\nUNION ALL\n".join(
+            f"MATCH (n:{k}) RETURN '{k}' AS name, count(n) AS total" for k in ONTOLOGY.kinds
+        ),
+        {},
+        "read",
+        "Nodes per kind, one count-store lookup each.",
+    )
+    reg.add(
+        "counts.relationships",
+        "\nUNION ALL\n".join(
+            f"MATCH ()-[r:{t}]->() RETURN '{t}' AS name, count(r) AS total"
+            for t in ONTOLOGY.relations
+        ),
+        {},
+        "read",
+        "Relationships per type, one count-store lookup each.",
+    )
+
+
+def _build() -> StatementRegistry:
+    reg = StatementRegistry()
+    _schema_statements(reg)
+    _generic_statements(reg)
+    for kind in ONTOLOGY.kinds.values():
+        _kind_statements(reg, kind)
+    for rel in ONTOLOGY.relations.values():
+        _type_statements(reg, rel)
+    return reg
+
+
+STATEMENTS: StatementRegistry = _build()
+"""The registry: every statement gridgraph sends to Neo4j."""
+
+
+def schema_statement_names() -> list[str]:
+    """Constraints and indexes in the order ``gridgraph neo4j init`` applies them."""
+    return [name for name, s in STATEMENTS.items() if s.access == "schema"]
+
+
+def register_native(name: str, text: str, params: Mapping[str, Any], doc: str = "") -> str:
+    """Add a native (flagship) query's statement to the registry; returns its registry name."""
+    full = f"native.{name}"
+    STATEMENTS.add(full, text, params, "read", doc)
+    return full
