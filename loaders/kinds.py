@@ -181,6 +181,14 @@ class LoadKind:
         return tuple(cols.values())
 
     @cached_property
+    def slot_columns(self) -> tuple[tuple[NodeSlot, tuple[tuple[str, str], ...]], ...]:
+        """For each slot, its (property, column) pairs: computed once, used for every row."""
+        return tuple(
+            (s, tuple((p.name, s.column_name(p.name)) for p in s.loadable_props()))
+            for s in self.slots
+        )
+
+    @cached_property
     def column_map(self) -> dict[str, Column]:
         return {c.name: c for c in self.columns}
 

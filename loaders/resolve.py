@@ -53,6 +53,10 @@ class Resolver:
         self._store_names: dict[tuple[str, tuple[str, ...]], list[str]] = {}
         self.file_nodes: dict[str, Node] = {}
         self._file_names: dict[str, set[str]] = {}
+        self._file_kinds: set[str] = set()
+        # answers that only the store can give, memoised: the store does not change during a
+        # check, so a reference to a kind no row of the file writes is looked up once
+        self._store_only: dict[tuple[str, tuple[str, ...], bool], Node | InvalidCell] = {}
 
     # -- batching -----------------------------------------------------------------------------
     def prefetch(self, values: Iterable[str], kinds: tuple[str, ...], names: bool = True) -> None:
@@ -82,6 +86,7 @@ class Resolver:
         base = self.file_nodes.get(node.id) or self.store_nodes.get(node.id)
         merged = Node(node.id, node.kind, merge_props(base.props if base else None, node.props))
         self.file_nodes[node.id] = merged
+        self._file_kinds.add(node.kind)
         for name in (merged.props.get("name"), *(merged.props.get("aliases") or ())):
             if name:
                 self._file_names.setdefault(name, set()).add(node.id)
@@ -93,6 +98,21 @@ class Resolver:
     # -- resolving ----------------------------------------------------------------------------
     def resolve(self, value: str, kinds: tuple[str, ...], by_name: bool = True) -> Node:
         """The one node ``value`` names, or :class:`InvalidCell` saying why there is none."""
+        if not self._file_kinds or self._file_kinds.isdisjoint(kinds):
+            key = (value, kinds, by_name)
+            hit = self._store_only.get(key)
+            if hit is None:
+                try:
+                    hit = self._resolve(value, kinds, by_name)
+                except InvalidCell as e:
+                    hit = e
+                self._store_only[key] = hit
+            if isinstance(hit, InvalidCell):
+                raise hit
+            return hit
+        return self._resolve(value, kinds, by_name)
+
+    def _resolve(self, value: str, kinds: tuple[str, ...], by_name: bool) -> Node:
         by_code = {i for i in _candidate_ids(value, kinds) if self._kind(i) in kinds}
         if ":" in value and not by_code:
             return self._unknown(value, kinds)

@@ -341,13 +341,13 @@ class Checker:
         if kind.derive is not None:
             kind.derive(values, resolved)
         ends: dict[str, Any] = dict(resolved)
-        for slot in kind.slots:
+        for slot, pairs in kind.slot_columns:
             nkind = ONTOLOGY.kind(slot.kind)
             props = {}
-            for p in slot.loadable_props():
-                v = values.get(slot.column_name(p.name))
+            for prop, col in pairs:
+                v = values.get(col)
                 if v is not None:
-                    props[p.name] = v
+                    props[prop] = v
             try:
                 node = Node(nkind.node_id(props), nkind.name, props)
             except ValueError:
@@ -377,9 +377,7 @@ class Checker:
 
     def _register(self, row: RowPlan) -> None:
         """Refuse a row that disagrees with an earlier row about a record; else remember it."""
-        for record, seen in [(n, self._file_nodes) for n in row.nodes] + [
-            (r, self._file_rels) for r in row.rels
-        ]:
+        for record, seen in _records(row, self._file_nodes, self._file_rels):
             before = seen.get(record.id)
             if before is None:
                 continue
@@ -459,6 +457,10 @@ class Checker:
                     producers.subtract({n.id for n in r.nodes})
                     changed = True
                     break
+
+
+def _records(row: RowPlan, nodes: Any, rels: Any) -> list[tuple[Any, Any]]:
+    return [(n, nodes) for n in row.nodes] + [(r, rels) for r in row.rels]
 
 
 def _filled(cell: Any) -> bool:

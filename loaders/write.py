@@ -9,6 +9,7 @@ Loading the same file twice therefore leaves every record as it was and the stor
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from graph.contract import GraphStore, merge_props
@@ -21,56 +22,52 @@ def final_records(
     plan: Plan, file: str, loaded_at: str, loaded_by: str
 ) -> tuple[list[Node], list[Relationship], Changes]:
     """The records to upsert, merged across the kept rows, and the changes they will make."""
-    nodes: dict[str, tuple[Node, dict[str, Any]]] = {}
-    rels: dict[str, tuple[Relationship, dict[str, Any]]] = {}
+    nodes: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
+    rels: dict[str, tuple[Relationship, dict[str, Any], dict[str, Any]]] = {}
     for row in plan.rows:
         if not row.kept:
             continue
-        provenance = {
-            "source_file": file,
-            "source_sheet": row.sheet or None,
-            "source_row": row.number,
-            "loaded_at": loaded_at,
-            "loaded_by": loaded_by,
-        }
+        provenance = {"source_file": file, "source_row": row.number, "loaded_at": loaded_at,
+                      "loaded_by": loaded_by}  # fmt: skip
+        if row.sheet:
+            provenance["source_sheet"] = row.sheet
         for n in row.nodes:
-            if n.id in nodes:
-                nodes[n.id][0].props.update(n.props)  # type: ignore[attr-defined]
+            seen = nodes.get(n.id)
+            if seen is None:
+                nodes[n.id] = (n.kind, dict(n.props), provenance)
             else:
-                nodes[n.id] = (Node(n.id, n.kind, dict(n.props)), provenance)
+                seen[1].update(n.props)
         for r in row.rels:
-            if r.id in rels:
-                rels[r.id][0].props.update(r.props)  # type: ignore[attr-defined]
+            seen_rel = rels.get(r.id)
+            if seen_rel is None:
+                rels[r.id] = (r, dict(r.props), provenance)
             else:
-                rels[r.id] = (Relationship(r.type, r.source, r.target, dict(r.props), r.id),
-                              provenance)  # fmt: skip
-    changes = Changes()
+                seen_rel[1].update(r.props)
+    counts: Counter[str] = Counter()
     out_nodes = []
-    for node, prov in nodes.values():
-        old = plan.existing_nodes.get(node.id)
-        state = _state(old.props if old else None, node.props)
-        setattr(changes, f"nodes_{state}", getattr(changes, f"nodes_{state}") + 1)
-        props = node.props if state == "unchanged" else {**node.props, **_present(prov)}
-        out_nodes.append(Node(node.id, node.kind, props))
+    existing_nodes, existing_rels = plan.existing_nodes, plan.existing_rels
+    for nid, (kind, props, prov) in nodes.items():
+        old = existing_nodes.get(nid)
+        state = _state(old.props if old else None, props)
+        counts["nodes_" + state] += 1
+        if state != "unchanged":
+            props.update(prov)
+        out_nodes.append(Node(nid, kind, props))
     out_rels = []
-    for rel, prov in rels.values():
-        old_rel = plan.existing_rels.get(rel.id)
-        state = _state(old_rel.props if old_rel else None, rel.props)
-        key = f"relationships_{state}"
-        setattr(changes, key, getattr(changes, key) + 1)
-        props = rel.props if state == "unchanged" else {**rel.props, **_present(prov)}
-        out_rels.append(Relationship(rel.type, rel.source, rel.target, props, rel.id))
-    return out_nodes, out_rels, changes
+    for rid, (rel, props, prov) in rels.items():
+        old_rel = existing_rels.get(rid)
+        state = _state(old_rel.props if old_rel else None, props)
+        counts["relationships_" + state] += 1
+        if state != "unchanged":
+            props.update(prov)
+        out_rels.append(Relationship(rel.type, rel.source, rel.target, props, rid))
+    return out_nodes, out_rels, Changes(**counts)
 
 
 def _state(old: dict[str, Any] | Any, new: dict[str, Any]) -> str:
     if old is None:
         return "created"
     return "unchanged" if merge_props(old, new) == old else "updated"
-
-
-def _present(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if v is not None}
 
 
 def commit(

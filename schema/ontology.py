@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 
@@ -85,7 +86,7 @@ class NodeKind:
     interfaces: tuple[str, ...] = ()
     grid_level: GridLevel | None = None
 
-    @property
+    @cached_property  # asked for every node written; frozen dataclasses still have a __dict__
     def id_prefix(self) -> str:
         return re.sub(r"(?<!^)(?=[A-Z])", "_", self.name).lower()
 
