@@ -105,18 +105,20 @@ def problems_table(reports: list[LoadReport]) -> Any:
     """A rich table of every problem of these reports, errors first."""
     from rich.table import Table
 
-    table = Table(title="问题 / Problems", show_lines=False, expand=False)
-    for name in ("文件 file", "工作表 sheet", "行 row", "列 column", "级别", "问题", "problem"):
-        table.add_column(name, overflow="fold")
+    table = Table(title="问题 / Problems", show_lines=True)
+    table.add_column("位置 where", no_wrap=True)
+    table.add_column("列 column")
+    table.add_column("问题 / problem", overflow="fold")
     rank = {"error": 0, "warning": 1, "info": 2}
     problems = [p for r in reports for p in r.problems]
     problems.sort(key=lambda p: (p.file, rank[p.severity], p.sheet or "", p.row or 0))
     style = {"error": "red", "warning": "yellow", "info": "dim"}
     for p in problems:
-        table.add_row(
-            p.file, p.sheet or "", "" if p.row is None else str(p.row), p.column or "",
-            p.severity, p.message_zh, p.message_en, style=style[p.severity],
-        )  # fmt: skip
+        where = p.file + (f" [{p.sheet}]" if p.sheet else "")
+        if p.row is not None:
+            where += f" 第{p.row}行 row {p.row}"
+        table.add_row(where, p.column or "", f"{p.message_zh}\n{p.message_en}",
+                      style=style[p.severity])  # fmt: skip
     return table
 
 
