@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph.memory import MemoryStore  # noqa: E402
-from graph.model import new_node  # noqa: E402
-from graph.settings import Settings  # noqa: E402
-from loaders import load_file  # noqa: E402
-from schema.codes import uscc_with_check  # noqa: E402
+from graph.memory import MemoryStore
+from graph.model import new_node
+from graph.settings import Settings
+from loaders import load_file
+from schema.codes import uscc_with_check
 
 UNITS, COMMUNITIES = 1000, 56
 
@@ -52,7 +52,9 @@ def seed(store: MemoryStore) -> tuple[list[str], list[str]]:
 def agreements_csv(rows: int, units: list[str], communities: list[str]) -> bytes:
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["协议编号", "统一社会信用代码", "社区", "签订日期", "生效日期", "有效期至", "共建内容"])
+    w.writerow(
+        ["协议编号", "统一社会信用代码", "社区", "签订日期", "生效日期", "有效期至", "共建内容"]
+    )
     for i in range(rows):
         year = 2019 + i % 5
         w.writerow([
@@ -100,7 +102,8 @@ def main() -> None:
         print(f"first load               {elapsed:>10.2f} s  {args.rows / elapsed:>10,.0f} rows/s")
         print(f"second load (unchanged)  {again_elapsed:>10.2f} s  "
               f"{args.rows / again_elapsed:>10,.0f} rows/s  changed={again.changes.changed}")
-        print(f"  of which check+resolve {stages.get('check', 0) + stages.get('resolve', 0):>10.2f} s")
+        checking = stages.get("check", 0) + stages.get("resolve", 0)
+        print(f"  of which check+resolve {checking:>10.2f} s")
         print(f"  of which commit        {stages.get('write', 0):>10.2f} s  (store._commit)")
         per_kind = {"Agreement": report.changes.nodes_created,
                     "PARTY_TO": report.changes.relationships_created}

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from loaders.errors import InvalidCell
-from schema.codes import CodeError, validate_division_code, validate_uscc
+from schema.codes import CodeError, uscc_check_char, validate_division_code, validate_uscc
 from schema.ontology import Prop, PropType
 from schema.vocab import CHOICE_ZH
 
@@ -178,10 +178,24 @@ def choice_labels(choices: tuple[str, ...]) -> str:
 
 
 def check_uscc(value: str) -> str:
+    """The GB 32100-2015 check, with the reason told in both languages."""
+    code = value.strip().upper()
+    if len(code) != 18:
+        raise InvalidCell("bad_uscc", value=value, detail_zh=f"应为18位，实为{len(code)}位",
+                          detail_en=f"it has {len(code)} characters, not 18")  # fmt: skip
     try:
-        return validate_uscc(value)
-    except CodeError as e:
-        raise InvalidCell("bad_uscc", value=value, detail=str(e)) from None
+        expected = uscc_check_char(code[:17])
+    except CodeError:
+        raise InvalidCell(
+            "bad_uscc", value=value, detail_zh="只能含数字和除 I、O、Z、S、V 外的大写字母",
+            detail_en="only digits and capitals other than I, O, Z, S, V are allowed",
+        ) from None
+    if code[17] != expected:
+        raise InvalidCell(
+            "bad_uscc", value=value, detail_zh=f"校验码应为“{expected}”，实为“{code[17]}”",
+            detail_en=f"the check character should be '{expected}', not '{code[17]}'",
+        )
+    return validate_uscc(code)
 
 
 def check_division_code(value: str, lengths: tuple[int, ...] = (6, 9, 12)) -> str:

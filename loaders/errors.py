@@ -37,8 +37,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "bad_choice": ("“{value}”不是可选值（{choices}）", "'{value}' is not one of: {choices}"),
     "bad_uscc": (
-        "统一社会信用代码“{value}”无效：{detail}",
-        "unified social credit code '{value}' is invalid: {detail}",
+        "统一社会信用代码“{value}”无效：{detail_zh}",
+        "unified social credit code '{value}' is invalid: {detail_en}",
     ),
     "bad_division_code": (
         "区划代码“{value}”应为{lengths}位数字",

@@ -267,15 +267,14 @@ _PLACES = ("Community", "Subdistrict", "District")
 UNITS = LoadKind(
     "units", "共建单位", "Outside units in co-construction (驻区单位): one row per unit.",
     slots=(NodeSlot("unit", "Unit"),),
-    example={"uscc": "12410000415801234W", "name": "河南师范大学社会事业学院",
-             "aliases": "河师大社会事业学院", "unit_type": "university",
-             "address": "河南省新乡市建设东路46号"},
+    example={"uscc": "12410000MB00000010", "name": "示例大学社会事业学院",
+             "aliases": "示例大学", "unit_type": "university", "address": "示例市示例路1号"},
 )  # fmt: skip
 
 DEPARTMENTS = LoadKind(
     "departments", "区直单位", "District departments (区直单位), paired with communities.",
     slots=(NodeSlot("department", "Department"),),
-    example={"code": "D001", "name": "淇滨区城市管理局", "aliases": "区城管局",
+    example={"code": "D-EX", "name": "示例区城市管理局", "aliases": "示例城管局",
              "function": "urban_management", "key_unit": "是"},
 )  # fmt: skip
 
@@ -294,11 +293,11 @@ AGREEMENTS = LoadKind(
         RelSpec("PARTY_TO", "partner", "agreement", _VALIDITY, _partner_role),
         RelSpec("PARTY_TO", "community", "agreement", _VALIDITY, _party_role),
     ),
-    example={"code": "GJ-2023-001", "name": "海棠书巷共建协议", "signed_on": "2023-05-01",
+    example={"code": "GJ-EX-001", "name": "示例共建协议", "signed_on": "2023-05-01",
              "valid_from": "2023-05-01", "valid_to": "2025-04-30",
              "topics": "文明实践、志愿服务", "contact": "张老师 0392-0000000",
-             "partner": "河南师范大学社会事业学院", "uscc": "12410000415801234W",
-             "community": "黎阳社区"},
+             "partner": "示例大学社会事业学院", "uscc": "12410000MB00000010",
+             "community": "示例社区"},
 )  # fmt: skip
 
 PAIRINGS = LoadKind(
@@ -311,7 +310,7 @@ PAIRINGS = LoadKind(
                   "with", headers=("包联社区", "街道")),
     ),
     rels=(RelSpec("PAIRED_WITH", "department", "community", _VALIDITY),),
-    example={"department": "淇滨区城市管理局", "community": "黎阳社区",
+    example={"department": "示例区城市管理局", "community": "示例社区",
              "valid_from": "2022-01-01"},
 )  # fmt: skip
 
@@ -374,7 +373,7 @@ PEOPLE = LoadKind(
         RelSpec("HOLDS", "person", "post", (*_VALIDITY, "drawn_from")),
         RelSpec("POST_IN", "post", "post_in"),
     ),
-    example={"code": "P0001", "name": "王诚", "gender": "male", "party_member": "是",
+    example={"code": "P-EX", "name": "示例人员", "gender": "male", "party_member": "是",
              "five_elder": "是", "post_type": "branch_secretary", "post_in": "示例小区",
              "valid_from": "2021-06-01", "drawn_from": "residents"},
     derive=_derive_post,
@@ -391,7 +390,7 @@ PROPERTY_CONTRACTS = LoadKind(
                   headers=("管理小区",)),
     ),
     rels=(RelSpec("MANAGES", "firm", "compound", ("contract_no", *_VALIDITY)),),
-    example={"firm": "示例物业服务有限公司", "uscc": "91410611MA44ABCD17",
+    example={"firm": "示例物业服务有限公司", "uscc": "91410611MA0000001M",
              "compound": "410611001001-007", "contract_no": "WY-2023-007",
              "valid_from": "2023-01-01", "valid_to": "2025-12-31"},
 )  # fmt: skip
@@ -403,7 +402,7 @@ SOCIAL_ORGANIZATIONS = LoadKind(
     refs=(RefColumn("active_in", "服务社区", _PLACES, "Communities or subdistricts it is active "
                     "in, separated by 、", required=False, many=True, headers=("活动社区",)),),
     rels=(RelSpec("ACTIVE_IN", "organization", "active_in", _VALIDITY),),
-    example={"code": "SO-001", "name": "红肩章志愿服务队", "org_type": "vanguard_team",
+    example={"code": "SO-EX", "name": "示例先锋团队", "org_type": "vanguard_team",
              "active_in": "示例社区", "valid_from": "2019-03-01"},
 )  # fmt: skip
 
@@ -414,14 +413,14 @@ VOLUNTEER_TEAMS = LoadKind(
     refs=(RefColumn("active_in", "服务社区", _PLACES, "Communities or subdistricts it serves, "
                     "separated by 、", required=False, many=True, headers=("活动社区",)),),
     rels=(RelSpec("ACTIVE_IN", "team", "active_in", _VALIDITY),),
-    example={"code": "VT-001", "name": "暖阳志愿服务队", "theme": "关爱老人", "members": 45,
+    example={"code": "VT-EX", "name": "示例志愿服务队", "theme": "关爱老人", "members": 45,
              "active_in": "示例社区"},
 )  # fmt: skip
 
 EVENT_CATEGORIES = LoadKind(
     "event_categories", "事件大类", "The nine categories of the grid event list (9大类).",
     slots=(NodeSlot("category", "EventCategory"),),
-    example={"code": "EC01", "name": "城市管理"},
+    example={"code": "EC-EX", "name": "示例大类"},
 )  # fmt: skip
 
 EVENT_TYPES = LoadKind(
@@ -439,8 +438,8 @@ EVENT_TYPES = LoadKind(
         RelSpec("IN_CATEGORY", "event_type", "category"),
         RelSpec("HANDLED_BY", "event_type", "handled_by", _VALIDITY, _handler_role),
     ),
-    example={"code": "ET0101", "name": "占道经营", "response_level": "community",
-             "category": "EC01", "handled_by": "淇滨区城市管理局"},
+    example={"code": "ET-EX", "name": "示例事件", "response_level": "community",
+             "category": "EC-EX", "handled_by": "示例区城市管理局"},
 )  # fmt: skip
 
 LOAD_KINDS: dict[str, LoadKind] = {
