@@ -147,8 +147,8 @@ class LoadKind:
                 if slot.zh_prefix and not zh.startswith(slot.zh_prefix):
                     zh = slot.zh_prefix + zh
                 headers = tuple(slot.column_name(h) if slot.prefix else h for h in p.headers)
-                if i == 0 and p.name in ("name", "code") and not zh.startswith(kind.zh):
-                    headers += (kind.zh.split("/")[0] + p.zh,)  # 单位名称, 协议编号
+                if i == 0 and p.zh in ("名称", "编号"):
+                    headers += (kind.zh.split("/")[0] + p.zh,)  # 共建单位名称, 区直单位编号
                 required = (
                     (p.name in kind.key or p.name in slot.required)
                     and p.name not in slot.derived

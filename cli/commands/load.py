@@ -50,7 +50,12 @@ def register(app: typer.Typer) -> None:
         if on_conflict not in ON_CONFLICT:
             raise typer.BadParameter(f"--on-conflict must be one of {', '.join(ON_CONFLICT)}")
         if kind is not None:
-            load_kind(kind)
+            from loaders.errors import LoadError
+
+            try:
+                load_kind(kind)
+            except LoadError as e:
+                raise typer.BadParameter(str(e)) from None
         for f in files:
             if not f.is_file():
                 raise typer.BadParameter(f"no such file: {f}")

@@ -39,7 +39,12 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("give a load kind, or --list to see them")
         if fmt not in ("xlsx", "csv"):
             raise typer.BadParameter("--format must be xlsx or csv")
-        load = load_kind(kind)
+        from loaders.errors import LoadError
+
+        try:
+            load = load_kind(kind)
+        except LoadError as e:
+            raise typer.BadParameter(str(e)) from None
         data = template_xlsx(load) if fmt == "xlsx" else template_csv(load)
         path = output or Path(f"{load.name}.{fmt}")
         path.write_bytes(data)
