@@ -166,9 +166,11 @@ class LoadKind:
             cols[ref.name] = Column(
                 ref.name, ref.zh, ref.description, ref_type, (), ref.headers, required
             )
-            p = ref.code_prop
-            if p is not None and p.name not in cols:
-                cols[p.name] = Column(p.name, p.zh, p.description, p.type, (), p.headers, False, p)
+            code = ref.code_prop
+            if code is not None and code.name not in cols:
+                cols[code.name] = Column(
+                    code.name, code.zh, code.description, code.type, (), code.headers, False, code
+                )
         for spec in self.rels:
             rel = ONTOLOGY.relation(spec.type)
             for pname in spec.props:

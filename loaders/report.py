@@ -19,8 +19,8 @@ Status = Literal["loaded", "partial", "rejected", "checked", "unloadable"]
 class Problem(BaseModel):
     file: str
     sheet: str | None = None
-    row: int | None = Field(None, description="Row number as Excel shows it (1 = first line)")
-    column: str | None = Field(None, description="The column's header as written in the file")
+    row: int | None = Field(default=None, description="Row number as Excel shows it (from 1)")
+    column: str | None = Field(default=None, description="The column's header in the file")
     code: str
     severity: Severity = "error"
     message_zh: str
@@ -79,11 +79,11 @@ class LoadReport(BaseModel):
     status: Status = "rejected"
     sheets: list[SheetReport] = Field(default_factory=list)
     rows: int = 0
-    rows_loaded: int = Field(0, description="Valid rows (written, or that a dry run would write)")
+    rows_loaded: int = Field(default=0, description="Valid rows (written, or a dry run would)")
     rows_invalid: int = 0
-    rows_skipped: int = Field(0, description="Rows left out by --on-conflict skip or as examples")
+    rows_skipped: int = Field(default=0, description="Rows left out: on-conflict skip, examples")
     changes: Changes = Field(default_factory=Changes)
-    import_run: str | None = Field(None, description="Code of the ImportRun node written")
+    import_run: str | None = Field(default=None, description="Code of the ImportRun node written")
     loaded_at: str | None = None
     loaded_by: str | None = None
     problems: list[Problem] = Field(default_factory=list)

@@ -305,13 +305,15 @@ class Checker:
         resolved: dict[str, Any] = {}
         for ref in kind.refs:
             value = values.get(ref.name)
-            code = values.get(ref.code[1]) if ref.code else None
+            code_column = ref.code[1] if ref.code else None
+            code = values.get(code_column) if code_column else None
             try:
                 if code:
                     node = self.resolver.resolve(code, ref.kinds, by_name=False)
                     if value and not self.resolver.named(node, value):
                         raise InvalidCell("ref_mismatch", value=value,
-                                          other_column=headers.get(ref.code[1], ""), other=code)
+                                          other_column=headers.get(code_column or "", ""),
+                                          other=code)
                     resolved[ref.name] = node
                 elif value and ref.many:
                     resolved[ref.name] = [self.resolver.resolve(v, ref.kinds) for v in value]
@@ -331,7 +333,7 @@ class Checker:
                     nid = target.node_id({t: values[c] for c, t in ref.fill.items()})
                     resolved[ref.name] = self.resolver.resolve(nid, ref.kinds, by_name=False)
             except InvalidCell as e:
-                column = headers.get(ref.code[1]) if code and ref.code else headers.get(ref.name)
+                column = headers.get(code_column) if code and code_column else headers.get(ref.name)
                 if column is None and ref.fill:
                     column = next((headers[c] for c in ref.fill if c in headers), None)
                 if e.code == "unknown_ref" and ":" in e.params.get("value", ""):
@@ -411,7 +413,8 @@ class Checker:
         if self.on_conflict == "update":
             return
         for row in rows:
-            for record in [*row.nodes, *row.rels]:
+            records: list[Node | Relationship] = [*row.nodes, *row.rels]
+            for record in records:
                 old = (self.plan.existing_nodes if isinstance(record, Node)
                        else self.plan.existing_rels).get(record.id)  # fmt: skip
                 if old is None:
@@ -451,9 +454,11 @@ class Checker:
                                  if producers[e] == 0 and e not in stored), None)  # fmt: skip
                     if gone is None:
                         continue
+                    label = kinds_label([ONTOLOGY.kind_of_id(gone).name])
                     r.errors.append(Problem.make(
                         "unknown_ref", file=self.file, sheet=r.sheet or None, row=r.number,
-                        value=gone, **kinds_label([ONTOLOGY.kind_of_id(gone).name])))
+                        value=gone.split(":", 1)[1], kinds_zh=label["kinds_zh"],
+                        kinds_en=label["kinds_en"]))  # fmt: skip
                     producers.subtract({n.id for n in r.nodes})
                     changed = True
                     break
