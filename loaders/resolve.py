@@ -81,19 +81,27 @@ class Resolver:
                 self.store_nodes.setdefault(n.id, n)
             self._store_names[key] = [n.id for n in found]
 
-    def add(self, node: Node) -> Node:
+    def add(self, node: Node) -> None:
         """Register a node written by a row of the file, so later rows may refer to it."""
-        base = self.file_nodes.get(node.id) or self.store_nodes.get(node.id)
-        merged = Node(node.id, node.kind, merge_props(base.props if base else None, node.props))
-        self.file_nodes[node.id] = merged
+        before = self.file_nodes.get(node.id)
+        if before is not None:
+            node = Node(node.id, node.kind, {**before.props, **node.props})
+        self.file_nodes[node.id] = node
         self._file_kinds.add(node.kind)
-        for name in (merged.props.get("name"), *(merged.props.get("aliases") or ())):
-            if name:
-                self._file_names.setdefault(name, set()).add(node.id)
-        return merged
+        props = node.props
+        name = props.get("name")
+        if name:
+            self._file_names.setdefault(name, set()).add(node.id)
+        for alias in props.get("aliases") or ():
+            self._file_names.setdefault(alias, set()).add(node.id)
 
     def node(self, node_id: str) -> Node | None:
-        return self.file_nodes.get(node_id) or self.store_nodes.get(node_id)
+        """The node as the file leaves it: the store's version with the file's values on top."""
+        in_file = self.file_nodes.get(node_id)
+        stored = self.store_nodes.get(node_id)
+        if in_file is None or stored is None:
+            return in_file or stored
+        return Node(node_id, in_file.kind, merge_props(stored.props, in_file.props))
 
     # -- resolving ----------------------------------------------------------------------------
     def resolve(self, value: str, kinds: tuple[str, ...], by_name: bool = True) -> Node:

@@ -210,22 +210,22 @@ class Checker:
         groups = [g for g in kind.one_of if set(g) & mapping.keys()]
         plans = []
         total = len(body)
-        for done, (number, cells) in enumerate(body, start=1):
-            if self.progress and done % 2000 == 0:
+        # column by column: each distinct cell of a column is parsed once (see _memo)
+        names = [c.name for c, _, _ in columns]
+        parsed_columns = [
+            [parsers[c.name](cells[i] if i < len(cells) else None) for _, cells in body]
+            for c, i, _ in columns
+        ]
+        parsed_rows = zip(*parsed_columns, strict=True) if parsed_columns else (() for _ in body)
+        for done, (number, _), parsed in zip(range(1, total + 1), body, parsed_rows, strict=True):
+            if self.progress and done % 5000 == 0:
                 self.progress("check", done, total)
             row = RowPlan(kind, sheet, number, headers)
-            values = row.values
-            width = len(cells)
-            for col, index, header in columns:
-                raw = cells[index] if index < width else None
-                try:
-                    value = parsers[col.name](raw)
-                except InvalidCell as e:
-                    row.errors.append(self._cell_problem(e, sheet, number, header))
-                    value = None
-                    values[col.name] = _MISSING
-                    continue
-                values[col.name] = value
+            values = row.values = dict(zip(names, parsed, strict=True))
+            for name, value in values.items():
+                if value.__class__ is InvalidCell:
+                    row.errors.append(self._cell_problem(value, sheet, number, headers[name]))
+                    values[name] = _MISSING
             for col in required:
                 if values.get(col.name) is None:
                     row.errors.append(self.problem("required", sheet, row=number,
@@ -265,10 +265,10 @@ class Checker:
 
     @staticmethod
     def _example_values(kind: LoadKind, parsers: dict[str, Callable[[Any], Any]]) -> Any:
-        try:
-            return {c: parsers[c](kind.example.get(c)) for c in parsers}
-        except InvalidCell:
+        example = {c: parsers[c](kind.example.get(c)) for c in parsers}
+        if any(isinstance(v, InvalidCell) for v in example.values()):
             return None
+        return example
 
     # -- 3. references and 4. records ---------------------------------------------------------
     def _resolve_refs(self, kind: LoadKind, rows: list[RowPlan]) -> None:
@@ -479,25 +479,28 @@ def _parser(col: Column) -> Callable[[Any], Any]:
 
 
 def _memo(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Parse each distinct cell once: spreadsheets repeat names, dates and codes a lot."""
+    """Parse each distinct cell once: spreadsheets repeat names, dates and codes a lot.
+
+    Returns the value, or the :class:`InvalidCell` (not raised: a column is parsed in one
+    comprehension, and its errors are picked out afterwards).
+    """
     cache: dict[Any, Any] = {}
 
     def parse_cached(raw: Any) -> Any:
         try:
-            key = (type(raw), raw)
+            key = (raw.__class__, raw)
             hit = cache.get(key, _MISSING)
         except TypeError:  # lists from JSON are not hashable
-            return parse(raw)
+            hit = _MISSING
+            key = None
         if hit is _MISSING:
             try:
                 hit = parse(raw)
             except InvalidCell as e:
                 hit = e
-            if len(cache) < 200_000:
+            if key is not None and len(cache) < 200_000:
                 cache[key] = hit
-        if isinstance(hit, InvalidCell):
-            raise hit
-        return list(hit) if isinstance(hit, list) else hit
+        return list(hit) if hit.__class__ is list else hit
 
     return parse_cached
 
