@@ -22,8 +22,10 @@ def final_records(
     plan: Plan, file: str, loaded_at: str, loaded_by: str
 ) -> tuple[list[Node], list[Relationship], Changes]:
     """The records to upsert, merged across the kept rows, and the changes they will make."""
-    nodes: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
-    rels: dict[str, tuple[Relationship, dict[str, Any], dict[str, Any]]] = {}
+    # the rows' own records are reused, not copied: a record written by one row only (the
+    # common case) is taken as it is; one written by several rows is merged into a new record
+    nodes: dict[str, tuple[Node, dict[str, Any]]] = {}
+    rels: dict[str, tuple[Relationship, dict[str, Any]]] = {}
     for row in plan.rows:
         if not row.kept:
             continue
@@ -34,39 +36,38 @@ def final_records(
         for n in row.nodes:
             seen = nodes.get(n.id)
             if seen is None:
-                nodes[n.id] = (n.kind, dict(n.props), provenance)
+                nodes[n.id] = (n, provenance)
             else:
-                seen[1].update(n.props)
+                nodes[n.id] = (Node(n.id, n.kind, {**seen[0].props, **n.props}), seen[1])
         for r in row.rels:
             seen_rel = rels.get(r.id)
             if seen_rel is None:
-                rels[r.id] = (r, dict(r.props), provenance)
+                rels[r.id] = (r, provenance)
             else:
-                seen_rel[1].update(r.props)
+                merged = {**seen_rel[0].props, **r.props}
+                rels[r.id] = (Relationship(r.type, r.source, r.target, merged, r.id), seen_rel[1])
     counts: Counter[str] = Counter()
-    out_nodes = []
     existing_nodes, existing_rels = plan.existing_nodes, plan.existing_rels
-    for nid, (kind, props, prov) in nodes.items():
+    out_nodes = []
+    for nid, (node, prov) in nodes.items():
         old = existing_nodes.get(nid)
-        state = _state(old.props if old else None, props)
+        state = "created" if old is None else _state(old.props, node.props)
         counts["nodes_" + state] += 1
         if state != "unchanged":
-            props.update(prov)
-        out_nodes.append(Node(nid, kind, props))
+            node.props.update(prov)  # type: ignore[attr-defined]  # our own dict
+        out_nodes.append(node)
     out_rels = []
-    for rid, (rel, props, prov) in rels.items():
+    for rid, (rel, prov) in rels.items():
         old_rel = existing_rels.get(rid)
-        state = _state(old_rel.props if old_rel else None, props)
+        state = "created" if old_rel is None else _state(old_rel.props, rel.props)
         counts["relationships_" + state] += 1
         if state != "unchanged":
-            props.update(prov)
-        out_rels.append(Relationship(rel.type, rel.source, rel.target, props, rid))
+            rel.props.update(prov)  # type: ignore[attr-defined]
+        out_rels.append(rel)
     return out_nodes, out_rels, Changes(**counts)
 
 
-def _state(old: dict[str, Any] | Any, new: dict[str, Any]) -> str:
-    if old is None:
-        return "created"
+def _state(old: Any, new: Any) -> str:
     return "unchanged" if merge_props(old, new) == old else "updated"
 
 
