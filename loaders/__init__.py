@@ -6,12 +6,13 @@ mutation call: read, check everything, then write all valid rows in one unit of 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from graph.contract import GraphStore
 from loaders.errors import InvalidCell, LoadError
-from loaders.files import detect_format, read_sheets
+from loaders.files import Sheet, detect_format, read_sheets, records_sheet
 from loaders.importlog import default_loaded_by, import_run_node, now_iso, run_code
 from loaders.kinds import LOAD_KINDS, LoadKind, load_kind
 from loaders.report import Changes, LoadReport, Problem
@@ -27,6 +28,7 @@ __all__ = [
     "Problem",
     "load_file",
     "load_kind",
+    "load_records",
 ]
 
 ON_CONFLICT: tuple[str, ...] = ("update", "skip", "fail")
@@ -79,8 +81,48 @@ def load_file(
         report.status = "unloadable"
         report.problems.append(Problem.make("unreadable", file=name, detail=str(e)))
         return report
+    return _check_and_write(store, sheets, data, report, kind, skip_invalid, progress)
 
-    plan = Checker(store, name, kind, on_conflict, progress).check(sheets)
+
+def load_records(
+    store: GraphStore,
+    kind: str,
+    records: list[dict[str, Any]],
+    *,
+    source: str = "api",
+    dry_run: bool = False,
+    on_conflict: OnConflict | Literal["update", "skip", "fail"] = "update",
+    loaded_by: str | None = None,
+) -> LoadReport:
+    """Load rows given as dicts (keys: English or Chinese headers), exactly like a file's rows.
+
+    For the API's small admin mutations (add an agreement, add a pairing): the same columns,
+    the same checks, the same report; ``source`` is recorded as ``source_file``.
+    """
+    if on_conflict not in ON_CONFLICT:
+        raise LoadError(f"on_conflict must be one of {', '.join(ON_CONFLICT)}")
+    load_kind(kind)
+    report = LoadReport(
+        file=source, format="records", dry_run=dry_run, on_conflict=on_conflict,
+        loaded_at=now_iso(), loaded_by=loaded_by or default_loaded_by(),
+    )  # fmt: skip
+    sheet = records_sheet("", enumerate(records, start=1), source)
+    data = json.dumps(records, ensure_ascii=False, sort_keys=True, default=str).encode()
+    return _check_and_write(store, [sheet], data, report, kind, False, None)
+
+
+def _check_and_write(
+    store: GraphStore,
+    sheets: list[Sheet],
+    data: bytes,
+    report: LoadReport,
+    kind: str | None,
+    skip_invalid: bool,
+    progress: Progress | None,
+) -> LoadReport:
+    """Check every sheet, then write the valid rows in one unit of work (or nothing)."""
+    name = report.file
+    plan = Checker(store, name, kind, report.on_conflict, progress).check(sheets)
     report.sheets = plan.sheets
     report.problems = plan.all_problems
     report.rows = len(plan.rows)
@@ -91,7 +133,7 @@ def load_file(
     nodes, rels, report.changes = final_records(
         plan, name, report.loaded_at or "", report.loaded_by or ""
     )
-    if dry_run:
+    if report.dry_run:
         report.status = "checked"
         return report
     if header_errors or (report.rows_invalid and not skip_invalid):

@@ -134,7 +134,7 @@ def _read_xlsx(data: bytes, filename: str, wanted: str | None) -> list[Sheet]:
         book.close()
 
 
-def _records_sheet(name: str, records: Iterable[tuple[int, Any]], filename: str) -> Sheet:
+def records_sheet(name: str, records: Iterable[tuple[int, Any]], filename: str) -> Sheet:
     sheet = Sheet(name, records=True)
     keys: list[str] = []
     rows: list[tuple[int, dict[str, Any]]] = []
@@ -158,12 +158,12 @@ def _read_json(text: str, filename: str, wanted: str | None) -> list[Sheet]:
     except json.JSONDecodeError as e:
         raise LoadError(f"{filename}: not valid JSON ({e})") from None
     if isinstance(doc, list):
-        return [_records_sheet("", enumerate(doc, start=1), filename)]
+        return [records_sheet("", enumerate(doc, start=1), filename)]
     if isinstance(doc, dict) and all(isinstance(v, list) for v in doc.values()):
         names = [wanted] if wanted is not None else list(doc)
         if wanted is not None and wanted not in doc:
             raise LoadError(f"{filename} has no sheet {wanted!r}")
-        return [_records_sheet(n, enumerate(doc[n], start=1), filename) for n in names]
+        return [records_sheet(n, enumerate(doc[n], start=1), filename) for n in names]
     raise LoadError(f"{filename}: JSON must be a list of objects or {{sheet: [objects]}}")
 
 
@@ -176,4 +176,4 @@ def _read_jsonl(text: str, filename: str) -> Sheet:
             records.append((number, json.loads(line)))
         except json.JSONDecodeError as e:
             raise LoadError(f"{filename}: line {number} is not valid JSON ({e})") from None
-    return _records_sheet("", records, filename)
+    return records_sheet("", records, filename)

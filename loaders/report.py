@@ -75,7 +75,7 @@ class LoadReport(BaseModel):
     format: str | None = None
     encoding: str | None = None
     dry_run: bool = False
-    on_conflict: str = "update"
+    on_conflict: Literal["update", "skip", "fail"] = "update"
     status: Status = "rejected"
     sheets: list[SheetReport] = Field(default_factory=list)
     rows: int = 0
