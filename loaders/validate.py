@@ -120,6 +120,8 @@ class Checker:
         rows = [(n, cells) for n, cells in sheet.rows if any(_filled(c) for c in cells)]
         if not rows:
             return
+        start = _header_index(rows, self.kind)
+        rows = rows[start:]  # a title row above the headers (e.g. 2024年共建协议台账) is left out
         header_no, header = rows[0]
         kind = self.kind
         if kind is None:
@@ -466,6 +468,18 @@ class Checker:
 
 def _records(row: RowPlan, nodes: Any, rels: Any) -> list[tuple[Any, Any]]:
     return [(n, nodes) for n in row.nodes] + [(r, rels) for r in row.rels]
+
+
+def _header_index(rows: list[tuple[int, list[Any]]], kind: LoadKind | None) -> int:
+    """Which of the first rows holds the headers: the first naming two known columns."""
+    from loaders.kinds import LOAD_KINDS
+
+    kinds = [kind] if kind else list(LOAD_KINDS.values())
+    for index, (_, cells) in enumerate(rows[:10]):
+        texts = {normalise_header(c) for c in cells if _filled(c)}
+        if any(len(texts & k.header_index.keys()) >= 2 for k in kinds):
+            return index
+    return 0
 
 
 def _filled(cell: Any) -> bool:

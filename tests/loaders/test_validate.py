@@ -209,3 +209,12 @@ def test_headers_in_either_language(seeded: MemoryStore, header: str) -> None:
     assert report.status == "loaded", report.problems
     node = seeded.get_nodes(["department:D010"])["department:D010"]
     assert node.props["function"] == "sanitation" and node.props["key_unit"] is True
+
+
+def test_a_title_row_above_the_headers_is_skipped(seeded: MemoryStore) -> None:
+    title = "2024年共建协议台账,,,,,,,\n"
+    text = title + AGREEMENT_HEADER + "GJ-1,河师大,,黎阳社区,2023-05-01,,,\n"
+    report = load_csv(seeded, text)
+    assert report.status == "loaded", report.problems
+    assert report.sheets[0].header_rows == [2]
+    assert seeded.get_nodes(["agreement:GJ-1"])["agreement:GJ-1"].props["source_row"] == 3
