@@ -162,7 +162,10 @@ def test_kill_9_during_a_large_load_leaves_the_store_as_before(
         env={**os.environ, "COLUMNS": "200"},
     )  # fmt: skip
     assert proc.stderr is not None
-    line = proc.stderr.readline()  # printed just before the one unit of work is committed
+    line = ""
+    while "writing" not in line:  # printed just before the one unit of work is committed
+        line = proc.stderr.readline()
+        assert line, "the load ended before writing"
     assert "writing 45,000 records" in line, line
     proc.send_signal(signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL  # killed, not finished
