@@ -144,7 +144,7 @@ def _check_and_write(
     if progress:
         progress("write", 0, len(nodes) + len(rels))
     code = run_code(data)
-    report.changes = commit(store, nodes, rels, import_run_node(report, code))
+    report.changes = commit(store, nodes, rels, import_run_node(report, code), report.changes)
     report.import_run = code
     if progress:
         progress("write", len(nodes) + len(rels), len(nodes) + len(rels))

@@ -1,8 +1,8 @@
 """Writing a checked plan: one unit of work per file, idempotent, with provenance.
 
-Idempotence: a record whose data the store already holds is sent without provenance, so the
-store finds it unchanged and keeps the provenance of the load that first wrote it; a record
-that is new or changed is sent with this load's provenance (file, sheet, row, time, user).
+Idempotence: a record whose data the store already holds is not sent at all, so it keeps the
+provenance of the load that first wrote it; a record that is new or changed is sent with this
+load's provenance (file, sheet, row, time, user).
 Loading the same file twice therefore leaves every record as it was and the store reports
 ``unchanged`` for all of them. Empty cells never erase a value already in the store.
 """
@@ -21,7 +21,11 @@ from loaders.validate import Plan
 def final_records(
     plan: Plan, file: str, loaded_at: str, loaded_by: str
 ) -> tuple[list[Node], list[Relationship], Changes]:
-    """The records to upsert, merged across the kept rows, and the changes they will make."""
+    """The records to upsert, merged across the kept rows, and the changes they will make.
+
+    Records the store already holds as given are counted as unchanged and not sent at all:
+    a second load of the same file rewrites nothing.
+    """
     # the rows' own records are reused, not copied: a record written by one row only (the
     # common case) is taken as it is; one written by several rows is merged into a new record
     nodes: dict[str, tuple[Node, dict[str, Any]]] = {}
@@ -55,7 +59,7 @@ def final_records(
         counts["nodes_" + state] += 1
         if state != "unchanged":
             node.props.update(prov)  # type: ignore[attr-defined]  # our own dict
-        out_nodes.append(node)
+            out_nodes.append(node)
     out_rels = []
     for rid, (rel, prov) in rels.items():
         old_rel = existing_rels.get(rid)
@@ -63,7 +67,7 @@ def final_records(
         counts["relationships_" + state] += 1
         if state != "unchanged":
             rel.props.update(prov)  # type: ignore[attr-defined]
-        out_rels.append(rel)
+            out_rels.append(rel)
     return out_nodes, out_rels, Changes(**counts)
 
 
@@ -72,9 +76,17 @@ def _state(old: Any, new: Any) -> str:
 
 
 def commit(
-    store: GraphStore, nodes: list[Node], rels: list[Relationship], import_run: Node
+    store: GraphStore,
+    nodes: list[Node],
+    rels: list[Relationship],
+    import_run: Node,
+    planned: Changes,
 ) -> Changes:
-    """Everything in ONE unit of work: all of it lands, or (error, crash, kill) none of it."""
+    """Everything in ONE unit of work: all of it lands, or (error, crash, kill) none of it.
+
+    The counts are the store's own :class:`WriteSummary`, plus the records the check found
+    unchanged and did not send (``planned``).
+    """
     with store.transaction() as tx:
         tx.upsert_nodes(nodes)
         tx.upsert_relationships(rels)
@@ -83,8 +95,8 @@ def commit(
     return Changes(
         nodes_created=s.nodes_created - 1,  # the ImportRun is the log, not the data
         nodes_updated=s.nodes_updated,
-        nodes_unchanged=s.nodes_unchanged,
+        nodes_unchanged=s.nodes_unchanged + planned.nodes_unchanged,
         relationships_created=s.relationships_created,
         relationships_updated=s.relationships_updated,
-        relationships_unchanged=s.relationships_unchanged,
+        relationships_unchanged=s.relationships_unchanged + planned.relationships_unchanged,
     )
