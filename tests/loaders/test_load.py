@@ -175,3 +175,17 @@ def test_kill_9_during_a_large_load_leaves_the_store_as_before(
     report = load_file(after, big)
     assert report.status == "loaded" and after.count_nodes("Agreement") == 15_000
     after.close()
+
+
+def test_the_garbage_collector_is_put_back(seeded: MemoryStore) -> None:
+    import gc
+
+    assert gc.isenabled()
+    load_file(seeded, csv_bytes(AGREEMENTS), filename="a.csv")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_file(seeded, csv_bytes(AGREEMENTS), filename="a.csv")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
