@@ -116,6 +116,10 @@ class RelSpec:
     target: str
     props: tuple[str, ...] = ()  # row columns copied onto the relationship
     extra: RelProps | None = None  # properties computed from the two ends
+    # one relationship per period (id ends @valid_from), or one per pair of ends whatever the
+    # dates: a party is linked to an agreement once, and correcting the agreement's dates must
+    # update that link, not add a second one
+    per_period: bool = True
 
 
 Derive = Callable[[dict[str, Any], Mapping[str, Any]], None]
@@ -292,8 +296,8 @@ AGREEMENTS = LoadKind(
                   headers=("签约社区", "社区/街道", "街道")),
     ),
     rels=(
-        RelSpec("PARTY_TO", "partner", "agreement", _VALIDITY, _partner_role),
-        RelSpec("PARTY_TO", "community", "agreement", _VALIDITY, _party_role),
+        RelSpec("PARTY_TO", "partner", "agreement", _VALIDITY, _partner_role, per_period=False),
+        RelSpec("PARTY_TO", "community", "agreement", _VALIDITY, _party_role, per_period=False),
     ),
     example={"code": "GJ-EX-001", "name": "示例共建协议", "signed_on": "2023-05-01",
              "valid_from": "2023-05-01", "valid_to": "2025-04-30",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from graph.contract import GraphStore, merge_props
-from graph.model import Node, Relationship
+from graph.model import Node, Relationship, relationship_id
 from loaders.cells import parse_string, parse_strings, parser_for
 from loaders.errors import InvalidCell
 from loaders.files import Sheet
@@ -214,6 +214,8 @@ class Checker:
         total = len(body)
         # column by column: each distinct cell of a column is parsed once (see _memo)
         names = [c.name for c, _, _ in columns]
+        names_key = tuple(names)
+        list_columns = any(c.type.value == "strings" for c, _, _ in columns)
         parsed_columns = [
             [parsers[c.name](cells[i] if i < len(cells) else None) for _, cells in body]
             for c, i, _ in columns
@@ -224,21 +226,19 @@ class Checker:
                 self.progress("check", done, total)
             row = RowPlan(kind, sheet, number, headers)
             values = row.values = dict(zip(names, parsed, strict=True))
-            for name, value in values.items():
-                if value.__class__ is InvalidCell:
-                    row.errors.append(self._cell_problem(value, sheet, number, headers[name]))
-                    values[name] = _MISSING
+            bad = [n for n, v in values.items() if v.__class__ is InvalidCell]
+            for name in bad:
+                row.errors.append(self._cell_problem(values[name], sheet, number, headers[name]))
+                values[name] = None
             for col in required:
-                if values.get(col.name) is None:
+                if values[col.name] is None and col.name not in bad:
                     row.errors.append(self.problem("required", sheet, row=number,
                                                    column=headers[col.name]))  # fmt: skip
             for group in groups:
-                if all(values.get(g) is None for g in group):
+                if all(values.get(g) is None for g in group) and not set(group) & set(bad):
                     first = next(g for g in group if g in headers)
                     row.errors.append(self.problem("required", sheet, row=number,
                                                    column=headers[first]))  # fmt: skip
-            for k in [k for k, v in values.items() if v is _MISSING]:
-                values[k] = None
             start, end = values.get("valid_from"), values.get("valid_to")
             if start and end and start > end:
                 row.errors.append(self.problem("dates_reversed", sheet, row=number,
@@ -248,8 +248,9 @@ class Checker:
                 row.notes.append(self.problem("example_row", sheet, row=number, severity="info"))
                 plans.append(row)
                 continue
-            signature = (kind.name, *(_hashable(v) for v in values.values()),
-                         *values.keys())  # fmt: skip
+            if list_columns:
+                parsed = tuple(tuple(v) if v.__class__ is list else v for v in parsed)
+            signature = (kind.name, names_key, parsed)
             first_row = self._seen_rows.get(signature)
             if first_row is not None:
                 row.errors.append(self.problem("duplicate_row", sheet, row=number,
@@ -376,7 +377,8 @@ class Checker:
                     props = dict(base)
                     if spec.extra is not None:
                         props.update(spec.extra(s, t))
-                    row.rels.append(Relationship(spec.type, s.id, t.id, props))
+                    rid = "" if spec.per_period else relationship_id(spec.type, s.id, t.id)
+                    row.rels.append(Relationship(spec.type, s.id, t.id, props, rid))
         self._register(row)
 
     def _register(self, row: RowPlan) -> None:
@@ -517,10 +519,6 @@ def _memo(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
         return list(hit) if hit.__class__ is list else hit
 
     return parse_cached
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _show(value: Any) -> str:

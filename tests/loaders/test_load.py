@@ -189,3 +189,13 @@ def test_the_garbage_collector_is_put_back(seeded: MemoryStore) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_correcting_an_agreements_dates_updates_its_links(seeded: MemoryStore) -> None:
+    load_file(seeded, csv_bytes(AGREEMENTS), filename="a.csv")
+    fixed = AGREEMENTS.replace("2023/6/1,2023/6/1", "2023/6/1,2023/7/1")
+    report = load_file(seeded, csv_bytes(fixed), filename="b.csv")
+    assert (report.changes.nodes_updated, report.changes.relationships_updated) == (1, 2)
+    assert report.changes.relationships_created == 0
+    links = seeded.neighbours(["agreement:GJ-2"], "PARTY_TO", direction="in")["agreement:GJ-2"]
+    assert [h.relationship.props["valid_from"] for h in links] == ["2023-07-01", "2023-07-01"]
