@@ -172,7 +172,7 @@ def _check_and_write_now(
     report.rows = len(plan.rows)
     report.rows_invalid = sum(1 for r in plan.rows if not r.ok)
     report.rows_skipped = sum(1 for r in plan.rows if r.ok and r.skipped)
-    report.rows_loaded = sum(1 for r in plan.rows if r.kept)
+    report.rows_valid = sum(1 for r in plan.rows if r.kept)
     header_errors = any(p.severity == "error" for p in plan.problems)
     nodes, rels, report.changes = final_records(
         plan, name, report.loaded_at or "", report.loaded_by or ""

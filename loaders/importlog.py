@@ -46,7 +46,7 @@ def import_run_node(report: LoadReport, code: str) -> Node:
         "load_kinds": report.kinds,
         "status": report.status,
         "rows": report.rows,
-        "rows_loaded": report.rows_loaded,
+        "rows_loaded": report.rows_valid,
         "rows_invalid": report.rows_invalid,
         "rows_skipped": report.rows_skipped,
         "nodes_created": c.nodes_created,

@@ -79,7 +79,7 @@ class LoadReport(BaseModel):
     status: Status = "rejected"
     sheets: list[SheetReport] = Field(default_factory=list)
     rows: int = 0
-    rows_loaded: int = Field(default=0, description="Valid rows (written, or a dry run would)")
+    rows_valid: int = Field(default=0, description="Valid rows, written unless rejected or dry")
     rows_invalid: int = 0
     rows_skipped: int = Field(default=0, description="Rows left out: on-conflict skip, examples")
     changes: Changes = Field(default_factory=Changes)
@@ -132,7 +132,7 @@ def summary_line(report: LoadReport) -> str:
         "unloadable": "could not read",
     }[report.status]
     text = (
-        f"{report.file}: {verb} — {report.rows} rows, {report.rows_loaded} valid, "
+        f"{report.file}: {verb} — {report.rows} rows, {report.rows_valid} valid, "
         f"{report.rows_invalid} invalid, {report.rows_skipped} skipped; "
         f"nodes +{c.nodes_created} ~{c.nodes_updated} ={c.nodes_unchanged}, "
         f"relationships +{c.relationships_created} ~{c.relationships_updated} "

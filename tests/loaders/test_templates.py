@@ -39,7 +39,7 @@ def test_csv_template_filled_in_loads(seeded: MemoryStore) -> None:
     data = ("\n".join(lines) + "\n" + out.getvalue()).encode("utf-8-sig")
     report = load_file(seeded, data, filename="filled.csv")
     assert report.status == "loaded", report.problems
-    assert report.rows_loaded == 1 and report.changes.nodes_created == 1
+    assert report.rows_valid == 1 and report.changes.nodes_created == 1
     agreement = seeded.get_nodes(["agreement:GJ-9"])["agreement:GJ-9"]
     assert agreement.props["topics"] == ["光影小巷", "文明实践"]
 

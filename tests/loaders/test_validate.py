@@ -185,7 +185,7 @@ def test_one_bad_row_changes_nothing_unless_skip_invalid(seeded: MemoryStore) ->
     assert snapshot(seeded) == before and seeded.counts() == counts
     report = load_csv(seeded, text, skip_invalid=True)
     assert report.status == "partial"
-    assert (report.rows, report.rows_loaded, report.rows_invalid) == (3, 2, 1)
+    assert (report.rows, report.rows_valid, report.rows_invalid) == (3, 2, 1)
     agreements = {n.id for n in seeded.iter_nodes("Agreement")}
     assert agreements == {"agreement:GJ-1", "agreement:GJ-3"}
     assert seeded.count_nodes("ImportRun", {"status": "partial", "rows_invalid": 1}) == 1
