@@ -166,7 +166,10 @@ class Checker:
                 )
         rows_plans = self._parse_rows(kind, sheet.name, mapping, body)
         if missing or any(not set(g) & mapping.keys() for g in kind.one_of):
-            label = missing[0].label if missing else " / ".join(kind.one_of[0])
+            unmet = [g for g in kind.one_of if not set(g) & mapping.keys()]
+            label = missing[0].label if missing else " / ".join(
+                kind.column_map[g].label for g in unmet[0]
+            )
             for r in rows_plans:  # every row is incomplete; say so once per row, not per cell
                 r.errors.append(self.problem("missing_column", sheet.name, row=r.number,
                                              label=label))  # fmt: skip
@@ -181,9 +184,9 @@ class Checker:
         mapping: dict[str, tuple[int, str]] = {}
         problems = []
         for index, cell in enumerate(header):
-            text = parse_string(cell) if _filled(cell) else None
-            if text is None:
+            if not _filled(cell):
                 continue
+            text = " ".join(str(cell).split())[:200]  # a header is shown as written
             norm = normalise_header(text)
             col = kind.header_index.get(norm)
             if col is None:

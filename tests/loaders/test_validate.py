@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from graph.memory import MemoryStore
-from loaders import load_file
+from loaders import LOAD_KINDS, load_file
 from loaders.report import Problem
 
-from .conftest import UNIT_A, UNIT_B, csv_bytes, snapshot
+from .conftest import UNIT_A, UNIT_B, csv_bytes, seed, snapshot
 
 AGREEMENT_HEADER = "协议编号,共建单位,统一社会信用代码,社区,签订日期,生效日期,有效期至,共建内容\n"
 
@@ -218,3 +223,41 @@ def test_a_title_row_above_the_headers_is_skipped(seeded: MemoryStore) -> None:
     assert report.status == "loaded", report.problems
     assert report.sheets[0].header_rows == [2]
     assert seeded.get_nodes(["agreement:GJ-1"])["agreement:GJ-1"].props["source_row"] == 3
+
+
+_HEADERS = sorted({h for k in LOAD_KINDS.values() for c in k.columns for h in (c.zh, c.name)})
+_cell = st.one_of(st.sampled_from(["黎阳社区", "河师大", "2023/5/1", "45047", "是", "", "007",
+                                   "410611001001", UNIT_A, "community:410611001001"]),
+                  st.text(max_size=12))  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    header=st.one_of(
+        st.lists(st.one_of(st.sampled_from(_HEADERS), st.text(max_size=6)), min_size=1,
+                 max_size=8),
+        st.sampled_from([[c.zh for c in k.columns] for k in LOAD_KINDS.values()]),
+    ),
+    rows=st.lists(st.lists(_cell, max_size=9), max_size=6),
+    kind=st.one_of(st.none(), st.sampled_from(sorted(LOAD_KINDS))),
+)  # fmt: skip
+def test_any_table_gives_a_report_never_an_exception(
+    header: list[str], rows: list[list[str]], kind: str | None
+) -> None:
+    store = MemoryStore()
+    seed(store)
+    before = snapshot(store)
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *rows])
+    report = load_file(store, out.getvalue().encode("utf-8"), filename="r.csv", kind=kind)
+    assert report.status in ("loaded", "partial", "rejected", "unloadable")
+    if report.status == "rejected":
+        assert snapshot(store) == before
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.binary(max_size=200), name=st.sampled_from(["x.csv", "x.json", "x.jsonl",
+                                                          "x.xlsx", "x"]))  # fmt: skip
+def test_any_bytes_give_a_report(data: bytes, name: str) -> None:
+    report = load_file(MemoryStore(), data, filename=name)
+    assert report.status in ("loaded", "rejected", "unloadable")
