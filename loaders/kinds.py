@@ -19,7 +19,7 @@ from typing import Any
 
 from graph.model import Node
 from schema import ONTOLOGY
-from schema.ontology import PROVENANCE_PROPS, Prop, PropType
+from schema.ontology import PROVENANCE_PROPS, NodeKind, Prop, PropType
 from schema.relations import GRIDS, ORGS
 from schema.vocab import CHOICE_ZH
 
@@ -193,6 +193,11 @@ class LoadKind:
             (s, tuple((p.name, s.column_name(p.name)) for p in s.loadable_props()))
             for s in self.slots
         )
+
+    @cached_property
+    def slot_plans(self) -> tuple[tuple[NodeSlot, NodeKind, tuple[tuple[str, str], ...]], ...]:
+        """Each slot with its ontology kind and (property, column) pairs, for the row loop."""
+        return tuple((s, ONTOLOGY.kind(s.kind), pairs) for s, pairs in self.slot_columns)
 
     @cached_property
     def column_map(self) -> dict[str, Column]:

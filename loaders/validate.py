@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -102,8 +102,8 @@ class Checker:
         self.resolver = Resolver(store)
         self.plan = Plan()
         self._seen_rows: dict[tuple[Any, ...], int] = {}
-        self._file_nodes: dict[str, tuple[dict[str, Any], int]] = {}
-        self._file_rels: dict[str, tuple[dict[str, Any], int]] = {}
+        self._file_nodes: dict[str, tuple[Mapping[str, Any], int]] = {}
+        self._file_rels: dict[str, tuple[Mapping[str, Any], int]] = {}
 
     def problem(self, code: str, sheet: str, **kw: Any) -> Problem:
         return Problem.make(code, file=self.file, sheet=sheet or None, **kw)
@@ -348,14 +348,9 @@ class Checker:
                 self._ref_error(row, column, e)
         if kind.derive is not None:
             kind.derive(values, resolved)
-        ends: dict[str, Any] = dict(resolved)
-        for slot, pairs in kind.slot_columns:
-            nkind = ONTOLOGY.kind(slot.kind)
-            props = {}
-            for prop, col in pairs:
-                v = values.get(col)
-                if v is not None:
-                    props[prop] = v
+        ends = resolved
+        for slot, nkind, pairs in kind.slot_plans:
+            props = {prop: v for prop, col in pairs if (v := values.get(col)) is not None}
             try:
                 node = Node(nkind.node_id(props), nkind.name, props)
             except ValueError:
@@ -368,25 +363,24 @@ class Checker:
                 continue
             row.nodes.append(node)
             ends[slot.name] = node
-        if not row.ok:
+        if row.errors:
             return
         for spec in kind.rels:
             sources, targets = ends.get(spec.source), ends.get(spec.target)
             if sources is None or targets is None:
                 continue
-            base = {p: values[p] for p in spec.props if values.get(p) is not None}
-            for s in sources if isinstance(sources, list) else [sources]:
-                for t in targets if isinstance(targets, list) else [targets]:
-                    props = dict(base)
-                    if spec.extra is not None:
-                        props.update(spec.extra(s, t))
+            base = {p: v for p in spec.props if (v := values.get(p)) is not None}
+            for s in sources if sources.__class__ is list else (sources,):
+                for t in targets if targets.__class__ is list else (targets,):
+                    props = {**base, **spec.extra(s, t)} if spec.extra is not None else dict(base)
                     rid = "" if spec.per_period else relationship_id(spec.type, s.id, t.id)
                     row.rels.append(Relationship(spec.type, s.id, t.id, props, rid))
         self._register(row)
 
     def _register(self, row: RowPlan) -> None:
         """Refuse a row that disagrees with an earlier row about a record; else remember it."""
-        for record, seen in _records(row, self._file_nodes, self._file_rels):
+        file_nodes, file_rels = self._file_nodes, self._file_rels
+        for record, seen in _records(row, file_nodes, file_rels):
             before = seen.get(record.id)
             if before is None:
                 continue
@@ -398,17 +392,20 @@ class Checker:
                         column=_header_of(row, k), what=record.id, field=k, first=_show(props[k]),
                         second=_show(v), first_row=first))  # fmt: skip
                     break
-        if not row.ok:
+        if row.errors:
             return
+        number = row.number
         for node in row.nodes:
-            before = self._file_nodes.get(node.id)
-            merged = {**before[0], **node.props} if before else dict(node.props)
-            self._file_nodes[node.id] = (merged, before[1] if before else row.number)
+            before = file_nodes.get(node.id)
+            file_nodes[node.id] = (
+                ({**before[0], **node.props}, before[1]) if before else (node.props, number)
+            )
             self.resolver.add(node)
         for rel in row.rels:
-            before = self._file_rels.get(rel.id)
-            merged = {**before[0], **rel.props} if before else dict(rel.props)
-            self._file_rels[rel.id] = (merged, before[1] if before else row.number)
+            before = file_rels.get(rel.id)
+            file_rels[rel.id] = (
+                ({**before[0], **rel.props}, before[1]) if before else (rel.props, number)
+            )
 
     # -- 5. the store -------------------------------------------------------------------------
     def _compare_with_store(self) -> None:
