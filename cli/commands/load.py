@@ -12,6 +12,11 @@ from cli.options import StoreKindOption, StorePathOption, settings_from
 
 
 def register(app: typer.Typer) -> None:
+    register_load(app)
+    register_imports(app)
+
+
+def register_load(app: typer.Typer) -> None:
     @app.command()
     def load(
         files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, JSON or JSONL files")],
@@ -83,6 +88,46 @@ def register(app: typer.Typer) -> None:
             report.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
         if not all(r.valid and r.status != "unloadable" for r in reports):
             raise typer.Exit(1)
+
+
+def register_imports(app: typer.Typer) -> None:
+    @app.command()
+    def imports(
+        limit: Annotated[int, typer.Option(help="How many runs to show")] = 20,
+        store: StorePathOption = None,
+        store_kind: StoreKindOption = None,
+    ) -> None:
+        """The import log: recent loads, newest first (what, when, by whom, what changed)."""
+        from rich.console import Console
+        from rich.table import Table
+
+        from graph.stores import open_store
+        from loaders.importlog import import_runs
+
+        graph_store = open_store(settings_from(store_path=store, store=store_kind))
+        try:
+            runs = import_runs(graph_store, limit)
+        finally:
+            graph_store.close()
+        table = Table(title="导入记录 / Import runs")
+        for name in ("loaded_at", "loaded_by", "file", "kinds", "status", "rows",
+                     "nodes +/~/=", "relationships +/~/="):  # fmt: skip
+            table.add_column(name)
+        for run in runs:
+            p = run.props
+            table.add_row(
+                p.get("loaded_at", ""), p.get("loaded_by", ""), p.get("file", ""),
+                ", ".join(p.get("load_kinds", [])), p.get("status", ""),
+                f"{p.get('rows_loaded', 0)}/{p.get('rows', 0)}",
+                f"{p.get('nodes_created', 0)}/{p.get('nodes_updated', 0)}/"
+                f"{p.get('nodes_unchanged', 0)}",
+                f"{p.get('relationships_created', 0)}/{p.get('relationships_updated', 0)}/"
+                f"{p.get('relationships_unchanged', 0)}",
+            )  # fmt: skip
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=160)
+        console.print(table)
 
 
 class _progress:

@@ -67,6 +67,15 @@ def test_load_twice_says_no_change(store_path: Path, tmp_path: Path) -> None:
     assert snapshot(MemoryStore(store_path)) == before
 
 
+def test_imports_lists_the_log(store_path: Path, tmp_path: Path) -> None:
+    good = write(tmp_path, "good.csv", GOOD)
+    runner.invoke(app, ["load", str(good), "--store", str(store_path), "--loaded-by", "alice"])
+    result = runner.invoke(app, ["imports", "--store", str(store_path)])
+    assert result.exit_code == 0, result.output
+    assert "good.csv" in result.output and "alice" in result.output
+    assert "agreements" in result.output and "1/1" in result.output
+
+
 def test_dry_run_and_bad_flags(store_path: Path, tmp_path: Path) -> None:
     good = write(tmp_path, "good.csv", GOOD)
     result = runner.invoke(app, ["load", str(good), "--store", str(store_path), "--dry-run"])
