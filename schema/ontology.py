@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
 from typing import Any
 
 
@@ -86,7 +85,7 @@ class NodeKind:
     interfaces: tuple[str, ...] = ()
     grid_level: GridLevel | None = None
 
-    @cached_property  # asked for every node written; frozen dataclasses still have a __dict__
+    @property
     def id_prefix(self) -> str:
         return re.sub(r"(?<!^)(?=[A-Z])", "_", self.name).lower()
 
