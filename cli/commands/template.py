@@ -22,11 +22,25 @@ def register(app: typer.Typer) -> None:
         markdown: Annotated[
             bool, typer.Option("--markdown", help="With --list: the header tables as Markdown")
         ] = False,
+        update_doc: Annotated[
+            Path | None,
+            typer.Option("--update-doc", help="Bring the header tables of this doc up to date"),
+        ] = None,
     ) -> None:
         """Write a blank template (Chinese and English header rows, one example row)."""
         from loaders.kinds import LOAD_KINDS, load_kind
-        from loaders.templates import kinds_markdown, template_csv, template_xlsx
+        from loaders.templates import (
+            kinds_markdown,
+            template_csv,
+            template_xlsx,
+            update_loading_doc,
+        )
 
+        if update_doc is not None:
+            text = update_loading_doc(update_doc.read_text(encoding="utf-8"))
+            update_doc.write_text(text, encoding="utf-8")
+            typer.echo(f"updated {update_doc}")
+            return
         if list_kinds:
             if markdown:
                 typer.echo(kinds_markdown())

@@ -10,7 +10,7 @@ import pytest
 
 from graph.memory import MemoryStore
 from loaders import LOAD_KINDS, load_file
-from loaders.templates import kinds_markdown, template_csv, template_xlsx
+from loaders.templates import kinds_markdown, template_csv, template_xlsx, update_loading_doc
 
 from .conftest import UNIT_A
 
@@ -68,3 +68,4 @@ def test_docs_carry_the_generated_header_tables() -> None:
     """docs/loading.md embeds `gridgraph template --list --markdown`; regenerate if this fails."""
     text = DOCS.read_text(encoding="utf-8")
     assert kinds_markdown().strip() in text
+    assert update_loading_doc(text) == text
