@@ -21,7 +21,7 @@ def register_load(app: typer.Typer) -> None:
     def load(
         files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, JSON or JSONL files")],
         kind: Annotated[
-            str | None, typer.Option("--kind", "-k", help="Load kind [inferred from headers]")
+            str | None, typer.Option("--kind", "-k", help="Load kind (default: inferred from the headers)")
         ] = None,
         sheet: Annotated[
             str | None, typer.Option("--sheet", help="Only this sheet of an XLSX file")
@@ -39,7 +39,7 @@ def register_load(app: typer.Typer) -> None:
             Path | None, typer.Option("--report", help="Write the full report as JSON here")
         ] = None,
         loaded_by: Annotated[
-            str | None, typer.Option("--loaded-by", help="Who loads [the OS user]")
+            str | None, typer.Option("--loaded-by", help="Who loads (default: the login name)")
         ] = None,
         store: StorePathOption = None,
         store_kind: StoreKindOption = None,

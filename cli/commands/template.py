@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
         kind: Annotated[str | None, typer.Argument(help="Load kind, e.g. agreements")] = None,
         fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx or csv")] = "xlsx",
         output: Annotated[
-            Path | None, typer.Option("--output", "-o", help="File to write [KIND.FORMAT]")
+            Path | None, typer.Option("--output", "-o", help="File to write (default: KIND.FORMAT)")
         ] = None,
         list_kinds: Annotated[
             bool, typer.Option("--list", help="List the load kinds and their columns")
