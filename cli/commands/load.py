@@ -21,7 +21,7 @@ def register_load(app: typer.Typer) -> None:
     def load(
         files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, JSON or JSONL files")],
         kind: Annotated[
-            str | None, typer.Option("--kind", "-k", help="Load kind (default: inferred from the headers)")
+            str | None, typer.Option("--kind", "-k", help="Load kind (default: from the headers)")
         ] = None,
         sheet: Annotated[
             str | None, typer.Option("--sheet", help="Only this sheet of an XLSX file")
