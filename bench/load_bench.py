@@ -42,8 +42,9 @@ def seed(store: MemoryStore) -> tuple[list[str], list[str]]:
             for i, u in enumerate(units)
         )
         tx.upsert_nodes(
-            new_node("Community", division_code=f"410611{i // 10 + 1:03d}{i:03d}", name=c,
-                     synthetic=True)
+            new_node(
+                "Community", division_code=f"410611{i // 10 + 1:03d}{i:03d}", name=c, synthetic=True
+            )
             for i, c in enumerate(communities)
         )
     return units, communities
@@ -115,8 +116,10 @@ def main() -> None:
         assert not second.changes.changed
 
         def line(label: str, c: Clock) -> str:
-            return (f"{label:<34}{c.wall:>7.2f} s wall {n / c.wall:>9,.0f} rows/s   "
-                    f"{c.cpu:>7.2f} s cpu {n / c.cpu:>9,.0f} rows/s")
+            return (
+                f"{label:<34}{c.wall:>7.2f} s wall {n / c.wall:>9,.0f} rows/s   "
+                f"{c.cpu:>7.2f} s cpu {n / c.cpu:>9,.0f} rows/s"
+            )
 
         records = report.changes.nodes_created + report.changes.relationships_created
         print(f"{n:,} agreement rows -> {records:,} records (1 Agreement + 2 PARTY_TO a row)")
@@ -125,11 +128,15 @@ def main() -> None:
         print(line("  store commit (MemoryStore._commit)", first_commit))
         print(line("second load, nothing changes", again))
         batch = Settings().neo4j_batch_size
-        per_kind = {"Agreement": report.changes.nodes_created,
-                    "PARTY_TO": report.changes.relationships_created}
+        per_kind = {
+            "Agreement": report.changes.nodes_created,
+            "PARTY_TO": report.changes.relationships_created,
+        }
         statements = sum(-(-k // batch) for k in per_kind.values())
-        print(f"neo4j: {statements} UNWIND statements of up to {batch:,} rows "
-              f"({', '.join(f'{k} {v:,}' for k, v in per_kind.items())})")
+        print(
+            f"neo4j: {statements} UNWIND statements of up to {batch:,} rows "
+            f"({', '.join(f'{k} {v:,}' for k, v in per_kind.items())})"
+        )
         store.close()
     if prof:
         pstats.Stats(prof).sort_stats("cumulative").print_stats(25)

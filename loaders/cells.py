@@ -187,12 +187,16 @@ def check_uscc(value: str) -> str:
         expected = uscc_check_char(code[:17])
     except CodeError:
         raise InvalidCell(
-            "bad_uscc", value=value, detail_zh="只能含数字和除 I、O、Z、S、V 外的大写字母",
+            "bad_uscc",
+            value=value,
+            detail_zh="只能含数字和除 I、O、Z、S、V 外的大写字母",
             detail_en="only digits and capitals other than I, O, Z, S, V are allowed",
         ) from None
     if code[17] != expected:
         raise InvalidCell(
-            "bad_uscc", value=value, detail_zh=f"校验码应为“{expected}”，实为“{code[17]}”",
+            "bad_uscc",
+            value=value,
+            detail_zh=f"校验码应为“{expected}”，实为“{code[17]}”",
             detail_en=f"the check character should be '{expected}', not '{code[17]}'",
         )
     return validate_uscc(code)

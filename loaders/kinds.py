@@ -72,6 +72,7 @@ class NodeSlot:
         chosen = [p for p in kind.all_props if p.name not in _NOT_LOADED]
         if self.props is not None:
             chosen = [p for p in chosen if p.name in self.props]
+
         def order(p: Prop) -> int:  # key, then name, then the rest, aliases last
             if p.name in kind.key:
                 return 0

@@ -148,7 +148,10 @@ class Resolver:
                 found = None
             if found is not None and found.name not in kinds and self.node(value) is not None:
                 raise InvalidCell(
-                    "wrong_ref_kind", value=value, found=found.name, found_zh=found.zh,
+                    "wrong_ref_kind",
+                    value=value,
+                    found=found.name,
+                    found_zh=found.zh,
                     **kinds_label(kinds),
                 )
         raise InvalidCell("unknown_ref", value=value, **kinds_label(kinds))

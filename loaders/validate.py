@@ -155,8 +155,9 @@ class Checker:
         missing = [c for c in kind.columns if c.required and c.name not in mapping]
         for c in missing:
             self.plan.problems.append(
-                self.problem("missing_column", sheet.name, row=header_no, column=c.label,
-                             label=c.label)
+                self.problem(
+                    "missing_column", sheet.name, row=header_no, column=c.label, label=c.label
+                )
             )
         for group in kind.one_of:
             if not set(group) & mapping.keys():
@@ -167,8 +168,10 @@ class Checker:
         rows_plans = self._parse_rows(kind, sheet.name, mapping, body)
         if missing or any(not set(g) & mapping.keys() for g in kind.one_of):
             unmet = [g for g in kind.one_of if not set(g) & mapping.keys()]
-            label = missing[0].label if missing else " / ".join(
-                kind.column_map[g].label for g in unmet[0]
+            label = (
+                missing[0].label
+                if missing
+                else " / ".join(kind.column_map[g].label for g in unmet[0])
             )
             for r in rows_plans:  # every row is incomplete; say so once per row, not per cell
                 r.errors.append(self.problem("missing_column", sheet.name, row=r.number,
@@ -192,8 +195,14 @@ class Checker:
             if col is None:
                 if norm not in _IGNORED_HEADERS and not quiet:
                     problems.append(
-                        self.problem("unknown_column", sheet, row=number, column=text,
-                                     severity="warning", header=text)
+                        self.problem(
+                            "unknown_column",
+                            sheet,
+                            row=number,
+                            column=text,
+                            severity="warning",
+                            header=text,
+                        )
                     )
                 continue
             mapping.setdefault(col, (index, text))
@@ -244,8 +253,16 @@ class Checker:
                                                    column=headers[first]))  # fmt: skip
             start, end = values.get("valid_from"), values.get("valid_to")
             if start and end and start > end:
-                row.errors.append(self.problem("dates_reversed", sheet, row=number,
-                                               column=headers["valid_to"], start=start, end=end))
+                row.errors.append(
+                    self.problem(
+                        "dates_reversed",
+                        sheet,
+                        row=number,
+                        column=headers["valid_to"],
+                        start=start,
+                        end=end,
+                    )
+                )
             if example is not None and values == example:
                 row.skipped = True
                 row.notes.append(self.problem("example_row", sheet, row=number, severity="info"))
@@ -317,9 +334,12 @@ class Checker:
                 if code:
                     node = self.resolver.resolve(code, ref.kinds, by_name=False)
                     if value and not self.resolver.named(node, value):
-                        raise InvalidCell("ref_mismatch", value=value,
-                                          other_column=headers.get(code_column or "", ""),
-                                          other=code)
+                        raise InvalidCell(
+                            "ref_mismatch",
+                            value=value,
+                            other_column=headers.get(code_column or "", ""),
+                            other=code,
+                        )
                     resolved[ref.name] = node
                 elif value and ref.many:
                     resolved[ref.name] = [self.resolver.resolve(v, ref.kinds) for v in value]
@@ -343,8 +363,12 @@ class Checker:
                 if column is None and ref.fill:
                     column = next((headers[c] for c in ref.fill if c in headers), None)
                 if e.code == "unknown_ref" and ":" in e.params.get("value", ""):
-                    e = InvalidCell("unknown_ref", value=e.params["value"].split(":", 1)[1],
-                                    kinds_zh=e.params["kinds_zh"], kinds_en=e.params["kinds_en"])
+                    e = InvalidCell(
+                        "unknown_ref",
+                        value=e.params["value"].split(":", 1)[1],
+                        kinds_zh=e.params["kinds_zh"],
+                        kinds_en=e.params["kinds_en"],
+                    )
                 self._ref_error(row, column, e)
         if kind.derive is not None:
             kind.derive(values, resolved)

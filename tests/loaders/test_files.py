@@ -95,8 +95,7 @@ def test_xlsx_every_sheet_or_a_named_one() -> None:
     assert [s.name for s in report.sheets] == ["单位"]
     assert store.counts().nodes == {"ImportRun": 1, "Unit": 1}
     report = load_file(MemoryStore(), data, filename="book.xlsx")
-    assert [(s.name, s.kind) for s in report.sheets] == [("单位", "units"),
-                                                         ("部门", "departments")]
+    assert [(s.name, s.kind) for s in report.sheets] == [("单位", "units"), ("部门", "departments")]
 
 
 def test_json_and_jsonl() -> None:

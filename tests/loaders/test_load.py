@@ -63,8 +63,12 @@ def test_on_conflict_update_skip_fail(seeded: MemoryStore) -> None:
     fail = load_file(seeded, csv_bytes(changed), filename="b.csv", on_conflict="fail")
     assert fail.status == "rejected" and snapshot(seeded) == before
     assert [(p.row, p.column, p.message_en) for p in fail.errors] == [
-        (3, "共建内容", "agreement:GJ-2 already exists with different values: topics is "
-                      "'海棠书巷', the file says '红领巾驿站'"),
+        (
+            3,
+            "共建内容",
+            "agreement:GJ-2 already exists with different values: topics is "
+            "'海棠书巷', the file says '红领巾驿站'",
+        ),
     ]
     skip = load_file(seeded, csv_bytes(changed), filename="b.csv", on_conflict="skip")
     assert skip.status == "loaded" and skip.rows_skipped == 1 and not skip.changes.changed
@@ -83,11 +87,14 @@ def test_rows_may_refer_to_earlier_rows_and_sheets(seeded: MemoryStore) -> None:
     })  # fmt: skip
     report = load_file(seeded, data, filename="grid.xlsx")
     assert report.status == "loaded", report.problems
-    assert [(s.name, s.kind) for s in report.sheets] == [("小区", "compounds"),
-                                                         ("楼栋", "buildings")]
+    assert [(s.name, s.kind) for s in report.sheets] == [
+        ("小区", "compounds"),
+        ("楼栋", "buildings"),
+    ]
     walk = seeded.walk(["building:410611001003-001-02"], "PART_OF")
     assert [n.id for n in walk["building:410611001003-001-02"]] == [
-        "compound:410611001003-001", "community:410611001003",
+        "compound:410611001003-001",
+        "community:410611001003",
     ]
     assert seeded.get_nodes(["building:410611001003-001-02"])[
         "building:410611001003-001-02"].props["floors"] == 7  # fmt: skip
@@ -101,7 +108,8 @@ def test_rows_that_lean_on_a_refused_row_are_refused_too(seeded: MemoryStore) ->
     report = load_file(seeded, data, filename="grid.xlsx", skip_invalid=True)
     assert report.status == "partial"
     assert [(p.sheet, p.row, p.code) for p in report.errors] == [
-        ("小区", 2, "not_int"), ("楼栋", 2, "unknown_ref"),
+        ("小区", 2, "not_int"),
+        ("楼栋", 2, "unknown_ref"),
     ]
     assert [n.id for n in seeded.iter_nodes("Building")] == ["building:410611001001-007-01"]
 
@@ -124,17 +132,15 @@ def test_people_posts_and_other_kinds(seeded: MemoryStore) -> None:
     assert load_file(seeded, csv_bytes(pairing), filename="p.csv").status == "loaded"
     contract = f"物业公司,统一社会信用代码,小区,合同编号\n,{FIRM},幸福小区,WY-1\n"
     assert load_file(seeded, csv_bytes(contract), filename="c.csv").status == "loaded"
-    events = (
-        "编号,名称,事件大类,处置单位\n"
-        "ET01,占道经营,EC01,淇滨区城市管理局、淇滨区民政局\n"
-    )
+    events = "编号,名称,事件大类,处置单位\nET01,占道经营,EC01,淇滨区城市管理局、淇滨区民政局\n"
     cats = load_file(seeded, csv_bytes("编号,名称\nEC01,城市管理\n"), filename="c.csv",
                      kind="event_categories")  # fmt: skip
     assert cats.status == "loaded"
     assert load_file(seeded, csv_bytes(events), filename="e.csv").status == "loaded"
     handled = seeded.neighbours(["event_type:ET01"], "HANDLED_BY")["event_type:ET01"]
     assert [(h.node.id, h.relationship.props["role"]) for h in handled] == [
-        ("department:D001", "key"), ("department:D002", "n"),
+        ("department:D001", "key"),
+        ("department:D002", "n"),
     ]
     teams = "编号,名称,服务社区\nVT1,暖阳志愿服务队,黎阳社区、东方社区\n"
     assert load_file(seeded, csv_bytes(teams), filename="t.csv").problems[0].code == (

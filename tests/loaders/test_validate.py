@@ -151,8 +151,11 @@ def test_bad_division_code_and_choice(seeded: MemoryStore) -> None:
                       kind="communities")  # fmt: skip
     assert [(p.row, p.column, p.message_zh) for p in report.errors] == [
         (2, "区划代码", "区划代码“4106110010”应为12位数字"),
-        (2, "社区类型",
-         "“城中村”不是可选值（urban (城市社区), village_to_residence (村改居社区)）"),
+        (
+            2,
+            "社区类型",
+            "“城中村”不是可选值（urban (城市社区), village_to_residence (村改居社区)）",
+        ),
     ]
 
 
