@@ -345,17 +345,21 @@ IMPORT_RUN = NodeKind(
     "admins can query the history.",
     key=("code",),
     props=(
-        Prop("code", description="Run id: load time and a hash of the file", zh="编号",
-             required=True),
+        Prop(
+            "code", description="Run id: load time and a hash of the file", zh="编号", required=True
+        ),
         Prop("file", description="File name as given", zh="文件"),
         Prop("load_kinds", T.STRINGS, "Load kinds of the sheets that were loaded", "导入类型"),
-        Prop("status", description="loaded (every row) or partial (invalid rows skipped)",
-             zh="状态", choices=("loaded", "partial")),
+        Prop(
+            "status",
+            description="loaded (every row) or partial (invalid rows skipped)",
+            zh="状态",
+            choices=("loaded", "partial"),
+        ),
         Prop("rows", T.INT, "Data rows read", "行数"),
         Prop("rows_loaded", T.INT, "Rows written or found unchanged", "导入行数"),
         Prop("rows_invalid", T.INT, "Rows refused by validation and skipped", "无效行数"),
-        Prop("rows_skipped", T.INT, "Rows skipped because the record differs (on-conflict "
-             "skip)", "跳过行数"),
+        Prop("rows_skipped", T.INT, "Rows skipped: on-conflict skip, template example", "跳过行数"),
         Prop("nodes_created", T.INT, "Nodes created", "新建节点"),
         Prop("nodes_updated", T.INT, "Nodes updated", "更新节点"),
         Prop("nodes_unchanged", T.INT, "Nodes found as given", "未变节点"),
@@ -364,6 +368,7 @@ IMPORT_RUN = NodeKind(
         Prop("relationships_unchanged", T.INT, "Relationships found as given", "未变关系"),
     ),
 )
+
 
 ALL_KINDS: tuple[NodeKind, ...] = (
     DISTRICT, SUBDISTRICT, COMMUNITY, COMPOUND, BUILDING,
