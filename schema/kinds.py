@@ -476,9 +476,42 @@ EVENT_TYPE = NodeKind(
     ),
 )
 
+IMPORT_RUN = NodeKind(
+    "ImportRun",
+    "导入记录",
+    "One load of a spreadsheet into the graph (导入日志): what file, which load kinds, when "
+    "(``loaded_at``), by whom (``loaded_by``) and what it changed. Kept in the store so that "
+    "admins can query the history.",
+    key=("code",),
+    props=(
+        Prop(
+            "code", description="Run id: load time and a hash of the file", zh="编号", required=True
+        ),
+        Prop("file", description="File name as given", zh="文件"),
+        Prop("load_kinds", T.STRINGS, "Load kinds of the sheets that were loaded", "导入类型"),
+        Prop(
+            "status",
+            description="loaded (every row) or partial (invalid rows skipped)",
+            zh="状态",
+            choices=("loaded", "partial"),
+        ),
+        Prop("rows", T.INT, "Data rows read", "行数"),
+        Prop("rows_loaded", T.INT, "Rows written or found unchanged", "导入行数"),
+        Prop("rows_invalid", T.INT, "Rows refused by validation and skipped", "无效行数"),
+        Prop("rows_skipped", T.INT, "Rows skipped: on-conflict skip, template example", "跳过行数"),
+        Prop("nodes_created", T.INT, "Nodes created", "新建节点"),
+        Prop("nodes_updated", T.INT, "Nodes updated", "更新节点"),
+        Prop("nodes_unchanged", T.INT, "Nodes found as given", "未变节点"),
+        Prop("relationships_created", T.INT, "Relationships created", "新建关系"),
+        Prop("relationships_updated", T.INT, "Relationships updated", "更新关系"),
+        Prop("relationships_unchanged", T.INT, "Relationships found as given", "未变关系"),
+    ),
+)
+
+
 ALL_KINDS: tuple[NodeKind, ...] = (
     DISTRICT, SUBDISTRICT, COMMUNITY, COMPOUND, BUILDING,
     LEADING_GROUP, DEPARTMENT, PARTY_ORGANIZATION, PROPERTY_FIRM, OWNERS_COMMITTEE,
     RESIDENTS_COMMITTEE, SOCIAL_ORGANIZATION, VOLUNTEER_TEAM, UNIT, AGREEMENT,
-    PERSON, POST, SERVICE_FACILITY, EVENT_CATEGORY, EVENT_TYPE,
+    PERSON, POST, SERVICE_FACILITY, EVENT_CATEGORY, EVENT_TYPE, IMPORT_RUN,
 )  # fmt: skip

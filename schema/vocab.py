@@ -155,3 +155,100 @@ class AgreementRole(StrEnum):
 
 def values(enum: type[StrEnum]) -> tuple[str, ...]:
     return tuple(e.value for e in enum)
+
+
+# Chinese labels of vocabulary values, accepted in spreadsheet cells instead of the English value
+# (the first label is the one templates and docs show). Keyed by value: where two vocabularies
+# share a value (``community``), both labels are listed and either is accepted.
+CHOICE_ZH: dict[str, tuple[str, ...]] = {
+    # PartyLevel
+    "district_committee": ("区委",),
+    "subdistrict_working_committee": ("街道党工委",),
+    "community_big_committee": ("社区大党委",),
+    "compound_branch": ("小区党支部",),
+    "building_group": ("楼栋党小组",),
+    # PostType
+    "leading_group_head": ("领导小组组长",),
+    "district_contact_leader": ("联系街道的区领导", "联系区领导"),
+    "subdistrict_grid_leader": ("街道网格长",),
+    "community_grid_leader": ("社区网格长",),
+    "compound_grid_leader": ("小区网格长",),
+    "building_leader": ("楼栋长",),
+    "department_head": ("区直单位一把手", "单位负责人"),
+    "party_secretary": ("书记", "党组织书记"),
+    "first_secretary": ("第一书记",),
+    "branch_secretary": ("支部书记", "小区党支部书记"),
+    "group_leader": ("党小组组长",),
+    "police_officer": ("社区片警", "片警"),
+    "legal_adviser": ("法律顾问",),
+    "grid_worker": ("网格员",),
+    "committee_director": ("主任", "居委会主任", "业委会主任"),
+    # DepartmentFunction
+    "urban_management": ("城管",),
+    "municipal_works": ("市政",),
+    "sanitation": ("环卫",),
+    "landscaping": ("园林",),
+    "property_management": ("物业",),
+    "civil_affairs": ("民政",),
+    "health": ("卫健",),
+    "culture_tourism": ("文旅",),
+    "education_sports": ("教体",),
+    "commerce": ("商务",),
+    "market_regulation": ("市场监管",),
+    "public_security": ("公安",),
+    "emergency_management": ("应急管理",),
+    "housing": ("住建",),
+    "ecology_environment": ("生态环境",),
+    "human_resources": ("人社",),
+    "justice": ("司法",),
+    "grid_governance": ("社会治理", "城市社会治理和社区服务局"),
+    "general": ("其他", "综合"),
+    # UnitType
+    "government": ("行政机关", "机关"),
+    "enterprise": ("企业",),
+    "institution": ("事业单位",),
+    "university": ("高校", "大学"),
+    "other": ("其他",),
+    # SocialOrgType, AgreementRole
+    "registered": ("登记注册社会组织", "登记注册"),
+    "social_work_station": ("社工服务站", "街道社工服务站"),
+    "community": ("社区", "社区社会组织"),
+    "vanguard_team": ("先锋团队",),
+    "partner": ("共建单位",),
+    # CommitteeType
+    "residents_committee": ("居民委员会", "居委会"),
+    "mediation": ("人民调解委员会",),
+    "security": ("治安保卫委员会",),
+    "social_security": ("社会保障委员会",),
+    "public_health": ("公共卫生委员会",),
+    "environment_property": ("环境和物业管理委员会",),
+    "women_children": ("妇女和儿童工作委员会",),
+    "culture_education": ("文化教育委员会",),
+    "elderly": ("养老服务委员会",),
+    # FacilityType
+    "citizen_service_centre": ("市民服务中心",),
+    "government_service_centre": ("一站式政务服务中心", "政务服务中心"),
+    "community_service_station": ("社区便民服务站", "便民服务站"),
+    "doorstep_service_station": ("家门口服务站",),
+    "grid_service_centre": ("网格化社会治理服务中心",),
+    "grid_service_station": ("网格化社会治理服务站",),
+    # ManagementMode
+    "property_firm": ("专业物业", "物业公司"),
+    "owners": ("业主自管",),
+    "none": ("无人管理",),
+    # Choices declared inline in schema/kinds.py and schema/relations.py
+    "subdistrict": ("街道",),
+    "town": ("乡镇", "镇"),
+    "urban": ("城市社区",),
+    "village_to_residence": ("村改居社区", "村改居"),
+    "city": ("市级",),
+    "district": ("区", "区级"),
+    "compound": ("小区",),
+    "building": ("楼栋",),
+    "female": ("女",),
+    "male": ("男",),
+    "key": ("重点责任单位", "重点"),
+    "n": ("其他部门", "N"),
+    "loaded": ("已导入",),
+    "partial": ("部分导入",),
+}

@@ -1,0 +1,146 @@
+"""Benchmark: rows per second loading co-construction agreements into the embedded store.
+
+Run on demand (not part of the test suite)::
+
+    python bench/load_bench.py [--rows 100000] [--profile]
+
+Generates a CSV of synthetic agreements (each row: agreement number, partner unit by USCC,
+community by name, dates, topics) against 1,000 synthetic units and 56 synthetic communities,
+loads it into a fresh SQLite-backed store, and reports rows/s for the whole load and for each
+stage, plus the number of statements a Neo4j load would send (rows / neo4j_batch_size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import io
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph.memory import MemoryStore
+from graph.model import new_node
+from graph.settings import Settings
+from loaders import load_file
+from schema.codes import uscc_with_check
+
+UNITS, COMMUNITIES = 1000, 56
+
+
+def seed(store: MemoryStore) -> tuple[list[str], list[str]]:
+    units = [uscc_with_check(f"91410611MA{i:07d}") for i in range(UNITS)]
+    communities = [f"合成社区{i:02d}" for i in range(COMMUNITIES)]
+    with store.transaction() as tx:
+        tx.upsert_nodes(
+            new_node("Unit", uscc=u, name=f"合成共建单位{i:04d}", synthetic=True)
+            for i, u in enumerate(units)
+        )
+        tx.upsert_nodes(
+            new_node(
+                "Community", division_code=f"410611{i // 10 + 1:03d}{i:03d}", name=c, synthetic=True
+            )
+            for i, c in enumerate(communities)
+        )
+    return units, communities
+
+
+def agreements_csv(rows: int, units: list[str], communities: list[str]) -> bytes:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(
+        ["协议编号", "统一社会信用代码", "社区", "签订日期", "生效日期", "有效期至", "共建内容"]
+    )
+    for i in range(rows):
+        year = 2019 + i % 5
+        w.writerow([
+            f"BENCH-{i:07d}", units[i % len(units)], communities[i % len(communities)],
+            f"{year}/5/{1 + i % 28}", f"{year}-05-{1 + i % 28:02d}", f"{year + 2}年4月30日",
+            "文明实践、志愿服务",
+        ])  # fmt: skip
+    return out.getvalue().encode("utf-8")
+
+
+class Clock:
+    """Wall and CPU seconds: the machine may be shared, CPU time is the steadier figure."""
+
+    def __enter__(self) -> Clock:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--profile", action="store_true", help="print the top of a cProfile")
+    args = parser.parse_args()
+    n = args.rows
+    with tempfile.TemporaryDirectory() as tmp:
+        store = MemoryStore(Path(tmp) / "bench.sqlite")
+        units, communities = seed(store)
+        data = agreements_csv(n, units, communities)
+
+        commit_clock = Clock()
+        real_commit = store._commit
+
+        def timed_commit(ops: object) -> None:  # the store's commit path, measured apart
+            with Clock() as c:
+                real_commit(ops)  # type: ignore[arg-type]
+            commit_clock.wall, commit_clock.cpu = c.wall, c.cpu
+
+        store._commit = timed_commit  # type: ignore[method-assign]
+        with Clock() as check:
+            dry = load_file(store, data, filename="bench.csv", dry_run=True)
+        assert dry.valid, dry.problems[:5]
+        prof = cProfile.Profile() if args.profile else None
+        if prof:
+            prof.enable()
+        with Clock() as first:
+            report = load_file(store, data, filename="bench.csv", loaded_by="bench")
+        if prof:
+            prof.disable()
+        assert report.status == "loaded", report.problems[:5]
+        first_commit = Clock()
+        first_commit.wall, first_commit.cpu = commit_clock.wall, commit_clock.cpu
+        with Clock() as again:
+            second = load_file(store, data, filename="bench.csv", loaded_by="bench")
+        assert not second.changes.changed
+
+        def line(label: str, c: Clock) -> str:
+            return (
+                f"{label:<34}{c.wall:>7.2f} s wall {n / c.wall:>9,.0f} rows/s   "
+                f"{c.cpu:>7.2f} s cpu {n / c.cpu:>9,.0f} rows/s"
+            )
+
+        records = report.changes.nodes_created + report.changes.relationships_created
+        print(f"{n:,} agreement rows -> {records:,} records (1 Agreement + 2 PARTY_TO a row)")
+        print(line("load (read, check, write)", first))
+        print(line("  read + check only (dry run)", check))
+        print(line("  store commit (MemoryStore._commit)", first_commit))
+        print(line("second load, nothing changes", again))
+        batch = Settings().neo4j_batch_size
+        per_kind = {
+            "Agreement": report.changes.nodes_created,
+            "PARTY_TO": report.changes.relationships_created,
+        }
+        statements = sum(-(-k // batch) for k in per_kind.values())
+        print(
+            f"neo4j: {statements} UNWIND statements of up to {batch:,} rows "
+            f"({', '.join(f'{k} {v:,}' for k, v in per_kind.items())})"
+        )
+        store.close()
+    if prof:
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()
