@@ -70,6 +70,7 @@ class MemoryStore(GraphStore):
         self.path = FsPath(path) if path is not None else None
         self._lock = threading.RLock()
         self._summary = WriteSummary()
+        self._generation = 0
         self._reset_memory()
         if self.path is None:
             self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
@@ -106,6 +107,7 @@ class MemoryStore(GraphStore):
             for rid, type_, src, tgt, props in rows:
                 self._put_rel(Relationship(type_, src, tgt, json.loads(props), rid))
             self._version = self._data_version()
+            self._generation += 1
 
     def _fresh(self) -> None:
         """Reload when another process committed to the same file since our last look."""
@@ -188,6 +190,8 @@ class MemoryStore(GraphStore):
                 else:
                     self._put_rel(maybe_rel)
             self._summary = summary
+            if summary.changed:
+                self._generation += 1
 
     def _stage(
         self, ops: _Ops
@@ -489,6 +493,11 @@ class MemoryStore(GraphStore):
             rels = [r for _, _, r in self._g.edges(data="rel") if type_ is None or r.type == type_]
         rels.sort(key=lambda r: r.id)
         yield from rels
+
+    def version(self) -> int | None:
+        with self._lock:
+            self._fresh()
+            return self._generation
 
     def close(self) -> None:
         with self._lock:
