@@ -27,6 +27,6 @@ def register(app: typer.Typer) -> None:
         graph_store = open_store(settings)
         typer.echo(f"gridgraph: serving http://{settings.host}:{settings.port}/graphql")
         try:
-            uvicorn.run(create_app(graph_store), host=settings.host, port=settings.port)
+            uvicorn.run(create_app(graph_store, settings), host=settings.host, port=settings.port)
         finally:
             graph_store.close()
