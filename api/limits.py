@@ -1,21 +1,24 @@
 """Bounds on what one request may ask, from :class:`graph.settings.Settings`.
 
-Depth, aliases and tokens are refused by strawberry's validation extensions before anything
-runs; page sizes are checked by the resolvers. Every refusal is a GraphQL error that says
+Depth, aliases and tokens are refused by strawberry's limiters (the rules of QueryDepthLimiter
+and MaxAliasesLimiter, and MaxTokensLimiter) before anything runs; page sizes are checked by
+the resolvers. Every refusal is a GraphQL error that says
 which limit was hit and how to stay within it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from strawberry.extensions import (
-    MaxAliasesLimiter,
+    AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from graph.errors import GridGraphError
 from graph.settings import Settings
@@ -37,12 +40,19 @@ def check_page_size(first: int, settings: Settings, name: str = "first") -> int:
     return first
 
 
-def extensions_for(settings: Settings) -> list[Any]:
-    """Limits first, then the caches that spare re-parsing and re-validating known queries."""
+def extensions_for(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """Extension factories: the token limit, the caches, then depth and alias limits.
+
+    The depth and alias rules are built once and shared by every request: the validation
+    cache is keyed by the rule classes, so rules rebuilt per request would never hit it.
+    """
+    rules = [
+        depth_rule(settings.max_query_depth, None, None),
+        alias_rule(settings.max_aliases),
+    ]
     return [
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
-        ParserCache(maxsize=512),
-        ValidationCache(maxsize=512),
-        QueryDepthLimiter(max_depth=settings.max_query_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: AddValidationRules(rules),
     ]

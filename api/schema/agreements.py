@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import GraphContext
+from api.limits import LimitExceeded
 from api.types import AS_OF_HELP, Agreement, Node, wrap
 from graph.queries.agreements import (
     ExpiringAgreement,
@@ -90,7 +91,13 @@ class Query:
     def agreements_expiring(
         self,
         info: Info,
-        within_days: Annotated[int, strawberry.argument(description="Days from today")],
+        within_days: Annotated[int, strawberry.argument(description="Days from asOf")],
+        as_of: Annotated[
+            date | None, strawberry.argument(description="Count from this day (default: today)")
+        ] = None,
     ) -> list[ExpiringAgreementType]:
         ctx: GraphContext = info.context
-        return agreements_expiring(ctx.store, within_days, ctx.today)  # type: ignore[return-value]
+        if within_days < 0:
+            raise LimitExceeded("withinDays must not be negative")
+        found = agreements_expiring(ctx.store, within_days, ctx.day(as_of))
+        return found  # type: ignore[return-value]

@@ -100,7 +100,7 @@ def encode_cursor(node_id: str) -> str:
 
 def decode_cursor(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor.encode()).decode()
+        return base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
     except (ValueError, UnicodeDecodeError):
         raise GridGraphError(f"invalid cursor {cursor!r}") from None
 

@@ -64,7 +64,8 @@ def _community(head: str, department: str) -> dict[str, Any]:
         "paired": [(department, [("department_head", [head])])],
         "active": [("红肩章", []), ("淇滨某科技公司", []), ("暖阳志愿服务队", [])],
         "partners": [
-            ("河南师范大学社会事业学院", [], "四合同心"), ("鹤壁某银行", [], "红领巾驿站"),
+            ("河南师范大学社会事业学院", [], "四合同心"),
+            ("鹤壁某银行", [], "红领巾驿站"),
         ],
         "facilities": [("黎阳社区便民服务站", [])],
     }
