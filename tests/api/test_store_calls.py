@@ -76,7 +76,7 @@ def counting() -> Iterator[tuple[CountingStore, str]]:
         tx.upsert_nodes(nodes)
         tx.upsert_relationships(rels)
     proxy = CountingStore(store)
-    with served(create_app(proxy)) as url:  # type: ignore[arg-type]
+    with served(create_app(proxy, response_cache=False)) as url:  # type: ignore[arg-type]
         yield proxy, url
     store.close()
 
