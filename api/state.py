@@ -55,4 +55,5 @@ class ApiState:
     def __init__(self, store: GraphStore, settings: Settings) -> None:
         self.store = store
         self.settings = settings
-        self.cache = VersionedCache(store)
+        self.cache = VersionedCache(store)  # answers: coverage, shared agreements
+        self.indexes = VersionedCache(store, maxsize=8)  # whole-graph indexes: pinyin

@@ -92,7 +92,7 @@ EXPIRING = """{ agreementsExpiring(withinDays: 365) {
   agreement { code } daysLeft parties { name } } }"""
 PATH = """query($a: ID!, $b: ID!) { path(from: $a, to: $b, maxLength: 8) { length
   nodes { id name } relationships { type } } }"""
-SEARCH = 'query($t: String!) { search(text: $t, first: 10) { id name } }'
+SEARCH = "query($t: String!) { search(text: $t, first: 10) { id name } }"
 LIST = """query($c: ID!) { buildings(where: {within: $c}, first: 20,
   orderBy: [{field: NAME}]) { totalCount nodes { id name posts { heldBy { name } } } } }"""
 COUNTS = "{ gridCounts(level: BUILDING, per: COMMUNITY) { grid { id } count } }"

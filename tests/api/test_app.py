@@ -204,3 +204,7 @@ def test_search_by_chinese_pinyin_and_initials(gql: GraphQL) -> None:
     assert gql.data(query, t="zzzz")["search"] == []
     everything = gql.data('{ search(text: "liyang", first: 2) { name } }')["search"]
     assert everything == [{"name": "黎阳社区"}, {"name": "黎阳社区大党委"}]
+
+
+def test_search_ignores_blank_latin_text(gql: GraphQL) -> None:
+    assert gql.data('{ search(text: " \' ") { id } }') == {"search": []}
