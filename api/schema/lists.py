@@ -400,21 +400,29 @@ def _grid_counts(
     count_level, per_level = GridLevel(level), GridLevel(per)
     if count_level.depth <= per_level.depth:
         raise LimitExceeded(f"level {count_level.name} must lie below per {per_level.name}")
+    key = ("grid_counts", count_level, per_level, str(within) if within else None, ctx.today)
+    counted = ctx.state.cache.get_or_compute(
+        key, lambda: _count_below(ctx, count_level, per_level, str(within) if within else None)
+    )
+    return [GridCount(grid=wrap(node), count=n) for node, n in counted]
+
+
+def _count_below(
+    ctx: GraphContext, count_level: GridLevel, per_level: GridLevel, within: str | None
+) -> list[tuple[Node, int]]:
+    """Two store calls: the grids to count per, then one walk down from all of them."""
     per_kind = ONTOLOGY.grid_kind(per_level).name
     count_kind = ONTOLOGY.grid_kind(count_level).name
     store = ctx.store
     if within is None:
         parents = store.nodes_of_kind(per_kind)
     else:
-        top = store.get_nodes([str(within)])
-        below = store.walk([str(within)], "PART_OF", Direction.IN, 4, ctx.today)[str(within)]
+        top = store.get_nodes([within])
+        below = store.walk([within], "PART_OF", Direction.IN, 4, ctx.today)[within]
         parents = [n for n in [*top.values(), *below] if n.kind == per_kind]
     depth = count_level.depth - per_level.depth
     reached = store.walk([p.id for p in parents], "PART_OF", Direction.IN, depth, ctx.today)
-    return [
-        GridCount(grid=wrap(p), count=sum(1 for n in reached[p.id] if n.kind == count_kind))
-        for p in parents
-    ]
+    return [(p, sum(1 for n in reached[p.id] if n.kind == count_kind)) for p in parents]
 
 
 Query = _make(
