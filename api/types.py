@@ -40,11 +40,6 @@ def describe(text: str, zh: str) -> str:
     return f"{text} ({zh})" if zh and zh not in text else text
 
 
-def camel(name: str) -> str:
-    head, *rest = name.lower().split("_")
-    return head + "".join(p.capitalize() for p in rest)
-
-
 # -- enums --------------------------------------------------------------------------------
 Kind = strawberry.enum(
     Enum("Kind", {k: k for k in ONTOLOGY.kinds}),  # type: ignore[misc]
@@ -402,12 +397,11 @@ def _kind_type(kind: NodeKind) -> type:
         bases = (Organization,)
     common = {p.name for p in COMMON_NODE_PROPS}
     own = tuple(p for p in kind.props if p.name not in common)
-    return _build(
-        kind.name,
-        bases,
-        {**_prop_fields(own), **_named_rel_fields([kind.name])},
-        describe(kind.description, kind.zh),
-    )
+    props, rels = _prop_fields(own), _named_rel_fields([kind.name])
+    clash = set(props) & set(rels)
+    if clash:  # a new property or relationship type needs another field name
+        raise ValueError(f"{kind.name}: {sorted(clash)} name both a property and a relationship")
+    return _build(kind.name, bases, {**props, **rels}, describe(kind.description, kind.zh))
 
 
 KIND_TYPES: dict[str, type] = {k.name: _kind_type(k) for k in ONTOLOGY.kinds.values()}

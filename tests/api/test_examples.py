@@ -1,9 +1,10 @@
 """Every example in docs/queries runs with a real GraphQL client over HTTP.
 
 The client is ``gql``: it fetches the schema from the server by introspection and validates
-each document against it before sending. Variables come from the served graph itself (the
-first building, community, agreement party...), so the examples run on any graph: the small
-hand-built one here, or the reference graph.
+each document against it before sending. The served graph is the Qibin reference graph when
+its generator (``loaders.reference``) is installed, else the small hand-built graph; the
+variables come from the served graph itself (the first building, community, agreement
+party...), so the examples run on either.
 """
 
 from __future__ import annotations
@@ -18,13 +19,32 @@ import pytest
 from gql import Client, GraphQLRequest, gql
 from gql.transport.httpx import HTTPXTransport
 
+from api.app import create_app
+from graph.memory import MemoryStore
+from tests.api.serving import served
+from tests.small_graph import seed_small_graph
+
 QUERIES = Path(__file__).resolve().parents[2] / "docs" / "queries"
 EXAMPLES = sorted(QUERIES.glob("*.graphql"))
 
 
 @pytest.fixture(scope="module")
-def client(base_url: str) -> Iterator[Client]:
-    transport = HTTPXTransport(url=f"{base_url}/graphql", timeout=30)
+def example_url() -> Iterator[str]:
+    store = MemoryStore()
+    try:
+        from loaders.reference import seed_reference_graph
+    except ImportError:
+        seed_small_graph(store)
+    else:
+        seed_reference_graph(store, scale=1)
+    with served(create_app(store)) as url:
+        yield url
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def client(example_url: str) -> Iterator[Client]:
+    transport = HTTPXTransport(url=f"{example_url}/graphql", timeout=30)
     with Client(transport=transport, fetch_schema_from_transport=True) as session:
         yield session  # type: ignore[misc]
 
