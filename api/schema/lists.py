@@ -173,11 +173,16 @@ class Page:
         """Every matching node, ordered: for totals, custom orders and non-equality filters."""
         if self._all is None:
             store = self.ctx.store
-            nodes = store.nodes_of_kind(self.kind.name, self.push or None)
             if self.within is not None:
+                # Only the grids below: as many as the subtree holds, not the whole kind.
                 below = store.walk([self.within], "PART_OF", Direction.IN, 4, self.ctx.today)
-                keep = {n.id for n in below.get(self.within, [])}
-                nodes = [n for n in nodes if n.id in keep]
+                nodes = sorted(
+                    (n for n in below.get(self.within, []) if n.kind == self.kind.name),
+                    key=lambda n: n.id,
+                )
+                nodes = [n for n in nodes if all(n.props.get(k) == v for k, v in self.push.items())]
+            else:
+                nodes = store.nodes_of_kind(self.kind.name, self.push or None)
             nodes = [n for n in nodes if all(t(n) for t in self.tests)]
             for key, descending in reversed(self.order):
                 present = [n for n in nodes if n.props.get(key) is not None]
