@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from graphql.validation import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -46,7 +47,7 @@ def extensions_for(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     The depth and alias rules are built once and shared by every request: the validation
     cache is keyed by the rule classes, so rules rebuilt per request would never hit it.
     """
-    rules = [
+    rules: list[type[ASTValidationRule]] = [
         depth_rule(settings.max_query_depth, None, None),
         alias_rule(settings.max_aliases),
     ]

@@ -1,3 +1,6 @@
+# mypy: disable-error-code="valid-type, attr-defined, return-value, arg-type, call-overload, misc"
+# (strawberry types built at run time from the ontology, and resolvers that return domain
+# dataclasses for strawberry to read: sound at run time, opaque to a static checker)
 """``coverage(building, asOf)``: every unit that covers a building, grouped by grid level.
 
 The answer is computed by :func:`graph.queries.coverage.coverage_of_building` and cached per
@@ -45,7 +48,7 @@ from schema.ontology import GridLevel
 )
 class PostHoldingType:
     @strawberry.field(description="The post (岗位)")
-    def post(self: PostHolding) -> Post:  # type: ignore[valid-type]
+    def post(self: PostHolding) -> Post:
         return wrap(self.post)
 
     @strawberry.field(description="Kind of post, e.g. building_leader (岗位类型)")
@@ -53,7 +56,7 @@ class PostHoldingType:
         return self.post_type
 
     @strawberry.field(description="Who holds it on the day; empty when vacant (任职人)")
-    def holders(self: PostHolding) -> list[Person]:  # type: ignore[valid-type]
+    def holders(self: PostHolding) -> list[Person]:
         return [wrap(p) for p in self.holders]
 
 
@@ -63,7 +66,7 @@ class PostHoldingType:
 )
 class CoveringUnitType:
     @strawberry.field(description="The organisation or facility (单位)")
-    def unit(self: CoveringUnit) -> Node:  # type: ignore[valid-type]
+    def unit(self: CoveringUnit) -> Node:
         return wrap(self.node)
 
     @strawberry.field(description="The link to the grid, with its dates (关系)")
@@ -72,10 +75,10 @@ class CoveringUnitType:
 
     @strawberry.field(description="The unit's own posts and their holders (岗位)")
     def posts(self: CoveringUnit) -> list[PostHoldingType]:
-        return self.posts  # type: ignore[return-value]
+        return self.posts
 
     @strawberry.field(description="For a co-construction partner: the agreement (共建协议)")
-    def agreement(self: CoveringUnit) -> Agreement | None:  # type: ignore[valid-type]
+    def agreement(self: CoveringUnit) -> Agreement | None:
         return wrap(self.agreement) if self.agreement is not None else None
 
 
@@ -84,11 +87,11 @@ class CoveringUnitType:
 )
 class CoverageLevelType:
     @strawberry.field(description="The grid level (网格层级)")
-    def level(self: LevelCoverage) -> GridLevelEnum:  # type: ignore[valid-type]
+    def level(self: LevelCoverage) -> GridLevelEnum:
         return self.level
 
     @strawberry.field(description="The grid at this level, null if not recorded (网格)")
-    def grid(self: LevelCoverage) -> Grid | None:  # type: ignore[valid-type]
+    def grid(self: LevelCoverage) -> Grid | None:
         return wrap(self.grid) if self.grid is not None else None
 
     @strawberry.field(description="Who leads this level, as the seed puts it (网格负责人)")
@@ -106,48 +109,48 @@ class CoverageLevelType:
         "police officer, contact leader... (网格岗位)"
     )
     def posts(self: LevelCoverage) -> list[PostHoldingType]:
-        return self.posts  # type: ignore[return-value]
+        return self.posts
 
     @strawberry.field(
         description="Party organisations covering the grid: building party group, "
         "compound branch, community big party committee (党组织)"
     )
     def party_organizations(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.party_organizations  # type: ignore[return-value]
+        return self.party_organizations
 
     @strawberry.field(description="Committees and other bodies covering the grid (委员会等)")
     def committees(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.committees  # type: ignore[return-value]
+        return self.committees
 
     @strawberry.field(
         description="Property firm or owners' committee managing the compound (物业或业委会)"
     )
     def managers(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.managers  # type: ignore[return-value]
+        return self.managers
 
     @strawberry.field(description="Departments paired with the grid (包联部门)")
     def paired_departments(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.paired_departments  # type: ignore[return-value]
+        return self.paired_departments
 
     @strawberry.field(description="Social organisations active here (社会组织)")
     def social_organizations(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.social_organizations  # type: ignore[return-value]
+        return self.social_organizations
 
     @strawberry.field(description="Volunteer teams active here (志愿服务队)")
     def volunteer_teams(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.volunteer_teams  # type: ignore[return-value]
+        return self.volunteer_teams
 
     @strawberry.field(description="Every organisation active here, of any kind (活跃组织)")
     def active(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.active  # type: ignore[return-value]
+        return self.active
 
     @strawberry.field(description="Co-construction partners through agreements in force (共建单位)")
     def partners(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.partners  # type: ignore[return-value]
+        return self.partners
 
     @strawberry.field(description="Service centres and stations serving the grid (服务设施)")
     def facilities(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.facilities  # type: ignore[return-value]
+        return self.facilities
 
 
 @strawberry.type(
@@ -156,7 +159,7 @@ class CoverageLevelType:
 )
 class CoverageType:
     @strawberry.field(description="The building (楼栋)")
-    def building(self: Coverage) -> Building:  # type: ignore[valid-type]
+    def building(self: Coverage) -> Building:
         return wrap(self.building)
 
     @strawberry.field(description="The day the answer holds for (截至日期)")
@@ -165,18 +168,18 @@ class CoverageType:
 
     @strawberry.field(description="The five levels, building first, district last (各级网格)")
     def levels(self: Coverage) -> list[CoverageLevelType]:
-        return self.levels  # type: ignore[return-value]
+        return self.levels
 
     @strawberry.field(description="One level (某级网格)")
-    def level(self: Coverage, level: GridLevelEnum) -> CoverageLevelType:  # type: ignore[valid-type]
-        return self.level(GridLevel(level))  # type: ignore[return-value]
+    def level(self: Coverage, level: GridLevelEnum) -> CoverageLevelType:
+        return self.level(GridLevel(level))
 
     @strawberry.field(
         description="Every post of one type at any level, with its holders, e.g. "
         "first_secretary or police_officer (按岗位类型)"
     )
     def holders(self: Coverage, post_type: str) -> list[PostHoldingType]:
-        return self.holders_of(post_type)  # type: ignore[return-value]
+        return self.holders_of(post_type)
 
 
 @strawberry.type
@@ -196,6 +199,6 @@ class Query:
         ctx: GraphContext = info.context
         day = ctx.day(as_of)
         bid = str(building)
-        return ctx.state.cache.get_or_compute(  # type: ignore[return-value]
+        return ctx.state.cache.get_or_compute(
             ("coverage", bid, day), lambda: coverage_of_building(ctx.store, bid, day)
         )
