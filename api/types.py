@@ -425,8 +425,26 @@ def _as_date(value: Any) -> date | None:
         return None
 
 
+#: Wrapped objects by node id, reused while the store hands out the very same Node record
+#: (stores keep records immutable and replace them on write), so a cached answer's nodes are
+#: wrapped once, not on every request.
+_WRAPPED: dict[str, tuple[StoreNode, Any]] = {}
+_WRAPPED_MAX = 200_000
+
+
 def wrap(node: StoreNode) -> Any:
     """The GraphQL object for a stored node: an instance of its kind's class, built cheaply."""
+    hit = _WRAPPED.get(node.id)
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    obj = _build_object(node)
+    if len(_WRAPPED) >= _WRAPPED_MAX:
+        _WRAPPED.clear()
+    _WRAPPED[node.id] = (node, obj)
+    return obj
+
+
+def _build_object(node: StoreNode) -> Any:
     cls = KIND_TYPES[node.kind]
     obj: Any = object.__new__(cls)
     values = obj.__dict__
