@@ -45,9 +45,10 @@ class PinyinIndex:
     starts: list[int]
     owners: list[tuple[str, str]]
 
-    def matches(self, query: str) -> list[tuple[str, str]]:
-        """Nodes with a spelling that contains ``query``, best first: a spelling equal to it,
-        then one starting with it, then shorter spellings (closer matches), then by id."""
+    def matches(self, query: str) -> list[tuple[int, tuple[str, str]]]:
+        """Nodes with a spelling that contains ``query``, best first, each with its rank:
+        0 a spelling equal to it, 1 one starting with it, 2 one containing it; within a rank,
+        shorter spellings (closer matches) first, then by id."""
         best: dict[str, tuple[tuple[int, int, str], tuple[str, str]]] = {}
         pos = self.text.find(query)
         while pos != -1:
@@ -60,7 +61,7 @@ class PinyinIndex:
             if owner[0] not in best or key < best[owner[0]][0]:
                 best[owner[0]] = (key, owner)
             pos = self.text.find(query, pos + 1)
-        return [owner for _, owner in sorted(best.values())]
+        return [(key[0], owner) for key, owner in sorted(best.values())]
 
 
 def build_index(nodes: list[Node]) -> PinyinIndex:
@@ -82,27 +83,36 @@ def build_index(nodes: list[Node]) -> PinyinIndex:
 
 
 def search_nodes(state: ApiState, text: str, kinds: list[str] | None, first: int) -> list[Node]:
-    """Store matches first (exact, then partial), then pinyin matches, best first."""
+    """Best matches first: a name or alias equal to the text, then (for latin text) names whose
+    pinyin or initials equal or start with it, then other names containing it."""
     needle = text.strip()
     if not needle or first == 0:
         return []
     store = state.store
     found = store.find(needle, kinds, first)
-    query = needle.lower()
-    if len(found) >= first or not _LATIN.match(query):
+    query = needle.lower().replace(" ", "").replace("'", "")
+    if not query or not _LATIN.match(needle.lower()):
         return found[:first]
-    query = query.replace(" ", "").replace("'", "")
-    if not query:
-        return found[:first]
+    exact = [n for n in found if needle in _names(n)]
+    partial = [n for n in found if needle not in _names(n)]
     index: PinyinIndex = state.indexes.get_or_compute(
         ("pinyin-index",), lambda: build_index(list(store.iter_nodes()))
     )
     kind_set = set(kinds) if kinds else None
     seen = {n.id for n in found}
-    ranked = [
-        nid for nid, kind in index.matches(query)
-        if nid not in seen and (kind_set is None or kind in kind_set)
-    ]  # fmt: skip
-    wanted = ranked[: first - len(found)]
-    by_id = store.get_nodes(wanted)
-    return found + [by_id[i] for i in wanted if i in by_id]
+    close: list[str] = []
+    loose: list[str] = []
+    for rank, (nid, kind) in index.matches(query):
+        if nid in seen or (kind_set is not None and kind not in kind_set):
+            continue
+        (close if rank < 2 else loose).append(nid)
+        if len(close) >= first:
+            break
+    by_id = store.get_nodes((close + loose)[:first])
+    pinyin_close = [by_id[i] for i in close if i in by_id]
+    pinyin_loose = [by_id[i] for i in loose if i in by_id]
+    return (exact + pinyin_close + partial + pinyin_loose)[:first]
+
+
+def _names(node: Node) -> list[str]:
+    return [str(n) for n in (node.props.get("name"), *node.props.get("aliases", ())) if n]
