@@ -70,9 +70,7 @@ def check_access(settings: Settings, authorization: str | None, mutation: bool) 
     admin = settings.admin_token
     if mutation:
         if admin is None or not admin.get_secret_value():
-            raise AccessDenied(
-                f"mutations are disabled: {ADMIN_ENV} is not set on the server", 403
-            )
+            raise AccessDenied(f"mutations are disabled: {ADMIN_ENV} is not set on the server", 403)
         if token is None:
             raise AccessDenied(
                 f"mutations need the admin token: send 'Authorization: Bearer <{ADMIN_ENV}>'", 401

@@ -75,9 +75,7 @@ OnConflict = _enum(
     "What to do with a row whose record already exists (冲突处理): UPDATE it, SKIP the row, "
     "or FAIL (the row is an error)",
 )
-ProblemSeverity = _enum(
-    "ProblemSeverity", get_args(Severity), "How bad a problem is (问题级别)"
-)
+ProblemSeverity = _enum("ProblemSeverity", get_args(Severity), "How bad a problem is (问题级别)")
 
 
 # -- the report ----------------------------------------------------------------------------
@@ -138,8 +136,7 @@ WriteChanges = _counts_type(
 
 @strawberry.type(
     name="LoadReport",
-    description="The answer to a load: the same report `gridgraph load --report` writes "
-    "(导入报告)",
+    description="The answer to a load: the same report `gridgraph load --report` writes (导入报告)",
 )
 class LoadReportType:
     file: str = strawberry.field(description="The file name, or the mutation for records")
@@ -253,9 +250,7 @@ def _help(column: str) -> str:
     return describe(col.description or col.name, col.zh)
 
 
-_KINDS_HELP = (
-    "Load kind, inferred from the headers when left out; one of: " + ", ".join(LOAD_KINDS)
-)
+_KINDS_HELP = "Load kind, inferred from the headers when left out; one of: " + ", ".join(LOAD_KINDS)
 
 
 @strawberry.type
@@ -376,4 +371,3 @@ class Mutation:
             end_pairing, ctx.store, department, community, on,
             source=f"{SOURCE}:endPairing", loaded_by=DEFAULT_LOADED_BY,
         )  # fmt: skip
-
