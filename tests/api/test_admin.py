@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import datetime
@@ -16,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import api.schema.admin as admin_schema
 from api.app import create_app
 from api.auth import AccessDenied, bearer_token, check_access
 from graph.memory import MemoryStore
@@ -279,6 +281,38 @@ def test_a_dry_run_writes_nothing(admin: Admin) -> None:
     assert (report["status"], report["dryRun"], report["importRunId"]) == ("CHECKED", True, None)
     assert report["changes"]["nodesCreated"] == 1  # what it would do
     assert snapshot(admin.store) == before and admin.store.version() == version
+
+
+def test_reads_are_answered_while_a_load_runs(
+    admin: Admin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The load runs in a worker thread: here it waits until a read has been answered, which
+    could never happen if it blocked the server's event loop."""
+    started, answered = threading.Event(), threading.Event()
+    real_load = admin_schema.load_file
+
+    def load_after_a_read(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        if not answered.wait(timeout=20):
+            raise AssertionError("no read was answered while the load ran")
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(admin_schema, "load_file", load_after_a_read)
+    reports: list[dict[str, Any]] = []
+    with httpx.Client(base_url=str(admin.client.base_url), timeout=30) as other:
+        uploader = Admin(other, admin.store)
+        thread = threading.Thread(
+            target=lambda: reports.append(
+                uploader.report(uploader.upload("a.csv", gbk_csv(AGREEMENTS_CSV)))
+            )
+        )
+        thread.start()
+        assert started.wait(timeout=20)
+        assert admin.data("{ agreements { totalCount } }") == {"agreements": {"totalCount": 0}}
+        answered.set()
+        thread.join(timeout=30)
+    assert [r["status"] for r in reports] == ["LOADED"]
+    assert admin.data("{ agreements { totalCount } }") == {"agreements": {"totalCount": 1}}
 
 
 def test_an_unknown_kind_is_a_clear_error_not_a_500(admin: Admin) -> None:
