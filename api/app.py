@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from strawberry.fastapi import GraphQLRouter
 
+from api.auth import AccessControl
 from api.context import GraphContext
 from api.limits import extensions_for
 from api.response_cache import ResponseCache
@@ -19,13 +20,14 @@ def create_app(
 ) -> FastAPI:
     """An app serving ``store``; the caller owns the store's lifetime.
 
-    ``settings`` bounds what a request may ask (depth, aliases, tokens, page size); default:
-    the environment's settings. ``response_cache`` keeps answers per store version
-    (:mod:`api.response_cache`).
+    ``settings`` bounds what a request may ask (depth, aliases, tokens, page size) and holds
+    the admin and read tokens (:mod:`api.auth`); default: the environment's settings.
+    ``response_cache`` keeps answers per store version (:mod:`api.response_cache`).
     """
     settings = settings or get_settings()
     state = ApiState(store, settings)
-    schema = build_schema(extensions_for(settings))
+    # Access control first: a refused request is neither validated nor run.
+    schema = build_schema([lambda: AccessControl(settings), *extensions_for(settings)])
 
     async def context() -> GraphContext:
         return GraphContext(state)
@@ -35,7 +37,10 @@ def create_app(
         description="Who governs what in grid-based community governance (Qibin District).",
     )
     router: GraphQLRouter[GraphContext, None] = GraphQLRouter(
-        schema, context_getter=context, graphql_ide="graphiql"
+        schema,
+        context_getter=context,
+        graphql_ide="graphiql",
+        multipart_uploads_enabled=True,  # importFile: the GraphQL multipart request spec
     )
     app.include_router(router, prefix="/graphql")
     app.state.gridgraph = state
