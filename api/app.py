@@ -1,37 +1,46 @@
-"""The FastAPI application: GraphQL at /graphql, health at /healthz.
-
-Minimal for now: the full planner and app schema is built in its own modules.
-"""
+"""The FastAPI application: GraphQL (and GraphiQL in a browser) at /graphql, health at /healthz."""
 
 from __future__ import annotations
 
-import strawberry
 from fastapi import FastAPI
 from strawberry.fastapi import GraphQLRouter
-from strawberry.scalars import JSON
-from strawberry.types import Info
 
+from api.context import GraphContext
+from api.limits import extensions_for
+from api.response_cache import ResponseCache
+from api.schema import build_schema
+from api.state import ApiState
 from graph.contract import GraphStore
+from graph.settings import Settings, get_settings
 
 
-@strawberry.type
-class Query:
-    @strawberry.field(description="Nodes per kind and relationships per type (节点与关系计数).")
-    def counts(self, info: Info) -> JSON:
-        store: GraphStore = info.context["store"]
-        c = store.counts()
-        return {"nodes": c.nodes, "relationships": c.relationships}  # type: ignore[return-value]
+def create_app(
+    store: GraphStore, settings: Settings | None = None, *, response_cache: bool = True
+) -> FastAPI:
+    """An app serving ``store``; the caller owns the store's lifetime.
 
+    ``settings`` bounds what a request may ask (depth, aliases, tokens, page size); default:
+    the environment's settings. ``response_cache`` keeps answers per store version
+    (:mod:`api.response_cache`).
+    """
+    settings = settings or get_settings()
+    state = ApiState(store, settings)
+    schema = build_schema(extensions_for(settings))
 
-def create_app(store: GraphStore) -> FastAPI:
-    """An app serving ``store``; the caller owns the store's lifetime."""
-    schema = strawberry.Schema(query=Query)
+    async def context() -> GraphContext:
+        return GraphContext(state)
 
-    async def context() -> dict[str, object]:
-        return {"store": store}
-
-    app = FastAPI(title="gridgraph")
-    app.include_router(GraphQLRouter(schema, context_getter=context), prefix="/graphql")
+    app = FastAPI(
+        title="gridgraph",
+        description="Who governs what in grid-based community governance (Qibin District).",
+    )
+    router: GraphQLRouter[GraphContext, None] = GraphQLRouter(
+        schema, context_getter=context, graphql_ide="graphiql"
+    )
+    app.include_router(router, prefix="/graphql")
+    app.state.gridgraph = state
+    if response_cache:
+        app.add_middleware(ResponseCache, store=store)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

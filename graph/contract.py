@@ -162,6 +162,13 @@ class GraphStore(ABC):
     def iter_relationships(self, type_: str | None = None) -> Iterator[Relationship]:
         """Every relationship (of one type), ordered by id."""
 
+    def version(self) -> int | None:
+        """A number that changes whenever the stored data changes; None if the store cannot tell.
+
+        Lets readers cache derived answers (search indexes, coverage) per version of the data.
+        """
+        return None
+
     # -- lifecycle ----------------------------------------------------------------------
     def native_query(self, name: str) -> Callable[..., Any] | None:
         """A store's own implementation of a domain query (e.g. one Cypher round trip)."""

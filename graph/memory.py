@@ -72,6 +72,7 @@ class MemoryStore(GraphStore):
         self.path = FsPath(path) if path is not None else None
         self._lock = threading.RLock()
         self._summary = WriteSummary()
+        self._generation = 0
         self._reset_memory()
         if self.path is None:
             self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
@@ -110,6 +111,7 @@ class MemoryStore(GraphStore):
                 for rid, type_, src, tgt, props in rows
             )
             self._version = self._data_version()
+            self._generation += 1
 
     def _fresh(self) -> None:
         """Reload when another process committed to the same file since our last look."""
@@ -197,6 +199,8 @@ class MemoryStore(GraphStore):
                     self._drop_rel(rid)
             self._put_rels(r for r in rels.values() if r is not None)
             self._summary = summary
+            if summary.changed:
+                self._generation += 1
 
     def _stage(
         self, ops: _Ops
@@ -501,6 +505,11 @@ class MemoryStore(GraphStore):
             rels = [r for _, _, r in self._g.edges(data="rel") if type_ is None or r.type == type_]
         rels.sort(key=lambda r: r.id)
         yield from rels
+
+    def version(self) -> int | None:
+        with self._lock:
+            self._fresh()
+            return self._generation
 
     def close(self) -> None:
         with self._lock:

@@ -31,6 +31,6 @@ def register(app: typer.Typer) -> None:
             typer.echo("gridgraph: the store was empty: seeded the Qibin reference graph")
         typer.echo(f"gridgraph: serving http://{settings.host}:{settings.port}/graphql")
         try:
-            uvicorn.run(create_app(graph_store), host=settings.host, port=settings.port)
+            uvicorn.run(create_app(graph_store, settings), host=settings.host, port=settings.port)
         finally:
             graph_store.close()

@@ -1,0 +1,84 @@
+"""The per-request context: the store, the settings, and DataLoaders created per request.
+
+A DataLoader per (relationship types, direction, day, kinds) collects every node id that the
+resolvers of one nesting level ask about and makes ONE store call for all of them; loaders
+live for one request only, so no answer outlives a write.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from strawberry.fastapi import BaseContext
+
+from api.state import ApiState
+from graph.contract import GraphStore
+from graph.model import Direction, Hop, Node
+from graph.settings import Settings
+
+HopsKey = tuple[Any, ...]
+
+
+class GraphContext(BaseContext):
+    """What every resolver gets as ``info.context``."""
+
+    def __init__(self, state: ApiState) -> None:
+        super().__init__()
+        self.state = state
+        self.store: GraphStore = state.store
+        self.settings: Settings = state.settings
+        self.today = date.today()
+        self._loaders: dict[HopsKey, DataLoader[str, Any]] = {}
+
+    def day(self, as_of: date | None) -> date:
+        """The day a question is asked for: ``asOf`` when given, else today."""
+        return as_of or self.today
+
+    def hops(
+        self,
+        types: tuple[str, ...] | None,
+        direction: Direction,
+        as_of: date | None,
+        kinds: tuple[str, ...] | None,
+    ) -> DataLoader[str, list[Hop]]:
+        key = ("hops", types, direction, as_of, kinds)
+        loader = self._loaders.get(key)
+        if loader is None:
+            store = self.store
+
+            async def load(ids: list[str]) -> list[list[Hop]]:
+                found = store.neighbours(ids, types, direction, as_of, kinds)
+                return [found.get(i, []) for i in ids]
+
+            loader = self._loaders[key] = DataLoader(load_fn=load)
+        return loader
+
+    def walk(
+        self, rel_type: str, direction: Direction, max_depth: int, as_of: date | None
+    ) -> DataLoader[str, list[Node]]:
+        key = ("walk", rel_type, direction, max_depth, as_of)
+        loader = self._loaders.get(key)
+        if loader is None:
+            store = self.store
+
+            async def load(ids: list[str]) -> list[list[Node]]:
+                found = store.walk(ids, rel_type, direction, max_depth, as_of)
+                return [found.get(i, []) for i in ids]
+
+            loader = self._loaders[key] = DataLoader(load_fn=load)
+        return loader
+
+    def nodes(self) -> DataLoader[str, Node | None]:
+        key = ("nodes",)
+        loader = self._loaders.get(key)
+        if loader is None:
+            store = self.store
+
+            async def load(ids: list[str]) -> list[Node | None]:
+                found = store.get_nodes(ids)
+                return [found.get(i) for i in ids]
+
+            loader = self._loaders[key] = DataLoader(load_fn=load)
+        return loader

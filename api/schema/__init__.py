@@ -1,0 +1,57 @@
+"""The GraphQL schema, assembled from one module per area of root fields.
+
+Every module in this package that defines a ``Query`` (and/or a ``Mutation``) strawberry type
+contributes its fields to the root type of that name, in module-name order. To add a root
+field, add a module here (e.g. ``chain.py`` with ``class Query: responsibility_chain...``);
+nothing else changes. The node types themselves come from :mod:`api.types`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from api.types import KIND_TYPES
+from graph.errors import GridGraphError
+
+
+class GridGraphSchema(strawberry.Schema):
+    """A schema that logs only unexpected errors: a refused or malformed request, or a user
+    error such as an unknown id, is the client's to read in ``errors``, not the server log's."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = [
+            e
+            for e in errors
+            if e.original_error is not None and not isinstance(e.original_error, GridGraphError)
+        ]
+        super().process_errors(unexpected, execution_context)
+
+
+def area_modules() -> list[ModuleType]:
+    """The modules of this package, sorted by name (so the SDL is stable)."""
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+    return [importlib.import_module(f"{__name__}.{name}") for name in names]
+
+
+def build_schema(extensions: Sequence[Any] = ()) -> strawberry.Schema:
+    """The whole schema; ``extensions`` add limits and caches (see :mod:`api.limits`)."""
+    modules = area_modules()
+    queries = tuple(m.Query for m in modules if hasattr(m, "Query"))
+    mutations = tuple(m.Mutation for m in modules if hasattr(m, "Mutation"))
+    return GridGraphSchema(
+        query=merge_types("Query", queries),
+        mutation=merge_types("Mutation", mutations) if mutations else None,
+        types=list(KIND_TYPES.values()),
+        extensions=list(extensions),
+    )

@@ -1,0 +1,106 @@
+# mypy: disable-error-code="valid-type, attr-defined, return-value, arg-type, call-overload, misc"
+# (strawberry types built at run time from the ontology, and resolvers that return domain
+# dataclasses for strawberry to read: sound at run time, opaque to a static checker)
+"""``sharedAgreements(unit, asOf)`` and ``agreementsExpiring(withinDays)``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import GraphContext
+from api.limits import LimitExceeded
+from api.types import AS_OF_HELP, Agreement, Node, wrap
+from graph.queries.agreements import (
+    ExpiringAgreement,
+    SharedAgreement,
+    agreements_expiring,
+    shared_agreements,
+)
+
+
+@strawberry.type(
+    name="SharedAgreement",
+    description="A party linked to the unit asked about by "
+    "co-construction agreements, and how (共建关联)",
+)
+class SharedAgreementType:
+    @strawberry.field(description="The other party (对方单位)")
+    def party(self: SharedAgreement) -> Node:
+        return wrap(self.party)
+
+    @strawberry.field(description="Agreements both signed (共同协议)")
+    def common(self: SharedAgreement) -> list[Agreement]:
+        return [wrap(a) for a in self.common]
+
+    @strawberry.field(description="Communities (or partners) both signed with (共同签约方)")
+    def via(self: SharedAgreement) -> list[Node]:
+        return [wrap(n) for n in self.via]
+
+    @strawberry.field(description="Every agreement on those links, common ones first (关联协议)")
+    def agreements(self: SharedAgreement) -> list[Agreement]:
+        return [wrap(a) for a in self.agreements]
+
+
+@strawberry.type(
+    name="ExpiringAgreement",
+    description="An agreement that ends soon, with its parties (即将到期协议)",
+)
+class ExpiringAgreementType:
+    @strawberry.field(description="The agreement (协议)")
+    def agreement(self: ExpiringAgreement) -> Agreement:
+        return wrap(self.agreement)
+
+    @strawberry.field(description="Its last day (有效期至)")
+    def valid_to(self: ExpiringAgreement) -> date:
+        return self.valid_to
+
+    @strawberry.field(description="Days from today to its last day (剩余天数)")
+    def days_left(self: ExpiringAgreement) -> int:
+        return self.days_left
+
+    @strawberry.field(description="The parties (协议方)")
+    def parties(self: ExpiringAgreement) -> list[Node]:
+        return [wrap(p) for p in self.parties]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="The units that share co-construction agreements with a unit, "
+        "through a common agreement or a common community (or partner), each with "
+        "the agreements that link them (共建协议关联)"
+    )
+    def shared_agreements(
+        self,
+        info: Info,
+        unit: Annotated[strawberry.ID, strawberry.argument(description="Any party's id")],
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
+    ) -> list[SharedAgreementType]:
+        ctx: GraphContext = info.context
+        day = ctx.day(as_of)
+        uid = str(unit)
+        return ctx.state.cache.get_or_compute(
+            ("shared_agreements", uid, day), lambda: shared_agreements(ctx.store, uid, day)
+        )
+
+    @strawberry.field(
+        description="Agreements whose last day falls within the coming days, "
+        "soonest first (即将到期的共建协议)"
+    )
+    def agreements_expiring(
+        self,
+        info: Info,
+        within_days: Annotated[int, strawberry.argument(description="Days from asOf")],
+        as_of: Annotated[
+            date | None, strawberry.argument(description="Count from this day (default: today)")
+        ] = None,
+    ) -> list[ExpiringAgreementType]:
+        ctx: GraphContext = info.context
+        if within_days < 0:
+            raise LimitExceeded("withinDays must not be negative")
+        found = agreements_expiring(ctx.store, within_days, ctx.day(as_of))
+        return found

@@ -1,0 +1,59 @@
+"""State shared by every request of one app: the store, the settings, caches per store version.
+
+Why caches here and not in the store: answers such as a building's coverage or the pinyin
+search index are derived from many store calls; keyed by ``store.version()`` they stay correct
+after any write (a store that cannot tell its version gets no caching).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from graph.contract import GraphStore
+from graph.settings import Settings
+
+T = TypeVar("T")
+
+
+class VersionedCache:
+    """A small LRU of derived answers, emptied whenever the store's data version changes."""
+
+    def __init__(self, store: GraphStore, maxsize: int = 4096) -> None:
+        self.store = store
+        self.maxsize = maxsize
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
+        version = self.store.version()
+        if version is None:
+            return compute()
+        with self._lock:
+            if version != self._version:
+                self._items.clear()
+                self._version = version
+            elif key in self._items:
+                self._items.move_to_end(key)
+                value: T = self._items[key]
+                return value
+        value = compute()
+        with self._lock:
+            if self._version == version:
+                self._items[key] = value
+                if len(self._items) > self.maxsize:
+                    self._items.popitem(last=False)
+        return value
+
+
+class ApiState:
+    """One per app: what outlives a request."""
+
+    def __init__(self, store: GraphStore, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.cache = VersionedCache(store)  # answers: coverage, shared agreements
+        self.indexes = VersionedCache(store, maxsize=8)  # whole-graph indexes: pinyin

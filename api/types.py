@@ -1,0 +1,465 @@
+# mypy: disable-error-code="valid-type, attr-defined, return-value, arg-type, call-overload, misc"
+# (strawberry types built at run time from the ontology, and resolvers that return domain
+# dataclasses for strawberry to read: sound at run time, opaque to a static checker)
+"""GraphQL object types derived from the ontology: one per node kind, built once at import.
+
+Nothing here names a kind or a property by hand: the ``Node``, ``Grid`` and ``Organization``
+interfaces, the twenty kind types, their property fields and their relationship fields are all
+generated from :data:`schema.ONTOLOGY`, with descriptions in English and the Chinese term.
+
+A node travels through the API as an instance of its kind's class (built by :func:`wrap`), so
+interfaces resolve by ``isinstance`` and property fields are plain attribute reads. Relationship
+fields go through the request's DataLoaders (:mod:`api.context`): one store call per nesting
+level and relationship kind, whatever the number of nodes.
+"""
+
+from __future__ import annotations
+
+import types as pytypes
+from datetime import date
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from graph.model import Direction as StoreDirection
+from graph.model import Node as StoreNode
+from graph.model import Relationship as StoreRelationship
+from schema import ONTOLOGY
+from schema.kinds import GRID, ORGANIZATION
+from schema.ontology import COMMON_NODE_PROPS, GridLevel, NodeKind, Prop, PropType, RelType
+
+if TYPE_CHECKING:
+    from api.context import GraphContext
+
+AS_OF_HELP = "Only links in force on this day (default: today) (截至日期)"
+
+
+def describe(text: str, zh: str) -> str:
+    """English description followed by the Chinese term, unless the text already carries it."""
+    text = text.rstrip(".")
+    return f"{text} ({zh})" if zh and zh not in text else text
+
+
+# -- enums --------------------------------------------------------------------------------
+Kind = strawberry.enum(
+    Enum("Kind", {k: k for k in ONTOLOGY.kinds}),
+    description="The kinds of node in the governance graph (节点类型)",
+)
+RelType_ = strawberry.enum(
+    Enum("RelType", {r: r for r in ONTOLOGY.relations}),
+    name="RelType",
+    description="The relationship types of the governance graph (关系类型)",
+)
+GridLevelEnum = strawberry.enum(
+    GridLevel, name="GridLevel", description="The five levels of the grid, top down (五级网格)"
+)
+DirectionEnum = strawberry.enum(
+    StoreDirection,
+    name="Direction",
+    description="Which way to follow relationships: OUT from the node, IN to it, or BOTH (方向)",
+)
+
+_SCALARS: dict[PropType, Any] = {
+    PropType.STRING: str,
+    PropType.INT: int,
+    PropType.FLOAT: float,
+    PropType.BOOL: bool,
+    PropType.DATE: date,
+    PropType.STRINGS: list[str],
+}
+
+
+def prop_description(prop: Prop) -> str:
+    text = describe(prop.description or prop.name, prop.zh)
+    if prop.choices:
+        text += ". One of: " + ", ".join(prop.choices)
+    return text
+
+
+# -- relationships ------------------------------------------------------------------------
+@strawberry.type(description="A typed, directed relationship between two nodes (关系)")
+class Relationship:
+    id: strawberry.ID = strawberry.field(description="Stable id: TYPE:source>target[@validFrom]")
+    type: RelType_ = strawberry.field(description="Relationship type (关系类型)")
+    source: strawberry.ID = strawberry.field(description="Id of the node it starts from (起点)")
+    target: strawberry.ID = strawberry.field(description="Id of the node it points to (终点)")
+    properties: JSON = strawberry.field(description="Every property of the link (属性)")
+    valid_from: date | None = strawberry.field(
+        description="First day the link holds (生效日期)", default=None
+    )
+    valid_to: date | None = strawberry.field(
+        description="Last day the link holds, inclusive (有效期至)", default=None
+    )
+
+
+def wrap_relationship(rel: StoreRelationship) -> Relationship:
+    return Relationship(
+        id=strawberry.ID(rel.id),
+        type=RelType_[rel.type],
+        source=strawberry.ID(rel.source),
+        target=strawberry.ID(rel.target),
+        valid_from=_as_date(rel.props.get("valid_from")),
+        valid_to=_as_date(rel.props.get("valid_to")),
+        properties=dict(rel.props),
+    )
+
+
+@strawberry.type(
+    description="One step from a node: the relationship and the node at its other end (关联)"
+)
+class Link:
+    relationship: Relationship = strawberry.field(description="The relationship taken (关系)")
+    node: Node = strawberry.field(description="The node at the other end (关联节点)")
+
+    @strawberry.field(description="Relationship type (关系类型)")
+    def type(self) -> RelType_:
+        return self.relationship.type
+
+
+# -- the generic relationship field every node has ------------------------------------------
+async def _relationships(
+    root: Any,
+    info: Info,
+    types: Annotated[
+        list[RelType_] | None,
+        strawberry.argument(description="Only these relationship types (default: all)"),
+    ] = None,
+    direction: Annotated[
+        DirectionEnum,
+        strawberry.argument(description="OUT from this node, IN to it, or BOTH"),
+    ] = StoreDirection.BOTH,
+    as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
+    kinds: Annotated[
+        list[Kind] | None,
+        strawberry.argument(description="Only neighbours of these kinds (default: all)"),
+    ] = None,
+) -> list[Link]:
+    ctx: GraphContext = info.context
+    type_key = tuple(sorted(t.value for t in types)) if types else None
+    kind_key = tuple(sorted(k.value for k in kinds)) if kinds else None
+    loader = ctx.hops(type_key, StoreDirection(direction), ctx.day(as_of), kind_key)
+    hops = await loader.load(root.id)
+    return [Link(relationship=wrap_relationship(h.relationship), node=wrap(h.node)) for h in hops]
+
+
+# -- named relationship fields, derived from RelType endpoints -----------------------------
+#: Field names for following a relationship type in from its target: the API's own wording.
+INVERSE_FIELD: dict[str, str] = {
+    "PART_OF": "parts",
+    "PAIRED_WITH": "paired_by",
+    "POST_IN": "posts",
+    "HOLDS": "held_by",
+    "MEMBER_OF": "personnel",
+    "SUBORDINATE_TO": "subordinates",
+    "COVERS": "covered_by",
+    "MANAGES": "managed_by",
+    "ACTIVE_IN": "active_here",
+    "PARTY_TO": "parties",
+    "HANDLED_BY": "handles",
+    "IN_CATEGORY": "event_types",
+}
+
+
+def _return_name(kinds: set[str]) -> str:
+    """The narrowest GraphQL type that holds every kind in ``kinds``."""
+    if len(kinds) == 1:
+        return next(iter(kinds))
+    for iface in (GRID, ORGANIZATION):
+        if all(iface in ONTOLOGY.kind(k).interfaces for k in kinds):
+            return iface
+    return "Node"
+
+
+def rel_fields_of(kind_names: list[str]) -> dict[str, tuple[RelType, StoreDirection, str]]:
+    """Named relationship fields that every kind in ``kind_names`` can follow.
+
+    Returns python field name -> (relationship type, direction, GraphQL return type name).
+    """
+    fields: dict[str, tuple[RelType, StoreDirection, str]] = {}
+    for rel in ONTOLOGY.relations.values():
+        if all(k in rel.sources for k in kind_names):
+            others = _grid_step(rel, kind_names, -1) or set(rel.targets)
+            fields[rel.name.lower()] = (rel, StoreDirection.OUT, _return_name(others))
+        if all(k in rel.targets for k in kind_names):
+            others = _grid_step(rel, kind_names, +1) or set(rel.sources)
+            fields[INVERSE_FIELD[rel.name]] = (rel, StoreDirection.IN, _return_name(others))
+    return fields
+
+
+def _grid_step(rel: RelType, kind_names: list[str], step: int) -> set[str]:
+    """For PART_OF from one grid kind: the kind one level up (-1) or down (+1), else empty."""
+    if rel.name != "PART_OF" or len(kind_names) != 1:
+        return set()
+    level = ONTOLOGY.kind(kind_names[0]).grid_level
+    if level is None:
+        return set()
+    depth = level.depth + step
+    if not 0 <= depth < len(GridLevel):
+        return set()
+    return {ONTOLOGY.grid_kind(list(GridLevel)[depth]).name}
+
+
+def _rel_resolver(rel: RelType, direction: StoreDirection, returns: str) -> Any:
+    types = (rel.name,)
+
+    async def resolve(
+        root: Any,
+        info: Info,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
+    ) -> Any:
+        ctx: GraphContext = info.context
+        hops = await ctx.hops(types, direction, ctx.day(as_of), None).load(root.id)
+        return [wrap(h.node) for h in hops]
+
+    # The return type is named as a string: kind types refer to each other in cycles, and
+    # strawberry resolves the name lazily in this module's namespace.
+    resolve.__annotations__ = {**resolve.__annotations__, "return": f"list[{returns}]"}
+    return resolve
+
+
+def _rel_field(rel: RelType, direction: StoreDirection, returns: str) -> Any:
+    if direction == StoreDirection.OUT:
+        text = f"Follow {rel.name} out: {rel.description}"
+    else:
+        text = f"Follow {rel.name} in (reverse of: {rel.description})"
+    return strawberry.field(
+        resolver=_rel_resolver(rel, direction, returns), description=describe(text, rel.zh)
+    )
+
+
+# -- building the classes -----------------------------------------------------------------
+Fields = dict[str, tuple[Any, Any]]  # python name -> (annotation or None for resolvers, field)
+
+
+def _prop_fields(props: tuple[Prop, ...]) -> Fields:
+    return {
+        p.name: (_SCALARS[p.type] | None, strawberry.field(description=prop_description(p)))
+        for p in props
+    }
+
+
+def _named_rel_fields(kind_names: list[str]) -> Fields:
+    return {
+        name: (None, _rel_field(rel, direction, returns))
+        for name, (rel, direction, returns) in rel_fields_of(kind_names).items()
+    }
+
+
+def _build(
+    name: str, bases: tuple[type, ...], fields: Fields, description: str, interface: bool = False
+) -> type:
+    namespace: dict[str, Any] = {
+        "__module__": __name__,
+        "__annotations__": {k: a for k, (a, _) in fields.items() if a is not None},
+        **{k: f for k, (_, f) in fields.items()},
+    }
+    cls = pytypes.new_class(name, bases, {}, lambda ns: ns.update(namespace))
+    decorate = strawberry.interface if interface else strawberry.type
+    built: type = decorate(cls, name=name, description=description)
+    globals()[name] = built  # so that string return types ("list[Compound]") resolve here
+    return built
+
+
+# -- interfaces ---------------------------------------------------------------------------
+Node = _build(
+    "Node",
+    (),
+    {
+        "id": (
+            strawberry.ID,
+            strawberry.field(description="Global id, derived from the natural key (全局标识)"),
+        ),
+        "kind": (Kind, strawberry.field(description="The node's kind (节点类型)")),
+        **_prop_fields(COMMON_NODE_PROPS),
+        "relationships": (
+            None,
+            strawberry.field(
+                resolver=_relationships,
+                description="Every link of this node, by type, direction, day and kind (关联关系)",
+            ),
+        ),
+    },
+    "Anything in the governance graph, found by its global id (节点)",
+    interface=True,
+)
+
+
+async def _parent(
+    root: Any,
+    info: Info,
+    as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
+) -> Grid | None:
+    ctx: GraphContext = info.context
+    hops = await ctx.hops(("PART_OF",), StoreDirection.OUT, ctx.day(as_of), None).load(root.id)
+    return wrap(hops[0].node) if hops else None
+
+
+async def _children(
+    root: Any,
+    info: Info,
+    as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
+) -> list[Grid]:
+    ctx: GraphContext = info.context
+    hops = await ctx.hops(("PART_OF",), StoreDirection.IN, ctx.day(as_of), None).load(root.id)
+    return [wrap(h.node) for h in hops]
+
+
+async def _ancestors(
+    root: Any,
+    info: Info,
+    as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
+) -> list[Grid]:
+    ctx: GraphContext = info.context
+    nodes = await ctx.walk("PART_OF", StoreDirection.OUT, 4, ctx.day(as_of)).load(root.id)
+    return [wrap(n) for n in nodes]
+
+
+async def _descendant_count(
+    root: Any,
+    info: Info,
+    level: Annotated[
+        GridLevelEnum,
+        strawberry.argument(
+            description="Count the grids of this level below this one (下级网格数)"
+        ),
+    ],
+    as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
+) -> int:
+    ctx: GraphContext = info.context
+    kind = ONTOLOGY.grid_kind(GridLevel(level)).name
+    nodes = await ctx.walk("PART_OF", StoreDirection.IN, 4, ctx.day(as_of)).load(root.id)
+    return sum(1 for n in nodes if n.kind == kind)
+
+
+def _common_props(kinds: list[NodeKind]) -> tuple[Prop, ...]:
+    """Properties every kind in ``kinds`` declares, in the first kind's order."""
+    common = set.intersection(*({p.name for p in k.props} for k in kinds))
+    return tuple(p for p in kinds[0].props if p.name in common)
+
+
+_GRID_KINDS = ONTOLOGY.grid_kinds()
+_ORG_KINDS = ONTOLOGY.implementers(ORGANIZATION)
+
+Grid = _build(
+    "Grid",
+    (Node,),
+    {
+        "level": (GridLevelEnum, strawberry.field(description="Grid level (网格层级)")),
+        **_prop_fields(_common_props(_GRID_KINDS)),
+        "parent": (
+            None,
+            strawberry.field(resolver=_parent, description="The grid one level up (上级网格)"),
+        ),
+        "children": (
+            None,
+            strawberry.field(resolver=_children, description="The grids one level down (下级网格)"),
+        ),
+        "ancestors": (
+            None,
+            strawberry.field(
+                resolver=_ancestors,
+                description="Every grid above this one, nearest first (上级网格链)",
+            ),
+        ),
+        "descendant_count": (
+            None,
+            strawberry.field(
+                resolver=_descendant_count,
+                description="How many grids of a level lie below this one, without "
+                "fetching them (下级网格计数)",
+            ),
+        ),
+        **_named_rel_fields([k.name for k in _GRID_KINDS]),
+    },
+    "One of the five grid levels: district, subdistrict, community, compound, building (网格)",
+    interface=True,
+)
+
+Organization = _build(
+    "Organization",
+    (Node,),
+    {
+        **_prop_fields(_common_props(_ORG_KINDS)),
+        **_named_rel_fields([k.name for k in _ORG_KINDS]),
+    },
+    "An organisation: department, party organisation, committee, firm, social organisation, "
+    "volunteer team or outside unit (组织)",
+    interface=True,
+)
+
+
+# -- one type per node kind ----------------------------------------------------------------
+def _kind_type(kind: NodeKind) -> type:
+    bases: tuple[type, ...] = (Node,)
+    if GRID in kind.interfaces:
+        bases = (Grid,)
+    elif ORGANIZATION in kind.interfaces:
+        bases = (Organization,)
+    common = {p.name for p in COMMON_NODE_PROPS}
+    own = tuple(p for p in kind.props if p.name not in common)
+    props, rels = _prop_fields(own), _named_rel_fields([kind.name])
+    clash = set(props) & set(rels)
+    if clash:  # a new property or relationship type needs another field name
+        raise ValueError(f"{kind.name}: {sorted(clash)} name both a property and a relationship")
+    return _build(kind.name, bases, {**props, **rels}, describe(kind.description, kind.zh))
+
+
+KIND_TYPES: dict[str, type] = {k.name: _kind_type(k) for k in ONTOLOGY.kinds.values()}
+_DATE_PROPS = {
+    k.name: frozenset(p.name for p in k.all_props if p.type == PropType.DATE)
+    for k in ONTOLOGY.kinds.values()
+}
+_DEFAULTS = {k.name: dict.fromkeys(p.name for p in k.all_props) for k in ONTOLOGY.kinds.values()}
+_LEVELS = {k.name: k.grid_level for k in ONTOLOGY.kinds.values()}
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+#: Wrapped objects by node id, reused while the store hands out the very same Node record
+#: (stores keep records immutable and replace them on write), so a cached answer's nodes are
+#: wrapped once, not on every request.
+_WRAPPED: dict[str, tuple[StoreNode, Any]] = {}
+_WRAPPED_MAX = 200_000
+
+
+def wrap(node: StoreNode) -> Any:
+    """The GraphQL object for a stored node: an instance of its kind's class, built cheaply."""
+    hit = _WRAPPED.get(node.id)
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    obj = _build_object(node)
+    if len(_WRAPPED) >= _WRAPPED_MAX:
+        _WRAPPED.clear()
+    _WRAPPED[node.id] = (node, obj)
+    return obj
+
+
+def _build_object(node: StoreNode) -> Any:
+    cls = KIND_TYPES[node.kind]
+    obj: Any = object.__new__(cls)
+    values = obj.__dict__
+    values.update(_DEFAULTS[node.kind])
+    values.update(node.props)
+    for name in _DATE_PROPS[node.kind]:
+        if name in node.props:
+            values[name] = _as_date(node.props[name])
+    values["id"] = node.id
+    values["kind"] = Kind[node.kind]
+    values["level"] = _LEVELS[node.kind]
+    values["_node"] = node
+    return obj
+
+
+def unwrap(obj: Any) -> StoreNode:
+    node: StoreNode = obj._node
+    return node

@@ -1,0 +1,192 @@
+"""Co-construction agreements (联建共建): who shares them with whom, and which lapse soon.
+
+Units share agreements with a unit X in two ways (DOMAIN.md, question 2): they are party to
+the same agreement as X, or they signed with the same community (for an outside unit X), or
+with the same partner (for a community X). The answer costs four store calls at most: X's
+agreements, their parties, the agreements of the shared communities or partners, their parties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from graph.contract import GraphStore
+from graph.errors import NodeNotFound
+from graph.model import Direction, Hop, Node, holds_on
+from graph.queries.coverage import TERRITORY_KINDS
+
+
+@dataclass(frozen=True)
+class SharedAgreement:
+    """Another party linked to the unit asked about, and how.
+
+    ``common`` are agreements both signed; ``via`` are the communities (or partners) both
+    signed with; ``agreements`` are every agreement on those links, common ones first.
+    """
+
+    party: Node
+    common: tuple[Node, ...]
+    via: tuple[Node, ...]
+    agreements: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class ExpiringAgreement:
+    """An agreement that ends within the window asked about, with its parties."""
+
+    agreement: Node
+    valid_to: date
+    days_left: int
+    parties: tuple[Node, ...]
+
+
+def _in_force(hop: Hop, day: date) -> bool:
+    """The party link and the agreement itself both hold on ``day``."""
+    return hop.relationship.holds_on(day) and holds_on(hop.node.props, day)
+
+
+def shared_agreements(
+    store: GraphStore, unit_id: str, as_of: date | None = None
+) -> list[SharedAgreement]:
+    """The parties that share co-construction agreements with ``unit_id`` on ``as_of``.
+
+    Parameters
+    ----------
+    store : GraphStore
+    unit_id : str
+        Any party to agreements: an outside unit, a community, a subdistrict, an organisation.
+    as_of : date, optional
+        Only agreements in force on that day (both the agreement's dates and the party link).
+        Default: today.
+
+    Returns
+    -------
+    list of SharedAgreement
+        Ordered by party id; the unit itself is left out.
+
+    Examples
+    --------
+    >>> from graph.memory import MemoryStore
+    >>> from graph.model import Relationship, new_node
+    >>> s = MemoryStore()
+    >>> a = new_node("Agreement", code="A1", name="四合同心")
+    >>> c = new_node("Community", division_code="410611001001", name="黎阳社区")
+    >>> u = new_node("Unit", uscc="12410600MB0000000X", name="河南师范大学")
+    >>> _ = s.upsert_nodes([a, c, u])
+    >>> _ = s.upsert_relationships([Relationship("PARTY_TO", c.id, a.id),
+    ...                             Relationship("PARTY_TO", u.id, a.id)])
+    >>> [x.party.name for x in shared_agreements(s, u.id, date(2024, 1, 1))]
+    ['黎阳社区']
+    """
+    native = store.native_query("shared_agreements")
+    if native is not None:
+        result: list[SharedAgreement] = native(unit_id, as_of)
+        return result
+    day = as_of or date.today()
+    unit = store.get_nodes([unit_id]).get(unit_id)
+    if unit is None:
+        raise NodeNotFound(f"no node with id {unit_id}")
+    is_territory = unit.kind in TERRITORY_KINDS
+
+    own = [h.node for h in store.neighbours([unit_id], "PARTY_TO", Direction.OUT, day)[unit_id]
+           if _in_force(h, day)]  # fmt: skip
+    own_ids = [a.id for a in own]
+    parties = store.neighbours(own_ids, "PARTY_TO", Direction.IN, day)
+    common: dict[str, dict[str, Node]] = {}
+    hubs: dict[str, Node] = {}
+    hub_agreements: dict[str, list[Node]] = {}
+    for agreement in own:
+        for hop in parties[agreement.id]:
+            other = hop.node
+            if other.id == unit_id or not hop.relationship.holds_on(day):
+                continue
+            common.setdefault(other.id, {})[agreement.id] = agreement
+            # A hub is the other side: a community for a partner, a partner for a community.
+            if (other.kind in TERRITORY_KINDS) != is_territory:
+                hubs[other.id] = other
+                hub_agreements.setdefault(other.id, []).append(agreement)
+
+    hub_ids = sorted(hubs)
+    theirs = store.neighbours(hub_ids, "PARTY_TO", Direction.OUT, day)
+    second_ids = sorted(
+        {h.node.id for hid in hub_ids for h in theirs[hid] if _in_force(h, day)} - set(own_ids)
+    )
+    second_parties = store.neighbours(second_ids, "PARTY_TO", Direction.IN, day)
+    nodes: dict[str, Node] = {}
+    via: dict[str, dict[str, Node]] = {}
+    linking: dict[str, dict[str, Node]] = {}
+    for hid in hub_ids:
+        for hop in theirs[hid]:
+            agreement = hop.node
+            if agreement.id not in second_parties or not _in_force(hop, day):
+                continue
+            for party_hop in second_parties[agreement.id]:
+                other = party_hop.node
+                if other.id in (unit_id, hid) or not party_hop.relationship.holds_on(day):
+                    continue
+                if (other.kind in TERRITORY_KINDS) != is_territory:
+                    continue  # the same side as the hub: not linked through it
+                nodes[other.id] = other
+                via.setdefault(other.id, {})[hid] = hubs[hid]
+                links = linking.setdefault(other.id, {})
+                links.update({a.id: a for a in hub_agreements[hid]})
+                links[agreement.id] = agreement
+    for agreement in own:
+        for hop in parties[agreement.id]:
+            nodes.setdefault(hop.node.id, hop.node)
+
+    result_list = []
+    for pid in sorted(set(common) | set(via)):
+        direct = common.get(pid, {})
+        through = {k: v for k, v in linking.get(pid, {}).items() if k not in direct}
+        result_list.append(
+            SharedAgreement(
+                party=nodes[pid],
+                common=tuple(direct[k] for k in sorted(direct)),
+                via=tuple(v for _, v in sorted(via.get(pid, {}).items())),
+                agreements=tuple(direct[k] for k in sorted(direct))
+                + tuple(through[k] for k in sorted(through)),
+            )
+        )
+    return result_list
+
+
+def agreements_expiring(
+    store: GraphStore, within_days: int, today: date | None = None
+) -> list[ExpiringAgreement]:
+    """Agreements whose last day falls within ``within_days`` days from ``today``.
+
+    Already-lapsed agreements are left out; ordered by end date, then id. Two store calls:
+    the agreements, then their parties.
+
+    Examples
+    --------
+    >>> from graph.memory import MemoryStore
+    >>> from graph.model import new_node
+    >>> s = MemoryStore()
+    >>> _ = s.upsert_nodes([new_node("Agreement", code="A1", valid_to="2024-03-01")])
+    >>> [e.days_left for e in agreements_expiring(s, 30, date(2024, 2, 1))]
+    [29]
+    """
+    if within_days < 0:
+        raise ValueError("within_days must not be negative")
+    native = store.native_query("agreements_expiring")
+    if native is not None:
+        result: list[ExpiringAgreement] = native(within_days, today)
+        return result
+    day = today or date.today()
+    first, last = day.isoformat(), (day + timedelta(days=within_days)).isoformat()
+    ending = [
+        a for a in store.nodes_of_kind("Agreement")
+        if a.get("valid_to") and first <= a.get("valid_to") <= last
+    ]  # fmt: skip
+    parties = store.neighbours([a.id for a in ending], "PARTY_TO", Direction.IN)
+    out = []
+    for a in ending:
+        end = date.fromisoformat(a.get("valid_to"))
+        out.append(
+            ExpiringAgreement(a, end, (end - day).days, tuple(h.node for h in parties[a.id]))
+        )
+    out.sort(key=lambda e: (e.valid_to, e.agreement.id))
+    return out

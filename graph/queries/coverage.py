@@ -1,0 +1,261 @@
+"""Who covers a building: every grid, post and unit that answers for it, level by level.
+
+The question planners ask first (DOMAIN.md, question 1). The answer walks the five-level grid up
+from the building and collects, at each level, the posts of the grid and whoever holds them, the
+organisations linked to the grid (party organisations, committees, property managers, paired
+departments, active organisations, co-construction partners) and the facilities that serve it.
+On the contract's primitives it costs five store calls whatever the size of the graph: the
+building, its grids, what is linked to the grids, the posts and partners of those, the holders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from graph.contract import GraphStore
+from graph.errors import GridGraphError, NodeNotFound
+from graph.model import Direction, Hop, Node, Relationship, holds_on
+from schema import ONTOLOGY
+from schema.ontology import GridLevel
+
+#: Grid levels from the building up, the order in which a coverage answer lists them.
+LEVELS_UP: tuple[GridLevel, ...] = tuple(reversed(GridLevel))
+#: Kinds that sign agreements as the territory side; every other party is a partner.
+TERRITORY_KINDS = frozenset({"Community", "Subdistrict", "District"})
+_LINKS_TO_GRID = ("POST_IN", "COVERS", "MANAGES", "PAIRED_WITH", "ACTIVE_IN", "PARTY_TO")
+
+
+class NotABuilding(GridGraphError):
+    """Coverage was asked for a node that is not a building."""
+
+
+@dataclass(frozen=True)
+class PostHolding:
+    """A post and whoever holds it on the day asked about (no holders: the post is vacant)."""
+
+    post: Node
+    holders: tuple[Node, ...] = ()
+
+    @property
+    def post_type(self) -> str:
+        return str(self.post.get("post_type", ""))
+
+
+@dataclass(frozen=True)
+class CoveringUnit:
+    """An organisation or facility linked to a grid: the link, the unit's posts and, for a
+    co-construction partner, the agreement through which it is linked."""
+
+    node: Node
+    relationship: Relationship
+    posts: tuple[PostHolding, ...] = ()
+    agreement: Node | None = None
+
+
+@dataclass(frozen=True)
+class LevelCoverage:
+    """What covers one grid level of a building."""
+
+    level: GridLevel
+    grid: Node | None
+    posts: tuple[PostHolding, ...] = ()
+    party_organizations: tuple[CoveringUnit, ...] = ()
+    committees: tuple[CoveringUnit, ...] = ()
+    managers: tuple[CoveringUnit, ...] = ()
+    paired_departments: tuple[CoveringUnit, ...] = ()
+    active: tuple[CoveringUnit, ...] = ()
+    partners: tuple[CoveringUnit, ...] = ()
+    facilities: tuple[CoveringUnit, ...] = ()
+
+    @property
+    def social_organizations(self) -> tuple[CoveringUnit, ...]:
+        return tuple(u for u in self.active if u.node.kind == "SocialOrganization")
+
+    @property
+    def volunteer_teams(self) -> tuple[CoveringUnit, ...]:
+        return tuple(u for u in self.active if u.node.kind == "VolunteerTeam")
+
+    def all_posts(self) -> tuple[PostHolding, ...]:
+        """The grid's own posts, then the posts of every unit linked to it."""
+        units = (
+            *self.party_organizations, *self.committees, *self.managers,
+            *self.paired_departments, *self.active, *self.partners, *self.facilities,
+        )  # fmt: skip
+        return self.posts + tuple(p for u in units for p in u.posts)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Everything that covers a building on a day, grouped by grid level, building first."""
+
+    building: Node
+    as_of: date
+    levels: tuple[LevelCoverage, ...] = field(default_factory=tuple)
+
+    def level(self, level: GridLevel | str) -> LevelCoverage:
+        wanted = GridLevel(level)
+        for lc in self.levels:
+            if lc.level == wanted:
+                return lc
+        raise KeyError(wanted)
+
+    def holders_of(self, post_type: str) -> list[PostHolding]:
+        """Every post of ``post_type`` at any level, building first."""
+        return [p for lc in self.levels for p in lc.all_posts() if p.post_type == post_type]
+
+
+def coverage_of_building(
+    store: GraphStore, building_id: str, as_of: date | None = None
+) -> Coverage:
+    """Every unit that covers a building on ``as_of`` (default today), by grid level.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The graph to ask.
+    building_id : str
+        Id of a ``Building`` node, e.g. ``building:410611001001-007-03``.
+    as_of : date, optional
+        The day the answer holds for; time-bound links (posts held, pairings, contracts,
+        agreements) that are not in force on that day are left out. Default: today.
+
+    Returns
+    -------
+    Coverage
+        Five :class:`LevelCoverage` entries from building to district (``grid`` is None for a
+        level the graph does not record).
+
+    Raises
+    ------
+    NodeNotFound
+        No node has that id.
+    NotABuilding
+        The node is not a building.
+
+    Examples
+    --------
+    >>> from graph.memory import MemoryStore
+    >>> from graph.model import Relationship, new_node
+    >>> s = MemoryStore()
+    >>> c = new_node("Compound", community_code="410611001001", compound_no="007", name="淇园")
+    >>> b = new_node("Building", community_code="410611001001", compound_no="007",
+    ...              building_no="03", name="3号楼")
+    >>> _ = s.upsert_nodes([c, b])
+    >>> _ = s.upsert_relationships([Relationship("PART_OF", b.id, c.id)])
+    >>> cov = coverage_of_building(s, b.id, date(2024, 1, 1))
+    >>> cov.level("compound").grid.name
+    '淇园'
+    """
+    native = store.native_query("coverage")
+    if native is not None:
+        result: Coverage = native(building_id, as_of)
+        return result
+    day = as_of or date.today()
+    building = store.get_nodes([building_id]).get(building_id)
+    if building is None:
+        raise NodeNotFound(f"no node with id {building_id}")
+    if building.kind != "Building":
+        raise NotABuilding(f"{building_id} is a {building.kind}, not a building")
+
+    # Level 1: the grids the building lies in.
+    grids: dict[GridLevel, Node] = {GridLevel.BUILDING: building}
+    for node in store.walk([building_id], "PART_OF", Direction.OUT, 4, day)[building_id]:
+        level = ONTOLOGY.kind(node.kind).grid_level
+        if level is not None and level not in grids:
+            grids[level] = node
+    grid_ids = [g.id for g in grids.values()]
+
+    # Level 2: what is linked to those grids (in: posts, covering units; out: agreements).
+    linked = store.neighbours(grid_ids, _LINKS_TO_GRID, Direction.BOTH, day)
+    agreements = {
+        h.node.id: h.node
+        for hops in linked.values()
+        for h in hops
+        if h.relationship.type == "PARTY_TO" and holds_on(h.node.props, day)
+    }
+    org_ids = {
+        h.node.id
+        for hops in linked.values()
+        for h in hops
+        if h.node.kind != "Post" and h.relationship.type != "PARTY_TO"
+    }
+
+    # Level 3: the posts of the linked units, and the other parties to the agreements.
+    second = store.neighbours(
+        sorted(org_ids | set(agreements)), ("POST_IN", "PARTY_TO"), Direction.IN, day
+    )
+    post_ids = {h.node.id for hops in linked.values() for h in hops if h.node.kind == "Post"}
+    post_ids |= {
+        h.node.id
+        for nid in org_ids
+        for h in second.get(nid, ())
+        if h.relationship.type == "POST_IN"
+    }
+
+    # Level 4: who holds each post on the day.
+    holders = store.neighbours(sorted(post_ids), "HOLDS", Direction.IN, day, kinds="Person")
+
+    assemble = _Assembler(second, holders, agreements)
+    levels = tuple(
+        assemble.level(level, grids[level], linked[grids[level].id])
+        if level in grids
+        else LevelCoverage(level, None)
+        for level in LEVELS_UP
+    )
+    return Coverage(building, day, levels)
+
+
+@dataclass
+class _Assembler:
+    """Sorts the fetched links of each grid into the groups a coverage answer shows."""
+
+    second: dict[str, list[Hop]]
+    holders: dict[str, list[Hop]]
+    agreements: dict[str, Node]
+
+    def holding(self, post: Node) -> PostHolding:
+        return PostHolding(post, tuple(h.node for h in self.holders.get(post.id, ())))
+
+    def unit(self, hop: Hop, agreement: Node | None = None) -> CoveringUnit:
+        posts = tuple(
+            self.holding(h.node)
+            for h in self.second.get(hop.node.id, ())
+            if h.relationship.type == "POST_IN"
+        )
+        return CoveringUnit(hop.node, hop.relationship, posts, agreement)
+
+    def level(self, level: GridLevel, grid: Node, hops: Iterable[Hop]) -> LevelCoverage:
+        groups: dict[str, list[CoveringUnit]] = {
+            g: [] for g in ("party", "committees", "managers", "paired", "active", "partners",
+                            "facilities")
+        }  # fmt: skip
+        posts: list[PostHolding] = []
+        seen_partners: set[str] = set()
+        for hop in hops:
+            rtype, other = hop.relationship.type, hop.node
+            if rtype == "POST_IN" and other.kind == "Post":
+                posts.append(self.holding(other))
+            elif rtype == "COVERS":
+                group = {"PartyOrganization": "party", "ServiceFacility": "facilities"}
+                groups[group.get(other.kind, "committees")].append(self.unit(hop))
+            elif rtype in _GROUP_OF:
+                groups[_GROUP_OF[rtype]].append(self.unit(hop))
+            elif rtype == "PARTY_TO" and other.id in self.agreements:
+                for party_hop in self.second.get(other.id, ()):
+                    partner = party_hop.node
+                    if party_hop.relationship.type != "PARTY_TO":
+                        continue
+                    if partner.kind in TERRITORY_KINDS or partner.id in seen_partners:
+                        continue
+                    seen_partners.add(partner.id)
+                    groups["partners"].append(self.unit(party_hop, other))
+        return LevelCoverage(
+            level, grid, tuple(posts), tuple(groups["party"]), tuple(groups["committees"]),
+            tuple(groups["managers"]), tuple(groups["paired"]), tuple(groups["active"]),
+            tuple(groups["partners"]), tuple(groups["facilities"]),
+        )  # fmt: skip
+
+
+_GROUP_OF = {"MANAGES": "managers", "PAIRED_WITH": "paired", "ACTIVE_IN": "active"}

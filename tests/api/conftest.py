@@ -1,0 +1,65 @@
+"""The small graph served over real HTTP by uvicorn, once per test module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from api.app import create_app
+from graph.memory import MemoryStore
+from graph.settings import Settings
+from tests.api.serving import served
+from tests.small_graph import seed_small_graph
+
+LIMITS = Settings(max_query_depth=10, max_aliases=5, max_tokens=800, max_page_size=50)
+
+
+@pytest.fixture(scope="module")
+def small_store() -> Iterator[MemoryStore]:
+    store = MemoryStore()
+    seed_small_graph(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(small_store: MemoryStore) -> Iterator[str]:
+    with served(create_app(small_store, LIMITS)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(base_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url, timeout=30) as c:
+        yield c
+
+
+class GraphQL:
+    """POST a query over HTTP; ``data`` asserts there were no errors."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+
+    def post(self, query: str, **variables: Any) -> httpx.Response:
+        return self.client.post("/graphql", json={"query": query, "variables": variables})
+
+    def data(self, query: str, **variables: Any) -> dict[str, Any]:
+        response = self.post(query, **variables)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        result: dict[str, Any] = body["data"]
+        return result
+
+    def errors(self, query: str, **variables: Any) -> list[str]:
+        response = self.post(query, **variables)
+        assert response.status_code in (200, 400), response.text
+        return [e["message"] for e in response.json()["errors"]]
+
+
+@pytest.fixture(scope="module")
+def gql(client: httpx.Client) -> GraphQL:
+    return GraphQL(client)
