@@ -26,12 +26,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from neo4j import GraphDatabase
 
+from graph.errors import NodeNotFound
 from graph.memory import MemoryStore
-from graph.model import Direction, Hop, Node, Relationship
+from graph.model import Direction, Hop, Node, Relationship, holds_on
 from graph.neo4j import Neo4jStore, flagship
 from graph.neo4j.native import NATIVE_QUERIES
-from graph.neo4j.statements import STATEMENTS, StatementParameterError
+from graph.neo4j.statements import COVERAGE_DEPTH, STATEMENTS, StatementParameterError
+from graph.queries.agreements import assemble_shared, gather_shared, shared_agreements
 from graph.queries.chain import assemble_chains, gather_chains, responsibility_chains
+from graph.queries.coverage import (
+    LINKS_TO_GRID,
+    NotABuilding,
+    assemble_coverage,
+    coverage_of_building,
+    gather_coverage,
+)
 from graph.queries.gaps import assemble_gaps, find_gaps, gather_gaps
 from graph.queries.grid_links import INCOMING_KINDS, INCOMING_TYPES, LinkMaterial
 from schema import ONTOLOGY
@@ -43,8 +52,17 @@ from tests.chain_graph import (
     build_small_district,
     build_synthetic_district,
 )
+from tests.small_graph import NODES as small_graph_nodes
+from tests.small_graph import PAIRING_CHANGE as PAIRING_CHANGE_2
+from tests.small_graph import seed_small_graph
 
-NATIVE_NAMES = ("responsibility_chain", "responsibility_chains", "find_gaps")
+NATIVE_NAMES = (
+    "responsibility_chain",
+    "responsibility_chains",
+    "find_gaps",
+    "coverage",
+    "shared_agreements",
+)
 DAYS = ("2019-01-01", "2023-06-30", PAIRING_CHANGE, "2024-03-31", LEADER_CHANGE, "2025-01-01")
 
 
@@ -69,11 +87,13 @@ def test_each_native_query_is_registered(offline_store: Neo4jStore, name: str) -
 
 
 def test_native_statements_are_registered_reads() -> None:
-    for name in (flagship.CHAINS, flagship.GAPS):
+    for name in (flagship.CHAINS, flagship.GAPS, flagship.COVERAGE, flagship.SHARED):
         assert STATEMENTS[name].access == "read"
         assert "UNION ALL" in STATEMENTS[name].text
     assert set(STATEMENTS[flagship.CHAINS].params) == {"building_ids", "event_ids", "as_of"}
     assert set(STATEMENTS[flagship.GAPS].params) == {"as_of"}
+    assert set(STATEMENTS[flagship.COVERAGE].params) == {"building_id", "as_of"}
+    assert set(STATEMENTS[flagship.SHARED].params) == {"unit_id", "as_of"}
 
 
 # -- the statement double -----------------------------------------------------------------------
@@ -124,9 +144,14 @@ class StatementDouble:
         rows = {
             flagship.CHAINS: self._chains,
             flagship.GAPS: self._gaps,
+            flagship.COVERAGE: self._coverage,
+            flagship.SHARED: self._shared,
         }[name](**params)
         self.rng.shuffle(rows)
         return rows
+
+    def _both(self, ids: Iterable[str], types: Any, as_of: str) -> dict[str, list[Hop]]:
+        return self.inner.neighbours(list(ids), types, Direction.BOTH, date.fromisoformat(as_of))
 
     def _out(
         self, ids: Iterable[str], types: Any, as_of: str, kinds: Any = None
@@ -213,6 +238,53 @@ class StatementDouble:
             rows.extend(row("event", eid, hop.relationship, hop.node) for hop in hops)
         return rows
 
+    def _coverage(self, building_id: str, as_of: str) -> list[dict[str, Any]]:
+        found = self.inner.get_nodes([building_id])
+        rows = [row("node", nid, None, n) for nid, n in found.items()]
+        grids = set(found)
+        for b in sorted(found):
+            for hop in self._trails_up(b, as_of, COVERAGE_DEPTH):
+                rows.append(row("up", b, hop.relationship, hop.node))
+                grids.add(hop.node.id)
+        linked: dict[str, Node] = {}
+        asked: set[str] = set()
+        for gid, hops in self._both(sorted(grids), LINKS_TO_GRID, as_of).items():
+            for hop in hops:
+                rows.append(row("linked", gid, hop.relationship, hop.node))
+                linked[hop.node.id] = hop.node
+                party = hop.relationship.type == "PARTY_TO"
+                if (not party and hop.node.kind != "Post") or (
+                    party and holds_on(hop.node.props, as_of)
+                ):
+                    asked.add(hop.node.id)
+        for mid, hops in self._in(sorted(asked), ("POST_IN", "PARTY_TO"), as_of).items():
+            rows.extend(row("second", mid, hop.relationship, hop.node) for hop in hops)
+        candidates = dict(linked)
+        for hops in self._in(sorted(linked), "POST_IN", as_of, "Post").values():
+            candidates.update({hop.node.id: hop.node for hop in hops})
+        post_ids = sorted(nid for nid, n in candidates.items() if n.kind == "Post")
+        for pid, hops in self._in(post_ids, "HOLDS", as_of, "Person").items():
+            rows.extend(row("holds", pid, hop.relationship, hop.node) for hop in hops)
+        return rows
+
+    def _shared(self, unit_id: str, as_of: str) -> list[dict[str, Any]]:
+        found = self.inner.get_nodes([unit_id])
+        rows = [row("node", nid, None, n) for nid, n in found.items()]
+        own = self._out([unit_id], "PARTY_TO", as_of)[unit_id]
+        rows += [row("own", unit_id, hop.relationship, hop.node) for hop in own]
+        agreements = sorted({h.node.id for h in own if holds_on(h.node.props, as_of)})
+        parties: set[str] = set()
+        for aid, hops in self._in(agreements, "PARTY_TO", as_of).items():
+            rows.extend(row("parties", aid, hop.relationship, hop.node) for hop in hops)
+            parties |= {hop.node.id for hop in hops}
+        theirs: set[str] = set()
+        for pid, hops in self._out(sorted(parties), "PARTY_TO", as_of).items():
+            rows.extend(row("theirs", pid, hop.relationship, hop.node) for hop in hops)
+            theirs |= {hop.node.id for hop in hops if holds_on(hop.node.props, as_of)}
+        for aid, hops in self._in(sorted(theirs), "PARTY_TO", as_of).items():
+            rows.extend(row("second", aid, hop.relationship, hop.node) for hop in hops)
+        return rows
+
 
 # -- 2 and 3: equal answers ---------------------------------------------------------------------
 
@@ -268,6 +340,77 @@ def check_gaps(store: MemoryStore, day: str, seed: int = 0) -> None:
     double = StatementDouble(store, seed)
     assert flagship.find_gaps(double, day) == generic  # type: ignore[arg-type]
     assert double.reads == [flagship.GAPS]
+
+
+def check_coverage(store: MemoryStore, building_id: str, day: str, seed: int = 0) -> None:
+    as_date = date.fromisoformat(day)
+    generic = coverage_of_building(store, building_id, as_date)
+    gathered = gather_coverage(store, building_id, as_date)
+    assert assemble_coverage(building_id, gathered, as_date) == generic
+    double = StatementDouble(store, seed)
+    decoded = flagship.coverage_material(
+        double.read(flagship.COVERAGE, building_id=building_id, as_of=day), building_id
+    )
+    assert decoded.building == gathered.building and decoded.up == gathered.up
+    assert covers(decoded.linked, gathered.linked) and covers(decoded.holders, gathered.holders)
+    assert covers(decoded.second, gathered.second)
+    double.reads.clear()
+    assert flagship.coverage(double, building_id, as_date) == generic  # type: ignore[arg-type]
+    assert double.reads == [flagship.COVERAGE]
+
+
+def check_shared(store: MemoryStore, unit_id: str, day: str, seed: int = 0) -> None:
+    as_date = date.fromisoformat(day)
+    generic = shared_agreements(store, unit_id, as_date)
+    gathered = gather_shared(store, unit_id, as_date)
+    assert assemble_shared(unit_id, gathered, as_date) == generic
+    double = StatementDouble(store, seed)
+    decoded = flagship.shared_material(
+        double.read(flagship.SHARED, unit_id=unit_id, as_of=day), unit_id
+    )
+    assert decoded.unit == gathered.unit and decoded.own == gathered.own
+    assert covers(decoded.parties, gathered.parties) and covers(decoded.theirs, gathered.theirs)
+    assert covers(decoded.second_parties, gathered.second_parties)
+    double.reads.clear()
+    assert flagship.shared_agreements(double, unit_id, as_date) == generic  # type: ignore[arg-type]
+    assert double.reads == [flagship.SHARED]
+
+
+@pytest.fixture(scope="module")
+def governance() -> Iterator[MemoryStore]:
+    """The small governance graph of the coverage and agreements tests."""
+    with MemoryStore() as store:
+        seed_small_graph(store)
+        yield store
+
+
+GOVERNANCE_DAYS = ("2021-06-01", "2023-03-01", "2024-06-30", PAIRING_CHANGE_2, "2025-06-01")
+
+
+@pytest.mark.parametrize("day", GOVERNANCE_DAYS)
+def test_native_coverage_equals_generic(governance: MemoryStore, day: str) -> None:
+    for building in governance.iter_nodes("Building"):
+        check_coverage(governance, building.id, day, seed=len(building.id))
+
+
+@pytest.mark.parametrize("day", GOVERNANCE_DAYS)
+def test_native_shared_agreements_equal_generic(governance: MemoryStore, day: str) -> None:
+    asked = 0
+    for node in governance.iter_nodes():
+        check_shared(governance, node.id, day, seed=len(node.id))
+        asked += 1
+    assert asked == len(small_graph_nodes)
+
+
+def test_coverage_and_agreements_refuse_the_same_ids(governance: MemoryStore) -> None:
+    double = StatementDouble(governance)
+    day = date(2024, 1, 1)
+    with pytest.raises(NodeNotFound):
+        flagship.coverage(double, "building:nope", day)  # type: ignore[arg-type]
+    with pytest.raises(NotABuilding):
+        flagship.coverage(double, "district:410611", day)  # type: ignore[arg-type]
+    with pytest.raises(NodeNotFound):
+        flagship.shared_agreements(double, "unit:nope", day)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -338,5 +481,74 @@ def test_native_answers_always_equal_generic(seed: int, missing: float, day: str
             store, communities=3, compounds_per=2, buildings_per=2, event_types=3, seed=seed,
             missing=missing,
         )  # fmt: skip
+        check_chains(store, all_pairs(b), day, seed)
+        check_gaps(store, day, seed)
+        for building in store.iter_nodes("Building"):
+            check_coverage(store, building.id, day, seed)
+
+
+RANDOM_TYPES = (
+    "PART_OF", "PARTY_TO", "POST_IN", "HOLDS", "COVERS", "MANAGES", "PAIRED_WITH", "ACTIVE_IN",
+    "HANDLED_BY", "IN_CATEGORY",
+)  # fmt: skip
+PERIODS: tuple[dict[str, str], ...] = (
+    {},
+    {"valid_from": "2022-01-01"},
+    {"valid_to": "2023-12-31"},
+    {"valid_from": "2023-01-01", "valid_to": "2024-06-30"},
+)
+
+
+def random_links(
+    rng: random.Random, links: int, pool: Iterable[Node] = small_graph_nodes
+) -> list[Relationship]:
+    """Relationships the ontology allows between the small graph's nodes, drawn at random:
+    several parents per grid, agreements with many parties, posts shared between units."""
+    by_kind: dict[str, list[Node]] = {}
+    for node in pool:
+        by_kind.setdefault(node.kind, []).append(node)
+    rels: list[Relationship] = []
+    for _ in range(links):
+        rel = ONTOLOGY.relations[rng.choice(RANDOM_TYPES)]
+        sources = [n for k in rel.sources for n in by_kind.get(k, ())]
+        targets = [n for k in rel.targets for n in by_kind.get(k, ())]
+        if not sources or not targets:
+            continue
+        source, target = rng.choice(sources), rng.choice(targets)
+        if source.id != target.id:
+            rels.append(Relationship(rel.name, source.id, target.id, dict(rng.choice(PERIODS))))
+    return rels
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(min_value=0, max_value=10_000),
+    links=st.integers(min_value=0, max_value=60),
+    day=st.sampled_from(["2021-06-01", "2023-06-01", "2024-09-01"]),
+)
+def test_native_answers_equal_generic_on_random_links(seed: int, links: int, day: str) -> None:
+    """The small graph plus random links: extra parents at every level (so the statements fetch
+    more than the assembly reads), agreements with many parties, posts of several units."""
+    with MemoryStore() as store:
+        seed_small_graph(store)
+        store.upsert_relationships(random_links(random.Random(seed), links))
+        for building in store.iter_nodes("Building"):
+            check_coverage(store, building.id, day, seed)
+        for node in small_graph_nodes:
+            check_shared(store, node.id, day, seed)
+        check_gaps(store, day, seed)
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    seed=st.integers(min_value=0, max_value=10_000),
+    links=st.integers(min_value=0, max_value=60),
+    day=st.sampled_from(["2019-01-01", "2023-06-30", "2024-06-01"]),
+)
+def test_native_chains_equal_generic_on_random_links(seed: int, links: int, day: str) -> None:
+    """The hand-built district plus random links (second parents, shared posts, more handlers)."""
+    with MemoryStore() as store:
+        b = build_small_district(store)
+        store.upsert_relationships(random_links(random.Random(seed), links, b.nodes.values()))
         check_chains(store, all_pairs(b), day, seed)
         check_gaps(store, day, seed)

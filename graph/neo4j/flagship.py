@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from graph.model import Direction, Hop, Node
 from graph.neo4j.native import native
+from graph.neo4j.statements import COVERAGE_DEPTH
 from graph.neo4j.store import breadth_first, decode_node, decode_rel, iso
+from graph.queries.agreements import SharedAgreement, SharedMaterial, assemble_shared
 from graph.queries.chain import (
     CHAIN_DEPTH,
     ChainMaterial,
@@ -26,6 +28,7 @@ from graph.queries.chain import (
     as_day,
     assemble_chains,
 )
+from graph.queries.coverage import Coverage, CoverageMaterial, assemble_coverage
 from graph.queries.gaps import GapMaterial, GapReport, assemble_gaps
 from graph.queries.grid_links import LinkMaterial
 from schema import ONTOLOGY
@@ -36,6 +39,8 @@ if TYPE_CHECKING:
 
 CHAINS = "native.responsibility_chains"
 GAPS = "native.find_gaps"
+COVERAGE = "native.coverage"
+SHARED = "native.shared_agreements"
 
 
 class Rows:
@@ -154,11 +159,59 @@ def gap_material(records: Iterable[Mapping[str, Any]]) -> GapMaterial:
     )
 
 
+@native("coverage")
+def coverage(store: Neo4jStore, building_id: str, as_of: date | None = None) -> Coverage:
+    """:func:`graph.queries.coverage.coverage_of_building` in one round trip."""
+    day = as_of or date.today()
+    records = store.read(COVERAGE, building_id=building_id, as_of=iso(day))
+    return assemble_coverage(building_id, coverage_material(records, building_id), day)
+
+
+def coverage_material(records: Iterable[Mapping[str, Any]], building_id: str) -> CoverageMaterial:
+    """The rows of :data:`COVERAGE` as :func:`~graph.queries.coverage.gather_coverage` returns
+    them."""
+    rows = Rows(records)
+    return CoverageMaterial(
+        building=rows.nodes("node").get(building_id),
+        up=rows.walk("up", [building_id], COVERAGE_DEPTH)[building_id],
+        linked=rows.hops("linked"),
+        second=rows.hops("second"),
+        holders=rows.hops("holds"),
+    )
+
+
+@native("shared_agreements")
+def shared_agreements(
+    store: Neo4jStore, unit_id: str, as_of: date | None = None
+) -> list[SharedAgreement]:
+    """:func:`graph.queries.agreements.shared_agreements` in one round trip."""
+    day = as_of or date.today()
+    records = store.read(SHARED, unit_id=unit_id, as_of=iso(day))
+    return assemble_shared(unit_id, shared_material(records, unit_id), day)
+
+
+def shared_material(records: Iterable[Mapping[str, Any]], unit_id: str) -> SharedMaterial:
+    """The rows of :data:`SHARED` as :func:`~graph.queries.agreements.gather_shared` returns
+    them."""
+    rows = Rows(records)
+    return SharedMaterial(
+        unit=rows.nodes("node").get(unit_id),
+        own=rows.hops("own").get(unit_id, []),
+        parties=rows.hops("parties"),
+        theirs=rows.hops("theirs"),
+        second_parties=rows.hops("second"),
+    )
+
+
 __all__ = [
     "Rows",
     "chain_material",
+    "coverage",
+    "coverage_material",
     "find_gaps",
     "gap_material",
     "responsibility_chain",
     "responsibility_chains",
+    "shared_agreements",
+    "shared_material",
 ]

@@ -645,6 +645,126 @@ def _native_statements(reg: StatementRegistry) -> None:
     )
 
 
+def _coverage_statement(reg: StatementRegistry) -> None:
+    from graph.queries.coverage import LINKS_TO_GRID
+
+    up = f":PART_OF*1..{COVERAGE_DEPTH}"
+    linked = f"""
+        MATCH (b:{ENTITY} {{id: $building_id}})
+        OPTIONAL MATCH p = (b)-[{up}]->(above:{ENTITY})
+        WHERE all(step IN relationships(p) WHERE {in_force("step")})
+        WITH collect(b) + collect(above) AS grids
+        UNWIND grids AS g
+        WITH DISTINCT g
+        MATCH (g)-[r:{"|".join(LINKS_TO_GRID)}]-(m:{ENTITY})
+        WHERE {in_force("r")}
+        """
+    reg.add(
+        "native.coverage",
+        _union(
+            f"""
+            MATCH (n:{ENTITY} {{id: $building_id}})
+            {_row("node", "n.id", None, "n")}
+            """,
+            f"""
+            MATCH p = (:{ENTITY} {{id: $building_id}})-[{up}]->(:{ENTITY})
+            WHERE all(step IN relationships(p) WHERE {in_force("step")})
+            UNWIND relationships(p) AS r
+            WITH DISTINCT r
+            WITH r, endNode(r) AS above
+            {_row("up", "$building_id", "r", "above")}
+            """,
+            f"""
+            {linked}
+            {_row("linked", "g.id", "r", "m")}
+            """,
+            f"""
+            {linked}
+            AND ((type(r) <> 'PARTY_TO' AND NOT m:Post)
+            OR (type(r) = 'PARTY_TO' AND {in_force("m")}))
+            WITH DISTINCT m
+            MATCH (m)<-[r2:POST_IN|PARTY_TO]-(x:{ENTITY})
+            WHERE {in_force("r2")}
+            {_row("second", "m.id", "r2", "x")}
+            """,
+            f"""
+            {linked}
+            WITH DISTINCT m
+            OPTIONAL MATCH (m)<-[r2:POST_IN]-(q:Post)
+            WHERE {in_force("r2")}
+            WITH collect(m) + collect(q) AS candidates
+            UNWIND candidates AS p
+            WITH DISTINCT p
+            WHERE p:Post
+            MATCH (p)<-[h:HOLDS]-(person:Person)
+            WHERE {in_force("h")}
+            {_row("holds", "p.id", "h", "person")}
+            """,
+        ),
+        {"building_id": "building:410611001001-007-03", "as_of": _AS_OF},
+        "read",
+        "Coverage of a building: the building, its PART_OF links up, every link of its grids "
+        "either way, the posts and parties of the linked units and agreements, the posts' "
+        "holders; what graph.queries.coverage.gather_coverage reads.",
+    )
+
+
+COVERAGE_DEPTH = 4
+"""Steps up ``PART_OF`` the coverage query walks (as ``gather_coverage`` does)."""
+
+
+def _shared_statement(reg: StatementRegistry) -> None:
+    own = f"""
+        MATCH (:{ENTITY} {{id: $unit_id}})-[r:PARTY_TO]->(a:{ENTITY})
+        WHERE {in_force("r")}
+        """
+    parties = f"""
+        {own}
+        AND {in_force("a")}
+        MATCH (a)<-[r2:PARTY_TO]-(x:{ENTITY})
+        WHERE {in_force("r2")}
+        """
+    theirs = f"""
+        {parties}
+        WITH DISTINCT x
+        MATCH (x)-[r3:PARTY_TO]->(b:{ENTITY})
+        WHERE {in_force("r3")}
+        """
+    reg.add(
+        "native.shared_agreements",
+        _union(
+            f"""
+            MATCH (n:{ENTITY} {{id: $unit_id}})
+            {_row("node", "n.id", None, "n")}
+            """,
+            f"""
+            {own}
+            {_row("own", "$unit_id", "r", "a")}
+            """,
+            f"""
+            {parties}
+            {_row("parties", "a.id", "r2", "x")}
+            """,
+            f"""
+            {theirs}
+            {_row("theirs", "x.id", "r3", "b")}
+            """,
+            f"""
+            {theirs}
+            AND {in_force("b")}
+            WITH DISTINCT b
+            MATCH (b)<-[r4:PARTY_TO]-(y:{ENTITY})
+            WHERE {in_force("r4")}
+            {_row("second", "b.id", "r4", "y")}
+            """,
+        ),
+        {"unit_id": "unit:12410000MB0000000U", "as_of": _AS_OF},
+        "read",
+        "Shared agreements of a unit: its agreements in force, their parties, those parties' "
+        "agreements and the parties to those; what graph.queries.agreements.gather_shared reads.",
+    )
+
+
 def _build() -> StatementRegistry:
     reg = StatementRegistry()
     _schema_statements(reg)
@@ -654,6 +774,8 @@ def _build() -> StatementRegistry:
     for rel in ONTOLOGY.relations.values():
         _type_statements(reg, rel)
     _native_statements(reg)
+    _coverage_statement(reg)
+    _shared_statement(reg)
     return reg
 
 
