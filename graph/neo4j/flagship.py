@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from graph.model import Direction, Hop, Node
 from graph.neo4j.native import native
-from graph.neo4j.statements import COVERAGE_DEPTH
 from graph.neo4j.store import breadth_first, decode_node, decode_rel, iso
 from graph.queries.agreements import SharedAgreement, SharedMaterial, assemble_shared
 from graph.queries.chain import (
@@ -28,7 +27,7 @@ from graph.queries.chain import (
     as_day,
     assemble_chains,
 )
-from graph.queries.coverage import Coverage, CoverageMaterial, assemble_coverage
+from graph.queries.coverage import UP_DEPTH, Coverage, CoverageMaterial, assemble_coverage
 from graph.queries.gaps import GapMaterial, GapReport, assemble_gaps
 from graph.queries.grid_links import LinkMaterial
 from schema import ONTOLOGY
@@ -173,7 +172,7 @@ def coverage_material(records: Iterable[Mapping[str, Any]], building_id: str) ->
     rows = Rows(records)
     return CoverageMaterial(
         building=rows.nodes("node").get(building_id),
-        up=rows.walk("up", [building_id], COVERAGE_DEPTH)[building_id],
+        up=rows.walk("up", [building_id], UP_DEPTH)[building_id],
         linked=rows.hops("linked"),
         second=rows.hops("second"),
         holders=rows.hops("holds"),

@@ -20,7 +20,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from graph.queries.chain import CHAIN_DEPTH
+from graph.queries.coverage import LINKS_TO_GRID, UP_DEPTH
+from graph.queries.grid_links import INCOMING_KINDS, INCOMING_TYPES
 from schema import ONTOLOGY, NodeKind, RelType
+from schema.responsibility import CHAIN_ORDER
 
 ENTITY = "Entity"
 """The label every gridgraph node carries besides its kind's, with ``id`` unique."""
@@ -520,8 +524,6 @@ def _grid_link_branches(grids: str) -> list[str]:
     The incoming hops of every grid; the posts of every unit so linked (a superset of the
     organisations the assembly asks about); the holders of every post among them.
     """
-    from graph.queries.grid_links import INCOMING_KINDS, INCOMING_TYPES
-
     linked = f"""
         {grids}
         MATCH (g)<-[r:{"|".join(INCOMING_TYPES)}]-(m:{ENTITY})
@@ -556,10 +558,7 @@ def _grid_link_branches(grids: str) -> list[str]:
 
 
 def _native_statements(reg: StatementRegistry) -> None:
-    from schema.responsibility import CHAIN_ORDER
-
-    depth = len(CHAIN_ORDER) - 1
-    up = f":PART_OF*1..{depth}"
+    up = f":PART_OF*1..{CHAIN_DEPTH}"
     chain_grids = f"""
         UNWIND $building_ids AS start_id
         MATCH (b:{ENTITY} {{id: start_id}})
@@ -646,9 +645,7 @@ def _native_statements(reg: StatementRegistry) -> None:
 
 
 def _coverage_statement(reg: StatementRegistry) -> None:
-    from graph.queries.coverage import LINKS_TO_GRID
-
-    up = f":PART_OF*1..{COVERAGE_DEPTH}"
+    up = f":PART_OF*1..{UP_DEPTH}"
     linked = f"""
         MATCH (b:{ENTITY} {{id: $building_id}})
         OPTIONAL MATCH p = (b)-[{up}]->(above:{ENTITY})
@@ -707,10 +704,6 @@ def _coverage_statement(reg: StatementRegistry) -> None:
         "either way, the posts and parties of the linked units and agreements, the posts' "
         "holders; what graph.queries.coverage.gather_coverage reads.",
     )
-
-
-COVERAGE_DEPTH = 4
-"""Steps up ``PART_OF`` the coverage query walks (as ``gather_coverage`` does)."""
 
 
 def _shared_statement(reg: StatementRegistry) -> None:
