@@ -26,16 +26,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from neo4j import GraphDatabase
 
+from graph.contract import GraphStore
 from graph.errors import NodeNotFound
 from graph.memory import MemoryStore
 from graph.model import Direction, Hop, Node, Relationship, holds_on
 from graph.neo4j import Neo4jStore, flagship
 from graph.neo4j.native import NATIVE_QUERIES
-from graph.neo4j.statements import COVERAGE_DEPTH, STATEMENTS, StatementParameterError
+from graph.neo4j.statements import STATEMENTS, StatementParameterError
 from graph.queries.agreements import assemble_shared, gather_shared, shared_agreements
 from graph.queries.chain import assemble_chains, gather_chains, responsibility_chains
 from graph.queries.coverage import (
     LINKS_TO_GRID,
+    UP_DEPTH,
     NotABuilding,
     assemble_coverage,
     coverage_of_building,
@@ -243,7 +245,7 @@ class StatementDouble:
         rows = [row("node", nid, None, n) for nid, n in found.items()]
         grids = set(found)
         for b in sorted(found):
-            for hop in self._trails_up(b, as_of, COVERAGE_DEPTH):
+            for hop in self._trails_up(b, as_of, UP_DEPTH):
                 rows.append(row("up", b, hop.relationship, hop.node))
                 grids.add(hop.node.id)
         linked: dict[str, Node] = {}
@@ -552,3 +554,32 @@ def test_native_chains_equal_generic_on_random_links(seed: int, links: int, day:
         store.upsert_relationships(random_links(random.Random(seed), links, b.nodes.values()))
         check_chains(store, all_pairs(b), day, seed)
         check_gaps(store, day, seed)
+
+
+# -- on every store: the native answer equals the contract-gathered one --------------------------
+
+
+def test_live_native_chains_and_gaps_equal_the_contract_path(store: GraphStore) -> None:
+    """On Neo4j (``NEO4J_URI`` set) the native queries answer; gathering with the contract calls
+    on the same store and assembling must give the same answers."""
+    if store.name == "neo4j":
+        assert all(store.native_query(name) is not None for name in NATIVE_NAMES)
+    b = build_small_district(store)
+    for day in (date.fromisoformat(d) for d in DAYS):
+        pairs = all_pairs(b)
+        buildings, events = sorted({x for x, _ in pairs}), sorted({e for _, e in pairs})
+        gathered = assemble_chains(gather_chains(store, buildings, events, day), pairs, day)
+        assert responsibility_chains(store, pairs, day) == gathered
+        assert find_gaps(store, day) == assemble_gaps(gather_gaps(store, day), day)
+
+
+def test_live_native_coverage_and_agreements_equal_the_contract_path(store: GraphStore) -> None:
+    seed_small_graph(store)
+    for day in (date.fromisoformat(d) for d in GOVERNANCE_DAYS):
+        for building in store.iter_nodes("Building"):
+            gathered = gather_coverage(store, building.id, day)
+            expected = assemble_coverage(building.id, gathered, day)
+            assert coverage_of_building(store, building.id, day) == expected
+        for node in small_graph_nodes:
+            expected_shared = assemble_shared(node.id, gather_shared(store, node.id, day), day)
+            assert shared_agreements(store, node.id, day) == expected_shared
