@@ -17,6 +17,7 @@ three ways here, and against a live server by the domain tests (``tests/test_cha
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
@@ -583,3 +584,24 @@ def test_live_native_coverage_and_agreements_equal_the_contract_path(store: Grap
         for node in small_graph_nodes:
             expected_shared = assemble_shared(node.id, gather_shared(store, node.id, day), day)
             assert shared_agreements(store, node.id, day) == expected_shared
+
+
+def test_the_double_returns_the_parts_each_statement_names(
+    small: tuple[MemoryStore, Built], governance: MemoryStore
+) -> None:
+    """The statement double and the Cypher agree on the parts of the answer (and on a graph
+    with every kind of link, every part has rows)."""
+    store, b = small
+    building, event = all_pairs(b)[0]
+    unit = next(n.id for n in small_graph_nodes if n.kind == "Unit")
+    covered = next(governance.iter_nodes("Building")).id
+    asked = {
+        flagship.CHAINS: (store, {"building_ids": [building], "event_ids": [event]}),
+        flagship.GAPS: (store, {}),
+        flagship.COVERAGE: (governance, {"building_id": covered}),
+        flagship.SHARED: (governance, {"unit_id": unit}),
+    }
+    for name, (inner, params) in asked.items():
+        named = set(re.findall(r"'(\w+)' AS part", STATEMENTS[name].text))
+        rows = StatementDouble(inner).read(name, as_of="2024-01-01", **params)
+        assert {r["part"] for r in rows} == named, name
