@@ -780,9 +780,3 @@ def schema_statement_names() -> list[str]:
     """Constraints and indexes in the order ``gridgraph neo4j init`` applies them."""
     return [name for name, s in STATEMENTS.items() if s.access == "schema"]
 
-
-def register_native(name: str, text: str, params: Mapping[str, Any], doc: str = "") -> str:
-    """Add a native (flagship) query's statement to the registry; returns its registry name."""
-    full = f"native.{name}"
-    STATEMENTS.add(full, text, params, "read", doc)
-    return full
