@@ -779,4 +779,3 @@ STATEMENTS: StatementRegistry = _build()
 def schema_statement_names() -> list[str]:
     """Constraints and indexes in the order ``gridgraph neo4j init`` applies them."""
     return [name for name, s in STATEMENTS.items() if s.access == "schema"]
-
