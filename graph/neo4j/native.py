@@ -1,19 +1,18 @@
 """Native versions of the flagship domain queries: each answers in one Cypher round trip.
 
 A domain query in :mod:`graph.queries` first asks ``store.native_query(name)``; on Neo4j that
-returns the function registered here under ``name``, bound to the store. A native query keeps
-its Cypher in the statement registry (:func:`graph.neo4j.statements.register_native`, so it is
-linted with the rest) and runs it with :meth:`Neo4jStore.read`::
-
-    COVERAGE = register_native("coverage", "MATCH ... RETURN ...", {"building_id": "..."})
+returns the function registered here under ``name``, bound to the store. The functions live in
+:mod:`graph.neo4j.flagship`; their Cypher lives with every other statement in
+:mod:`graph.neo4j.statements` (the ``native.*`` statements, linted with the rest), and they run
+it with :meth:`Neo4jStore.read`::
 
     @native("coverage")
-    def coverage(store: Neo4jStore, building_id: str) -> Coverage:
-        [record] = store.read(COVERAGE, building_id=building_id)
-        return Coverage(...)
+    def coverage(store: Neo4jStore, building_id: str, as_of: date | None = None) -> Coverage:
+        records = store.read("native.coverage", building_id=building_id, as_of=iso(day))
+        return assemble_coverage(building_id, coverage_material(records, building_id), day)
 
-Its answer must equal the contract-based query's answer on the same graph; the domain query's
-tests run against both stores.
+Its answer must equal the contract-based query's answer on the same graph: it decodes the rows
+into the records the contract calls return and reuses the query module's own assembly.
 """
 
 from __future__ import annotations

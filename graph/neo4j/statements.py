@@ -16,11 +16,15 @@ the contract's relationship ``id`` plus its properties.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from graph.queries.chain import CHAIN_DEPTH
+from graph.queries.coverage import LINKS_TO_GRID, UP_DEPTH
+from graph.queries.grid_links import INCOMING_KINDS, INCOMING_TYPES
 from schema import ONTOLOGY, NodeKind, RelType
+from schema.responsibility import CHAIN_ORDER
 
 ENTITY = "Entity"
 """The label every gridgraph node carries besides its kind's, with ``id`` unique."""
@@ -474,6 +478,286 @@ def _generic_statements(reg: StatementRegistry) -> None:
     )
 
 
+# -- native (flagship) queries: one statement each -------------------------------------------
+#
+# Each returns rows of one shape, ``part, key, rel, node``: ``part`` names what the row is (the
+# contract call it stands for), ``key`` the node it belongs to (the id a contract call was asked
+# about), ``rel`` and ``node`` a relationship and a node as maps (decoded like any other read).
+# The branches are joined with UNION ALL, so the whole answer is one statement, one round trip.
+# ``graph.neo4j.flagship`` decodes the rows into the same records the contract calls return and
+# hands them to the domain query's own assembly.
+
+
+def node_map(var: str) -> str:
+    """A node as a map that decodes into a :class:`graph.model.Node` (``decode_node``)."""
+    return (
+        f"{{id: {var}.id, kind: [label IN labels({var}) WHERE label <> '{ENTITY}'][0], "
+        f"props: properties({var})}}"
+    )
+
+
+def rel_map(var: str) -> str:
+    """A relationship as a map that decodes into a :class:`graph.model.Relationship`."""
+    return (
+        f"{{id: {var}.id, type: type({var}), source: startNode({var}).id, "
+        f"target: endNode({var}).id, props: properties({var})}}"
+    )
+
+
+def _row(part: str, key: str, rel: str | None, node: str) -> str:
+    rel_column = rel_map(rel) if rel is not None else "null"
+    return f"RETURN '{part}' AS part, {key} AS key, {rel_column} AS rel, {node_map(node)} AS node"
+
+
+def _union(*branches: str) -> str:
+    return "\nUNION ALL\n".join(_tidy(b) for b in branches)
+
+
+def _kinds_test(var: str, kinds: Iterable[str]) -> str:
+    listed = ", ".join(f"'{k}'" for k in kinds)
+    return f"any(label IN labels({var}) WHERE label IN [{listed}])"
+
+
+def _grid_link_branches(grids: str) -> list[str]:
+    """``gather_links`` as three branches, after ``grids`` has bound each grid once as ``g``.
+
+    The incoming hops of every grid; the posts of every unit so linked (a superset of the
+    organisations the assembly asks about); the holders of every post among them.
+    """
+    linked = f"""
+        {grids}
+        MATCH (g)<-[r:{"|".join(INCOMING_TYPES)}]-(m:{ENTITY})
+        WHERE {in_force("r")} AND {_kinds_test("m", INCOMING_KINDS)}
+        """
+    return [
+        f"""
+        {linked}
+        {_row("in", "g.id", "r", "m")}
+        """,
+        f"""
+        {linked}
+        WITH DISTINCT m
+        MATCH (m)<-[r2:POST_IN]-(p:Post)
+        WHERE {in_force("r2")}
+        {_row("post", "m.id", "r2", "p")}
+        """,
+        f"""
+        {linked}
+        WITH DISTINCT m
+        OPTIONAL MATCH (m)<-[r2:POST_IN]-(q:Post)
+        WHERE {in_force("r2")}
+        WITH collect(m) + collect(q) AS candidates
+        UNWIND candidates AS p
+        WITH DISTINCT p
+        WHERE p:Post
+        MATCH (p)<-[h:HOLDS]-(person:Person)
+        WHERE {in_force("h")}
+        {_row("holds", "p.id", "h", "person")}
+        """,
+    ]
+
+
+def _native_statements(reg: StatementRegistry) -> None:
+    up = f":PART_OF*1..{CHAIN_DEPTH}"
+    chain_grids = f"""
+        UNWIND $building_ids AS start_id
+        MATCH (b:{ENTITY} {{id: start_id}})
+        OPTIONAL MATCH p = (b)-[{up}]->(above:{ENTITY})
+        WHERE all(step IN relationships(p) WHERE {in_force("step")})
+        WITH collect(b) + collect(above) AS grids
+        UNWIND grids AS g
+        WITH DISTINCT g
+        """
+    reg.add(
+        "native.responsibility_chains",
+        _union(
+            f"""
+            UNWIND $building_ids + $event_ids AS node_id
+            MATCH (n:{ENTITY} {{id: node_id}})
+            {_row("node", "node_id", None, "n")}
+            """,
+            f"""
+            UNWIND $building_ids AS start_id
+            MATCH p = (:{ENTITY} {{id: start_id}})-[{up}]->(:{ENTITY})
+            WHERE all(step IN relationships(p) WHERE {in_force("step")})
+            UNWIND relationships(p) AS r
+            WITH DISTINCT start_id, r
+            WITH start_id, r, endNode(r) AS above
+            {_row("up", "start_id", "r", "above")}
+            """,
+            *_grid_link_branches(chain_grids),
+            f"""
+            UNWIND $event_ids AS event_id
+            MATCH (:{ENTITY} {{id: event_id}})-[r:HANDLED_BY|IN_CATEGORY]->(m:{ENTITY})
+            WHERE {in_force("r")}
+            {_row("event", "event_id", "r", "m")}
+            """,
+            f"""
+            MATCH (d:Department)
+            WHERE d.key_unit = true
+            {_row("key_unit", "d.id", None, "d")}
+            """,
+        ),
+        {
+            "building_ids": ["building:410611001001-007-03"],
+            "event_ids": ["event_type:E01"],
+            "as_of": _AS_OF,
+        },
+        "read",
+        "Responsibility chains: the buildings and event types, every PART_OF link up to the "
+        "district, the grids' posts, organisations and holders, the event types' handlers and "
+        "categories, the key units; what graph.queries.chain.gather_chains reads.",
+    )
+
+    grid_labels = [ONTOLOGY.grid_kind(level).name for level in CHAIN_ORDER]
+    child_labels = grid_labels[:-1]
+    all_grids = f"""
+        MATCH (g:{"|".join(grid_labels)})
+        """
+    reg.add(
+        "native.find_gaps",
+        _union(
+            f"""
+            {all_grids}
+            {_row("grid", "g.id", None, "g")}
+            """,
+            f"""
+            MATCH (g:{"|".join(child_labels)})-[r:PART_OF]->(m:{ENTITY})
+            WHERE {in_force("r")}
+            {_row("up", "g.id", "r", "m")}
+            """,
+            *_grid_link_branches(all_grids),
+            f"""
+            MATCH (e:EventType)
+            {_row("event_type", "e.id", None, "e")}
+            """,
+            f"""
+            MATCH (e:EventType)-[r:HANDLED_BY]->(m:{ENTITY})
+            WHERE {in_force("r")}
+            {_row("event", "e.id", "r", "m")}
+            """,
+        ),
+        {"as_of": _AS_OF},
+        "read",
+        "The gap report: every grid, the grids' PART_OF links, their posts, organisations and "
+        "holders, the event types and their handlers; what graph.queries.gaps.gather_gaps reads.",
+    )
+
+
+def _coverage_statement(reg: StatementRegistry) -> None:
+    up = f":PART_OF*1..{UP_DEPTH}"
+    linked = f"""
+        MATCH (b:{ENTITY} {{id: $building_id}})
+        OPTIONAL MATCH p = (b)-[{up}]->(above:{ENTITY})
+        WHERE all(step IN relationships(p) WHERE {in_force("step")})
+        WITH collect(b) + collect(above) AS grids
+        UNWIND grids AS g
+        WITH DISTINCT g
+        MATCH (g)-[r:{"|".join(LINKS_TO_GRID)}]-(m:{ENTITY})
+        WHERE {in_force("r")}
+        """
+    reg.add(
+        "native.coverage",
+        _union(
+            f"""
+            MATCH (n:{ENTITY} {{id: $building_id}})
+            {_row("node", "n.id", None, "n")}
+            """,
+            f"""
+            MATCH p = (:{ENTITY} {{id: $building_id}})-[{up}]->(:{ENTITY})
+            WHERE all(step IN relationships(p) WHERE {in_force("step")})
+            UNWIND relationships(p) AS r
+            WITH DISTINCT r
+            WITH r, endNode(r) AS above
+            {_row("up", "$building_id", "r", "above")}
+            """,
+            f"""
+            {linked}
+            {_row("linked", "g.id", "r", "m")}
+            """,
+            f"""
+            {linked}
+            AND ((type(r) <> 'PARTY_TO' AND NOT m:Post)
+            OR (type(r) = 'PARTY_TO' AND {in_force("m")}))
+            WITH DISTINCT m
+            MATCH (m)<-[r2:POST_IN|PARTY_TO]-(x:{ENTITY})
+            WHERE {in_force("r2")}
+            {_row("second", "m.id", "r2", "x")}
+            """,
+            f"""
+            {linked}
+            WITH DISTINCT m
+            OPTIONAL MATCH (m)<-[r2:POST_IN]-(q:Post)
+            WHERE {in_force("r2")}
+            WITH collect(m) + collect(q) AS candidates
+            UNWIND candidates AS p
+            WITH DISTINCT p
+            WHERE p:Post
+            MATCH (p)<-[h:HOLDS]-(person:Person)
+            WHERE {in_force("h")}
+            {_row("holds", "p.id", "h", "person")}
+            """,
+        ),
+        {"building_id": "building:410611001001-007-03", "as_of": _AS_OF},
+        "read",
+        "Coverage of a building: the building, its PART_OF links up, every link of its grids "
+        "either way, the posts and parties of the linked units and agreements, the posts' "
+        "holders; what graph.queries.coverage.gather_coverage reads.",
+    )
+
+
+def _shared_statement(reg: StatementRegistry) -> None:
+    own = f"""
+        MATCH (:{ENTITY} {{id: $unit_id}})-[r:PARTY_TO]->(a:{ENTITY})
+        WHERE {in_force("r")}
+        """
+    parties = f"""
+        {own}
+        AND {in_force("a")}
+        MATCH (a)<-[r2:PARTY_TO]-(x:{ENTITY})
+        WHERE {in_force("r2")}
+        """
+    theirs = f"""
+        {parties}
+        WITH DISTINCT x
+        MATCH (x)-[r3:PARTY_TO]->(b:{ENTITY})
+        WHERE {in_force("r3")}
+        """
+    reg.add(
+        "native.shared_agreements",
+        _union(
+            f"""
+            MATCH (n:{ENTITY} {{id: $unit_id}})
+            {_row("node", "n.id", None, "n")}
+            """,
+            f"""
+            {own}
+            {_row("own", "$unit_id", "r", "a")}
+            """,
+            f"""
+            {parties}
+            {_row("parties", "a.id", "r2", "x")}
+            """,
+            f"""
+            {theirs}
+            {_row("theirs", "x.id", "r3", "b")}
+            """,
+            f"""
+            {theirs}
+            AND {in_force("b")}
+            WITH DISTINCT b
+            MATCH (b)<-[r4:PARTY_TO]-(y:{ENTITY})
+            WHERE {in_force("r4")}
+            {_row("second", "b.id", "r4", "y")}
+            """,
+        ),
+        {"unit_id": "unit:12410000MB0000000U", "as_of": _AS_OF},
+        "read",
+        "Shared agreements of a unit: its agreements in force, their parties, those parties' "
+        "agreements and the parties to those; what graph.queries.agreements.gather_shared reads.",
+    )
+
+
 def _build() -> StatementRegistry:
     reg = StatementRegistry()
     _schema_statements(reg)
@@ -482,6 +766,9 @@ def _build() -> StatementRegistry:
         _kind_statements(reg, kind)
     for rel in ONTOLOGY.relations.values():
         _type_statements(reg, rel)
+    _native_statements(reg)
+    _coverage_statement(reg)
+    _shared_statement(reg)
     return reg
 
 
@@ -492,10 +779,3 @@ STATEMENTS: StatementRegistry = _build()
 def schema_statement_names() -> list[str]:
     """Constraints and indexes in the order ``gridgraph neo4j init`` applies them."""
     return [name for name, s in STATEMENTS.items() if s.access == "schema"]
-
-
-def register_native(name: str, text: str, params: Mapping[str, Any], doc: str = "") -> str:
-    """Add a native (flagship) query's statement to the registry; returns its registry name."""
-    full = f"native.{name}"
-    STATEMENTS.add(full, text, params, "read", doc)
-    return full

@@ -8,6 +8,7 @@ agreements, their parties, the agreements of the shared communities or partners,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -84,44 +85,99 @@ def shared_agreements(
         result: list[SharedAgreement] = native(unit_id, as_of)
         return result
     day = as_of or date.today()
+    return assemble_shared(unit_id, gather_shared(store, unit_id, day), day)
+
+
+@dataclass(frozen=True)
+class SharedMaterial:
+    """The raw records :func:`assemble_shared` reads, as the store hands them back.
+
+    Gathered by :func:`gather_shared` with five contract calls, or by a store in one round
+    trip (:mod:`graph.neo4j.flagship`); the mappings may hold more keys than the assembly reads.
+    """
+
+    unit: Node | None
+    own: list[Hop]
+    """The unit's ``PARTY_TO`` hops out (links in force)."""
+    parties: Mapping[str, list[Hop]]
+    """Agreement id → ``PARTY_TO`` hops in, for the unit's agreements in force."""
+    theirs: Mapping[str, list[Hop]]
+    """Hub id → ``PARTY_TO`` hops out."""
+    second_parties: Mapping[str, list[Hop]]
+    """Agreement id → ``PARTY_TO`` hops in, for the hubs' other agreements in force."""
+
+
+def gather_shared(store: GraphStore, unit_id: str, day: date) -> SharedMaterial:
+    """The contract calls behind :func:`shared_agreements`: exactly what it reads."""
     unit = store.get_nodes([unit_id]).get(unit_id)
     if unit is None:
         raise NodeNotFound(f"no node with id {unit_id}")
-    is_territory = unit.kind in TERRITORY_KINDS
-
-    own = [h.node for h in store.neighbours([unit_id], "PARTY_TO", Direction.OUT, day)[unit_id]
-           if _in_force(h, day)]  # fmt: skip
-    own_ids = [a.id for a in own]
+    own = store.neighbours([unit_id], "PARTY_TO", Direction.OUT, day)[unit_id]
+    own_ids = [h.node.id for h in own if _in_force(h, day)]
     parties = store.neighbours(own_ids, "PARTY_TO", Direction.IN, day)
+    hub_ids = sorted(_hubs(unit, own, parties, day)[1])
+    theirs = store.neighbours(hub_ids, "PARTY_TO", Direction.OUT, day)
+    second_ids = _second_ids(theirs, hub_ids, own_ids, day)
+    second_parties = store.neighbours(second_ids, "PARTY_TO", Direction.IN, day)
+    return SharedMaterial(unit, own, parties, theirs, second_parties)
+
+
+def _hubs(
+    unit: Node, own_hops: list[Hop], parties: Mapping[str, list[Hop]], day: date
+) -> tuple[dict[str, dict[str, Node]], dict[str, Node], dict[str, list[Node]]]:
+    """Parties to the unit's own agreements (``common``), and the hubs among them: the other
+    side, a community for a partner, a partner for a community."""
+    is_territory = unit.kind in TERRITORY_KINDS
+    own = [h.node for h in own_hops if _in_force(h, day)]
     common: dict[str, dict[str, Node]] = {}
     hubs: dict[str, Node] = {}
     hub_agreements: dict[str, list[Node]] = {}
     for agreement in own:
-        for hop in parties[agreement.id]:
+        for hop in parties.get(agreement.id, ()):
             other = hop.node
-            if other.id == unit_id or not hop.relationship.holds_on(day):
+            if other.id == unit.id or not hop.relationship.holds_on(day):
                 continue
             common.setdefault(other.id, {})[agreement.id] = agreement
-            # A hub is the other side: a community for a partner, a partner for a community.
             if (other.kind in TERRITORY_KINDS) != is_territory:
                 hubs[other.id] = other
                 hub_agreements.setdefault(other.id, []).append(agreement)
+    return common, hubs, hub_agreements
+
+
+def _second_ids(
+    theirs: Mapping[str, list[Hop]], hub_ids: list[str], own_ids: list[str], day: date
+) -> list[str]:
+    """The hubs' agreements in force that the unit is not party to itself."""
+    return sorted(
+        {h.node.id for hid in hub_ids for h in theirs.get(hid, ()) if _in_force(h, day)}
+        - set(own_ids)
+    )
+
+
+def assemble_shared(unit_id: str, material: SharedMaterial, day: date) -> list[SharedAgreement]:
+    """The shared agreements from gathered records; pure, shared by every store."""
+    unit = material.unit
+    if unit is None:
+        raise NodeNotFound(f"no node with id {unit_id}")
+    is_territory = unit.kind in TERRITORY_KINDS
+    own = [h.node for h in material.own if _in_force(h, day)]
+    own_ids = [a.id for a in own]
+    parties = material.parties
+    common, hubs, hub_agreements = _hubs(unit, material.own, parties, day)
 
     hub_ids = sorted(hubs)
-    theirs = store.neighbours(hub_ids, "PARTY_TO", Direction.OUT, day)
-    second_ids = sorted(
-        {h.node.id for hid in hub_ids for h in theirs[hid] if _in_force(h, day)} - set(own_ids)
-    )
-    second_parties = store.neighbours(second_ids, "PARTY_TO", Direction.IN, day)
+    theirs = material.theirs
+    second_ids = set(_second_ids(theirs, hub_ids, own_ids, day))
+    second_parties = material.second_parties
     nodes: dict[str, Node] = {}
     via: dict[str, dict[str, Node]] = {}
     linking: dict[str, dict[str, Node]] = {}
     for hid in hub_ids:
-        for hop in theirs[hid]:
+        for hop in theirs.get(hid, ()):
             agreement = hop.node
-            if agreement.id not in second_parties or not _in_force(hop, day):
+            if agreement.id not in second_ids or not _in_force(hop, day):
                 continue
-            for party_hop in second_parties[agreement.id]:
+            for party_hop in second_parties.get(agreement.id, ()):
                 other = party_hop.node
                 if other.id in (unit_id, hid) or not party_hop.relationship.holds_on(day):
                     continue
@@ -133,7 +189,7 @@ def shared_agreements(
                 links.update({a.id: a for a in hub_agreements[hid]})
                 links[agreement.id] = agreement
     for agreement in own:
-        for hop in parties[agreement.id]:
+        for hop in parties.get(agreement.id, ()):
             nodes.setdefault(hop.node.id, hop.node)
 
     result_list = []

@@ -31,10 +31,12 @@ from graph.queries.grid_links import (
     Gap,
     GapKind,
     GridLinks,
+    LinkMaterial,
     PartyOrgAtLevel,
     PersonInCharge,
-    collect_links,
+    assemble_links,
     gap_sort_key,
+    gather_links,
     parent_gap,
 )
 from schema import ONTOLOGY
@@ -42,15 +44,22 @@ from schema.ontology import GridLevel
 from schema.responsibility import CHAIN_ORDER, DUTY_OF, UnitRole
 from schema.vocab import KEY_FIVE
 
+CHAIN_DEPTH = len(CHAIN_ORDER) - 1
+"""Steps up ``PART_OF`` from a building to its district."""
+
 __all__ = [
+    "CHAIN_DEPTH",
     "Accountability",
     "ChainLevel",
+    "ChainMaterial",
     "Handler",
     "Meeting",
     "ResponsibilityChain",
     "RoutingStep",
     "Stage",
     "as_day",
+    "assemble_chains",
+    "gather_chains",
     "responsibility_chain",
     "responsibility_chains",
     "to_jsonable",
@@ -252,24 +261,70 @@ def responsibility_chains(
         return []
     building_ids = sorted({b for b, _ in pairs})
     event_ids = sorted({e for _, e in pairs})
+    return assemble_chains(gather_chains(store, building_ids, event_ids, day), pairs, day)
+
+
+# -- gathering ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainMaterial:
+    """The raw records :func:`assemble_chains` reads, as the store hands them back.
+
+    Gathered by :func:`gather_chains` with seven contract calls, or by a store in one round
+    trip (:mod:`graph.neo4j.flagship`); mappings may hold more keys than the assembly reads.
+    """
+
+    nodes: Mapping[str, Node]
+    """The buildings and event types asked about, by id (unknown ids left out)."""
+    up: Mapping[str, list[Node]]
+    """Per building: the nodes up ``PART_OF`` within four steps, nearest first (``walk``)."""
+    links: LinkMaterial
+    """The hops of the grids on the way up (:func:`~graph.queries.grid_links.gather_links`)."""
+    event_hops: Mapping[str, list[Hop]]
+    """Per event type: its ``HANDLED_BY`` and ``IN_CATEGORY`` hops out."""
+    key_units: list[Node]
+    """Every Department with ``key_unit`` true."""
+
+
+def gather_chains(
+    store: GraphStore, building_ids: list[str], event_ids: list[str], day: date
+) -> ChainMaterial:
+    """The contract calls behind :func:`responsibility_chains`: exactly what it reads."""
     found = store.get_nodes([*building_ids, *event_ids])
     _require(found, building_ids, "Building")
     _require(found, event_ids, "EventType")
-
-    up = store.walk(
-        building_ids, "PART_OF", Direction.OUT, max_depth=len(CHAIN_ORDER) - 1, as_of=day
-    )
-    grids_of = {b: _grids_by_level(found[b], up[b]) for b in building_ids}
-    unique = {g.id: g for grids in grids_of.values() for g in grids.values() if g is not None}
-    links = collect_links(store, list(unique.values()), day)
-
+    up = store.walk(building_ids, "PART_OF", Direction.OUT, max_depth=CHAIN_DEPTH, as_of=day)
+    grids = _unique_grids({b: _grids_by_level(found[b], up[b]) for b in building_ids})
+    links = gather_links(store, grids, day)
     event_hops = store.neighbours(event_ids, ("HANDLED_BY", "IN_CATEGORY"), Direction.OUT, day)
-    key_units = _order_key_units(store.nodes_of_kind("Department", where={"key_unit": True}))
+    key_units = store.nodes_of_kind("Department", where={"key_unit": True})
+    return ChainMaterial(found, up, links, event_hops, key_units)
 
-    events = {e: event_facts(found[e], event_hops[e], day) for e in event_ids}
+
+def assemble_chains(
+    material: ChainMaterial, pairs: list[tuple[str, str]], day: date
+) -> list[ResponsibilityChain]:
+    """The chains of ``pairs`` from gathered records; pure, shared by every store."""
+    if not pairs:
+        return []
+    building_ids = sorted({b for b, _ in pairs})
+    event_ids = sorted({e for _, e in pairs})
+    found = material.nodes
+    _require(found, building_ids, "Building")
+    _require(found, event_ids, "EventType")
+    grids_of = {b: _grids_by_level(found[b], material.up.get(b, [])) for b in building_ids}
+    links = assemble_links(_unique_grids(grids_of), material.links, day)
+    key_units = _order_key_units(material.key_units)
+    events = {e: event_facts(found[e], material.event_hops.get(e, []), day) for e in event_ids}
     territory = {b: _territory(found[b], grids_of[b], links, day) for b in building_ids}
     cache: dict[tuple[str | None, str], tuple[ConvenableUnit, ...]] = {}
     return [_assemble(territory[b], links, events[e], key_units, cache, day) for b, e in pairs]
+
+
+def _unique_grids(grids_of: Mapping[str, Mapping[GridLevel, Node | None]]) -> list[Node]:
+    unique = {g.id: g for grids in grids_of.values() for g in grids.values() if g is not None}
+    return list(unique.values())
 
 
 # -- assembling -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ building, its grids, what is linked to the grids, the posts and partners of thos
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,9 +22,18 @@ from schema.ontology import GridLevel
 
 #: Grid levels from the building up, the order in which a coverage answer lists them.
 LEVELS_UP: tuple[GridLevel, ...] = tuple(reversed(GridLevel))
+#: Steps up ``PART_OF`` from a building to its district.
+UP_DEPTH = len(LEVELS_UP) - 1
 #: Kinds that sign agreements as the territory side; every other party is a partner.
 TERRITORY_KINDS = frozenset({"Community", "Subdistrict", "District"})
-_LINKS_TO_GRID = ("POST_IN", "COVERS", "MANAGES", "PAIRED_WITH", "ACTIVE_IN", "PARTY_TO")
+LINKS_TO_GRID: tuple[str, ...] = (
+    "POST_IN",
+    "COVERS",
+    "MANAGES",
+    "PAIRED_WITH",
+    "ACTIVE_IN",
+    "PARTY_TO",
+)
 
 
 class NotABuilding(GridGraphError):
@@ -153,34 +162,41 @@ def coverage_of_building(
         result: Coverage = native(building_id, as_of)
         return result
     day = as_of or date.today()
-    building = store.get_nodes([building_id]).get(building_id)
-    if building is None:
-        raise NodeNotFound(f"no node with id {building_id}")
-    if building.kind != "Building":
-        raise NotABuilding(f"{building_id} is a {building.kind}, not a building")
+    return assemble_coverage(building_id, gather_coverage(store, building_id, day), day)
 
+
+@dataclass(frozen=True)
+class CoverageMaterial:
+    """The raw records :func:`assemble_coverage` reads, as the store hands them back.
+
+    Gathered by :func:`gather_coverage` with five contract calls, or by a store in one round
+    trip (:mod:`graph.neo4j.flagship`); the mappings may hold more keys than the assembly
+    reads (it looks records up by id, and keeps only the units' posts it would have asked for).
+    """
+
+    building: Node | None
+    up: list[Node]
+    """The nodes up ``PART_OF`` from the building within four steps, nearest first."""
+    linked: Mapping[str, list[Hop]]
+    """Grid id → hops either way along :data:`LINKS_TO_GRID`."""
+    second: Mapping[str, list[Hop]]
+    """Linked unit or agreement id → ``POST_IN`` and ``PARTY_TO`` hops in."""
+    holders: Mapping[str, list[Hop]]
+    """Post id → ``HOLDS`` hops in from persons."""
+
+
+def gather_coverage(store: GraphStore, building_id: str, day: date) -> CoverageMaterial:
+    """The five contract calls behind :func:`coverage_of_building`: exactly what it reads."""
+    building = store.get_nodes([building_id]).get(building_id)
+    _check_building(building_id, building)
+    assert building is not None
     # Level 1: the grids the building lies in.
-    grids: dict[GridLevel, Node] = {GridLevel.BUILDING: building}
-    for node in store.walk([building_id], "PART_OF", Direction.OUT, 4, day)[building_id]:
-        level = ONTOLOGY.kind(node.kind).grid_level
-        if level is not None and level not in grids:
-            grids[level] = node
-    grid_ids = [g.id for g in grids.values()]
+    up = store.walk([building_id], "PART_OF", Direction.OUT, UP_DEPTH, day)[building_id]
+    grid_ids = [g.id for g in _grids(building, up).values()]
 
     # Level 2: what is linked to those grids (in: posts, covering units; out: agreements).
-    linked = store.neighbours(grid_ids, _LINKS_TO_GRID, Direction.BOTH, day)
-    agreements = {
-        h.node.id: h.node
-        for hops in linked.values()
-        for h in hops
-        if h.relationship.type == "PARTY_TO" and holds_on(h.node.props, day)
-    }
-    org_ids = {
-        h.node.id
-        for hops in linked.values()
-        for h in hops
-        if h.node.kind != "Post" and h.relationship.type != "PARTY_TO"
-    }
+    linked = store.neighbours(grid_ids, LINKS_TO_GRID, Direction.BOTH, day)
+    agreements, org_ids = _linked_units(linked, grid_ids, day)
 
     # Level 3: the posts of the linked units, and the other parties to the agreements.
     second = store.neighbours(
@@ -196,15 +212,60 @@ def coverage_of_building(
 
     # Level 4: who holds each post on the day.
     holders = store.neighbours(sorted(post_ids), "HOLDS", Direction.IN, day, kinds="Person")
+    return CoverageMaterial(building, up, linked, second, holders)
 
-    assemble = _Assembler(second, holders, agreements)
+
+def assemble_coverage(building_id: str, material: CoverageMaterial, day: date) -> Coverage:
+    """The coverage answer from gathered records; pure, shared by every store."""
+    building = material.building
+    _check_building(building_id, building)
+    assert building is not None
+    grids = _grids(building, material.up)
+    grid_ids = [g.id for g in grids.values()]
+    agreements, org_ids = _linked_units(material.linked, grid_ids, day)
+    asked = org_ids | set(agreements)  # the units whose posts and parties were asked for
+    second = {k: v for k, v in material.second.items() if k in asked}
+    assemble = _Assembler(second, dict(material.holders), agreements)
     levels = tuple(
-        assemble.level(level, grids[level], linked[grids[level].id])
+        assemble.level(level, grids[level], material.linked.get(grids[level].id, []))
         if level in grids
         else LevelCoverage(level, None)
         for level in LEVELS_UP
     )
     return Coverage(building, day, levels)
+
+
+def _check_building(building_id: str, building: Node | None) -> None:
+    if building is None:
+        raise NodeNotFound(f"no node with id {building_id}")
+    if building.kind != "Building":
+        raise NotABuilding(f"{building_id} is a {building.kind}, not a building")
+
+
+def _grids(building: Node, up: Iterable[Node]) -> dict[GridLevel, Node]:
+    """The building's grid at each level: the nearest node of that level up ``PART_OF``."""
+    grids: dict[GridLevel, Node] = {GridLevel.BUILDING: building}
+    for node in up:
+        level = ONTOLOGY.kind(node.kind).grid_level
+        if level is not None and level not in grids:
+            grids[level] = node
+    return grids
+
+
+def _linked_units(
+    linked: Mapping[str, list[Hop]], grid_ids: Iterable[str], day: date
+) -> tuple[dict[str, Node], set[str]]:
+    """The agreements in force the grids are party to, and the other units linked to them."""
+    hops = [h for gid in grid_ids for h in linked.get(gid, ())]
+    agreements = {
+        h.node.id: h.node
+        for h in hops
+        if h.relationship.type == "PARTY_TO" and holds_on(h.node.props, day)
+    }
+    org_ids = {
+        h.node.id for h in hops if h.node.kind != "Post" and h.relationship.type != "PARTY_TO"
+    }
+    return agreements, org_ids
 
 
 @dataclass

@@ -11,20 +11,36 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
 from graph.contract import GraphStore
-from graph.model import Direction, Node
+from graph.model import Direction, Hop, Node
 from graph.queries.chain import as_day, event_facts
-from graph.queries.grid_links import Gap, collect_links, gap_sort_key, group_order, parent_gap
+from graph.queries.grid_links import (
+    Gap,
+    LinkMaterial,
+    assemble_links,
+    gap_sort_key,
+    gather_links,
+    group_order,
+    parent_gap,
+)
 from schema import ONTOLOGY
 from schema.ontology import GridLevel
 from schema.responsibility import CHAIN_ORDER
 
-__all__ = ["CSV_COLUMNS", "GapReport", "GapRow", "find_gaps"]
+__all__ = [
+    "CSV_COLUMNS",
+    "GapMaterial",
+    "GapReport",
+    "GapRow",
+    "assemble_gaps",
+    "find_gaps",
+    "gather_gaps",
+]
 
 #: Columns of the CSV export, in order.
 CSV_COLUMNS: tuple[str, ...] = (
@@ -120,18 +136,58 @@ def find_gaps(store: GraphStore, as_of: date | str | None = None) -> GapReport:
     if native is not None:
         return native(as_of=day)
 
+    return assemble_gaps(gather_gaps(store, day), day)
+
+
+@dataclass(frozen=True)
+class GapMaterial:
+    """The raw records :func:`assemble_gaps` reads, as the store hands them back.
+
+    Gathered by :func:`gather_gaps` with contract calls, or by a store in one round trip
+    (:mod:`graph.neo4j.flagship`); mappings may hold more keys than the assembly reads.
+    """
+
+    grids: Mapping[GridLevel, list[Node]]
+    """Every grid node of each level, ordered by id."""
+    up: Mapping[str, list[Hop]]
+    """Per grid below the district: its ``PART_OF`` hops out."""
+    links: LinkMaterial
+    """The hops of every grid inside the grid system (``gather_links``)."""
+    events: list[Node]
+    """Every event type, ordered by id."""
+    event_hops: Mapping[str, list[Hop]]
+    """Per event type: its ``HANDLED_BY`` hops out."""
+
+
+def gather_gaps(store: GraphStore, day: date) -> GapMaterial:
+    """The contract calls behind :func:`find_gaps`: exactly what it reads."""
     grids: dict[GridLevel, list[Node]] = {
         level: store.nodes_of_kind(ONTOLOGY.grid_kind(level).name) for level in CHAIN_ORDER
     }
-    everything = [g for level in CHAIN_ORDER for g in grids[level]]
-    children = [g for g in everything if g.kind != ONTOLOGY.grid_kind(GridLevel.DISTRICT).name]
+    children = _children(grids)
     up = store.neighbours([g.id for g in children], "PART_OF", Direction.OUT, day)
+    everything, _, _ = _scope(grids, up)
+    links = gather_links(store, everything, day)
+    events = store.nodes_of_kind("EventType")
+    hops = store.neighbours([e.id for e in events], "HANDLED_BY", Direction.OUT, day)
+    return GapMaterial(grids, up, links, events, hops)
+
+
+def _children(grids: Mapping[GridLevel, list[Node]]) -> list[Node]:
+    district = ONTOLOGY.grid_kind(GridLevel.DISTRICT).name
+    return [g for level in CHAIN_ORDER for g in grids[level] if g.kind != district]
+
+
+def _scope(
+    grids: Mapping[GridLevel, list[Node]], up: Mapping[str, list[Hop]]
+) -> tuple[list[Node], dict[str, Node | None], set[str]]:
+    """The grids to check, each child's parent grid, and the subdistricts outside the system."""
     parent: dict[str, Node | None] = {}
-    for grid in children:
+    for grid in _children(grids):
         level = ONTOLOGY.kind(grid.kind).grid_level
         assert level is not None
         want = ONTOLOGY.grid_kind(CHAIN_ORDER[CHAIN_ORDER.index(level) + 1]).name
-        parent[grid.id] = next((h.node for h in up[grid.id] if h.node.kind == want), None)
+        parent[grid.id] = next((h.node for h in up.get(grid.id, ()) if h.node.kind == want), None)
 
     # A town or subdistrict with no community grid under it lies outside the grid system
     # (the seed's towns): no chain passes through it, so it has nothing to report.
@@ -140,8 +196,15 @@ def find_gaps(store: GraphStore, as_of: date | str | None = None) -> GapReport:
         p.id for p in parent.values() if p is not None and p.kind == subdistrict_kind
     }
     outside = {g.id for g in grids[GridLevel.SUBDISTRICT] if g.id not in with_communities}
-    everything = [g for g in everything if g.id not in outside]
-    links = collect_links(store, everything, day)
+    everything = [g for level in CHAIN_ORDER for g in grids[level] if g.id not in outside]
+    return everything, parent, outside
+
+
+def assemble_gaps(material: GapMaterial, day: date) -> GapReport:
+    """The report from gathered records; pure, shared by every store."""
+    grids = material.grids
+    everything, parent, outside = _scope(grids, material.up)
+    links = assemble_links(everything, material.links, day)
 
     rows: list[GapRow] = []
     for grid in everything:
@@ -151,10 +214,10 @@ def find_gaps(store: GraphStore, as_of: date | str | None = None) -> GapReport:
             gaps.append(parent_gap(links[grid.id].level, grid, day))
         rows.extend(GapRow(g, grid, community) for g in gaps)
 
-    events = store.nodes_of_kind("EventType")
-    hops = store.neighbours([e.id for e in events], "HANDLED_BY", Direction.OUT, day)
+    events = material.events
     for event in events:
-        rows.extend(GapRow(g, event) for g in event_facts(event, hops[event.id], day).gaps)
+        hops = material.event_hops.get(event.id, [])
+        rows.extend(GapRow(g, event) for g in event_facts(event, hops, day).gaps)
 
     rows.sort(key=lambda r: (gap_sort_key(r.gap), r.node.id))
     checked = {level.value: len(grids[level]) for level in CHAIN_ORDER}

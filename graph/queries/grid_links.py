@@ -145,8 +145,8 @@ class GridLinks:
     gaps: list[Gap] = field(default_factory=list)
 
 
-_INCOMING = ("POST_IN", "COVERS", "MANAGES", "PAIRED_WITH")
-_INCOMING_KINDS = (
+INCOMING_TYPES: tuple[str, ...] = ("POST_IN", "COVERS", "MANAGES", "PAIRED_WITH")
+INCOMING_KINDS: tuple[str, ...] = (
     "Post",
     "PartyOrganization",
     "LeadingGroup",
@@ -168,75 +168,114 @@ def level_of(node: Node) -> GridLevel:
     return level
 
 
+@dataclass(frozen=True)
+class LinkMaterial:
+    """The raw hops :func:`assemble_links` reads, as the store hands them back.
+
+    Each mapping is keyed by node id and holds hops in the contract's order (relationship
+    type, neighbour id, relationship id), all in force on the date. A key missing from a
+    mapping means "no hops"; keys the assembly never asks for are ignored, so a gatherer may
+    fetch more (the Neo4j native queries fetch the posts of every linked unit in one go).
+    """
+
+    incoming: Mapping[str, list[Hop]]
+    """Grid id → hops in along :data:`INCOMING_TYPES` from :data:`INCOMING_KINDS`."""
+    org_posts: Mapping[str, list[Hop]]
+    """Organisation id → ``POST_IN`` hops in from posts."""
+    holders: Mapping[str, list[Hop]]
+    """Post id → ``HOLDS`` hops in from persons."""
+
+
 def collect_links(store: GraphStore, grids: Sequence[Node], as_of: date) -> dict[str, GridLinks]:
     """The links of every grid in ``grids`` on ``as_of``, with their gaps; three store calls."""
+    return assemble_links(grids, gather_links(store, grids, as_of), as_of)
+
+
+def gather_links(store: GraphStore, grids: Sequence[Node], as_of: date) -> LinkMaterial:
+    """The three store calls behind :func:`collect_links`: exactly the hops it reads."""
     if not grids:
-        return {}
+        return LinkMaterial({}, {}, {})
     grid_ids = [g.id for g in grids]
-    incoming = store.neighbours(grid_ids, _INCOMING, Direction.IN, as_of, _INCOMING_KINDS)
-
-    links: dict[str, GridLinks] = {}
-    grid_posts: dict[str, list[Hop]] = {}
-    org_of_grid: dict[str, dict[Via, list[Node]]] = {}
+    incoming = store.neighbours(grid_ids, INCOMING_TYPES, Direction.IN, as_of, INCOMING_KINDS)
+    org_ids: set[str] = set()
+    post_ids: set[str] = set()
     for grid in grids:
-        level = level_of(grid)
-        duty = DUTY_OF[level]
-        gl = links[grid.id] = GridLinks(grid, level)
-        wanted_here = {s.post_type.value for s in duty.leaders if s.via is Via.GRID}
-        posts: list[Hop] = []
-        orgs: dict[Via, list[Node]] = {v: [] for v in Via}
-        for hop in incoming[grid.id]:
-            rel, node = hop.relationship, hop.node
-            if rel.type == "POST_IN" and node.get("post_type") in wanted_here:
-                posts.append(hop)
-            elif rel.type == "COVERS" and node.kind == "PartyOrganization":
-                if node.get("level") == duty.party_level.value:
-                    orgs[Via.PARTY_ORGANIZATION].append(node)
-            elif rel.type == "COVERS" and node.kind == "LeadingGroup" and duty.needs_leading_group:
-                orgs[Via.LEADING_GROUP].append(node)
-                gl.leading_groups.append(node)
-            elif rel.type == "MANAGES" and duty.needs_manager:
-                gl.managers.append(_unit(hop, _MANAGER_ROLE[node.kind]))
-            elif rel.type == "PAIRED_WITH" and duty.needs_pairing and node.kind == "Department":
-                orgs[Via.PAIRED_DEPARTMENT].append(node)
-                gl.paired_departments.append(_unit(hop, UnitRole.PAIRED_DEPARTMENT))
-        grid_posts[grid.id] = posts
-        org_of_grid[grid.id] = orgs
-
-    org_ids = sorted({o.id for orgs in org_of_grid.values() for ns in orgs.values() for o in ns})
-    org_posts = store.neighbours(org_ids, "POST_IN", Direction.IN, as_of, "Post") if org_ids else {}
-    post_ids = {h.node.id for hops in grid_posts.values() for h in hops}
+        _, posts, orgs = _classify(grid, incoming[grid.id])
+        org_ids |= {o.id for ns in orgs.values() for o in ns}
+        post_ids |= {h.node.id for h in posts}
+    org_posts = (
+        store.neighbours(sorted(org_ids), "POST_IN", Direction.IN, as_of, "Post") if org_ids else {}
+    )
     post_ids |= {h.node.id for hops in org_posts.values() for h in hops}
     holders = (
         store.neighbours(sorted(post_ids), "HOLDS", Direction.IN, as_of, "Person")
         if post_ids
         else {}
     )
+    return LinkMaterial(incoming, org_posts, holders)
 
+
+def _classify(
+    grid: Node, hops: Iterable[Hop]
+) -> tuple[GridLinks, list[Hop], dict[Via, list[Node]]]:
+    """Sort a grid's incoming hops by its level's duties: the links, its posts, its orgs."""
+    level = level_of(grid)
+    duty = DUTY_OF[level]
+    gl = GridLinks(grid, level)
+    wanted_here = {s.post_type.value for s in duty.leaders if s.via is Via.GRID}
+    posts: list[Hop] = []
+    orgs: dict[Via, list[Node]] = {v: [] for v in Via}
+    for hop in hops:
+        rel, node = hop.relationship, hop.node
+        if rel.type == "POST_IN" and node.get("post_type") in wanted_here:
+            posts.append(hop)
+        elif rel.type == "COVERS" and node.kind == "PartyOrganization":
+            if node.get("level") == duty.party_level.value:
+                orgs[Via.PARTY_ORGANIZATION].append(node)
+        elif rel.type == "COVERS" and node.kind == "LeadingGroup" and duty.needs_leading_group:
+            orgs[Via.LEADING_GROUP].append(node)
+            gl.leading_groups.append(node)
+        elif rel.type == "MANAGES" and duty.needs_manager:
+            gl.managers.append(_unit(hop, _MANAGER_ROLE[node.kind]))
+        elif rel.type == "PAIRED_WITH" and duty.needs_pairing and node.kind == "Department":
+            orgs[Via.PAIRED_DEPARTMENT].append(node)
+            gl.paired_departments.append(_unit(hop, UnitRole.PAIRED_DEPARTMENT))
+    return gl, posts, orgs
+
+
+def assemble_links(
+    grids: Sequence[Node], material: LinkMaterial, as_of: date
+) -> dict[str, GridLinks]:
+    """The links and gaps of every grid in ``grids``, from hops already fetched; no store."""
+    links: dict[str, GridLinks] = {}
     for grid in grids:
-        gl = links[grid.id]
+        gl, grid_posts, orgs = _classify(grid, material.incoming.get(grid.id, ()))
+        links[grid.id] = gl
         duty = DUTY_OF[gl.level]
-        orgs = org_of_grid[grid.id]
         seen: set[str] = set()  # a person is listed once, under the first post that applies
         for source in duty.leaders:
             found: list[tuple[Node, Node | None]]
             if source.via is Via.GRID:
-                found = [(h.node, None) for h in grid_posts[grid.id]]
+                found = [(h.node, None) for h in grid_posts]
             else:
-                found = [(h.node, org) for org in orgs[source.via] for h in org_posts[org.id]]
+                found = [
+                    (h.node, org)
+                    for org in orgs[source.via]
+                    for h in material.org_posts.get(org.id, ())
+                ]
             for post, via in found:
                 if post.get("post_type") != source.post_type.value:
                     continue
-                for person in _holders(holders, post, via):
+                for person in _holders(material.holders, post, via):
                     if person.person.id not in seen:
                         seen.add(person.person.id)
                         gl.in_charge.append(person)
         for org in orgs[Via.PARTY_ORGANIZATION]:
             leaders = [
                 person
-                for hop in org_posts[org.id]
+                for hop in material.org_posts.get(org.id, ())
                 if hop.node.get("post_type") in {p.value for p in duty.party_leader_posts}
-                for person in _holders(holders, hop.node, org)
+                for person in _holders(material.holders, hop.node, org)
             ]
             gl.party_organizations.append(PartyOrgAtLevel(org, tuple(leaders)))
         gl.gaps = _gaps(gl, duty, as_of)
