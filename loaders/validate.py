@@ -478,11 +478,14 @@ class Checker:
 
     def _drop_dangling(self) -> None:
         """Refuse rows whose relationships end at a record that only a refused row would write."""
-        producers: Counter[str] = Counter()
-        for r in self.plan.rows:
-            if r.kept:
-                producers.update({n.id for n in r.nodes})
+        kept = [r for r in self.plan.rows if r.kept]
         stored = self.resolver.store_nodes.keys() | self.plan.existing_nodes.keys()
+        ends = {e for r in kept for rel in r.rels for e in (rel.source, rel.target)} - stored
+        if ends <= {n.id for r in kept for n in r.nodes}:
+            return  # every end is stored or written by a kept row: nothing dangles (common case)
+        producers: Counter[str] = Counter()
+        for r in kept:
+            producers.update({n.id for n in r.nodes})
         changed = True
         while changed:
             changed = False
