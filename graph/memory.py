@@ -185,7 +185,7 @@ class MemoryStore(GraphStore):
         ends = self._rel_ends.get(rid)
         if ends is None:
             return None
-        rel: Relationship = self._g.edges[ends[0], ends[1], rid]["rel"]
+        rel: Relationship = self._g._succ[ends[0]][ends[1]][rid]["rel"]  # no edge view built
         return rel
 
     # -- writes -------------------------------------------------------------------------
@@ -222,19 +222,13 @@ class MemoryStore(GraphStore):
         rels: dict[str, Relationship | None] = {}
         s = WriteSummary()
 
-        stored_nodes, stored_ends, edges = self._g._node, self._rel_ends, self._g._succ
+        stored_node, stored_rel = self._node, self._rel
 
         def current_node(nid: str) -> Node | None:
-            if nid in nodes:
-                return nodes[nid]
-            data = stored_nodes.get(nid)
-            return data["node"] if data is not None else None
+            return nodes[nid] if nid in nodes else stored_node(nid)
 
         def current_rel(rid: str) -> Relationship | None:
-            if rid in rels:
-                return rels[rid]
-            ends = stored_ends.get(rid)
-            return edges[ends[0]][ends[1]][rid]["rel"] if ends is not None else None
+            return rels[rid] if rid in rels else stored_rel(rid)
 
         for op, items in ops.ops:
             if op == "upsert_node":
