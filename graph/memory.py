@@ -88,9 +88,6 @@ class MemoryStore(GraphStore):
             except (OSError, sqlite3.Error) as e:
                 raise StoreUnavailable(f"cannot open store file {self.path}: {e}") from None
         self._db.execute("PRAGMA synchronous=FULL")
-        # a bulk commit touches more index pages than the default 2 MiB cache holds; SQLite
-        # would spill them to the WAL and read them back (a ceiling, not an allocation)
-        self._db.execute("PRAGMA cache_size=-65536")
         self._db.executescript(_SCHEMA)
         self._load()
 
