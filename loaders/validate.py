@@ -299,7 +299,7 @@ class Checker:
         )  # fmt: skip
 
     @staticmethod
-    def _example_values(kind: LoadKind, parsers: dict[str, Callable[[Any], Any]]) -> Any:
+    def _example_values(kind: LoadKind, parsers: Mapping[str, Callable[[Any], Any]]) -> Any:
         example = {c: parsers[c](kind.example.get(c)) for c in parsers}
         if any(isinstance(v, InvalidCell) for v in example.values()):
             return None
