@@ -148,6 +148,7 @@ class MemoryStore(GraphStore):
                 haystack[nid] = "\n".join(str(n) for n in (name, *aliases) if n)
             else:
                 haystack[nid] = str(name) if name else ""
+        _forget_cached_results(self._g)
 
     def _drop_node(self, nid: str) -> None:
         node: Node = self._g.nodes[nid]["node"]
@@ -172,6 +173,7 @@ class MemoryStore(GraphStore):
                 keydict = succ[rel.source][rel.target] = pred[rel.target][rel.source] = {}
             keydict[rel.id] = {"rel": rel}
             ends[rel.id] = (rel.source, rel.target)
+        _forget_cached_results(self._g)
 
     def _drop_rel(self, rid: str) -> None:
         src, tgt = self._rel_ends.pop(rid)
@@ -556,6 +558,13 @@ def _gc_paused() -> Iterator[None]:
 
 def _dumps(props: Mapping[str, Any]) -> str:
     return orjson.dumps(props, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def _forget_cached_results(g: nx.Graph) -> None:
+    """What add_node/add_edge do after a change: drop results networkx cached on the graph."""
+    cache = getattr(g, "__networkx_cache__", None)
+    if cache:
+        cache.clear()
 
 
 def _given(props: Mapping[str, Any]) -> dict[str, Any]:
