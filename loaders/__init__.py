@@ -78,14 +78,15 @@ def load_file(
         file=name, dry_run=dry_run, on_conflict=on_conflict,
         loaded_at=now_iso(), loaded_by=loaded_by or default_loaded_by(),
     )  # fmt: skip
-    try:
-        report.format = detect_format(name, data)
-        sheets, report.encoding = read_sheets(data, name, sheet, report.format)
-    except LoadError as e:
-        report.status = "unloadable"
-        report.problems.append(Problem.make("unreadable", file=name, detail=str(e)))
-        return report
-    return _check_and_write(store, sheets, data, report, kind, skip_invalid, progress)
+    with _bulk():  # reading makes a list per row and a string per cell: no GC passes
+        try:
+            report.format = detect_format(name, data)
+            sheets, report.encoding = read_sheets(data, name, sheet, report.format)
+        except LoadError as e:
+            report.status = "unloadable"
+            report.problems.append(Problem.make("unreadable", file=name, detail=str(e)))
+            return report
+        return _check_and_write(store, sheets, data, report, kind, skip_invalid, progress)
 
 
 def load_records(

@@ -23,6 +23,8 @@ from schema.vocab import CHOICE_ZH
 
 MAX_TEXT = 2000
 _SPACES = re.compile(r"\s+")
+# printable ASCII words joined by single spaces: NFKC, trimming and folding leave it as it is
+_PLAIN = re.compile(r"[!-~]+(?: [!-~]+)*")
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel's 1900 leap-year bug folded in)
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})$"),
@@ -39,6 +41,8 @@ def clean_text(raw: Any) -> str | None:
     """NFKC, trimmed, inner runs of whitespace folded to one space; ``None`` when empty."""
     if raw is None:
         return None
+    if raw.__class__ is str and _PLAIN.fullmatch(raw) and len(raw) <= MAX_TEXT:
+        return raw  # already clean, as most cells of a machine-written file are
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # Excel hands whole numbers over as floats: 7.0 is the code "7"
     text = _SPACES.sub(" ", unicodedata.normalize("NFKC", str(raw))).strip()

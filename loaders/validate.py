@@ -217,40 +217,35 @@ class Checker:
         body: list[tuple[int, list[Any]]],
     ) -> list[RowPlan]:
         columns = [(kind.column_map[c], i, h) for c, (i, h) in mapping.items()]
-        parsers = {c.name: _memo(_parser(c)) for c, _, _ in columns}
+        parsers = {c.name: _Memo(_parser(c)) for c, _, _ in columns}
         headers = {c.name: h for c, _, h in columns}
         example = self._example_values(kind, parsers)
         required = [c for c, _, _ in columns if c.required]
         groups = [g for g in kind.one_of if set(g) & mapping.keys()]
         plans = []
         total = len(body)
-        # column by column: each distinct cell of a column is parsed once (see _memo)
+        # column by column: each distinct cell of a column is parsed once (see _Memo)
         names = [c.name for c, _, _ in columns]
         names_key = tuple(names)
         list_columns = any(c.type.value == "strings" for c, _, _ in columns)
-        parsed_columns = [
-            [parsers[c.name](cells[i] if i < len(cells) else None) for _, cells in body]
-            for c, i, _ in columns
-        ]
+        parsed_columns = [parsers[c.name].column(body, i) for c, i, _ in columns]
+        # the rows the cell checks below can find fault with, found column by column; the
+        # others (nearly all, in a real file) skip those checks
+        must_fill = {c.name for c in required} | {g for group in groups for g in group}
+        suspects = {
+            j
+            for (c, _, _), parsed_column in zip(columns, parsed_columns, strict=True)
+            for j, v in enumerate(parsed_column)
+            if v.__class__ is InvalidCell or (v is None and c.name in must_fill)
+        }
         parsed_rows = zip(*parsed_columns, strict=True) if parsed_columns else (() for _ in body)
-        for done, (number, _), parsed in zip(range(1, total + 1), body, parsed_rows, strict=True):
-            if self.progress and done % 5000 == 0:
-                self.progress("check", done, total)
+        for j, ((number, _), parsed) in enumerate(zip(body, parsed_rows, strict=True)):
+            if self.progress and (j + 1) % 5000 == 0:
+                self.progress("check", j + 1, total)
             row = RowPlan(kind, sheet, number, headers)
             values = row.values = dict(zip(names, parsed, strict=True))
-            bad = [n for n, v in values.items() if v.__class__ is InvalidCell]
-            for name in bad:
-                row.errors.append(self._cell_problem(values[name], sheet, number, headers[name]))
-                values[name] = None
-            for col in required:
-                if values[col.name] is None and col.name not in bad:
-                    row.errors.append(self.problem("required", sheet, row=number,
-                                                   column=headers[col.name]))  # fmt: skip
-            for group in groups:
-                if all(values.get(g) is None for g in group) and not set(group) & set(bad):
-                    first = next(g for g in group if g in headers)
-                    row.errors.append(self.problem("required", sheet, row=number,
-                                                   column=headers[first]))  # fmt: skip
+            if j in suspects:
+                self._check_cells(row, required, groups)
             start, end = values.get("valid_from"), values.get("valid_to")
             if start and end and start > end:
                 row.errors.append(
@@ -280,6 +275,23 @@ class Checker:
             plans.append(row)
         return plans
 
+    def _check_cells(self, row: RowPlan, required: list[Column], groups: list[Any]) -> None:
+        """Bad cells, and empty cells the row needs: each an error of the row."""
+        values, headers, sheet, number = row.values, row.headers, row.sheet, row.number
+        bad = [n for n, v in values.items() if v.__class__ is InvalidCell]
+        for name in bad:
+            row.errors.append(self._cell_problem(values[name], sheet, number, headers[name]))
+            values[name] = None
+        for col in required:
+            if values[col.name] is None and col.name not in bad:
+                row.errors.append(self.problem("required", sheet, row=number,
+                                               column=headers[col.name]))  # fmt: skip
+        for group in groups:
+            if all(values.get(g) is None for g in group) and not set(group) & set(bad):
+                first = next(g for g in group if g in headers)
+                row.errors.append(self.problem("required", sheet, row=number,
+                                               column=headers[first]))  # fmt: skip
+
     def _cell_problem(self, e: InvalidCell, sheet: str, row: int, column: str) -> Problem:
         return Problem(
             file=self.file, sheet=sheet or None, row=row, column=column, code=e.code,
@@ -287,7 +299,7 @@ class Checker:
         )  # fmt: skip
 
     @staticmethod
-    def _example_values(kind: LoadKind, parsers: dict[str, Callable[[Any], Any]]) -> Any:
+    def _example_values(kind: LoadKind, parsers: Mapping[str, Callable[[Any], Any]]) -> Any:
         example = {c: parsers[c](kind.example.get(c)) for c in parsers}
         if any(isinstance(v, InvalidCell) for v in example.values()):
             return None
@@ -466,11 +478,14 @@ class Checker:
 
     def _drop_dangling(self) -> None:
         """Refuse rows whose relationships end at a record that only a refused row would write."""
-        producers: Counter[str] = Counter()
-        for r in self.plan.rows:
-            if r.kept:
-                producers.update({n.id for n in r.nodes})
+        kept = [r for r in self.plan.rows if r.kept]
         stored = self.resolver.store_nodes.keys() | self.plan.existing_nodes.keys()
+        ends = {e for r in kept for rel in r.rels for e in (rel.source, rel.target)} - stored
+        if ends <= {n.id for r in kept for n in r.nodes}:
+            return  # every end is stored or written by a kept row: nothing dangles (common case)
+        producers: Counter[str] = Counter()
+        for r in kept:
+            producers.update({n.id for n in r.nodes})
         changed = True
         while changed:
             changed = False
@@ -518,31 +533,57 @@ def _parser(col: Column) -> Callable[[Any], Any]:
     return parse_strings if col.type.value == "strings" else parse_string
 
 
-def _memo(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+class _Memo:
     """Parse each distinct cell once: spreadsheets repeat names, dates and codes a lot.
 
-    Returns the value, or the :class:`InvalidCell` (not raised: a column is parsed in one
-    comprehension, and its errors are picked out afterwards).
+    Gives the value, or the :class:`InvalidCell` (not raised: a column is parsed in one go,
+    and its errors are picked out afterwards).
     """
-    cache: dict[Any, Any] = {}
 
-    def parse_cached(raw: Any) -> Any:
-        try:
-            key = (raw.__class__, raw)
-            hit = cache.get(key, _MISSING)
-        except TypeError:  # lists from JSON are not hashable
-            hit = _MISSING
-            key = None
-        if hit is _MISSING:
+    def __init__(self, parse: Callable[[Any], Any]) -> None:
+        self.parse = parse
+        # text cells are their own keys; other cells are keyed with their type, since
+        # 1 == 1.0 == True would otherwise share an entry (a tuple key never equals a str one)
+        self.cache: dict[Any, Any] = {}
+
+    def __call__(self, raw: Any) -> Any:
+        if raw.__class__ is str:
+            hit = self.cache.get(raw, _MISSING)
+            if hit is _MISSING:
+                hit = self._parse(raw, raw)
+        else:
             try:
-                hit = parse(raw)
-            except InvalidCell as e:
-                hit = e
-            if key is not None and len(cache) < 200_000:
-                cache[key] = hit
+                key: Any = (raw.__class__, raw)
+                hit = self.cache.get(key, _MISSING)
+            except TypeError:  # lists from JSON are not hashable
+                hit, key = _MISSING, None
+            if hit is _MISSING:
+                hit = self._parse(raw, key)
         return list(hit) if hit.__class__ is list else hit
 
-    return parse_cached
+    def column(self, body: list[tuple[int, list[Any]]], index: int) -> list[Any]:
+        """The parsed cells of one column: ``__call__`` for each row, with the text-cell case
+        inlined (it is nearly every cell of a CSV file)."""
+        cache, out = self.cache, []
+        for _, cells in body:
+            raw = cells[index] if index < len(cells) else None
+            if raw.__class__ is str:
+                hit = cache.get(raw, _MISSING)
+                if hit is _MISSING:
+                    hit = self._parse(raw, raw)
+                out.append(list(hit) if hit.__class__ is list else hit)
+            else:
+                out.append(self(raw))
+        return out
+
+    def _parse(self, raw: Any, key: Any) -> Any:
+        try:
+            hit = self.parse(raw)
+        except InvalidCell as e:
+            hit = e
+        if key is not None and len(self.cache) < 200_000:
+            self.cache[key] = hit
+        return hit
 
 
 def _show(value: Any) -> str:

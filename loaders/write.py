@@ -10,6 +10,7 @@ Loading the same file twice therefore leaves every record as it was and the stor
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from graph.contract import GraphStore, merge_props
@@ -51,24 +52,34 @@ def final_records(
                 merged = {**seen_rel[0].props, **r.props}
                 rels[r.id] = (Relationship(r.type, r.source, r.target, merged, r.id), seen_rel[1])
     counts: Counter[str] = Counter()
-    existing_nodes, existing_rels = plan.existing_nodes, plan.existing_rels
-    out_nodes = []
-    for nid, (node, prov) in nodes.items():
-        old = existing_nodes.get(nid)
-        state = "created" if old is None else _state(old.props, node.props)
-        counts["nodes_" + state] += 1
-        if state != "unchanged":
-            node.props.update(prov)  # type: ignore[attr-defined]  # our own dict
-            out_nodes.append(node)
-    out_rels = []
-    for rid, (rel, prov) in rels.items():
-        old_rel = existing_rels.get(rid)
-        state = "created" if old_rel is None else _state(old_rel.props, rel.props)
-        counts["relationships_" + state] += 1
-        if state != "unchanged":
-            rel.props.update(prov)  # type: ignore[attr-defined]
-            out_rels.append(rel)
+    out_nodes = _to_send(nodes, plan.existing_nodes, counts, "nodes_")
+    out_rels = _to_send(rels, plan.existing_rels, counts, "relationships_")
     return out_nodes, out_rels, Changes(**counts)
+
+
+def _to_send(
+    records: dict[str, tuple[Any, dict[str, Any]]],
+    existing: Mapping[str, Any],
+    counts: Counter[str],
+    prefix: str,
+) -> list[Any]:
+    """The new and changed records, stamped with their provenance; counts every state."""
+    out = []
+    created = 0
+    for rid, (record, provenance) in records.items():
+        old = existing.get(rid)
+        if old is None:
+            created += 1
+        else:
+            state = _state(old.props, record.props)
+            counts[prefix + state] += 1
+            if state == "unchanged":
+                continue
+        record.props.update(provenance)  # our own dict: the row's, or a merge of rows'
+        out.append(record)
+    if created:
+        counts[prefix + "created"] += created
+    return out
 
 
 def _state(old: Any, new: Any) -> str:

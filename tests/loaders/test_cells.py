@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import unicodedata
 from datetime import date, datetime
 
 import pytest
@@ -135,3 +136,26 @@ def test_code_validators_raise_only_invalid_cell(text: str) -> None:
     for check in (check_uscc, check_division_code):
         with contextlib.suppress(InvalidCell):
             check(text)
+
+
+def _clean_text_slowly(text: str) -> str | None:
+    """clean_text's documented rule, spelled out: NFKC, whitespace runs folded, trimmed."""
+    folded = " ".join(unicodedata.normalize("NFKC", text).split())
+    return folded or None
+
+
+@given(
+    text=st.one_of(
+        st.text(alphabet=st.characters(max_codepoint=127), max_size=30),  # the fast path
+        st.text(max_size=30),
+    )
+)
+def test_clean_text_fast_path_agrees_with_the_rule(text: str) -> None:
+    assert clean_text(text) == _clean_text_slowly(text)
+
+
+def test_clean_text_keeps_the_length_limit_on_the_fast_path() -> None:
+    with pytest.raises(InvalidCell) as e:
+        clean_text("A" * 2001)
+    assert e.value.code == "too_long"
+    assert clean_text("A" * 2000) == "A" * 2000
