@@ -28,12 +28,10 @@ from graph.contract import (
     Types,
     UnitOfWork,
     as_type_set,
-    check_node,
-    check_relationship,
-    merge_props,
 )
-from graph.errors import IntegrityError, StoreUnavailable
+from graph.errors import StoreUnavailable
 from graph.model import Counts, Direction, Hop, Node, Path, Relationship, WriteSummary, holds_on
+from graph.staging import WriteBuffer, stage
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, props TEXT NOT NULL);
@@ -42,25 +40,6 @@ CREATE TABLE IF NOT EXISTS rels (
     props TEXT NOT NULL
 );
 """
-
-
-class _Ops(UnitOfWork):
-    """Buffers the writes of one unit of work, in order."""
-
-    def __init__(self) -> None:
-        self.ops: list[tuple[str, list[Any]]] = []
-
-    def upsert_nodes(self, nodes: Iterable[Node]) -> None:
-        self.ops.append(("upsert_node", list(nodes)))
-
-    def upsert_relationships(self, relationships: Iterable[Relationship]) -> None:
-        self.ops.append(("upsert_rel", list(relationships)))
-
-    def delete_nodes(self, ids: Iterable[str]) -> None:
-        self.ops.append(("delete_node", list(ids)))
-
-    def delete_relationships(self, ids: Iterable[str]) -> None:
-        self.ops.append(("delete_rel", list(ids)))
 
 
 class MemoryStore(GraphStore):
@@ -199,14 +178,15 @@ class MemoryStore(GraphStore):
 
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
-        ops = _Ops()
-        yield ops
-        self._commit(ops)
+        buffer = WriteBuffer()
+        yield buffer
+        self._commit(buffer)
 
-    def _commit(self, ops: _Ops) -> None:
+    def _commit(self, buffer: WriteBuffer) -> None:
         with self._lock, _gc_paused():
             self._fresh()
-            nodes, rels, summary = self._stage(ops)
+            staged = stage(buffer.ops, self._node, self._rel, self._touching)
+            nodes, rels, summary = staged.nodes, staged.relationships, staged.summary
             self._persist(nodes, rels)
             for nid, maybe_node in nodes.items():
                 if maybe_node is None and nid in self._g:
@@ -220,82 +200,13 @@ class MemoryStore(GraphStore):
             if summary.changed:
                 self._generation += 1
 
-    def _stage(
-        self, ops: _Ops
-    ) -> tuple[dict[str, Node | None], dict[str, Relationship | None], WriteSummary]:
-        """Work out the final state of every touched record, refusing ontology violations."""
-        nodes: dict[str, Node | None] = {}
-        rels: dict[str, Relationship | None] = {}
-        s = WriteSummary()
-
-        stored_node, stored_rel = self._node, self._rel
-
-        def current_node(nid: str) -> Node | None:
-            return nodes[nid] if nid in nodes else stored_node(nid)
-
-        def current_rel(rid: str) -> Relationship | None:
-            return rels[rid] if rid in rels else stored_rel(rid)
-
-        for op, items in ops.ops:
-            if op == "upsert_node":
-                for node in items:
-                    check_node(node)
-                    nid = node.id
-                    old = current_node(nid)
-                    if old is None:  # new: nothing to merge with or compare to
-                        s.nodes_created += 1
-                        nodes[nid] = Node(nid, node.kind, _given(node.props))
-                        continue
-                    if old.kind != node.kind:
-                        raise IntegrityError(f"{nid} is a {old.kind}, not a {node.kind}")
-                    merged = merge_props(old.props, node.props)
-                    if merged == old.props:
-                        s.nodes_unchanged += 1
-                    else:
-                        s.nodes_updated += 1
-                    nodes[nid] = Node(nid, node.kind, merged)
-            elif op == "upsert_rel":
-                for rel in items:
-                    src, tgt = current_node(rel.source), current_node(rel.target)
-                    if src is None or tgt is None:
-                        missing = rel.source if src is None else rel.target
-                        raise IntegrityError(f"{rel.type} {rel.id}: no node {missing}")
-                    check_relationship(rel, src.kind, tgt.kind)
-                    rid = rel.id
-                    old_rel = current_rel(rid)
-                    if old_rel is None:
-                        s.relationships_created += 1
-                        merged = _given(rel.props)
-                    else:
-                        merged = merge_props(old_rel.props, rel.props)
-                        if merged == old_rel.props:
-                            s.relationships_unchanged += 1
-                        else:
-                            s.relationships_updated += 1
-                    rels[rid] = Relationship(rel.type, rel.source, rel.target, merged, rid)
-            elif op == "delete_node":
-                for nid in items:
-                    if current_node(nid) is None:
-                        continue
-                    nodes[nid] = None
-                    s.nodes_deleted += 1
-                    touching = set()
-                    if nid in self._g:
-                        touching |= {k for _, _, k in self._g.in_edges(nid, keys=True)}
-                        touching |= {k for _, _, k in self._g.out_edges(nid, keys=True)}
-                    touching |= {
-                        rid for rid, r in rels.items() if r and nid in (r.source, r.target)
-                    }
-                    for rid in touching:
-                        if current_rel(rid) is not None:
-                            rels[rid] = None
-                            s.relationships_deleted += 1
-            elif op == "delete_rel":
-                for rid in items:
-                    if current_rel(rid) is not None:
-                        rels[rid] = None
-                        s.relationships_deleted += 1
-        return nodes, rels, s
+    def _touching(self, nid: str) -> list[str]:
+        """Ids of the committed relationships at a node, for deletes."""
+        if nid not in self._g:
+            return []
+        return [k for _, _, k in self._g.in_edges(nid, keys=True)] + [
+            k for _, _, k in self._g.out_edges(nid, keys=True)
+        ]
 
     def _persist(
         self, nodes: Mapping[str, Node | None], rels: Mapping[str, Relationship | None]
@@ -574,10 +485,3 @@ def _forget_cached_results(g: nx.Graph) -> None:
     cache = getattr(g, "__networkx_cache__", None)
     if cache:
         cache.clear()
-
-
-def _given(props: Mapping[str, Any]) -> dict[str, Any]:
-    """A new record's own copy of its properties (merge_props with nothing to merge into)."""
-    if None in props.values():
-        return {k: v for k, v in props.items() if v is not None}
-    return dict(props)

@@ -1,8 +1,9 @@
 """Working out what a unit of work does, apart from any one store.
 
-A store that cannot apply writes one by one in memory (Neo4j: a server behind a network) first
-reads the current state of every record a unit of work touches, then calls :func:`stage`, which
-replays the buffered writes in order with the same rules and counting as the embedded store:
+Every store buffers a unit of work in a :class:`WriteBuffer` and calls :func:`stage` with a way to
+read the committed state: the embedded store reads its graph in memory, Neo4j first fetches every
+record the unit of work touches. :func:`stage` replays the buffered writes in order with one set
+of rules and counting for every store:
 upserts merge (``None`` removes a property), deleting a node deletes its relationships,
 relationships need both endpoints and endpoint kinds the ontology allows. The result is the
 final state of every touched record and the :class:`WriteSummary`, so a store only has to
@@ -11,7 +12,7 @@ write the difference.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,34 +103,39 @@ def stage(
         if op == UPSERT_NODES:
             for node in items:
                 check_node(node)
-                old = current_node(node.id)
-                if old is not None and old.kind != node.kind:
-                    raise IntegrityError(f"{node.id} is a {old.kind}, not a {node.kind}")
-                merged = merge_props(old.props if old else None, node.props)
-                if old is None:
+                nid = node.id
+                old = current_node(nid)
+                if old is None:  # new: nothing to merge with or compare to
                     s.nodes_created += 1
-                elif merged == old.props:
+                    nodes[nid] = Node(nid, node.kind, given_props(node.props))
+                    continue
+                if old.kind != node.kind:
+                    raise IntegrityError(f"{nid} is a {old.kind}, not a {node.kind}")
+                merged = merge_props(old.props, node.props)
+                if merged == old.props:
                     s.nodes_unchanged += 1
                 else:
                     s.nodes_updated += 1
-                nodes[node.id] = Node(node.id, node.kind, merged)
+                nodes[nid] = Node(nid, node.kind, merged)
         elif op == UPSERT_RELATIONSHIPS:
             for rel in items:
                 src, tgt = current_node(rel.source), current_node(rel.target)
-                for end, nid in ((src, rel.source), (tgt, rel.target)):
-                    if end is None:
-                        raise IntegrityError(f"{rel.type} {rel.id}: no node {nid}")
-                assert src is not None and tgt is not None
+                if src is None or tgt is None:
+                    missing = rel.source if src is None else rel.target
+                    raise IntegrityError(f"{rel.type} {rel.id}: no node {missing}")
                 check_relationship(rel, src.kind, tgt.kind)
-                old_rel = current_rel(rel.id)
-                merged = merge_props(old_rel.props if old_rel else None, rel.props)
+                rid = rel.id
+                old_rel = current_rel(rid)
                 if old_rel is None:
                     s.relationships_created += 1
-                elif merged == old_rel.props:
-                    s.relationships_unchanged += 1
+                    merged = given_props(rel.props)
                 else:
-                    s.relationships_updated += 1
-                rels[rel.id] = Relationship(rel.type, rel.source, rel.target, merged, rel.id)
+                    merged = merge_props(old_rel.props, rel.props)
+                    if merged == old_rel.props:
+                        s.relationships_unchanged += 1
+                    else:
+                        s.relationships_updated += 1
+                rels[rid] = Relationship(rel.type, rel.source, rel.target, merged, rid)
         elif op == DELETE_NODES:
             for nid in items:
                 if current_node(nid) is None:
@@ -152,6 +158,13 @@ def stage(
     return staged
 
 
+def given_props(props: Mapping[str, Any]) -> dict[str, Any]:
+    """A new record's own copy of its properties: merge_props with nothing to merge into."""
+    if None in props.values():
+        return {k: v for k, v in props.items() if v is not None}
+    return dict(props)
+
+
 def _plain(value: Any) -> Any:
     """Tuples become lists, as they come back from JSON or a database, so equality is fair."""
     if isinstance(value, tuple):
@@ -161,10 +174,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _has_sequences(props: Mapping[str, Any]) -> bool:
+    return any(isinstance(v, (list, tuple)) for v in props.values())
+
+
 def _plain_node(node: Node) -> Node:
+    if not _has_sequences(node.props):  # the common case in bulk loads: nothing to convert
+        return node
     return Node(node.id, node.kind, {k: _plain(v) for k, v in node.props.items()})
 
 
 def _plain_rel(rel: Relationship) -> Relationship:
+    if not _has_sequences(rel.props):
+        return rel
     props = {k: _plain(v) for k, v in rel.props.items()}
     return Relationship(rel.type, rel.source, rel.target, props, rel.id)
