@@ -23,6 +23,7 @@ from typing import Any
 import networkx as nx
 import orjson
 
+from graph.algorithms import bounded_bidirectional_path
 from graph.contract import (
     GraphStore,
     Types,
@@ -410,15 +411,18 @@ class MemoryStore(GraphStore):
             self._fresh()
             if source not in self._g or target not in self._g:
                 return None
-            view = nx.subgraph_view(
-                self._g,
-                filter_edge=lambda u, v, k: holds_on(self._g.edges[u, v, k]["rel"].props, as_of),
-            ).to_undirected(as_view=True)
-            try:
-                ids = nx.bidirectional_shortest_path(view, source, target)
-            except nx.NetworkXNoPath:
-                return None
-            if len(ids) - 1 > max_length:
+            succ, pred = self._g._succ, self._g._pred
+
+            def either_way(u: str) -> Iterator[str]:
+                for adjacency in (succ[u], pred[u]):
+                    for v, keyed in adjacency.items():
+                        if as_of is None or any(
+                            holds_on(d["rel"].props, as_of) for d in keyed.values()
+                        ):
+                            yield v
+
+            ids = bounded_bidirectional_path(either_way, source, target, max_length)
+            if ids is None:
                 return None
             nodes = tuple(self._g.nodes[i]["node"] for i in ids)
             rels = []
