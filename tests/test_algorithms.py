@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import itertools
 
 import networkx as nx
 from hypothesis import given, settings
@@ -42,4 +43,4 @@ def test_matches_networkx_shortest_path_length(
         assert path is not None
         assert len(path) - 1 == expected
         assert (path[0], path[-1]) == (source, target)
-        assert all(g.has_edge(a, b) for a, b in zip(path, path[1:], strict=False))
+        assert all(g.has_edge(a, b) for a, b in itertools.pairwise(path))
