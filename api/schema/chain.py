@@ -100,10 +100,12 @@ GapKindEnum = _graphql_enum(
 GapLevelEnum = _graphql_enum(
     "GapLevel",
     [
-        *((lvl.name, lvl.value, f"{lvl.value} grid ({ONTOLOGY.grid_kind(lvl).zh})")
-          for lvl in CHAIN_ORDER),
+        *(
+            (lvl.name, lvl.value, f"{lvl.value} grid ({ONTOLOGY.grid_kind(lvl).zh})")
+            for lvl in CHAIN_ORDER
+        ),
         (EVENT_LEVEL.upper(), EVENT_LEVEL, "The event type itself (事件类型)"),
-    ],  # fmt: skip
+    ],
     "Where a missing link lies: one of the five grid levels, or the event type (缺失所在层级)",
 )
 _UNIT_ROLE_NOTES = {
@@ -238,9 +240,7 @@ class ChainPartyOrganizationType:
         return list(self.leaders)
 
 
-@strawberry.type(
-    name="Meeting", description="The meeting a grid level convenes (五级议事协商会议)"
-)
+@strawberry.type(name="Meeting", description="The meeting a grid level convenes (五级议事协商会议)")
 class MeetingType:
     @strawberry.field(description="English name (会议名称)")
     def name(self: Meeting) -> str:
@@ -333,9 +333,7 @@ class ChainLevelType:
     def leading_groups(self: LevelView) -> list[LeadingGroup]:
         return [wrap(g) for g in self.level.leading_groups]
 
-    @strawberry.field(
-        description="True at the event type's default response level (默认响应层级)"
-    )
+    @strawberry.field(description="True at the event type's default response level (默认响应层级)")
     def default_response(self: LevelView) -> bool:
         return self.level.default_response
 
@@ -422,9 +420,7 @@ class ChainView:
         nodes[self.chain.event_type.id] = self.chain.event_type
         community = self.chain.level(GridLevel.COMMUNITY).grid
         below = {GridLevel.BUILDING.value, GridLevel.COMPOUND.value, GridLevel.COMMUNITY.value}
-        return [
-            GapView(g, nodes[g.node_id], community if g.level in below else None) for g in gaps
-        ]
+        return [GapView(g, nodes[g.node_id], community if g.level in below else None) for g in gaps]
 
 
 @strawberry.type(
@@ -496,9 +492,7 @@ class ResponsibilityChainType:
 
 
 # -- the gaps report ------------------------------------------------------------------------
-@strawberry.type(
-    name="GapCount", description="How many gaps of one kind at one level (按类型计数)"
-)
+@strawberry.type(name="GapCount", description="How many gaps of one kind at one level (按类型计数)")
 class GapCount:
     level: GapLevelEnum = strawberry.field(description="Level (层级)")
     kind: GapKindEnum = strawberry.field(description="Kind of gap (缺失类型)")
