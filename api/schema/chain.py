@@ -559,14 +559,20 @@ class GapReportType:
             strawberry.argument(description="Only gaps at these levels (层级)"),
         ] = None,
         first: Annotated[
-            int, strawberry.argument(description="Page size (每页条数)")
-        ] = DEFAULT_GAP_PAGE,
+            int | None,
+            strawberry.argument(
+                description=f"Page size; default {DEFAULT_GAP_PAGE}, or the server's maximum "
+                "page size if smaller (每页条数)"
+            ),
+        ] = None,
         after: Annotated[
             str | None,
             strawberry.argument(description="Cursor of the last gap of the previous page"),
         ] = None,
     ) -> GapConnection:
         ctx: GraphContext = info.context
+        if first is None:
+            first = min(DEFAULT_GAP_PAGE, ctx.settings.max_page_size)
         check_page_size(first, ctx.settings)
         kinds = {k.value for k in kind} if kind else None
         levels = {lv.value for lv in level} if level else None
