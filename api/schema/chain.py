@@ -101,7 +101,7 @@ GapLevelEnum = _graphql_enum(
     "GapLevel",
     [
         *(
-            (lvl.name, lvl.value, f"{lvl.value} grid ({ONTOLOGY.grid_kind(lvl).zh})")
+            (lvl.name, lvl.value, f"The {lvl.value} grid ({ONTOLOGY.grid_kind(lvl).zh})")
             for lvl in CHAIN_ORDER
         ),
         (EVENT_LEVEL.upper(), EVENT_LEVEL, "The event type itself (事件类型)"),
@@ -123,9 +123,13 @@ UnitRoleEnum = _graphql_enum(
     "Why a grid may convene a unit (可召集单位的角色)",
 )
 _ROLE_PROP = next(p for p in ONTOLOGY.relations["HANDLED_BY"].props if p.name == "role")
+_HANDLER_ROLE_NOTES = {
+    "key": "One of the five key responsible units (五个重点责任单位)",
+    "n": "One of the N further functional departments (N个职能部门)",
+}
 HandlerRoleEnum = _graphql_enum(
     "HandlerRole",
-    ((c.upper(), c, None) for c in _ROLE_PROP.choices),
+    ((c.upper(), c, _HANDLER_ROLE_NOTES.get(c)) for c in _ROLE_PROP.choices),
     describe(f"Role of a handling department: {_ROLE_PROP.description}", _ROLE_PROP.zh),
 )
 _STAGE_NOTES = {
@@ -454,7 +458,10 @@ class ResponsibilityChainType:
         return [LevelView(lvl, self) for lvl in self.chain.levels]
 
     @strawberry.field(description="One level (某级网格)")
-    def level(self: ChainView, level: GridLevelEnum) -> ChainLevelType:
+    def level(
+        self: ChainView,
+        level: Annotated[GridLevelEnum, strawberry.argument(description="Which level (层级)")],
+    ) -> ChainLevelType:
         return LevelView(self.chain.level(GridLevel(level)), self)
 
     @strawberry.field(
@@ -567,7 +574,9 @@ class GapReportType:
         ] = None,
         after: Annotated[
             str | None,
-            strawberry.argument(description="Cursor of the last gap of the previous page"),
+            strawberry.argument(
+                description="Cursor of the last gap of the previous page (上一页游标)"
+            ),
         ] = None,
     ) -> GapConnection:
         ctx: GraphContext = info.context

@@ -3,14 +3,18 @@ pairing changes on 2023-07-01 and building 01's leader on 2024-04-01."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
+from graphql import GraphQLEnumType, GraphQLObjectType
 
 from api.app import create_app
+from api.schema import build_schema
 from graph.memory import MemoryStore
 from tests.api.conftest import LIMITS, GraphQL
 from tests.api.serving import served
@@ -172,8 +176,6 @@ def test_meeting_purpose_and_default_day(gql: GraphQL, built: Built) -> None:
     query = """query($b: ID!, $e: ID!) { responsibilityChain(building: $b, eventType: $e) {
       asOf level(level: SUBDISTRICT) { meeting { zh purpose } } } }"""
     got = gql.data(query, b=built.id("b1"), e=built.id("e1"))["responsibilityChain"]
-    from datetime import date
-
     assert got["asOf"] == date.today().isoformat()
     assert got["level"]["meeting"]["zh"] == "网格研判会"
     assert got["level"]["meeting"]["purpose"]
@@ -441,3 +443,35 @@ def test_the_gap_report_is_computed_once_per_version(
     body = httpx.post(f"{url}/graphql", json={"query": paged}, timeout=60).json()
     assert "errors" not in body, body
     assert proxy.calls == Counter({"version": 1})
+
+
+CHAIN_TYPES = (
+    "ResponsibilityChain", "ChainLevel", "PersonInCharge", "ChainPartyOrganization", "Meeting",
+    "ConvenableUnit", "Handler", "Accountability", "RoutingStep", "Gap", "GapReport",
+    "GapCount", "GapsChecked", "GapConnection", "GapKind", "GapLevel", "UnitRole",
+    "HandlerRole", "RoutingStage",
+)  # fmt: skip
+
+
+def test_every_type_field_argument_and_value_is_described_in_english_and_chinese() -> None:
+    schema = build_schema()._schema
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    described: list[tuple[str, str | None]] = []
+    for name in CHAIN_TYPES:
+        t = schema.type_map[name]
+        described.append((name, t.description))
+        if isinstance(t, GraphQLObjectType):
+            for fname, f in t.fields.items():
+                described.append((f"{name}.{fname}", f.description))
+                described += [(f"{name}.{fname}({a})", arg.description)
+                              for a, arg in f.args.items()]  # fmt: skip
+        elif isinstance(t, GraphQLEnumType):
+            described += [(f"{name}.{v}", val.description) for v, val in t.values.items()]
+    root = schema.query_type
+    assert root is not None
+    for fname in ("responsibilityChain", "gaps"):
+        f = root.fields[fname]
+        described.append((fname, f.description))
+        described += [(f"{fname}({a})", arg.description) for a, arg in f.args.items()]
+    missing = [where for where, text in described if not text or not chinese.search(text)]
+    assert not missing, missing
