@@ -85,7 +85,7 @@ def _graphql_enum(
     """A GraphQL enum from (member name, value, description) triples: a copy of a domain
     enum, so the domain class itself stays free of strawberry."""
     items = list(values)
-    cls = Enum(name, {member: value for member, value, _ in items})  # type: ignore[misc]
+    cls = Enum(name, {member: value for member, value, _ in items})
     built = strawberry.enum(cls, name=name, description=description)
     notes = {member: note for member, _, note in items}
     for value in built.__strawberry_definition__.values:
@@ -658,6 +658,8 @@ ChainKey = tuple[str, str, date]
 
 def chain_loader(ctx: GraphContext) -> DataLoader[ChainKey, ChainView]:
     """The request's chain loader: one ``responsibility_chains`` call per day asked."""
+    # The context's per-request registry of loaders, under a key of this module's own: the
+    # loader lives and dies with the request like the others, and api/context.py stays as is.
     loaders: dict[Any, Any] = ctx._loaders
     loader = loaders.get(("chain",))
     if loader is None:
