@@ -56,7 +56,8 @@ def variables(client: Client) -> dict[str, Any]:
         gql(
             """{ buildings(first: 1) { nodes { id ancestors { id } } }
                  communities(first: 1) { nodes { id name } }
-                 agreements(first: 1) { nodes { validTo parties { id } } } }"""
+                 agreements(first: 1) { nodes { validTo parties { id } } }
+                 eventTypes(first: 1) { nodes { id } } }"""
         )
     )
     building = found["buildings"]["nodes"][0]
@@ -64,6 +65,7 @@ def variables(client: Client) -> dict[str, Any]:
     agreement = found["agreements"]["nodes"][0]
     return {
         "building": building["id"],
+        "eventType": found["eventTypes"]["nodes"][0]["id"],
         "community": community["id"],
         "unit": agreement["parties"][0]["id"],
         "asOf": agreement["validTo"],
@@ -84,6 +86,7 @@ def _declared(text: str) -> set[str]:
 def test_there_are_examples_for_every_flagship_query() -> None:
     names = {p.stem for p in EXAMPLES}
     assert {"coverage", "shared_agreements", "agreements_expiring", "path", "search"} <= names
+    assert {"responsibility_chain", "gaps"} <= names
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
@@ -100,6 +103,18 @@ def test_example_runs(path: Path, client: Client, variables: dict[str, Any]) -> 
         assert [lv["level"] for lv in result["coverage"]["levels"]] == [
             "BUILDING", "COMPOUND", "COMMUNITY", "SUBDISTRICT", "DISTRICT",
         ]  # fmt: skip
+    if path.stem == "responsibility_chain":
+        chain = result["responsibilityChain"]
+        assert [lv["level"] for lv in chain["levels"]] == [
+            "BUILDING", "COMPOUND", "COMMUNITY", "SUBDISTRICT", "DISTRICT",
+        ]  # fmt: skip
+        assert chain["building"]["id"] == variables["building"]
+        assert [lv["meeting"]["zh"] for lv in chain["levels"]] == [
+            "板凳会", "网格议事会", "网格联席会", "网格研判会", "网格调度会",
+        ]  # fmt: skip
+    if path.stem == "gaps":
+        report = result["gaps"]
+        assert report["totalCount"] == sum(c["count"] for c in report["counts"])
     if path.stem == "search":
         assert variables["community"] in [n["id"] for n in result["search"]]
     if path.stem == "path":

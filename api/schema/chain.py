@@ -1,0 +1,752 @@
+# mypy: disable-error-code="valid-type, attr-defined, return-value, arg-type, call-overload, misc"
+# (strawberry types built at run time from the ontology, and resolvers that return domain
+# dataclasses for strawberry to read: sound at run time, opaque to a static checker)
+"""``responsibilityChain(building, eventType, asOf)`` and ``gaps(asOf)``: who answers for an
+event at a building, level by level, and the planner's list of missing links.
+
+The answers are computed by :func:`graph.queries.chain.responsibility_chains` and
+:func:`graph.queries.gaps.find_gaps`; the types below only read their dataclasses. Chains go
+through a per-request DataLoader keyed by (building, event type, day): every chain asked in
+one request (aliases, or many clients' questions batched by a gateway) costs ONE call of
+``responsibility_chains`` per day asked, i.e. a fixed number of store calls. The district's
+gap report is computed once per store version and day and paged from memory.
+
+The enums (kinds of gap, gap levels, unit roles, handler roles, routing stages) are derived
+from the domain enums and the ontology, never listed here by hand.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from api.context import GraphContext
+from api.limits import check_page_size
+from api.schema.lists import PageInfo, decode_cursor, encode_cursor
+from api.types import (
+    AS_OF_HELP,
+    Building,
+    Community,
+    Department,
+    EventCategory,
+    EventType,
+    Grid,
+    GridLevelEnum,
+    LeadingGroup,
+    Node,
+    Organization,
+    PartyOrganization,
+    Person,
+    Post,
+    describe,
+    wrap,
+)
+from graph.errors import GridGraphError, NodeNotFound
+from graph.model import Node as StoreNode
+from graph.queries.chain import (
+    ChainLevel,
+    Handler,
+    Meeting,
+    ResponsibilityChain,
+    RoutingStep,
+    Stage,
+    responsibility_chains,
+)
+from graph.queries.gaps import GapReport, GapRow, find_gaps
+from graph.queries.grid_links import (
+    EVENT_LEVEL,
+    GAP_DESCRIPTIONS,
+    ConvenableUnit,
+    Gap,
+    GapKind,
+    PartyOrgAtLevel,
+    PersonInCharge,
+)
+from schema import ONTOLOGY
+from schema.ontology import GridLevel
+from schema.responsibility import CHAIN_ORDER, UnitRole
+
+DEFAULT_GAP_PAGE = 100
+
+
+# -- enums, derived from the domain's -------------------------------------------------------
+def _graphql_enum(
+    name: str, values: Iterable[tuple[str, str, str | None]], description: str
+) -> type[Enum]:
+    """A GraphQL enum from (member name, value, description) triples: a copy of a domain
+    enum, so the domain class itself stays free of strawberry."""
+    items = list(values)
+    cls = Enum(name, {member: value for member, value, _ in items})
+    built = strawberry.enum(cls, name=name, description=description)
+    notes = {member: note for member, _, note in items}
+    for value in built.__strawberry_definition__.values:
+        value.description = notes.get(value.name)
+    return built
+
+
+GapKindEnum = _graphql_enum(
+    "GapKind",
+    ((k.name, k.value, GAP_DESCRIPTIONS[k]) for k in GapKind),
+    "Kinds of missing link in a responsibility chain (缺失环节类型)",
+)
+GapLevelEnum = _graphql_enum(
+    "GapLevel",
+    [
+        *(
+            (lvl.name, lvl.value, f"The {lvl.value} grid ({ONTOLOGY.grid_kind(lvl).zh})")
+            for lvl in CHAIN_ORDER
+        ),
+        (EVENT_LEVEL.upper(), EVENT_LEVEL, "The event type itself (事件类型)"),
+    ],
+    "Where a missing link lies: one of the five grid levels, or the event type (缺失所在层级)",
+)
+_UNIT_ROLE_NOTES = {
+    UnitRole.PROPERTY_FIRM: "The property firm managing the compound (物业公司)",
+    UnitRole.OWNERS_COMMITTEE: "The owners' committee managing the compound itself (业委会自管)",
+    UnitRole.PAIRED_DEPARTMENT: "The department paired with the community: the 1 of 1+5+N "
+    "(包联单位)",
+    UnitRole.KEY_UNIT: "One of the five key responsible units: the 5 of 1+5+N (五个重点责任单位)",
+    UnitRole.N_DEPARTMENT: "A further department that handles the event type: the N of 1+5+N "
+    "(N个职能部门)",
+}
+UnitRoleEnum = _graphql_enum(
+    "UnitRole",
+    ((r.name, r.value, _UNIT_ROLE_NOTES.get(r)) for r in UnitRole),
+    "Why a grid may convene a unit (可召集单位的角色)",
+)
+_ROLE_PROP = next(p for p in ONTOLOGY.relations["HANDLED_BY"].props if p.name == "role")
+_HANDLER_ROLE_NOTES = {
+    "key": "One of the five key responsible units (五个重点责任单位)",
+    "n": "One of the N further functional departments (N个职能部门)",
+}
+HandlerRoleEnum = _graphql_enum(
+    "HandlerRole",
+    ((c.upper(), c, _HANDLER_ROLE_NOTES.get(c)) for c in _ROLE_PROP.choices),
+    describe(f"Role of a handling department: {_ROLE_PROP.description}", _ROLE_PROP.zh),
+)
+_STAGE_NOTES = {
+    Stage.TERRITORY: "The grids from the building up to the response level (属地)",
+    Stage.OWNER: "Whoever manages the compound: property firm or owners' committee (权属)",
+    Stage.HANDLER: "The functional departments that handle the event type (1+5+N 处置)",
+    Stage.ESCALATION: "The levels above the response level, each by its meeting (逐级上报)",
+}
+StageEnum = _graphql_enum(
+    "RoutingStage",
+    ((s.name, s.value, _STAGE_NOTES.get(s)) for s in Stage),
+    "Stages of routing an event: the territory answers first, then the owner (属地优先)",
+)
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+# -- gaps -----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class GapView:
+    """A gap with the node that lacks the link and, for a grid, its community."""
+
+    gap: Gap
+    node: StoreNode
+    community: StoreNode | None
+
+    @property
+    def cursor_key(self) -> str:
+        return _cursor_key(self.gap)
+
+
+@strawberry.type(
+    name="Gap",
+    description="A missing link on the day: never a silently shorter chain (缺失环节)",
+)
+class GapType:
+    @strawberry.field(description="What is missing (缺失类型)")
+    def kind(self: GapView) -> GapKindEnum:
+        return GapKindEnum[self.gap.what.name]
+
+    @strawberry.field(description="Where it is missing: a grid level, or the event type (层级)")
+    def level(self: GapView) -> GapLevelEnum:
+        return GapLevelEnum(self.gap.level)
+
+    @strawberry.field(description="Why, naming the node and the day (原因)")
+    def reason(self: GapView) -> str:
+        return self.gap.reason
+
+    @strawberry.field(description="What the kind of gap means (缺失说明)")
+    def description(self: GapView) -> str:
+        return GAP_DESCRIPTIONS[self.gap.what]
+
+    @strawberry.field(description="The grid or event type that lacks the link (缺失节点)")
+    def node(self: GapView) -> Node:
+        return wrap(self.node)
+
+    @strawberry.field(
+        description="The community the grid lies in (itself for a community); null above "
+        "the community level and for the event type (所属社区)"
+    )
+    def community(self: GapView) -> Community | None:
+        return wrap(self.community) if self.community is not None else None
+
+
+# -- the chain ------------------------------------------------------------------------------
+@strawberry.type(
+    name="PersonInCharge",
+    description="A person holding, on the day, a post that puts them in charge (负责人)",
+)
+class PersonInChargeType:
+    @strawberry.field(description="The person (人员)")
+    def person(self: PersonInCharge) -> Person:
+        return wrap(self.person)
+
+    @strawberry.field(description="The post they hold (岗位)")
+    def post(self: PersonInCharge) -> Post:
+        return wrap(self.post)
+
+    @strawberry.field(description="Kind of post, e.g. building_leader (岗位类型)")
+    def post_type(self: PersonInCharge) -> str:
+        return self.post_type
+
+    @strawberry.field(
+        description="The organisation the post belongs to (party organisation, paired "
+        "department or leading group); null when the post is the grid's own (所属组织)"
+    )
+    def via(self: PersonInCharge) -> Organization | None:
+        return wrap(self.via) if self.via is not None else None
+
+    @strawberry.field(description="First day they hold the post (任职起始)")
+    def valid_from(self: PersonInCharge) -> date | None:
+        return _date(self.valid_from)
+
+    @strawberry.field(description="Last day they hold the post, inclusive (任职截止)")
+    def valid_to(self: PersonInCharge) -> date | None:
+        return _date(self.valid_to)
+
+
+@strawberry.type(
+    name="ChainPartyOrganization",
+    description="The party organisation of a grid level, with its leaders on the day (党组织)",
+)
+class ChainPartyOrganizationType:
+    @strawberry.field(description="The party organisation (党组织)")
+    def organization(self: PartyOrgAtLevel) -> PartyOrganization:
+        return wrap(self.organization)
+
+    @strawberry.field(description="Who holds its leading posts on the day (党组织负责人)")
+    def leaders(self: PartyOrgAtLevel) -> list[PersonInChargeType]:
+        return list(self.leaders)
+
+
+@strawberry.type(name="Meeting", description="The meeting a grid level convenes (五级议事协商会议)")
+class MeetingType:
+    @strawberry.field(description="English name (会议名称)")
+    def name(self: Meeting) -> str:
+        return self.name
+
+    @strawberry.field(description="Chinese name, e.g. 板凳会 (中文名称)")
+    def zh(self: Meeting) -> str:
+        return self.zh
+
+    @strawberry.field(description="What it is for, as the seed puts it (会议职能)")
+    def purpose(self: Meeting) -> str:
+        return self.purpose
+
+
+@strawberry.type(
+    name="ConvenableUnit", description="A unit a grid level may convene, and why (可召集单位)"
+)
+class ConvenableUnitType:
+    @strawberry.field(description="The unit (单位)")
+    def unit(self: ConvenableUnit) -> Organization:
+        return wrap(self.unit)
+
+    @strawberry.field(description="Why it can be convened (角色)")
+    def role(self: ConvenableUnit) -> UnitRoleEnum:
+        return UnitRoleEnum[self.role.name]
+
+    @strawberry.field(description="First day of the contract or pairing, if dated (起始日期)")
+    def valid_from(self: ConvenableUnit) -> date | None:
+        return _date(self.valid_from)
+
+    @strawberry.field(description="Last day of the contract or pairing, if dated (截止日期)")
+    def valid_to(self: ConvenableUnit) -> date | None:
+        return _date(self.valid_to)
+
+
+@dataclass(frozen=True, slots=True)
+class LevelView:
+    """A chain level with the chain's node lookup, so its gaps can name their nodes."""
+
+    level: ChainLevel
+    chain: ChainView
+
+
+@strawberry.type(
+    name="ChainLevel",
+    description="One level of a responsibility chain: grid, people in charge, party "
+    "organisation, meeting, convenable units and gaps (责任链的一级)",
+)
+class ChainLevelType:
+    @strawberry.field(description="The grid level (网格层级)")
+    def level(self: LevelView) -> GridLevelEnum:
+        return self.level.level
+
+    @strawberry.field(
+        description="The grid at this level; null only when the chain breaks below it, "
+        "which is then a gap (网格)"
+    )
+    def grid(self: LevelView) -> Grid | None:
+        return wrap(self.level.grid) if self.level.grid is not None else None
+
+    @strawberry.field(
+        description="Who is in charge, with their post: building leader; compound grid "
+        "leader or branch secretary; community grid leader or head of the paired department; "
+        "the district leader who contacts the subdistrict; head of the leading group (负责人)"
+    )
+    def in_charge(self: LevelView) -> list[PersonInChargeType]:
+        return list(self.level.in_charge)
+
+    @strawberry.field(
+        description="The party organisation of this level: building party group, compound "
+        "branch, community big party committee, subdistrict working committee, district "
+        "committee (党组织)"
+    )
+    def party_organizations(self: LevelView) -> list[ChainPartyOrganizationType]:
+        return list(self.level.party_organizations)
+
+    @strawberry.field(description="The meeting this level convenes (议事协商会议)")
+    def meeting(self: LevelView) -> MeetingType:
+        return self.level.meeting
+
+    @strawberry.field(
+        description="Units this level may convene: the property firm or owners' committee "
+        "at the compound; the paired department, the five key units and the event's N "
+        "departments at the community (可召集单位)"
+    )
+    def convenes(self: LevelView) -> list[ConvenableUnitType]:
+        return list(self.level.convenes)
+
+    @strawberry.field(description="Leading groups covering the grid (district) (领导小组)")
+    def leading_groups(self: LevelView) -> list[LeadingGroup]:
+        return [wrap(g) for g in self.level.leading_groups]
+
+    @strawberry.field(description="True at the event type's default response level (默认响应层级)")
+    def default_response(self: LevelView) -> bool:
+        return self.level.default_response
+
+    @strawberry.field(description="Missing links at this level on the day (本级缺失环节)")
+    def gaps(self: LevelView) -> list[GapType]:
+        return self.chain.gap_views(self.level.gaps)
+
+
+@strawberry.type(
+    name="Handler",
+    description="A functional department that handles the event type (1+5+N 处置单位)",
+)
+class HandlerType:
+    @strawberry.field(description="The department (职能部门)")
+    def department(self: Handler) -> Department:
+        return wrap(self.department)
+
+    @strawberry.field(description="KEY: one of the five key units; N: one of the N (角色)")
+    def role(self: Handler) -> HandlerRoleEnum:
+        return HandlerRoleEnum(self.role)
+
+    @strawberry.field(description="First day it handles the type, if dated (起始日期)")
+    def valid_from(self: Handler) -> date | None:
+        return _date(self.valid_from)
+
+    @strawberry.field(description="Last day it handles the type, if dated (截止日期)")
+    def valid_to(self: Handler) -> date | None:
+        return _date(self.valid_to)
+
+
+@strawberry.type(
+    name="Accountability",
+    description="Double accountability: the territory and the pairing side (双问责)",
+)
+class AccountabilityType:
+    @strawberry.field(description="The territory: subdistrict and community (属地责任)")
+    def territory(self: ChainView) -> list[Grid]:
+        return [wrap(g) for g in self.chain.accountability.territory]
+
+    @strawberry.field(description="The pairing side: the paired department (包联责任)")
+    def pairing(self: ChainView) -> list[Department]:
+        return [wrap(d) for d in self.chain.accountability.pairing]
+
+
+@strawberry.type(
+    name="RoutingStep",
+    description="One step in passing an event on: territory first, then the owner, then "
+    "the handlers, then escalation (流转环节)",
+)
+class RoutingStepType:
+    @strawberry.field(description="Position in the routing, from 1 (顺序)")
+    def order(self: RoutingStep) -> int:
+        return self.order
+
+    @strawberry.field(description="Stage of the routing (环节)")
+    def stage(self: RoutingStep) -> StageEnum:
+        return StageEnum[Stage(self.stage).name]
+
+    @strawberry.field(description="Grid level of the step, null for handlers (层级)")
+    def level(self: RoutingStep) -> GridLevelEnum | None:
+        return GridLevel(self.level) if self.level is not None else None
+
+    @strawberry.field(description="The grid or unit the event passes to, if any (承接单位)")
+    def unit(self: RoutingStep) -> Node | None:
+        return wrap(self.unit) if self.unit is not None else None
+
+    @strawberry.field(description="The people in charge at that step (负责人)")
+    def people(self: RoutingStep) -> list[PersonInChargeType]:
+        return list(self.people)
+
+    @strawberry.field(description="The meeting convened at that step, if any (会议)")
+    def meeting(self: RoutingStep) -> MeetingType | None:
+        return self.meeting
+
+
+@dataclass(frozen=True, slots=True)
+class ChainView:
+    """A computed chain, with its nodes by id so its gaps can name their nodes."""
+
+    chain: ResponsibilityChain
+
+    def gap_views(self, gaps: Sequence[Gap]) -> list[GapView]:
+        nodes = {lvl.grid.id: lvl.grid for lvl in self.chain.levels if lvl.grid is not None}
+        nodes[self.chain.event_type.id] = self.chain.event_type
+        community = self.chain.level(GridLevel.COMMUNITY).grid
+        below = {GridLevel.BUILDING.value, GridLevel.COMPOUND.value, GridLevel.COMMUNITY.value}
+        return [GapView(g, nodes[g.node_id], community if g.level in below else None) for g in gaps]
+
+
+@strawberry.type(
+    name="ResponsibilityChain",
+    description="Who answers for an event of one type at one building on one day, level by "
+    "level from the building up to the district, with the handlers and both accountable "
+    "sides (责任链)",
+)
+class ResponsibilityChainType:
+    @strawberry.field(description="The building where the event happens (楼栋)")
+    def building(self: ChainView) -> Building:
+        return wrap(self.chain.building)
+
+    @strawberry.field(description="The event type (事件类型)")
+    def event_type(self: ChainView) -> EventType:
+        return wrap(self.chain.event_type)
+
+    @strawberry.field(description="The event type's category (事件大类)")
+    def category(self: ChainView) -> EventCategory | None:
+        return wrap(self.chain.category) if self.chain.category is not None else None
+
+    @strawberry.field(description="The day the answer holds for (截至日期)")
+    def as_of(self: ChainView) -> date:
+        return self.chain.as_of
+
+    @strawberry.field(
+        description="The five levels: building, compound, community, subdistrict, district "
+        "(五级网格)"
+    )
+    def levels(self: ChainView) -> list[ChainLevelType]:
+        return [LevelView(lvl, self) for lvl in self.chain.levels]
+
+    @strawberry.field(description="One level (某级网格)")
+    def level(
+        self: ChainView,
+        level: Annotated[GridLevelEnum, strawberry.argument(description="Which level (层级)")],
+    ) -> ChainLevelType:
+        return LevelView(self.chain.level(GridLevel(level)), self)
+
+    @strawberry.field(
+        description="The functional departments that handle the event type, the five key "
+        "units first (1+5+N 处置单位)"
+    )
+    def handlers(self: ChainView) -> list[HandlerType]:
+        return list(self.chain.handlers)
+
+    @strawberry.field(
+        description="The event type's default response level; null when it has none, "
+        "which is then a gap (默认响应层级)"
+    )
+    def response_level(self: ChainView) -> GridLevelEnum | None:
+        return self.chain.response_level
+
+    @strawberry.field(description="Both sides of double accountability (双问责)")
+    def accountability(self: ChainView) -> AccountabilityType:
+        return self
+
+    @strawberry.field(
+        description="The order the event is passed on: territory first, then the owner "
+        "(属地优先、权属其次的流转顺序)"
+    )
+    def routing(self: ChainView) -> list[RoutingStepType]:
+        return list(self.chain.routing())
+
+    @strawberry.field(description="Every missing link, all levels and the event type (缺失环节)")
+    def gaps(self: ChainView) -> list[GapType]:
+        return self.gap_views(self.chain.gaps)
+
+    @strawberry.field(description="True when no link is missing on the day (责任链完整)")
+    def complete(self: ChainView) -> bool:
+        return self.chain.complete
+
+
+# -- the gaps report ------------------------------------------------------------------------
+@strawberry.type(name="GapCount", description="How many gaps of one kind at one level (按类型计数)")
+class GapCount:
+    level: GapLevelEnum = strawberry.field(description="Level (层级)")
+    kind: GapKindEnum = strawberry.field(description="Kind of gap (缺失类型)")
+    count: int = strawberry.field(description="Number of gaps (数量)")
+
+
+@strawberry.type(
+    name="GapsChecked", description="How many nodes of a level were examined (检查数量)"
+)
+class GapsChecked:
+    level: GapLevelEnum = strawberry.field(description="Level (层级)")
+    count: int = strawberry.field(description="Nodes examined (检查节点数)")
+
+
+@strawberry.type(
+    name="GapConnection", description="A page of gaps, in the report's order (缺失环节分页)"
+)
+class GapConnection:
+    total_count: int = strawberry.field(description="Gaps matching the filters (总数)")
+    page_info: PageInfo = strawberry.field(description="Where this page stands (分页信息)")
+    nodes: list[GapType] = strawberry.field(description="The gaps of this page (本页缺失环节)")
+
+
+class GapIndex:
+    """A gap report with what paging needs, built once per store version and day: the counts,
+    and per filter the matching rows and (when a cursor is used) their positions. So a page
+    costs a slice, not a pass over the district's rows (tens of thousands at scale 10)."""
+
+    def __init__(self, report: GapReport) -> None:
+        self.report = report
+        self.counts = report.counts()
+        self._lock = threading.Lock()
+        self._rows: dict[FilterKey, tuple[GapRow, ...]] = {(None, None): report.rows}
+        self._positions: dict[FilterKey, dict[str, int]] = {}
+
+    def rows(self, key: FilterKey) -> tuple[GapRow, ...]:
+        with self._lock:
+            found = self._rows.get(key)
+        if found is None:
+            kinds, levels = key
+            found = tuple(
+                r
+                for r in self.report.rows
+                if (kinds is None or r.gap.what.value in kinds)
+                and (levels is None or r.gap.level in levels)
+            )
+            with self._lock:
+                self._rows[key] = found
+        return found
+
+    def position(self, key: FilterKey, cursor_key: str) -> int | None:
+        with self._lock:
+            positions = self._positions.get(key)
+        if positions is None:
+            positions = {_cursor_key(r.gap): i for i, r in enumerate(self.rows(key))}
+            with self._lock:
+                self._positions[key] = positions
+        return positions.get(cursor_key)
+
+
+FilterKey = tuple[frozenset[str] | None, frozenset[str] | None]
+
+
+def _cursor_key(gap: Gap) -> str:
+    return "|".join(gap.key)
+
+
+@strawberry.type(
+    name="GapReport",
+    description="Every grid (and event type) with a missing link in its responsibility "
+    "chain on a day: the planner's to-do list (责任链缺失清单)",
+)
+class GapReportType:
+    @strawberry.field(description="The day the report holds for (截至日期)")
+    def as_of(self: GapIndex) -> date:
+        return self.report.as_of
+
+    @strawberry.field(description="Number of gaps in all (缺失总数)")
+    def total_count(self: GapIndex) -> int:
+        return len(self.report.rows)
+
+    @strawberry.field(
+        description="Gaps per level and kind, building level first, the event type last "
+        "(按层级与类型计数)"
+    )
+    def counts(self: GapIndex) -> list[GapCount]:
+        return [
+            GapCount(level=GapLevelEnum(level), kind=GapKindEnum(kind), count=n)
+            for (level, kind), n in self.counts.items()
+        ]
+
+    @strawberry.field(description="How many nodes of each level were examined (检查数量)")
+    def checked(self: GapIndex) -> list[GapsChecked]:
+        return [GapsChecked(level=GapLevelEnum(k), count=n) for k, n in self.report.checked.items()]
+
+    @strawberry.field(
+        description="The gaps, page by page, grouped by level and kind (缺失环节明细)"
+    )
+    def rows(
+        self: GapIndex,
+        info: Info,
+        kind: Annotated[
+            list[GapKindEnum] | None,
+            strawberry.argument(description="Only these kinds of gap (缺失类型)"),
+        ] = None,
+        level: Annotated[
+            list[GapLevelEnum] | None,
+            strawberry.argument(description="Only gaps at these levels (层级)"),
+        ] = None,
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description=f"Page size; default {DEFAULT_GAP_PAGE}, or the server's maximum "
+                "page size if smaller (每页条数)"
+            ),
+        ] = None,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Cursor of the last gap of the previous page (上一页游标)"
+            ),
+        ] = None,
+    ) -> GapConnection:
+        ctx: GraphContext = info.context
+        if first is None:
+            first = min(DEFAULT_GAP_PAGE, ctx.settings.max_page_size)
+        check_page_size(first, ctx.settings)
+        key: FilterKey = (
+            frozenset(k.value for k in kind) if kind else None,
+            frozenset(lv.value for lv in level) if level else None,
+        )
+        rows = self.rows(key)
+        start = 0
+        if after is not None:
+            found = self.position(key, decode_cursor(after))
+            if found is None:
+                raise GridGraphError(f"cursor {after!r} is not in this list")
+            start = found + 1
+        page = [GapView(r.gap, r.node, r.community) for r in rows[start : start + first]]
+        return GapConnection(
+            total_count=len(rows),
+            page_info=PageInfo(
+                has_next_page=start + first < len(rows),
+                has_previous_page=start > 0,
+                start_cursor=encode_cursor(page[0].cursor_key) if page else None,
+                end_cursor=encode_cursor(page[-1].cursor_key) if page else None,
+            ),
+            nodes=page,
+        )
+
+
+# -- the loader -----------------------------------------------------------------------------
+ChainKey = tuple[str, str, date]
+
+
+def chain_loader(ctx: GraphContext) -> DataLoader[ChainKey, ChainView]:
+    """The request's chain loader: one ``responsibility_chains`` call per day asked."""
+    # The context's per-request registry of loaders, under a key of this module's own: the
+    # loader lives and dies with the request like the others, and api/context.py stays as is.
+    loaders: dict[Any, Any] = ctx._loaders
+    loader = loaders.get(("chain",))
+    if loader is None:
+        store = ctx.store
+
+        async def load(keys: list[ChainKey]) -> list[ChainView | Exception]:
+            by_day: dict[date, list[ChainKey]] = defaultdict(list)
+            for key in keys:
+                by_day[key[2]].append(key)
+            answers: dict[ChainKey, ChainView | Exception] = {}
+            for day, asked in by_day.items():
+                answers.update(_chains_of_day(store, asked, day))
+            return [answers[k] for k in keys]
+
+        loader = loaders[("chain",)] = DataLoader(load_fn=load)
+    return loader
+
+
+def _chains_of_day(
+    store: Any, keys: list[ChainKey], day: date
+) -> dict[ChainKey, ChainView | Exception]:
+    """Chains for one day; an unknown id fails only the questions that name it."""
+    pairs = [(b, e) for b, e, _ in keys]
+    try:
+        chains = responsibility_chains(store, pairs, day)
+    except NodeNotFound:
+        found = store.get_nodes(sorted({i for pair in pairs for i in pair}))
+        bad: dict[ChainKey, Exception] = {}
+        for key in keys:
+            problem = _problem(found, key[0], "Building") or _problem(found, key[1], "EventType")
+            if problem is not None:
+                bad[key] = NodeNotFound(problem)
+        good = [k for k in keys if k not in bad]
+        chains = responsibility_chains(store, [(b, e) for b, e, _ in good], day)
+        return {**bad, **{k: ChainView(c) for k, c in zip(good, chains, strict=True)}}
+    return {k: ChainView(c) for k, c in zip(keys, chains, strict=True)}
+
+
+def _problem(found: dict[str, StoreNode], nid: str, kind: str) -> str | None:
+    node = found.get(nid)
+    if node is None:
+        return f"no {kind} {nid!r} in the store"
+    if node.kind != kind:
+        return f"{nid!r} is a {node.kind}, not a {kind}"
+    return None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="Who answers for an event of type E at building B on a day: for each "
+        "level from the building up to the district, the grid, the people in charge with "
+        "their posts, the party organisation, the meeting and the units it may convene; "
+        "beside the levels, the handling departments (1+5+N), the default response level, "
+        "double accountability (territory and pairing) and every missing link as a gap "
+        "(责任链查询)"
+    )
+    async def responsibility_chain(
+        self,
+        info: Info,
+        building: Annotated[strawberry.ID, strawberry.argument(description="Building id (楼栋)")],
+        event_type: Annotated[
+            strawberry.ID, strawberry.argument(description="Event type id (事件类型)")
+        ],
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="Posts, pairings and contracts in force on this day "
+                "(default: today) (截至日期)"
+            ),
+        ] = None,
+    ) -> ResponsibilityChainType:
+        ctx: GraphContext = info.context
+        return await chain_loader(ctx).load((str(building), str(event_type), ctx.day(as_of)))
+
+    @strawberry.field(
+        description="Every building, compound, community, subdistrict and district grid (and "
+        "event type) with a missing link in its responsibility chain on a day, counted per "
+        "level and kind: the planner's to-do list (责任链缺失清单)"
+    )
+    def gaps(
+        self,
+        info: Info,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
+    ) -> GapReportType:
+        ctx: GraphContext = info.context
+        day = ctx.day(as_of)
+        return ctx.state.cache.get_or_compute(
+            ("gaps", day), lambda: GapIndex(find_gaps(ctx.store, day))
+        )
