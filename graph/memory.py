@@ -9,7 +9,6 @@ half-written. Another process's commits to the same file are picked up on the ne
 from __future__ import annotations
 
 import bisect
-import gc
 import itertools
 import sqlite3
 import threading
@@ -24,6 +23,7 @@ import networkx as nx
 import orjson
 
 from graph.algorithms import bounded_bidirectional_path
+from graph.bulk import gc_paused
 from graph.contract import (
     GraphStore,
     Types,
@@ -31,7 +31,17 @@ from graph.contract import (
     as_type_set,
 )
 from graph.errors import StoreUnavailable
-from graph.model import Counts, Direction, Hop, Node, Path, Relationship, WriteSummary, holds_on
+from graph.model import (
+    Counts,
+    Direction,
+    Hop,
+    Node,
+    Path,
+    Relationship,
+    WriteSummary,
+    holds_on,
+    hop_order,
+)
 from graph.staging import WriteBuffer, stage
 
 _SCHEMA = """
@@ -84,7 +94,7 @@ class MemoryStore(GraphStore):
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
     def _load(self) -> None:
-        with self._lock, _gc_paused():
+        with self._lock, gc_paused():
             self._reset_memory()
             rows = self._db.execute("SELECT id, kind, props FROM nodes")
             self._put_nodes(Node(nid, kind, orjson.loads(props)) for nid, kind, props in rows)
@@ -184,7 +194,7 @@ class MemoryStore(GraphStore):
         self._commit(buffer)
 
     def _commit(self, buffer: WriteBuffer) -> None:
-        with self._lock, _gc_paused():
+        with self._lock, gc_paused():
             self._fresh()
             staged = stage(buffer.ops, self._node, self._rel, self._touching)
             nodes, rels, summary = staged.nodes, staged.relationships, staged.summary
@@ -309,7 +319,7 @@ class MemoryStore(GraphStore):
             if kinds is not None and node.kind not in kinds:
                 continue
             hops.append(Hop(rel, node))
-        hops.sort(key=lambda h: (h.relationship.type, h.node.id, h.relationship.id))
+        hops.sort(key=hop_order)
         return hops
 
     def walk(
@@ -466,18 +476,6 @@ class MemoryStore(GraphStore):
     def graph(self) -> nx.MultiDiGraph:
         """The networkx graph itself, read-only by convention, for analytics."""
         return self._g
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Bulk commits create millions of small objects; the cyclic GC only slows them down."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _dumps(props: Mapping[str, Any]) -> str:

@@ -77,6 +77,11 @@ class Hop:
     node: Node
 
 
+def hop_order(hop: Hop) -> tuple[str, str, str]:
+    """The order every store gives hops in: relationship type, neighbour id, relationship id."""
+    return (hop.relationship.type, hop.node.id, hop.relationship.id)
+
+
 @dataclass(frozen=True, slots=True)
 class Path:
     """An ordered path: ``nodes[i]`` and ``nodes[i+1]`` are joined by ``relationships[i]``."""

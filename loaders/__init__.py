@@ -6,14 +6,11 @@ mutation call: read, check everything, then write all valid rows in one unit of 
 
 from __future__ import annotations
 
-import gc
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+from graph.bulk import gc_paused
 from graph.contract import GraphStore
 from loaders.errors import InvalidCell, LoadError
 from loaders.files import Sheet, detect_format, read_sheets, records_sheet
@@ -78,7 +75,7 @@ def load_file(
         file=name, dry_run=dry_run, on_conflict=on_conflict,
         loaded_at=now_iso(), loaded_by=loaded_by or default_loaded_by(),
     )  # fmt: skip
-    with _bulk():  # reading makes a list per row and a string per cell: no GC passes
+    with gc_paused():  # reading makes a list per row and a string per cell: no GC passes
         try:
             report.format = detect_format(name, data)
             sheets, report.encoding = read_sheets(data, name, sheet, report.format)
@@ -116,33 +113,6 @@ def load_records(
     return _check_and_write(store, [sheet], data, report, kind, False, None)
 
 
-_gc_lock = threading.Lock()
-_gc_state = {"holders": 0, "was_enabled": True}
-
-
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a file is checked and written.
-
-    A load allocates hundreds of thousands of small, long-lived, acyclic objects (rows, nodes,
-    relationships); the collector would rescan them again and again — a third of the time of a
-    100,000-row load. Reference counting still frees everything; the last load to finish puts
-    the collector back as it found it.
-    """
-    with _gc_lock:
-        if _gc_state["holders"] == 0:
-            _gc_state["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _gc_state["holders"] += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_state["holders"] -= 1
-            if _gc_state["holders"] == 0 and _gc_state["was_enabled"]:
-                gc.enable()
-
-
 def _check_and_write(
     store: GraphStore,
     sheets: list[Sheet],
@@ -153,7 +123,7 @@ def _check_and_write(
     progress: Progress | None,
 ) -> LoadReport:
     """Check every sheet, then write the valid rows in one unit of work (or nothing)."""
-    with _bulk():
+    with gc_paused():
         return _check_and_write_now(store, sheets, data, report, kind, skip_invalid, progress)
 
 

@@ -29,7 +29,16 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 
 from graph.contract import GraphStore, Types, UnitOfWork, as_type_set
 from graph.errors import StoreUnavailable
-from graph.model import Counts, Direction, Hop, Node, Path, Relationship, WriteSummary
+from graph.model import (
+    Counts,
+    Direction,
+    Hop,
+    Node,
+    Path,
+    Relationship,
+    WriteSummary,
+    hop_order,
+)
 from graph.neo4j.native import NATIVE_QUERIES
 from graph.neo4j.statements import (
     SHORTEST_BOUNDS,
@@ -294,7 +303,7 @@ class Neo4jStore(GraphStore):
             hop = Hop(decode_rel(record), decode_node(record, "node_"))
             result[record["start_id"]].append(hop)
         for hops in result.values():
-            hops.sort(key=lambda h: (h.relationship.type, h.node.id, h.relationship.id))
+            hops.sort(key=hop_order)
         return result
 
     def walk(
