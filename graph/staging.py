@@ -175,7 +175,12 @@ def _plain(value: Any) -> Any:
 
 
 def _has_sequences(props: Mapping[str, Any]) -> bool:
-    return any(isinstance(v, (list, tuple)) for v in props.values())
+    """Whether any value holds a tuple (a list of plain values is already as stored)."""
+    return any(
+        isinstance(v, tuple)
+        or (isinstance(v, list) and any(isinstance(x, (list, tuple)) for x in v))
+        for v in props.values()
+    )
 
 
 def _plain_node(node: Node) -> Node:
