@@ -149,6 +149,7 @@ async def _relationships(
 #: Field names for following a relationship type in from its target: the API's own wording.
 INVERSE_FIELD: dict[str, str] = {
     "PART_OF": "parts",
+    "DEPARTMENT_OF": "departments",
     "PAIRED_WITH": "paired_by",
     "POST_IN": "posts",
     "HOLDS": "held_by",

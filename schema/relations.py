@@ -30,6 +30,15 @@ PAIRED_WITH = RelType(
     temporal=True,
 )
 
+DEPARTMENT_OF = RelType(
+    "DEPARTMENT_OF",
+    "所属区",
+    "A department belongs to a district's government (区直单位): its key units are the five "
+    "key responsible units (1+5+N) that the district's community grids can convene.",
+    sources=("Department",),
+    targets=("District",),
+)
+
 POST_IN = RelType(
     "POST_IN",
     "岗位所属",
@@ -147,6 +156,6 @@ IN_CATEGORY = RelType(
 )
 
 ALL_RELATIONS: tuple[RelType, ...] = (
-    PART_OF, PAIRED_WITH, POST_IN, HOLDS, MEMBER_OF, SUBORDINATE_TO, COVERS, MANAGES,
+    PART_OF, DEPARTMENT_OF, PAIRED_WITH, POST_IN, HOLDS, MEMBER_OF, SUBORDINATE_TO, COVERS, MANAGES,
     ACTIVE_IN, PARTY_TO, HANDLED_BY, IN_CATEGORY,
 )  # fmt: skip

@@ -107,6 +107,8 @@ def build_small_district(store: GraphStore) -> Built:
             key_unit=False,
         ),
     )
+    for dept in [n for n in b.nodes.values() if n.kind == "Department"]:
+        b.link("DEPARTMENT_OF", dept, district)
     b.post("post_head_ca", "department_head", "D-CA", ca)
     b.person("p_head_ca", "P-CA", "民政局长(模拟)")
     b.link("HOLDS", b.nodes["p_head_ca"], b.nodes["post_head_ca"], valid_from="2020-01-01")
@@ -330,6 +332,7 @@ def build_synthetic_district(
         )
         departments.append(dept)
     for dept in departments:
+        b.link("DEPARTMENT_OF", dept, district)
         if maybe():
             post = b.post(f"head_{dept.id}", "department_head", dept.get("code"), dept)
             b.link(

@@ -124,3 +124,25 @@ def test_report_equals_union_of_chain_gaps(qibin: MemoryStore, report: GapReport
     chains = responsibility_chains(qibin, [(b, event) for b in ids(qibin, "Building")], TODAY)
     union = {gap.key for chain in chains for gap in chain.gaps}
     assert {r.gap.key for r in report.rows} == union
+
+
+def test_each_district_convenes_only_its_own_key_units() -> None:
+    """At scale 2 there are two districts with five key units each; a chain names its own."""
+    store = MemoryStore(None)
+    generator.seed_reference_graph(store, scale=2)
+    districts = store.nodes_of_kind("District")
+    assert len(districts) == 2
+    for district in districts:
+        own = {
+            h.node.id
+            for h in store.neighbours([district.id], "DEPARTMENT_OF", "in")[district.id]
+            if h.node.get("key_unit") is True
+        }
+        assert len(own) == 5
+        building = store.walk([district.id], "PART_OF", "in", max_depth=4)[district.id][-1]
+        event = store.nodes_of_kind("EventType", limit=1)[0]
+        [chain] = responsibility_chains(store, [(building.id, event.id)])
+        community = next(lvl for lvl in chain.levels if lvl.level == "community")
+        # a key unit that is also the paired department is listed once, in that role
+        key_units = {u.unit.id for u in community.convenes if u.unit.get("key_unit") is True}
+        assert key_units == own

@@ -220,11 +220,11 @@ class StatementDouble:
         events = [e for e in event_ids if e in found]
         for eid, hops in self._out(events, ("HANDLED_BY", "IN_CATEGORY"), as_of).items():
             rows.extend(row("event", eid, hop.relationship, hop.node) for hop in hops)
-        rows += [
-            row("key_unit", d.id, None, d)
-            for d in self.inner.iter_nodes("Department")
-            if d.get("key_unit") is True
-        ]
+        districts = sorted(
+            n.id for n in self.inner.get_nodes(sorted(grids)).values() if n.kind == "District"
+        )
+        for did, hops in self._in(districts, "DEPARTMENT_OF", as_of).items():
+            rows.extend(row("key_unit", did, hop.relationship, hop.node) for hop in hops)
         return rows
 
     def _gaps(self, as_of: str) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ from graph.queries.chain import (
     ResponsibilityChain,
     as_day,
     assemble_chains,
+    districts_reached,
 )
 from graph.queries.coverage import UP_DEPTH, Coverage, CoverageMaterial, assemble_coverage
 from graph.queries.gaps import GapMaterial, GapReport, assemble_gaps
@@ -117,12 +118,14 @@ def responsibility_chains(
 def chain_material(records: Iterable[Mapping[str, Any]], building_ids: list[str]) -> ChainMaterial:
     """The rows of :data:`CHAINS` as :func:`~graph.queries.chain.gather_chains` returns them."""
     rows = Rows(records)
+    up = rows.walk("up", building_ids, CHAIN_DEPTH)
+    departments = rows.hops("key_unit")
     return ChainMaterial(
         nodes=rows.nodes("node"),
-        up=rows.walk("up", building_ids, CHAIN_DEPTH),
+        up=up,
         links=rows.links(),
         event_hops=rows.hops("event"),
-        key_units=rows.listing("key_unit"),
+        key_units={d: departments.get(d, []) for d in districts_reached(up)},
     )
 
 

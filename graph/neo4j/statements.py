@@ -593,9 +593,13 @@ def _native_statements(reg: StatementRegistry) -> None:
             {_row("event", "event_id", "r", "m")}
             """,
             f"""
-            MATCH (d:Department)
-            WHERE d.key_unit = true
-            {_row("key_unit", "d.id", None, "d")}
+            UNWIND $building_ids AS start_id
+            MATCH p = (:{ENTITY} {{id: start_id}})-[{up}]->(district:District)
+            WHERE all(step IN relationships(p) WHERE {in_force("step")})
+            WITH DISTINCT district
+            MATCH (d:{ENTITY})-[r:DEPARTMENT_OF]->(district)
+            WHERE {in_force("r")}
+            {_row("key_unit", "district.id", "r", "d")}
             """,
         ),
         {
@@ -606,7 +610,7 @@ def _native_statements(reg: StatementRegistry) -> None:
         "read",
         "Responsibility chains: the buildings and event types, every PART_OF link up to the "
         "district, the grids' posts, organisations and holders, the event types' handlers and "
-        "categories, the key units; what graph.queries.chain.gather_chains reads.",
+        "categories, the districts' departments; what graph.queries.chain.gather_chains reads.",
     )
 
     grid_labels = [ONTOLOGY.grid_kind(level).name for level in CHAIN_ORDER]

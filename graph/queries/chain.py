@@ -283,8 +283,8 @@ class ChainMaterial:
     """The hops of the grids on the way up (:func:`~graph.queries.grid_links.gather_links`)."""
     event_hops: Mapping[str, list[Hop]]
     """Per event type: its ``HANDLED_BY`` and ``IN_CATEGORY`` hops out."""
-    key_units: list[Node]
-    """Every Department with ``key_unit`` true."""
+    key_units: Mapping[str, list[Hop]]
+    """Per district reached up ``PART_OF``: its departments (``DEPARTMENT_OF`` hops in)."""
 
 
 def gather_chains(
@@ -298,7 +298,7 @@ def gather_chains(
     grids = _unique_grids({b: _grids_by_level(found[b], up[b]) for b in building_ids})
     links = gather_links(store, grids, day)
     event_hops = store.neighbours(event_ids, ("HANDLED_BY", "IN_CATEGORY"), Direction.OUT, day)
-    key_units = store.nodes_of_kind("Department", where={"key_unit": True})
+    key_units = store.neighbours(districts_reached(up), "DEPARTMENT_OF", Direction.IN, day)
     return ChainMaterial(found, up, links, event_hops, key_units)
 
 
@@ -315,11 +315,25 @@ def assemble_chains(
     _require(found, event_ids, "EventType")
     grids_of = {b: _grids_by_level(found[b], material.up.get(b, [])) for b in building_ids}
     links = assemble_links(_unique_grids(grids_of), material.links, day)
-    key_units = _order_key_units(material.key_units)
+    key_units = {
+        district: _order_key_units([h.node for h in hops if h.node.get("key_unit") is True])
+        for district, hops in material.key_units.items()
+    }
     events = {e: event_facts(found[e], material.event_hops.get(e, []), day) for e in event_ids}
     territory = {b: _territory(found[b], grids_of[b], links, day) for b in building_ids}
     cache: dict[tuple[str | None, str], tuple[ConvenableUnit, ...]] = {}
-    return [_assemble(territory[b], links, events[e], key_units, cache, day) for b, e in pairs]
+    district_of = {b: grids_of[b][GridLevel.DISTRICT] for b in building_ids}
+
+    def units_of(b: str) -> tuple[Node, ...]:
+        district = district_of[b]
+        return key_units.get(district.id, ()) if district is not None else ()
+
+    return [_assemble(territory[b], links, events[e], units_of(b), cache, day) for b, e in pairs]
+
+
+def districts_reached(up: Mapping[str, list[Node]]) -> list[str]:
+    """The districts among the nodes up ``PART_OF``: their departments are the key units."""
+    return sorted({n.id for nodes in up.values() for n in nodes if n.kind == "District"})
 
 
 def _unique_grids(grids_of: Mapping[str, Mapping[GridLevel, Node | None]]) -> list[Node]:

@@ -54,7 +54,7 @@ def overlap(a: tuple[str, str | None], b: tuple[str, str | None]) -> tuple[str, 
 def build_governance(b: DistrictBuild, grid: Grid) -> Governance:
     gov = Governance()
     _leadership(b, grid, gov)
-    _departments(b, gov)
+    _departments(b, gov, grid)
     _pairings(b, grid, gov)
     _big_committees(b, grid, gov)
     _branches(b, grid, gov)
@@ -102,7 +102,7 @@ def _leadership(b: DistrictBuild, grid: Grid, gov: Governance) -> None:
         b.rel("COVERS", wc, sd)
 
 
-def _departments(b: DistrictBuild, gov: Governance) -> None:
+def _departments(b: DistrictBuild, gov: Governance, grid: Grid) -> None:
     advanced = set(b.sample(list(range(len(DEPARTMENTS))), 9))
     for i, (suffix, function) in enumerate(DEPARTMENTS):
         real = function is DepartmentFunction.GRID_GOVERNANCE
@@ -118,6 +118,7 @@ def _departments(b: DistrictBuild, gov: Governance) -> None:
         )
         gov.departments.append(dept)
         gov.by_function.setdefault(function.value, dept)
+        b.rel("DEPARTMENT_OF", dept, grid.district)
         if real:
             assert gov.leading_group is not None
             b.rel("SUBORDINATE_TO", dept, gov.leading_group)
