@@ -286,8 +286,12 @@ UNITS = LoadKind(
 DEPARTMENTS = LoadKind(
     "departments", "区直单位", "District departments (区直单位), paired with communities.",
     slots=(NodeSlot("department", "Department"),),
+    refs=(RefColumn("district", "所属区", ("District",), "The district whose government it "
+                    "belongs to (its key units are the ones its community grids convene)",
+                    required=False, headers=("区",)),),
+    rels=(RelSpec("DEPARTMENT_OF", "department", "district"),),
     example={"code": "D-EX", "name": "示例区城市管理局", "aliases": "示例城管局",
-             "function": "urban_management", "key_unit": "是"},
+             "function": "urban_management", "key_unit": "是", "district": "410611"},
 )  # fmt: skip
 
 AGREEMENTS = LoadKind(

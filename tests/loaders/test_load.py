@@ -205,3 +205,11 @@ def test_correcting_an_agreements_dates_updates_its_links(seeded: MemoryStore) -
     assert report.changes.relationships_created == 0
     links = seeded.neighbours(["agreement:GJ-2"], "PARTY_TO", direction="in")["agreement:GJ-2"]
     assert [h.relationship.props["valid_from"] for h in links] == ["2023-07-01", "2023-07-01"]
+
+
+def test_a_department_belongs_to_the_district_its_row_names(seeded: MemoryStore) -> None:
+    departments = "编号,名称,职能,重点责任单位,所属区\nD-UM,示例区城管局,urban_management,是,淇滨区\n"
+    report = load_file(seeded, csv_bytes(departments), filename="departments.csv")
+    assert report.status == "loaded", report.problems
+    hops = seeded.neighbours(["department:D-UM"], "DEPARTMENT_OF")["department:D-UM"]
+    assert [h.node.id for h in hops] == ["district:410611"]
