@@ -208,7 +208,9 @@ def test_correcting_an_agreements_dates_updates_its_links(seeded: MemoryStore) -
 
 
 def test_a_department_belongs_to_the_district_its_row_names(seeded: MemoryStore) -> None:
-    departments = "编号,名称,职能,重点责任单位,所属区\nD-UM,示例区城管局,urban_management,是,淇滨区\n"
+    departments = (
+        "编号,名称,职能,重点责任单位,所属区\nD-UM,示例区城管局,urban_management,是,淇滨区\n"
+    )
     report = load_file(seeded, csv_bytes(departments), filename="departments.csv")
     assert report.status == "loaded", report.problems
     hops = seeded.neighbours(["department:D-UM"], "DEPARTMENT_OF")["department:D-UM"]
