@@ -518,6 +518,24 @@ def _kinds_test(var: str, kinds: Iterable[str]) -> str:
     return f"any(label IN labels({var}) WHERE label IN [{listed}])"
 
 
+def _holders_branch(linked: str) -> str:
+    """Rows ``holds``: the people holding the posts in force at each ``m`` that ``linked``
+    yields (or holding ``m`` itself when it is a post), as the gather steps ask for them."""
+    return f"""
+        {linked}
+        WITH DISTINCT m
+        OPTIONAL MATCH (m)<-[r2:POST_IN]-(q:Post)
+        WHERE {in_force("r2")}
+        WITH collect(m) + collect(q) AS candidates
+        UNWIND candidates AS p
+        WITH DISTINCT p
+        WHERE p:Post
+        MATCH (p)<-[h:HOLDS]-(person:Person)
+        WHERE {in_force("h")}
+        {_row("holds", "p.id", "h", "person")}
+        """
+
+
 def _grid_link_branches(grids: str) -> list[str]:
     """``gather_links`` as three branches, after ``grids`` has bound each grid once as ``g``.
 
@@ -541,19 +559,7 @@ def _grid_link_branches(grids: str) -> list[str]:
         WHERE {in_force("r2")}
         {_row("post", "m.id", "r2", "p")}
         """,
-        f"""
-        {linked}
-        WITH DISTINCT m
-        OPTIONAL MATCH (m)<-[r2:POST_IN]-(q:Post)
-        WHERE {in_force("r2")}
-        WITH collect(m) + collect(q) AS candidates
-        UNWIND candidates AS p
-        WITH DISTINCT p
-        WHERE p:Post
-        MATCH (p)<-[h:HOLDS]-(person:Person)
-        WHERE {in_force("h")}
-        {_row("holds", "p.id", "h", "person")}
-        """,
+        _holders_branch(linked),
     ]
 
 
@@ -688,19 +694,7 @@ def _coverage_statement(reg: StatementRegistry) -> None:
             WHERE {in_force("r2")}
             {_row("second", "m.id", "r2", "x")}
             """,
-            f"""
-            {linked}
-            WITH DISTINCT m
-            OPTIONAL MATCH (m)<-[r2:POST_IN]-(q:Post)
-            WHERE {in_force("r2")}
-            WITH collect(m) + collect(q) AS candidates
-            UNWIND candidates AS p
-            WITH DISTINCT p
-            WHERE p:Post
-            MATCH (p)<-[h:HOLDS]-(person:Person)
-            WHERE {in_force("h")}
-            {_row("holds", "p.id", "h", "person")}
-            """,
+            _holders_branch(linked),
         ),
         {"building_id": "building:410611001001-007-03", "as_of": _AS_OF},
         "read",
