@@ -87,6 +87,23 @@ def test_seed_rebuilds(seeded: Path, tmp_path: Path) -> None:
     assert stats["nodes"]["Building"] == 2988
 
 
+def test_seed_on_a_given_day_is_reproducible(tmp_path: Path) -> None:
+    from graph.memory import MemoryStore
+
+    graphs = []
+    for name, day in (("a", "2025-01-01"), ("b", "2025-01-01"), ("c", "2024-01-01")):
+        path = tmp_path / f"{name}.sqlite"
+        args = ["seed", "--store", str(path), "--no-progress", "--today", day]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        with MemoryStore(path) as store:
+            graphs.append((list(store.iter_nodes()), list(store.iter_relationships())))
+    assert graphs[0] == graphs[1]
+    assert graphs[0] != graphs[2]  # dates are set relative to the build day
+    bad = runner.invoke(app, ["seed", "--store", str(tmp_path / "d.sqlite"), "--today", "soon"])
+    assert bad.exit_code != 0 and "--today" in bad.output and "Traceback" not in bad.output
+
+
 def test_seed_refuses_scale_zero(tmp_path: Path) -> None:
     result = runner.invoke(app, ["seed", "--scale", "0", "--store", str(tmp_path / "g.sqlite")])
     assert result.exit_code != 0

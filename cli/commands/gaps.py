@@ -19,21 +19,21 @@ AsOfOption = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        help="Date (YYYY-MM-DD) whose posts, pairings and contracts count [default: today]",
+        help="Date (YYYY-MM-DD) whose posts, pairings and contracts count (default: today)",
         show_default=False,
     ),
 ]
 
 
-def parse_day(text: str | None) -> date | None:
-    """The ``--as-of`` value as a date; a bad value is a usage error, not a traceback."""
+def parse_day(text: str | None, option: str = "--as-of") -> date | None:
+    """A date option's value as a date; a bad value is a usage error, not a traceback."""
     if text is None:
         return None
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise typer.BadParameter(
-            f"{text!r} is not a date like 2024-06-01", param_hint="--as-of"
+            f"{text!r} is not a date like 2024-06-01", param_hint=option
         ) from None
 
 

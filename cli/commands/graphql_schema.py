@@ -12,7 +12,7 @@ def register(app: typer.Typer) -> None:
     @app.command("graphql-schema")
     def graphql_schema(
         output: Annotated[
-            Path | None, typer.Option(help="Where to write the SDL [default: docs/schema.graphql]")
+            Path | None, typer.Option(help="Where to write the SDL (default: docs/schema.graphql)")
         ] = None,
         check: Annotated[
             bool, typer.Option("--check", help="Only check that the file is up to date")
