@@ -4,6 +4,8 @@ Why SQLite: one file, atomic commits from the standard library. A unit of work i
 single SQLite transaction (WAL journal, ``synchronous=FULL``) before it is applied in memory,
 so a restart, or a kill -9 in the middle of a write, loses nothing committed and shows nothing
 half-written. Another process's commits to the same file are picked up on the next read.
+What a unit of work does is worked out by :func:`graph.staging.stage`, the same rules and
+counting the Neo4j store uses.
 """
 
 from __future__ import annotations
