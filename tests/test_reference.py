@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -307,7 +308,7 @@ def test_contracts_and_agreements_are_renewed_without_gaps(qibin) -> None:
     renewed = 0
     for periods in terms.values():
         periods.sort()
-        for (_, end), (start, _) in zip(periods, periods[1:], strict=False):
+        for (_, end), (start, _) in pairwise(periods):
             assert end is not None and day_before(start) == end
             renewed += 1
     assert renewed > 242  # most contracts were renewed at least once

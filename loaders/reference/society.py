@@ -100,9 +100,9 @@ def build_property_management(b: DistrictBuild, grid: Grid, society: Society) ->
             valid_to=valid_to,
             contract_no=f"WY-{b.code}-{b.next('contract'):05d}",
         )
-    for compound, valid_from, valid_to in self_managed:
+    for compound, since, until in self_managed:
         committee = society.owners_committee[compound.id]
-        b.rel("MANAGES", committee, compound, valid_from=valid_from, valid_to=valid_to)
+        b.rel("MANAGES", committee, compound, valid_from=since, valid_to=until)
 
 
 def _owners_committee(b: DistrictBuild, compound: Node, society: Society) -> Node:

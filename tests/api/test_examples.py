@@ -54,12 +54,13 @@ def client(example_url: str) -> Iterator[Client]:
 def variables(client: Client) -> dict[str, Any]:
     """Ids and text that exist in the served graph, for every example's variables."""
     # an agreement in force from yesterday to tomorrow, whichever zone's day "today" is
-    around = {"from": date.today() - timedelta(days=1), "to": date.today() + timedelta(days=1)}
+    around = {"before": date.today() - timedelta(days=1), "after": date.today() + timedelta(days=1)}
     found = client.execute(  # type: ignore[attr-defined]
         gql(
-            """query($to: Date!, $from: Date!) { buildings(first: 1) { nodes { id ancestors { id } } }
+            """query($before: Date!, $after: Date!) {
+                 buildings(first: 1) { nodes { id ancestors { id } } }
                  communities(first: 1) { nodes { id name } }
-                 agreements(first: 1, where: {validFrom: {to: $from}, validTo: {from: $to}}) {
+                 agreements(first: 1, where: {validFrom: {to: $before}, validTo: {from: $after}}) {
                    nodes { validTo parties { id } } }
                  eventTypes(first: 1) { nodes { id } } }"""
         ),
