@@ -225,7 +225,7 @@ READER = {"Authorization": f"Bearer {READ}"}
 @pytest.fixture(scope="module")
 def qibin_url() -> Iterator[str]:
     store = MemoryStore()
-    seed_reference_graph(store, today=date(2024, 7, 1))
+    seed_reference_graph(store)
     settings = Settings(
         admin_token=ADMIN, read_token=READ, failed_token_limit=5, max_query_bytes=50_000
     )
@@ -388,7 +388,7 @@ def test_healthz_answers_within_100_ms_while_attacks_run(qibin_url: str) -> None
 
 def test_a_request_past_its_time_limit_is_stopped(tmp_path: Path) -> None:
     store = MemoryStore()
-    seed_reference_graph(store, today=date(2024, 7, 1))
+    seed_reference_graph(store)
     proxy = CountingStore(store)
     settings = Settings(request_timeout=0.001)
     query = '{ gaps(asOf: "2024-06-05") { totalCount } }'
