@@ -66,3 +66,12 @@ def create_app(
         return {"status": "ok", "store": store.name}
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """An app over the store the environment names: the factory each ``serve --workers N``
+    process calls; the store lives as long as the process."""
+    from graph.stores import open_store
+
+    settings = get_settings()
+    return create_app(open_store(settings), settings)

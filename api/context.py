@@ -14,7 +14,10 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from api.execution import Deadline, GuardedStore
+from api.gate import identity_of
+from api.identity import ANONYMOUS, Identity
 from api.state import ApiState
+from graph.audited import AuditedStore
 from graph.contract import GraphStore
 from graph.model import Direction, Hop, Node
 from graph.settings import Settings
@@ -34,6 +37,44 @@ class GraphContext(BaseContext):
         self.store: GraphStore = cast(GraphStore, GuardedStore(state.store, self.deadline))
         self.today = date.today()
         self._loaders: dict[HopsKey, DataLoader[str, Any]] = {}
+        self.personal_reads: dict[str, set[str]] = {}  # node id -> personal fields read unmasked
+        self.people_listed: list[str] = []
+
+    @property
+    def identity(self) -> Identity:
+        """Who is asking, as the gate resolved it (anonymous when there is no request)."""
+        request = getattr(self, "request", None)
+        found = identity_of(request.scope) if request is not None else None
+        return found or ANONYMOUS
+
+    def audited(self, action: str, target: str | None = None) -> GraphStore:
+        """The store for a change by this caller: each commit becomes an audit entry."""
+        who = self.identity
+        store = AuditedStore(self.state.store, self.state.audit, who.name, who.role, action, target)
+        return cast(GraphStore, store)
+
+    def read_personal(self, node_id: str, field: str) -> None:
+        """Note an unmasked read of a personal field; logged when the request ends, and the
+        answer is never cached (each read is logged)."""
+        self.personal_reads.setdefault(node_id, set()).add(field)
+
+    def finish(self) -> None:
+        """Write the request's reads of personal data and people to the audit trail."""
+        who = self.identity
+        request = getattr(self, "request", None)
+        if (self.personal_reads or self.people_listed) and request is not None:
+            request.scope.setdefault("state", {})["no_cache"] = True
+        if self.personal_reads:
+            reads = {nid: sorted(fields) for nid, fields in sorted(self.personal_reads.items())}
+            self.state.audit.append(
+                who.name, who.role, "read_personal", summary={"records": len(reads)},
+                reads=reads,
+            )  # fmt: skip
+        if self.people_listed:
+            self.state.audit.append(
+                who.name, who.role, "list_people", summary={"people": len(self.people_listed)},
+                ids=self.people_listed,
+            )  # fmt: skip
 
     def day(self, as_of: date | None) -> date:
         """The day a question is asked for: ``asOf`` when given, else today."""

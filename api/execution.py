@@ -17,7 +17,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from asyncio import FIRST_COMPLETED
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import anyio
@@ -28,7 +29,6 @@ from graph.contract import GraphStore
 from graph.errors import GridGraphError
 
 T = TypeVar("T")
-POLL_SECONDS = 0.05  # how often the server's loop looks at the clock and the client
 
 
 class RequestStopped(GridGraphError):
@@ -103,10 +103,11 @@ async def run_off_loop(
     make: Callable[[], Awaitable[ExecutionResult]],
     deadline: Deadline,
     limiter: anyio.CapacityLimiter,
-    disconnected: Callable[[], Awaitable[bool]] | None,
+    receive: Callable[[], Awaitable[Mapping[str, Any]]] | None,
 ) -> ExecutionResult:
     """Run the coroutine ``make()`` builds in a worker thread; answer with an error at the
-    deadline or when ``disconnected()`` says the client left, and stop the work there."""
+    deadline or when the client disconnects (``receive`` yields ``http.disconnect``), and
+    stop the work there. Nothing polls: the loop sleeps until one of the three happens."""
 
     def run() -> ExecutionResult:
         if deadline.reason is not None:  # stopped while it waited for a thread
@@ -117,19 +118,31 @@ async def run_off_loop(
             return _stopped(deadline.reason)
         return result
 
+    async def gone() -> None:
+        assert receive is not None
+        while (await receive()).get("type") != "http.disconnect":
+            pass
+
     task = asyncio.ensure_future(anyio.to_thread.run_sync(run, limiter=limiter,
                                                           abandon_on_cancel=True))  # fmt: skip
-    while True:
-        done, _ = await asyncio.wait({task}, timeout=POLL_SECONDS)
-        if done:
-            return task.result()
-        if deadline.expired():
-            deadline.cancel(deadline.message())
-        elif disconnected is not None and await disconnected():
-            deadline.cancel("the client disconnected: the request was stopped")
-        if deadline.reason is not None:
-            task.cancel()
-            return _stopped(deadline.reason)
+    left = asyncio.ensure_future(gone()) if receive is not None else None
+    try:
+        while True:
+            waits: set[asyncio.Future[Any]] = {task} if left is None else {task, left}
+            timeout = max(deadline.at - time.monotonic(), 0) if deadline.armed else None
+            done, _ = await asyncio.wait(waits, timeout=timeout, return_when=FIRST_COMPLETED)
+            if task in done:
+                return task.result()
+            if left is not None and left in done:
+                deadline.cancel("the client disconnected: the request was stopped")
+            elif deadline.expired():
+                deadline.cancel(deadline.message())
+            if deadline.reason is not None:
+                task.cancel()
+                return _stopped(deadline.reason)
+    finally:
+        if left is not None:
+            left.cancel()
 
 
 def _stopped(reason: str) -> ExecutionResult:

@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from graph.audit import trail_for
 from graph.contract import GraphStore
 from graph.settings import Settings
 
@@ -55,5 +56,6 @@ class ApiState:
     def __init__(self, store: GraphStore, settings: Settings) -> None:
         self.store = store
         self.settings = settings
+        self.audit = trail_for(settings, store)  # changes and personal reads (graph.audit)
         self.cache = VersionedCache(store)  # answers: coverage, shared agreements
         self.indexes = VersionedCache(store, maxsize=8)  # whole-graph indexes: pinyin

@@ -24,6 +24,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from api.personal import mask, may_see_personal
 from graph.model import Direction as StoreDirection
 from graph.model import Node as StoreNode
 from graph.model import Relationship as StoreRelationship
@@ -255,9 +256,32 @@ Fields = dict[str, tuple[Any, Any]]  # python name -> (annotation or None for re
 
 def _prop_fields(props: tuple[Prop, ...]) -> Fields:
     return {
-        p.name: (_SCALARS[p.type] | None, strawberry.field(description=prop_description(p)))
+        p.name: (
+            (None, _personal_field(p))
+            if p.personal
+            else (_SCALARS[p.type] | None, strawberry.field(description=prop_description(p)))
+        )
         for p in props
     }
+
+
+def _personal_field(prop: Prop) -> Any:
+    """A personal property: masked unless the caller's role may see it, each unmasked read
+    noted for the audit trail (:mod:`api.personal`)."""
+    name = prop.name
+
+    def resolve(root: Any, info: Info) -> Any:
+        value = root._node.props.get(name)
+        if value is None:
+            return None
+        ctx: GraphContext = info.context
+        if may_see_personal(ctx.identity):
+            ctx.read_personal(root.id, name)
+            return value
+        return mask(value)
+
+    resolve.__annotations__ = {"root": Any, "info": Info, "return": _SCALARS[prop.type] | None}
+    return strawberry.field(resolver=resolve, description=prop_description(prop))
 
 
 def _named_rel_fields(kind_names: list[str]) -> Fields:

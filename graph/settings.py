@@ -38,6 +38,7 @@ class Settings(BaseSettings):
 
     admin_token: SecretStr | None = Field(None, description="Bearer token for mutations")
     read_token: SecretStr | None = Field(None, description="Bearer token for reads, if set")
+    audit_path: Path | None = Field(None, description="Audit trail (default: beside the store)")
     tokens_file: Path | None = Field(None, description="Named tokens with roles (TOML)")
     introspection_roles: str = Field(
         "anonymous,reader,planner,app,admin", description="Roles that may introspect"

@@ -51,10 +51,15 @@ class GridGraphSchema(strawberry.Schema):
                 allowed_operation_types, operation_extensions)  # fmt: skip
         deadline = getattr(context_value, "deadline", None)
         if self.limiter is None or deadline is None:
-            return await run(*args)
-        request = getattr(context_value, "request", None)
-        disconnected = request.is_disconnected if request is not None else None
-        return await run_off_loop(lambda: run(*args), deadline, self.limiter, disconnected)
+            result = await run(*args)
+        else:
+            request = getattr(context_value, "request", None)
+            receive = request.receive if request is not None else None
+            result = await run_off_loop(lambda: run(*args), deadline, self.limiter, receive)
+        finish = getattr(context_value, "finish", None)
+        if finish is not None:
+            finish()  # the audit trail: personal data and people read by this request
+        return result
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

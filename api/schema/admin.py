@@ -40,7 +40,6 @@ from schema.ontology import PropType
 
 T = TypeVar("T")
 SOURCE = "graphql"  # recorded as source_file of records added by the small mutations
-DEFAULT_LOADED_BY = "api"
 ImportRun = KIND_TYPES[IMPORT_RUN]
 _write_lock = threading.Lock()  # one admin write at a time: check-then-write stays consistent
 
@@ -279,18 +278,15 @@ class Mutation:
         on_conflict: Annotated[
             OnConflict, strawberry.argument(description="What to do with existing records")
         ] = OnConflict.UPDATE,
-        loaded_by: Annotated[
-            str | None,
-            strawberry.argument(description=f"Who loads it (default: {DEFAULT_LOADED_BY})"),
-        ] = None,
     ) -> LoadReportType:
         ctx: GraphContext = info.context
         data = await file.read()
+        filename = getattr(file, "filename", None) or "upload"
         return await _in_worker(
-            load_file, ctx.store, bytes(data),
-            filename=getattr(file, "filename", None) or "upload",
+            load_file, ctx.audited("importFile", filename), bytes(data),
+            filename=filename,
             kind=kind, sheet=sheet, dry_run=dry_run, skip_invalid=skip_invalid,
-            on_conflict=on_conflict.value, loaded_by=loaded_by or DEFAULT_LOADED_BY,
+            on_conflict=on_conflict.value, loaded_by=ctx.identity.name,
         )  # fmt: skip
 
     @strawberry.mutation(
@@ -307,8 +303,9 @@ class Mutation:
     ) -> LoadReportType:
         ctx: GraphContext = info.context
         return await _in_worker(
-            load_records, ctx.store, "agreements", [_record(input)],
-            source=f"{SOURCE}:addAgreement", dry_run=dry_run, loaded_by=DEFAULT_LOADED_BY,
+            load_records, ctx.audited("addAgreement", input.code), "agreements",
+            [_record(input)], source=f"{SOURCE}:addAgreement", dry_run=dry_run,
+            loaded_by=ctx.identity.name,
         )  # fmt: skip
 
     @strawberry.mutation(
@@ -323,8 +320,8 @@ class Mutation:
     ) -> WriteChanges:
         ctx: GraphContext = info.context
         return await _in_worker(
-            end_agreement, ctx.store, code, on,
-            source=f"{SOURCE}:endAgreement", loaded_by=DEFAULT_LOADED_BY,
+            end_agreement, ctx.audited("endAgreement", code), code, on,
+            source=f"{SOURCE}:endAgreement", loaded_by=ctx.identity.name,
         )  # fmt: skip
 
     @strawberry.mutation(
@@ -351,8 +348,8 @@ class Mutation:
         if valid_to is not None:
             row["valid_to"] = valid_to.isoformat()
         return await _in_worker(
-            load_records, ctx.store, "pairings", [row],
-            source=f"{SOURCE}:addPairing", dry_run=dry_run, loaded_by=DEFAULT_LOADED_BY,
+            load_records, ctx.audited("addPairing", f"{department} → {community}"), "pairings",
+            [row], source=f"{SOURCE}:addPairing", dry_run=dry_run, loaded_by=ctx.identity.name,
         )  # fmt: skip
 
     @strawberry.mutation(
@@ -368,6 +365,7 @@ class Mutation:
     ) -> WriteChanges:
         ctx: GraphContext = info.context
         return await _in_worker(
-            end_pairing, ctx.store, department, community, on,
-            source=f"{SOURCE}:endPairing", loaded_by=DEFAULT_LOADED_BY,
+            end_pairing, ctx.audited("endPairing", f"{department} → {community}"),
+            department, community, on,
+            source=f"{SOURCE}:endPairing", loaded_by=ctx.identity.name,
         )  # fmt: skip

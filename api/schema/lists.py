@@ -24,7 +24,9 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import GraphContext
+from api.identity import AccessDenied, Role
 from api.limits import LimitExceeded, check_page_size
+from api.personal import may_see_personal
 from api.types import KIND_TYPES, Grid, GridLevelEnum, describe, prop_description, wrap
 from graph.errors import GridGraphError
 from graph.model import Direction, Node
@@ -257,6 +259,35 @@ def _make(
     return built
 
 
+#: Lists of a kind that only some roles may page through, and whether each page is logged.
+LISTING_ROLE: dict[str, tuple[Role, bool]] = {
+    "Person": (Role.PLANNER, True),  # people in bulk: planners and up, every page logged
+    "ImportRun": (Role.ADMIN, False),  # the import log: who loaded what
+}
+
+
+def _check_listing(kind: NodeKind, ctx: GraphContext) -> None:
+    rule = LISTING_ROLE.get(kind.name)
+    if rule is None:
+        return
+    role, _ = rule
+    who = ctx.identity
+    if not who.may(role):
+        whom = f"{who.name} holds a {who.role} token" if who.role else "anonymous callers may not"
+        raise AccessDenied(
+            f"listing {kind.name} nodes needs the {role} role or above; {whom}",
+            403 if who.role else 401,
+        )
+
+
+def _logged(page: Page, nodes: list[Node]) -> list[Node]:
+    """The page's nodes, noted for the audit trail if pages of this kind are logged."""
+    rule = LISTING_ROLE.get(page.kind.name)
+    if rule is not None and rule[1]:
+        page.ctx.people_listed.extend(n.id for n in nodes)
+    return nodes
+
+
 def _list_field(kind: NodeKind) -> Any:
     node_type = KIND_TYPES[kind.name]
     label = describe(kind.description.split(";")[0].split(":")[0], kind.zh)
@@ -309,11 +340,12 @@ def _list_field(kind: NodeKind) -> Any:
         return self.total_count()
 
     def c_nodes(self: Page) -> list[Any]:
-        return [wrap(n) for n in self.rows()[: self.first]]
+        return [wrap(n) for n in _logged(self, self.rows()[: self.first])]
 
     def c_edges(self: Page) -> list[Any]:
         return [
-            edge_cls(cursor=encode_cursor(n.id), node=wrap(n)) for n in self.rows()[: self.first]
+            edge_cls(cursor=encode_cursor(n.id), node=wrap(n))
+            for n in _logged(self, self.rows()[: self.first])
         ]
 
     def c_page(self: Page) -> PageInfo:
@@ -352,6 +384,7 @@ def _list_field(kind: NodeKind) -> Any:
         ] = None,
     ) -> Any:
         ctx: GraphContext = info.context
+        _check_listing(kind, ctx)
         size = check_page_size(
             first if first is not None else min(DEFAULT_PAGE, ctx.settings.max_page_size),
             ctx.settings,
@@ -362,6 +395,10 @@ def _list_field(kind: NodeKind) -> Any:
         if where is not None:
             for p in props:
                 cond = getattr(where, p.name)
+                if cond is not None and p.personal and not may_see_personal(ctx.identity):
+                    raise AccessDenied(
+                        f"filtering on {p.name} needs a role that may see personal data", 403
+                    )
                 if cond is not None:
                     more_push, more_tests = _predicates(p, cond)
                     push.update(more_push)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 
@@ -47,8 +47,12 @@ def register_load(app: typer.Typer) -> None:
         """Load spreadsheets; every problem is listed, and a file with errors changes nothing."""
         from rich.console import Console
 
+        from graph.audit import trail_for
+        from graph.audited import AuditedStore
+        from graph.contract import GraphStore
         from graph.stores import open_store
         from loaders import ON_CONFLICT, load_file
+        from loaders.importlog import default_loaded_by
         from loaders.kinds import load_kind
         from loaders.report import problems_table, summary_line
 
@@ -67,12 +71,15 @@ def register_load(app: typer.Typer) -> None:
         console = Console(stderr=True)
         settings = settings_from(store_path=store, store=store_kind)
         graph_store = open_store(settings)
+        trail = trail_for(settings, graph_store)
+        who = loaded_by or default_loaded_by()
         reports = []
         try:
             for f in files:
+                audited = AuditedStore(graph_store, trail, who, "cli", "load", str(f))
                 with _progress(console, f.name) as progress:
                     reports.append(load_file(
-                        graph_store, f, kind=kind, sheet=sheet, dry_run=dry_run,
+                        cast(GraphStore, audited), f, kind=kind, sheet=sheet, dry_run=dry_run,
                         on_conflict=on_conflict,  # type: ignore[arg-type]
                         skip_invalid=skip_invalid, loaded_by=loaded_by, progress=progress,
                     ))  # fmt: skip

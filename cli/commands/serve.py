@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -16,6 +17,15 @@ def register(app: typer.Typer) -> None:
         store_kind: StoreKindOption = None,
         host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
         port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+        workers: Annotated[
+            int,
+            typer.Option(
+                min=1,
+                max=64,
+                help="Processes serving on one port, each with its own copy of "
+                "the store kept coherent through the store file: use every core",
+            ),
+        ] = 1,
     ) -> None:
         """Serve GraphQL at http://HOST:PORT/graphql (GraphiQL in a browser)."""
         import uvicorn
@@ -32,6 +42,13 @@ def register(app: typer.Typer) -> None:
         if seeded:
             typer.echo("gridgraph: a new store: seeded the Qibin reference graph")
         typer.echo(f"gridgraph: serving http://{settings.host}:{settings.port}/graphql")
+        if workers > 1:
+            graph_store.close()  # each worker opens its own (api.app.app_from_environment)
+            os.environ["GRIDGRAPH_STORE"] = settings.store
+            os.environ["GRIDGRAPH_STORE_PATH"] = str(settings.store_path)
+            uvicorn.run("api.app:app_from_environment", factory=True, workers=workers,
+                        host=settings.host, port=settings.port)  # fmt: skip
+            return
         try:
             uvicorn.run(create_app(graph_store, settings), host=settings.host, port=settings.port)
         finally:

@@ -14,7 +14,10 @@ from graph.settings import Settings
 from tests.api.serving import served
 from tests.small_graph import seed_small_graph
 
-LIMITS = Settings(max_query_depth=10, max_aliases=5, max_tokens=800, max_page_size=50)
+PLANNER_TOKEN = "api-tests-admin"  # reads stay open; some lists need a role (people)
+LIMITS = Settings(
+    max_query_depth=10, max_aliases=5, max_tokens=800, max_page_size=50, admin_token=PLANNER_TOKEN
+)
 
 
 @pytest.fixture(scope="module")

@@ -184,14 +184,14 @@ def test_gbk_csv_upload_lands_is_logged_and_is_unchanged_the_second_time(admin: 
     assert run == {
         "id": run_id, "code": run_id.removeprefix("import_run:"), "file": "共建协议.csv",
         "status": "loaded", "rows": 1, "rowsLoaded": 1, "nodesCreated": 1,
-        "loadKinds": ["agreements"], "loadedBy": "api",
+        "loadKinds": ["agreements"], "loadedBy": "admin",
     }  # fmt: skip
     assert first == {
         "file": "共建协议.csv", "format": "csv", "encoding": "gb18030", "dryRun": False,
         "onConflict": "UPDATE", "status": "LOADED", "valid": True, "kinds": ["agreements"],
         "summary": "共建协议.csv: loaded — 1 rows, 1 valid, 0 invalid, 0 skipped; "
                    "nodes +1 ~0 =0, relationships +2 ~0 =0",
-        "rows": 1, "rowsValid": 1, "rowsInvalid": 0, "rowsSkipped": 0, "loadedBy": "api",
+        "rows": 1, "rowsValid": 1, "rowsInvalid": 0, "rowsSkipped": 0, "loadedBy": "admin",
         "sheets": [{"name": "", "kind": "agreements", "rows": 1, "headerRows": [1]}],
         "changes": {"nodesCreated": 1, "nodesUpdated": 0, "nodesUnchanged": 0,
                     "relationshipsCreated": 2, "relationshipsUpdated": 0,
@@ -207,7 +207,7 @@ def test_gbk_csv_upload_lands_is_logged_and_is_unchanged_the_second_time(admin: 
         "nodes": [{
             "id": "agreement:GJ-2024-001", "name": "四合同心共建协议", "signedOn": "2023-05-01",
             "validFrom": "2023-05-01", "validTo": "2030-12-31", "topics": ["文明实践", "志愿服务"],
-            "sourceFile": "共建协议.csv", "loadedBy": "api",
+            "sourceFile": "共建协议.csv", "loadedBy": "admin",
             "parties": sorted([{"name": "黎阳社区"}, {"name": "河南师范大学社会事业学院"}],
                               key=lambda p: p["name"]),
         }],
@@ -223,7 +223,7 @@ def test_gbk_csv_upload_lands_is_logged_and_is_unchanged_the_second_time(admin: 
     assert again["summary"].endswith("(no change: already loaded)")
     assert snapshot(admin.store) == before
 
-    runs = admin.data(RUNS)["importRuns"]
+    runs = admin.data(RUNS, AUTH)["importRuns"]
     assert runs["totalCount"] == 2
     assert [r["id"] for r in runs["nodes"]] == [again["importRunId"], run_id]  # newest first
     assert [(r["nodesCreated"], r["nodesUnchanged"]) for r in runs["nodes"]] == [(0, 1), (1, 0)]
@@ -242,7 +242,7 @@ def test_xlsx_upload_lands(admin: Admin) -> None:
         {"code": "D001", "pairedWith": [{"name": "黎阳社区"}]},
         {"code": "D002", "pairedWith": [{"name": "观景社区"}]},
     ]
-    runs = admin.data(RUNS)["importRuns"]["nodes"]
+    runs = admin.data(RUNS, AUTH)["importRuns"]["nodes"]
     assert [(r["file"], r["status"], r["rowsLoaded"]) for r in runs] == [("包联.xlsx", "loaded", 2)]
 
 
@@ -267,13 +267,13 @@ def test_a_bad_row_rejects_the_file_unless_skip_invalid(admin: Admin) -> None:
          "messageEn": "no Community or Subdistrict or District named or coded '无名社区'"},
     ]  # fmt: skip
     assert snapshot(admin.store) == before
-    assert admin.data(RUNS)["importRuns"]["totalCount"] == 0
+    assert admin.data(RUNS, AUTH)["importRuns"]["totalCount"] == 0
 
     partial = admin.report(admin.upload("bad.csv", data, skipInvalid=True))
     assert (partial["status"], partial["rowsValid"], partial["rowsInvalid"]) == ("PARTIAL", 1, 1)
     nodes, _ = snapshot(admin.store)
     assert sorted(set(nodes) - set(before[0])) == ["agreement:GJ-2024-001"]
-    assert admin.data(RUNS)["importRuns"]["nodes"][0]["status"] == "partial"
+    assert admin.data(RUNS, AUTH)["importRuns"]["nodes"][0]["status"] == "partial"
 
 
 def test_a_dry_run_writes_nothing(admin: Admin) -> None:

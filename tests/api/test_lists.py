@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.conftest import GraphQL
+from tests.api.conftest import PLANNER_TOKEN, GraphQL
 
 
 def test_equality_in_contains_and_ranges(gql: GraphQL) -> None:
@@ -52,9 +52,16 @@ def test_order_and_cursor_pages(gql: GraphQL) -> None:
 def test_simple_pages_follow_ids(gql: GraphQL) -> None:
     q = """query($after: String) { people(first: 4, after: $after) {
         edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }"""
+    assert gql.errors(q) == [  # people in bulk: planners and up, every page logged
+        "listing Person nodes needs the planner role or above; anonymous callers may not"
+    ]
     ids, after = [], None
+    auth = {"Authorization": f"Bearer {PLANNER_TOKEN}"}
     for _ in range(3):
-        page = gql.data(q, after=after)["people"]
+        body = gql.client.post(
+            "/graphql", json={"query": q, "variables": {"after": after}}, headers=auth
+        ).json()
+        page = body["data"]["people"]
         ids += [e["node"]["id"] for e in page["edges"]]
         after = page["pageInfo"]["endCursor"]
         if not page["pageInfo"]["hasNextPage"]:
