@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from graph.neo4j.statements import ENTITY, STATEMENTS, Statement
+from graph.neo4j.statements import ENTITY, META, META_KEYS, STATEMENTS, Statement
 from schema import ONTOLOGY
 
 TOOL_DIR = Path(__file__).resolve().parents[2] / "tools" / "cypher-lint"
@@ -38,9 +38,9 @@ def lint_schema() -> dict[str, Any]:
     # Every endpoint also carries the common label, so patterns on it are possible too.
     graph_schema += [{"from": ENTITY, "to": ENTITY, "relType": t} for t in ONTOLOGY.relations]
     return {
-        "labels": sorted([ENTITY, *ONTOLOGY.kinds]),
+        "labels": sorted([ENTITY, META, *ONTOLOGY.kinds]),
         "relationshipTypes": sorted(ONTOLOGY.relations),
-        "propertyKeys": sorted(ONTOLOGY.property_keys()),
+        "propertyKeys": sorted({*ONTOLOGY.property_keys(), *META_KEYS}),
         "graphSchema": graph_schema,
     }
 
