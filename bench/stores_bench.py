@@ -33,6 +33,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import api_bench  # noqa: E402  (the bench folder is not a package)
 from api_bench import HOST, Http, free_port, percentiles, seeded_store  # noqa: E402
+from fastapi import Request, Response  # noqa: E402  (module level: FastAPI reads the annotations)
 
 from graph.neo4j import local_server  # noqa: E402
 
@@ -41,7 +42,6 @@ from graph.neo4j import local_server  # noqa: E402
 def serve(kind: str, store_path: str, port: int) -> None:
     """Serve the app on one store with a no-op floor route and a round-trip counter."""
     import uvicorn
-    from fastapi import Request, Response
 
     import graph.neo4j.store as neo4j_store
     from api.app import create_app
@@ -89,7 +89,11 @@ def serve(kind: str, store_path: str, port: int) -> None:
     async def trip_count() -> Response:
         return Response(json.dumps(trips[0]).encode(), media_type="application/json")
 
-    uvicorn.run(app, host=HOST, port=port, log_level="warning", access_log=False)
+    # Keep idle connections: the client alternates between the two servers, and a slow
+    # request on one must not close its connection to the other.
+    uvicorn.run(
+        app, host=HOST, port=port, log_level="warning", access_log=False, timeout_keep_alive=600
+    )
 
 
 @contextmanager

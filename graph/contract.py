@@ -228,6 +228,9 @@ def check_relationship(rel: Relationship, source_kind: str, target_kind: str) ->
                 f"{rel.type} may not join {source_kind} {rel.source} to {target_kind} {rel.target}"
             )
         types = _ALLOWED_ENDS[rel.type, source_kind, target_kind] = _rel_types(rel.type)
+    named = rel.id.split(":", 1)[0]
+    if named != rel.type and named in ONTOLOGY.relations:
+        raise IntegrityError(f"relationship id {rel.id!r} names type {named}, not {rel.type}")
     _check_values(f"{rel.type} {rel.id}", rel.props, types)
 
 

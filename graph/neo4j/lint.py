@@ -61,7 +61,7 @@ def linter_installed() -> bool:
     return (TOOL_DIR / "node_modules" / "@neo4j-cypher" / "language-support").is_dir()
 
 
-def run_linter(payload: dict[str, Any], timeout: float = 300) -> dict[str, Any]:
+def run_linter(payload: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
     """Run ``tools/cypher-lint/lint.mjs`` on ``payload``; its JSON answer."""
     node = shutil.which("node")
     if node is None:
