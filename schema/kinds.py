@@ -59,6 +59,7 @@ _PHONE = Prop(
     description="Contact phone number, as written (personal data)",
     zh="联系电话",
     headers=("电话", "手机", "手机号", "手机号码", "联系方式"),
+    personal=True,
 )
 _POPULATION = Prop("population", T.INT, description="Residents", zh="人口")
 _AREA = Prop("area_km2", T.FLOAT, description="Area in square kilometres", zh="面积")
@@ -350,7 +351,13 @@ SOCIAL_ORGANIZATION = NodeKind(
             choices=values(SocialOrgType),
         ),
         Prop("registered_on", T.DATE, "Registration date", "登记日期"),
-        Prop("contact", description="Contact person", zh="联系人", headers=("负责人",)),
+        Prop(
+            "contact",
+            description="Contact person",
+            zh="联系人",
+            headers=("负责人",),
+            personal=True,
+        ),
         _PHONE,
     ),
 )
@@ -366,7 +373,13 @@ VOLUNTEER_TEAM = NodeKind(
         _CODE,
         Prop("theme", description="What the team does", zh="服务内容", headers=("服务项目",)),
         Prop("members", T.INT, "Members", "人数", headers=("队员人数", "成员人数")),
-        Prop("contact", description="Contact person", zh="联系人", headers=("队长", "负责人")),
+        Prop(
+            "contact",
+            description="Contact person",
+            zh="联系人",
+            headers=("队长", "负责人"),
+            personal=True,
+        ),
         _PHONE,
     ),
 )
@@ -420,7 +433,13 @@ AGREEMENT = NodeKind(
             "共建内容",
             headers=("共建项目", "合作内容"),
         ),
-        Prop("contact", description="Contact person", zh="联系人", headers=("负责人",)),
+        Prop(
+            "contact",
+            description="Contact person",
+            zh="联系人",
+            headers=("负责人",),
+            personal=True,
+        ),
         _PHONE,
         Prop(
             "masters_interns",
