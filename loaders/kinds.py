@@ -39,6 +39,7 @@ class Column:
     required: bool = False
     prop: Prop | None = None
     division_lengths: tuple[int, ...] | None = None
+    derived: bool = False  # a key the loader derives from the natural columns when blank
 
     @property
     def all_headers(self) -> tuple[str, ...]:
@@ -174,7 +175,16 @@ class LoadKind:
                 if p.name == "division_code" and kind.grid_level is not None:
                     lengths = (6 + 3 * kind.grid_level.depth,)
                 cols[name] = Column(
-                    name, zh, p.description, p.type, p.choices, headers, required, p, lengths
+                    name,
+                    zh,
+                    p.description,
+                    p.type,
+                    p.choices,
+                    headers,
+                    required,
+                    p,
+                    lengths,
+                    derived=p.name in slot.derived,
                 )
         for ref in self.refs:
             ref_type = PropType.STRINGS if ref.many else PropType.STRING

@@ -149,6 +149,20 @@ def problems_table(reports: list[LoadReport]) -> Any:
     return table
 
 
+PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "code", "severity", "message_zh",
+                   "message_en")  # fmt: skip
+
+
+def write_problems_csv(reports: list[LoadReport], out: Any, bom: bool = True) -> int:
+    """Every problem as a CSV row for Excel (UTF-8 BOM, no cell read back as a formula)."""
+    from graph.csvexport import ExcelCsv
+
+    rows = (p.model_dump() for r in reports for p in r.problems)
+    return ExcelCsv(out, bom=bom).dicts(
+        PROBLEM_COLUMNS, ({k: v if v is not None else "" for k, v in p.items()} for p in rows)
+    )
+
+
 def summary_line(report: LoadReport) -> str:
     """One line in Chinese, then the same in English: what happened to the file."""
     c = report.changes

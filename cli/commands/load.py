@@ -45,7 +45,12 @@ def register_load(app: typer.Typer) -> None:
             str, typer.Option(help="A record exists with different values: update, skip or fail")
         ] = "update",
         report: Annotated[
-            Path | None, typer.Option("--report", help="Write the full report as JSON here")
+            Path | None,
+            typer.Option(
+                "--report",
+                help="Write the full report as JSON here; a name ending .csv gets the problems "
+                "as a CSV for Excel",
+            ),
         ] = None,
         loaded_by: Annotated[
             str | None, typer.Option("--loaded-by", help="Who loads (default: the login name)")
@@ -95,7 +100,12 @@ def register_load(app: typer.Typer) -> None:
             out.print(problems_table(reports))
         for r in reports:
             out.print(summary_line(r), highlight=False)
-        if report is not None:
+        if report is not None and report.suffix.lower() == ".csv":
+            from loaders.report import write_problems_csv
+
+            with report.open("w", encoding="utf-8", newline="") as fh:
+                write_problems_csv(reports, fh)
+        elif report is not None:
             payload = [r.model_dump(mode="json") for r in reports]
             report.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
         if not all(r.valid and r.status != "unloadable" for r in reports):

@@ -101,3 +101,19 @@ def test_template_writes_files_and_lists_kinds(tmp_path: Path) -> None:
     listing = runner.invoke(app, ["template", "--list"])
     assert "agreements" in listing.output and "共建单位/partner" in listing.output
     assert runner.invoke(app, ["template", "nonsense"]).exit_code != 0
+
+
+def test_a_csv_report_opens_in_excel(store_path: Path, tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.csv", BAD.replace("无名社区", "=HYPERLINK(1)"))
+    report = tmp_path / "report.csv"
+    result = runner.invoke(app, ["load", str(bad), "--store", str(store_path),
+                                 "--report", str(report)])  # fmt: skip
+    assert result.exit_code == 1
+    data = report.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [r["code"] for r in rows] == ["unknown_ref"]
+    assert rows[0]["row"] == "3" and "“=HYPERLINK(1)”" in rows[0]["message_zh"]
