@@ -348,7 +348,7 @@ def test_a_dated_change_is_a_new_link(seeded: MemoryStore) -> None:
 def test_the_reference_graphs_links_and_the_loaders_agree() -> None:
     """A seed agreement typed into a sheet and loaded writes no second copy of any link."""
     store = MemoryStore(None)
-    district = build_district(0, today=date(2026, 12, 1))
+    district = build_district(0)
     with store.transaction() as tx:
         tx.upsert_nodes(district.nodes)
         tx.upsert_relationships(district.rels)
