@@ -6,8 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINTER := tools/cypher-lint/node_modules/.installed
+# The console's browser libraries (React, GraphiQL, cytoscape.js), served by gridgraph itself.
+ASSETS := api/console/vendor/manifest.json
+# The browser the console's tests drive (Debian's Chromium) and CJK fonts for its pages.
+CHROMIUM := /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 
-.PHONY: serve test lint typecheck bench clean
+.PHONY: serve test lint typecheck bench clean assets browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +25,24 @@ $(LINTER): tools/cypher-lint/package-lock.json
 	npm ci --prefix tools/cypher-lint --no-audit --no-fund --loglevel=error
 	touch $(LINTER)
 
-serve: $(STAMP)
+# npm at build time (pinned by the lock file), then copied where the server serves them from.
+$(ASSETS): tools/console/package-lock.json tools/console/vendor.mjs
+	npm ci --prefix tools/console --no-audit --no-fund --loglevel=error
+	node tools/console/vendor.mjs
+
+assets: $(ASSETS)
+
+# Installed from Debian only when missing (CI and developers are root); never a browser download.
+browser:
+	@if [ ! -x $(CHROMIUM) ] || [ ! -e $(CJK_FONT) ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends chromium fonts-noto-cjk; \
+	fi
+
+serve: $(STAMP) $(ASSETS)
 	$(BIN)/gridgraph serve
 
-test: $(STAMP) $(LINTER)
+test: $(STAMP) $(LINTER) $(ASSETS) browser
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
@@ -34,4 +53,4 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache api/console/vendor
