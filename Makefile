@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make serve   build the environment, seed the Qibin reference graph if empty, serve the API
-#   make test    build the environment and run the whole test suite
+#   make test    build the environment and run the whole test suite (it starts its own Neo4j)
+#   make neo4j   build (first time) and run a local Neo4j 5 Community in the foreground
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,8 +12,11 @@ ASSETS := api/console/vendor/manifest.json
 # The browser the console's tests drive (Debian's Chromium) and CJK fonts for its pages.
 CHROMIUM := /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+NEO4J_JAR := tools/neo4j/target/gridgraph-neo4j.jar
+NEO4J_PORT ?= 7687
+NEO4J_HOME ?= data/neo4j
 
-.PHONY: serve test lint typecheck bench clean assets browser
+.PHONY: serve test neo4j lint typecheck bench clean assets browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,10 +43,20 @@ browser:
 			--no-install-recommends chromium fonts-noto-cjk; \
 	fi
 
+# Neo4j 5.26 Community in-process (tools/neo4j): jars from Maven Central, no Docker, no tarball.
+$(NEO4J_JAR): tools/neo4j/pom.xml $(wildcard tools/neo4j/src/main/java/gridgraph/*.java)
+	mvn -q -B -f tools/neo4j/pom.xml package
+
+# Foreground; Ctrl-C (or SIGTERM) stops it cleanly. User neo4j, password $$GRIDGRAPH_NEO4J_PASSWORD
+# (default gridgraph-local); data in $(NEO4J_HOME). Bigger graphs: JAVA_OPTS=-Xmx8g and
+# GRIDGRAPH_NEO4J_PAGECACHE_MB=8192.
+neo4j: $(NEO4J_JAR)
+	tools/neo4j/run --home $(NEO4J_HOME) --port $(NEO4J_PORT)
+
 serve: $(STAMP) $(ASSETS)
 	$(BIN)/gridgraph serve
 
-test: $(STAMP) $(LINTER) $(ASSETS) browser
+test: $(STAMP) $(LINTER) $(NEO4J_JAR) $(ASSETS) browser
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)

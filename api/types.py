@@ -76,6 +76,8 @@ def prop_description(prop: Prop) -> str:
     text = describe(prop.description or prop.name, prop.zh)
     if prop.choices:
         text += ". One of: " + ", ".join(prop.choices)
+    if prop.personal:
+        text += ". Personal information, masked unless your role may see it (个人信息)"
     return text
 
 

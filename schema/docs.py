@@ -14,6 +14,8 @@ def _prop_rows(props: tuple[Prop, ...], key: tuple[str, ...] = ()) -> list[str]:
     for p in props:
         flags = "key" if p.name in key else ("yes" if p.required else "")
         desc = p.description
+        if p.personal:
+            desc += " **Personal** (个人信息): masked unless the role may see it."
         if p.choices:
             desc += f" One of: {', '.join(f'`{c}`' for c in p.choices)}."
         rows.append(f"| `{p.name}` | {p.type.value} | {p.zh} | {flags} | {desc} |")

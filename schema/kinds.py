@@ -382,7 +382,7 @@ AGREEMENT = NodeKind(
         Prop("valid_from", T.DATE, "First day in force", "生效日期"),
         Prop("valid_to", T.DATE, "Last day in force", "有效期至"),
         Prop("topics", T.STRINGS, "What the parties do together", "共建内容"),
-        Prop("contact", description="Contact person and phone", zh="联系人"),
+        Prop("contact", description="Contact person and phone", zh="联系人", personal=True),
         Prop(
             "masters_interns",
             T.INT,

@@ -31,6 +31,9 @@ class Prop:
 
     ``zh`` is the Chinese term, used as the Chinese column header in spreadsheets;
     ``headers`` lists further accepted column headers (either language).
+    ``personal`` marks personal information (个人信息) under China's PIPL, such as phone and ID
+    numbers: the API masks it (``139****1234``) for roles without the right to see it, and logs
+    every unmasked read in the audit trail (docs/security.md).
     """
 
     name: str
@@ -41,6 +44,7 @@ class Prop:
     choices: tuple[str, ...] = ()
     headers: tuple[str, ...] = ()
     indexed: bool = False
+    personal: bool = False
 
 
 class GridLevel(StrEnum):
@@ -101,6 +105,11 @@ class NodeKind:
         """The kind's own properties followed by those every node carries."""
         own = {p.name for p in self.props}
         return self.props + tuple(p for p in COMMON_NODE_PROPS if p.name not in own)
+
+    @cached_property
+    def personal_props(self) -> frozenset[str]:
+        """Names of the properties that hold personal information (masked by role)."""
+        return frozenset(p.name for p in self.all_props if p.personal)
 
     def node_id(self, key_values: Mapping[str, Any]) -> str:
         """The stable id for the node whose natural key has these values."""

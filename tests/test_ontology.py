@@ -47,3 +47,9 @@ def test_uscc_check_character() -> None:
     wrong = code[:17] + ("0" if code[17] != "0" else "1")
     with pytest.raises(CodeError, match="check character"):
         validate_uscc(wrong)
+
+
+def test_personal_fields_are_declared_in_the_ontology() -> None:
+    assert ONTOLOGY.kind("Agreement").personal_props == {"contact"}
+    assert ONTOLOGY.kind("Agreement").prop("contact").personal
+    assert not ONTOLOGY.kind("Agreement").prop("code").personal

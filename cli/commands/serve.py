@@ -21,14 +21,16 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from api.app import create_app
-        from graph.stores import open_store
-        from loaders.reference import seed_if_empty
+        from graph.startup import open_for_serving
+        from loaders.reference import seed_reference_graph
 
         settings = settings_from(store_path=store, store=store_kind, host=host, port=port)
-        graph_store = open_store(settings)
-        typer.echo("gridgraph: checking the store (an empty store gets the Qibin reference graph)")
-        if seed_if_empty(graph_store, progress=True):
-            typer.echo("gridgraph: the store was empty: seeded the Qibin reference graph")
+        typer.echo("gridgraph: opening the store (a new store file gets the Qibin reference graph)")
+        graph_store, seeded = open_for_serving(
+            settings, lambda s: seed_reference_graph(s, scale=1, progress=True)
+        )
+        if seeded:
+            typer.echo("gridgraph: a new store: seeded the Qibin reference graph")
         typer.echo(f"gridgraph: serving http://{settings.host}:{settings.port}/graphql")
         try:
             uvicorn.run(create_app(graph_store, settings), host=settings.host, port=settings.port)

@@ -1,8 +1,10 @@
 """Child process for the crash test: commits batch A, then dies in the middle of batch B.
 
-Run as ``python -m tests.contract.crash_writer memory PATH``. For the embedded store it pauses
-inside the SQLite transaction of batch B, after the node rows are written and before COMMIT,
-says MID on stdout and waits to be killed. For a server store it says MID while B is in flight.
+Run as ``python -m tests.contract.crash_writer memory|neo4j PATH``. For the embedded store it
+pauses inside the SQLite transaction of batch B, after the node rows are written and before
+COMMIT, says MID on stdout and waits to be killed. For Neo4j (``NEO4J_URI`` and friends in the
+environment) it pauses inside B's write transaction after the server has answered B's first
+``UNWIND`` batch (the rows are on the server, uncommitted), says MID and waits to be killed.
 """
 
 from __future__ import annotations
@@ -41,6 +43,23 @@ class _PausingConnection:
         return getattr(self._db, name)
 
 
+def _pause_after_first_node_batch() -> None:
+    """Wrap the Neo4j store's one statement runner: after the first node write of a unit of
+    work has been answered by the server, stop inside the open transaction."""
+    import graph.neo4j.store as neo4j_store
+
+    real_run = neo4j_store.run
+
+    def pausing_run(tx: Any, name: str, **params: Any) -> list[Any]:
+        records = real_run(tx, name, **params)
+        if name.startswith("nodes.put"):
+            print("MID", flush=True)
+            sys.stdin.read()  # killed here, inside the open transaction
+        return records
+
+    neo4j_store.run = pausing_run  # type: ignore[assignment]
+
+
 def open_store(kind: str, where: str) -> GraphStore:
     if kind == "memory":
         from graph.memory import MemoryStore
@@ -60,7 +79,7 @@ def main() -> None:
     if kind == "memory":
         store._db = _PausingConnection(store._db)  # type: ignore[attr-defined]
     else:
-        print("MID", flush=True)
+        _pause_after_first_node_batch()
     store.upsert_nodes(batch("B", B_SIZE))
     print("B", flush=True)
 

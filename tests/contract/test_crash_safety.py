@@ -22,17 +22,20 @@ def test_kill_minus_nine_mid_batch_leaves_nothing_partial(
 ) -> None:
     kind = request.node.callspec.params["store_opener"]
     where = str(tmp_path / "contract.sqlite")
+    server = request.getfixturevalue("neo4j_server").env() if kind == "neo4j" else {}
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.contract.crash_writer", kind, where],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, **server, "PYTHONPATH": str(ROOT)},
     )
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "A"
     assert child.stdout.readline().strip() == "MID"
+    # The child is now inside B's open transaction: on Neo4j the server holds B's first
+    # batch, uncommitted; the kill drops the connection and the server must roll it back.
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
