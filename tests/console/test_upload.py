@@ -109,3 +109,4 @@ def test_a_bad_row_is_reported_with_sheet_row_and_column(
     assert first[1] == "3"  # two header rows, then the data row
     assert first[4]
     assert page.is_disabled("#confirm")
+    assert "跳过有错的行" in page.inner_text("#why-not")

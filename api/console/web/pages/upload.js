@@ -14,7 +14,7 @@ const LOG = `query ConsoleImports {
 
 const IMPORT = `mutation ConsoleImport($file: Upload!, $dryRun: Boolean!, $skipInvalid: Boolean!, $onConflict: OnConflict!) {
   importFile(file: $file, dryRun: $dryRun, skipInvalid: $skipInvalid, onConflict: $onConflict) {
-    status summary dryRun valid rows rowsValid rowsInvalid rowsSkipped kinds importRunId
+    file status summary dryRun valid rows rowsValid rowsInvalid rowsSkipped kinds importRunId
     changes { nodesCreated nodesUpdated nodesUnchanged relationshipsCreated relationshipsUpdated relationshipsUnchanged changed }
     sheets { name kind rows }
     problems { sheet row column code severity messageZh messageEn }
@@ -31,14 +31,26 @@ export async function view() {
     { name: "onConflict" },
     ["UPDATE", "SKIP", "FAIL"].map((v) => h("option", { value: v }, t(`upload.${v.toLowerCase()}`))),
   );
+  const chosen = h("span", { class: "chosen" });
   const drop = h(
     "label",
     { class: "dropzone", for: "file", id: "dropzone" },
     h("span", {}, t("upload.drop")),
+    h("span", { class: "button" }, t("upload.choose")),
+    chosen,
     fileInput,
   );
   const options = () => ({ skipInvalid: skipInvalid.checked, onConflict: onConflict.value });
-  const start = (file) => file && dryRun(file, options(), result, log);
+  let current = null;
+  const start = (file) => {
+    if (!file) return;
+    current = file;
+    chosen.textContent = file.name;
+    dryRun(file, options(), result, log);
+  };
+  // a changed option changes the report: check the same file again
+  skipInvalid.addEventListener("change", () => start(current));
+  onConflict.addEventListener("change", () => start(current));
   fileInput.addEventListener("change", () => start(fileInput.files[0]));
   drop.addEventListener("dragover", (e) => (e.preventDefault(), drop.classList.add("over")));
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
@@ -114,7 +126,8 @@ async function send(file, dry, options, result) {
 async function dryRun(file, options, result, log) {
   const report = await send(file, true, options, result);
   if (!report) return;
-  const confirm = h("button", { type: "button", class: "primary", id: "confirm", disabled: !canLoad(report) }, t("upload.confirm"));
+  const loadable = canLoad(report, options);
+  const confirm = h("button", { type: "button", class: "primary", id: "confirm", disabled: !loadable }, t("upload.confirm"));
   const cancel = h("button", { type: "button", onclick: () => result.replaceChildren() }, t("upload.cancel"));
   confirm.addEventListener("click", async () => {
     const loaded = await send(file, false, options, result);
@@ -126,11 +139,14 @@ async function dryRun(file, options, result, log) {
       log.replaceChildren(h("div", { class: "error" }, error.message));
     }
   });
-  result.replaceChildren(reportView(report, t("upload.dryRun")), h("div", { class: "actions" }, confirm, " ", cancel));
+  const why = loadable ? "" : h("span", { class: "muted", id: "why-not" }, " ", t(report.changes.changed || report.rowsInvalid ? "upload.fixFirst" : "upload.nothingToDo"));
+  result.replaceChildren(reportView(report, t("upload.dryRun")), h("div", { class: "actions" }, confirm, " ", cancel, why));
 }
 
-function canLoad(report) {
-  return report.status === "CHECKED" && (report.valid || report.rowsValid > 0) && report.changes.changed;
+/** A real load would write something: every row is valid (or the invalid ones are skipped). */
+function canLoad(report, options) {
+  const rowsOk = report.rowsInvalid === 0 || (options.skipInvalid && report.rowsValid > 0);
+  return report.status === "CHECKED" && rowsOk && report.changes.changed;
 }
 
 function reportView(r, title) {
@@ -150,7 +166,7 @@ function reportView(r, title) {
         { class: "problems", id: "problems" },
       )
     : h("p", { class: "ok" }, t("upload.noProblems"));
-  const sheets = r.sheets.map((s) => `${s.name}${s.kind ? ` (${s.kind})` : ""}: ${s.rows}`).join(" · ");
+  const sheets = r.sheets.map((s) => `${s.name || r.file}${s.kind ? ` (${s.kind})` : ""}: ${s.rows}`).join(" · ");
   return h(
     "div",
     { class: "report", dataset: { status: r.status } },
