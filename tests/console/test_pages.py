@@ -48,7 +48,10 @@ def test_home_renders_in_chinese_with_the_graph_counts(visit: Visit, api: Api) -
     assert "楼栋" in text and f"{counts['Building']:,}" in text
 
 
-def test_graphiql_renders_its_editors_and_runs_a_query(visit: Visit) -> None:
+def test_graphiql_renders_its_editors_and_runs_a_query(visit: Visit, api: Api) -> None:
+    api.data(
+        '{ search(text: "liyang", first: 1) { id } }'
+    )  # the server's first search builds its index
     page = visit.open("/graphql")
     page.wait_for_selector(".graphiql-query-editor .CodeMirror")
     page.wait_for_selector(".graphiql-variables-editor, .graphiql-editor-tool")
@@ -56,7 +59,8 @@ def test_graphiql_renders_its_editors_and_runs_a_query(visit: Visit) -> None:
     assert "unpkg" not in html
     page.click(".graphiql-execute-button")
     page.wait_for_function(
-        "() => document.querySelector('.result-window')?.innerText.includes('黎阳社区')"
+        "() => document.querySelector('.result-window')?.innerText.includes('黎阳社区')",
+        timeout=60_000,
     )
 
 
