@@ -39,7 +39,8 @@ def console_store() -> Iterator[MemoryStore]:
 
 @pytest.fixture(scope="module")
 def console_url(console_store: MemoryStore) -> Iterator[str]:
-    settings = Settings(admin_token=SecretStr(ADMIN_TOKEN), read_token=None)
+    # a generous time limit: the first search builds its index, slow on a busy machine
+    settings = Settings(admin_token=SecretStr(ADMIN_TOKEN), read_token=None, request_timeout=120)
     with served(create_app(console_store, settings)) as url:
         yield url
 

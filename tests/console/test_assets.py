@@ -119,3 +119,9 @@ def test_the_labels_come_from_the_ontology() -> None:
     }
     assert vocab["levels"]["COMMUNITY"]["meetingZh"] == "网格联席会"
     assert vocab["kinds"]["PartyOrganization"]["prefix"] == "party_organization"
+
+
+def test_a_graphiql_link_with_its_query_reopens_graphiql(client: TestClient) -> None:
+    response = client.get("/graphql?q=%7B%20counts%20%7D", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert assets.vendor_url("graphiql", "script") in response.text

@@ -1,6 +1,6 @@
-// GraphiQL against this server's /graphql. The query, variables and headers live in the URL's
-// query string (?query=…&variables=…), so a link can open a ready-made question; headers are kept
-// for the browser session only (an admin's token never outlives it).
+// GraphiQL against this server's /graphql. The query and variables live in the URL's query string
+// (?q=…&variables=…; not ?query=, which would run it), so a link can open a ready-made question;
+// headers are not kept at all (an admin's token never outlives the page).
 (function () {
   const params = new URLSearchParams(window.location.search);
   const DEFAULT_QUERY = [
@@ -29,9 +29,9 @@
     React.createElement(GraphiQL, {
       fetcher: fetcher,
       defaultQuery: DEFAULT_QUERY,
-      query: params.get("query") || undefined,
-      variables: params.get("variables") || (params.get("query") ? undefined : '{"text": "liyang"}'),
-      onEditQuery: (q) => remember("query", q),
+      query: params.get("q") || undefined,
+      variables: params.get("variables") || (params.get("q") ? undefined : '{"text": "liyang"}'),
+      onEditQuery: (q) => remember("q", q),
       onEditVariables: (v) => remember("variables", v),
       isHeadersEditorEnabled: true,
       shouldPersistHeaders: false,
