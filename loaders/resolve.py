@@ -7,24 +7,49 @@ file count as existing. A name that fits several nodes is an error, never a gues
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from graph.contract import GraphStore, merge_props
+from graph.contract import GraphStore, is_named, merge_props
 from graph.model import Node
 from loaders.errors import InvalidCell
 from schema import ONTOLOGY
 
-_FIND_LIMIT = 50
+
+def english(kind: str) -> str:
+    """A kind in plain English words, never the class name: ``SocialOrganization`` is
+    "social organization"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()
+
+
+def load_first(kinds: Iterable[str]) -> dict[str, str]:
+    """``load_zh`` and ``load_en``: which sheets to load first so that a reference resolves."""
+    from loaders.kinds import LOAD_KINDS
+
+    wanted = list(kinds)
+    loads = [k for k in LOAD_KINDS.values() if any(s.kind in wanted for s in k.slots)]
+    if not loads:
+        return {"load_zh": "", "load_en": ""}
+    if len(loads) > 3:
+        return {"load_zh": "，请先导入它所属的网格或组织",
+                "load_en": "; load the grid or organisation it names first"}  # fmt: skip
+    return {
+        "load_zh": "，请先导入" + "或".join(k.zh for k in loads),
+        "load_en": "; load the " + " or ".join(f"{k.name} ({k.zh})" for k in loads) + " first",
+    }
 
 
 def kinds_label(kinds: Iterable[str]) -> dict[str, str]:
-    """``kinds_zh`` and ``kinds_en`` message parameters naming the kinds a cell may refer to."""
+    """``kinds_zh`` and ``kinds_en`` message parameters naming the kinds a cell may refer to,
+    and ``load_zh`` / ``load_en`` saying what to load first."""
+    kinds = tuple(kinds)
     names = [ONTOLOGY.kind(k) for k in kinds]
     if len(names) > 4:
-        return {"kinds_zh": "组织或网格", "kinds_en": "organisation or grid"}
+        return {"kinds_zh": "组织或网格", "kinds_en": "organisation or grid", **load_first(kinds)}
     return {
         "kinds_zh": "或".join(k.zh for k in names),
-        "kinds_en": " or ".join(k.name for k in names),
+        "kinds_en": " or ".join(english(k.name) for k in names),
+        **load_first(kinds),
     }
 
 
@@ -38,10 +63,6 @@ def _candidate_ids(value: str, kinds: tuple[str, ...]) -> list[str]:
         if value.upper() != value:
             ids.append(f"{prefix}:{value.upper()}")
     return ids
-
-
-def _named(node: Node, name: str) -> bool:
-    return node.props.get("name") == name or name in (node.props.get("aliases") or ())
 
 
 class Resolver:
@@ -68,6 +89,7 @@ class Resolver:
             self.store_nodes.update(self.store.get_nodes(ids))
         if not names:
             return
+        asked: list[str] = []
         for v in distinct:
             key = (v, kinds)
             if key in self._store_names or ":" in v:
@@ -75,11 +97,14 @@ class Resolver:
             if any(i in self.store_nodes for i in _candidate_ids(v, kinds)):
                 self._store_names[key] = []
                 continue
-            found = [n for n in self.store.find(v, kinds=list(kinds), limit=_FIND_LIMIT)
-                     if _named(n, v)]  # fmt: skip
+            asked.append(v)
+        if not asked:
+            return
+        # One store call for every name the sheet uses (an index look-up per name on Neo4j).
+        for v, found in self.store.find_named(sorted(asked), kinds=list(kinds)).items():
             for n in found:
                 self.store_nodes.setdefault(n.id, n)
-            self._store_names[key] = [n.id for n in found]
+            self._store_names[(v, kinds)] = [n.id for n in found]
 
     def add(self, node: Node) -> None:
         """Register a node written by a row of the file, so later rows may refer to it."""
@@ -150,7 +175,7 @@ class Resolver:
                 raise InvalidCell(
                     "wrong_ref_kind",
                     value=value,
-                    found=found.name,
+                    found=english(found.name),
                     found_zh=found.zh,
                     **kinds_label(kinds),
                 )
@@ -158,4 +183,4 @@ class Resolver:
 
     @staticmethod
     def named(node: Node, name: str) -> bool:
-        return _named(node, name)
+        return is_named(node, name)
