@@ -37,6 +37,7 @@ def create_app(
     sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
     state = ApiState(store, settings)
     book = TokenBook(settings)
+    state.reads_open = book.reads_open
     # Access control first: a refused request is neither validated nor run.
     schema = build_schema([lambda: AccessControl(settings, book), *extensions_for(settings)])
     schema.limiter = anyio.CapacityLimiter(settings.graphql_threads)  # off the event loop

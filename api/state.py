@@ -56,6 +56,7 @@ class ApiState:
     def __init__(self, store: GraphStore, settings: Settings) -> None:
         self.store = store
         self.settings = settings
+        self.reads_open = True  # set by create_app from the tokens it accepts
         self.audit = trail_for(settings, store)  # changes and personal reads (graph.audit)
         self.cache = VersionedCache(store)  # answers: coverage, shared agreements
         self.indexes = VersionedCache(store, maxsize=8)  # whole-graph indexes: pinyin
