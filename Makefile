@@ -38,7 +38,7 @@ serve: $(STAMP)
 	$(BIN)/gridgraph serve
 
 test: $(STAMP) $(LINTER) $(NEO4J_JAR)
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
