@@ -25,7 +25,6 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -124,7 +123,6 @@ def _export(store: GraphStore, out: IO[str], progress: Progress | None) -> Excha
         "record": "header",
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "source_store": store.name,
         "ontology": ontology_summary(),
     }

@@ -309,7 +309,7 @@ def _partner_figures(v: _View, f: dict[str, Number]) -> None:
         1
         for o in orgs.values()
         if o.get("org_type") == SocialOrgType.REGISTERED
-        and (o.get("registered_on") or "") >= "2019-01-01"
+        and "2019-01-01" <= (o.get("registered_on") or "") <= v.day
     )
     f["social_work_stations"] = by_type[SocialOrgType.SOCIAL_WORK_STATION]
     f["community_social_organisations"] = by_type[SocialOrgType.COMMUNITY]
@@ -320,7 +320,7 @@ def _partner_figures(v: _View, f: dict[str, Number]) -> None:
     )
     f["volunteer_teams"] = len(v.nodes("VolunteerTeam"))
     parties: dict[str, list[str]] = defaultdict(list)  # agreement -> parties
-    for r in v.rels("PARTY_TO"):
+    for r in v.rels("PARTY_TO", current=True):
         parties[r.target].append(r.source)
     units = v.nodes("Unit")
     subdistricts, communities = v.nodes("Subdistrict"), v.nodes("Community")
@@ -340,7 +340,7 @@ def _partner_figures(v: _View, f: dict[str, Number]) -> None:
             if t in communities and communities[t].get("community_type") == "urban"
         ]
     )
-    agreements = v.nodes("Agreement").values()
+    agreements = [a for a in v.nodes("Agreement").values() if holds_on(a.props, v.day)]
     f["university_masters_interns"] = _sum(agreements, "masters_interns")
     f["university_undergraduate_interns"] = _sum(agreements, "undergraduate_interns")
 

@@ -1,14 +1,15 @@
 """The Qibin reference graph: every figure counted back from the graph, determinism, the
 ontology, the synthetic marker, the deliberate changes over time, and the scale factor.
 
-The graph is generated once per session into an in-memory store, with a fixed build day so
-that dates relative to the build day (agreements, contracts) never drift.
+The graph is generated once per session into an in-memory store. Every date in it is fixed,
+so the figures are checked on the report's day and on a day well after every change.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -19,34 +20,39 @@ from loaders.reference import build_district, seed_if_empty, seed_reference_grap
 from loaders.reference import names as real
 from loaders.reference.figures import FIGURES, SYNTHETIC_CODE_PREFIX
 from loaders.reference.timeline import (
-    BUILDING_LEADERS_ON_2025_01_01,
+    BUILDING_LEADERS_ON_2025_05_01,
     CHANGE_COUNTS,
     HEAD_CHANGE_DAY,
+    HISTORY_END,
     REPAIRING_DAY,
+    REPORT_DAY,
     day_before,
 )
 from schema import ONTOLOGY
 from schema.codes import validate_uscc
 
 TODAY = date(2026, 3, 1)
+# The days every time-bound figure of the seed must hold on: the report's, a day after every
+# deliberate change, and the last day of the renewed history.
+FIGURE_DAYS = (date.fromisoformat(REPORT_DAY), TODAY, date.fromisoformat(HISTORY_END))
 
 
 @pytest.fixture(scope="session")
 def qibin() -> MemoryStore:
     store = MemoryStore(None)
-    seed_reference_graph(store, today=TODAY)
+    seed_reference_graph(store)
     return store
 
 
-@pytest.fixture(scope="session")
-def figures(qibin: MemoryStore) -> dict[str, float]:
-    return domain_figures(qibin, as_of=TODAY)
+@pytest.fixture(scope="session", params=FIGURE_DAYS, ids=[d.isoformat() for d in FIGURE_DAYS])
+def figures(qibin: MemoryStore, request: pytest.FixtureRequest) -> dict[str, float]:
+    return domain_figures(qibin, as_of=request.param)
 
 
 @pytest.fixture(scope="session")
 def twin() -> MemoryStore:
     store = MemoryStore(None)
-    seed_reference_graph(store, scale=2, today=TODAY)
+    seed_reference_graph(store, scale=2)
     return store
 
 
@@ -242,9 +248,17 @@ def test_named_communities(qibin) -> None:
 
 # -- time ---------------------------------------------------------------------------------------
 def test_building_leaders_change_on_known_days(qibin) -> None:
-    before = domain_figures(qibin, as_of=date(2025, 1, 1))
-    assert before["building_leaders"] == BUILDING_LEADERS_ON_2025_01_01
-    assert before["buildings_without_leader"] == 2988 - BUILDING_LEADERS_ON_2025_01_01
+    between = domain_figures(qibin, as_of=date(2025, 5, 1))
+    assert between["building_leaders"] == BUILDING_LEADERS_ON_2025_05_01
+    assert between["buildings_without_leader"] == 2988 - BUILDING_LEADERS_ON_2025_05_01
+    for day in (date(2025, 3, 31), date(2025, 7, 1)):  # the last day of the 12, the first of 12
+        assert domain_figures(qibin, as_of=day)["building_leaders"] == 1589
+
+
+def test_time_bound_figures_are_not_yet_reached_before_the_mechanism(qibin) -> None:
+    early = domain_figures(qibin, as_of=date(2021, 5, 1))
+    assert early["grid_workers"] < 100 and early["partner_units"] < 516
+    assert early["community_grid_leaders"] == 0
 
 
 def test_pairings_and_heads_change_on_known_days(qibin) -> None:
@@ -274,43 +288,62 @@ def test_pairings_and_heads_change_on_known_days(qibin) -> None:
 
 
 def test_property_management_changes(qibin) -> None:
-    before = domain_figures(qibin, as_of=date.fromisoformat(day_before(REPAIRING_DAY)))
-    assert before["owner_managed_compounds"] == 70 - CHANGE_COUNTS["owners_takeover"]
+    for day in (day_before(REPAIRING_DAY), REPAIRING_DAY):
+        f = domain_figures(qibin, as_of=date.fromisoformat(day))
+        assert f["owner_managed_compounds"] == 70 and f["firm_managed_compounds"] == 242, day
     managers = defaultdict(set)
     for r in qibin.iter_relationships("MANAGES"):
         managers[r.target].add(r.source)
     assert sum(len(m) == 2 for m in managers.values()) == (
-        CHANGE_COUNTS["firm_change"] + CHANGE_COUNTS["owners_takeover"]
+        CHANGE_COUNTS["firm_change"]
+        + CHANGE_COUNTS["owners_takeover"]
+        + CHANGE_COUNTS["firm_hired"]
     )
+
+
+def test_contracts_and_agreements_are_renewed_without_gaps(qibin) -> None:
+    terms = defaultdict(list)
+    for r in qibin.iter_relationships("MANAGES"):
+        terms[(r.source, r.target)].append((r.props["valid_from"], r.props.get("valid_to")))
+    renewed = 0
+    for periods in terms.values():
+        periods.sort()
+        for (_, end), (start, _) in pairwise(periods):
+            assert end is not None and day_before(start) == end
+            renewed += 1
+    assert renewed > 242  # most contracts were renewed at least once
+    last = {}
+    for a in qibin.iter_nodes("Agreement"):
+        assert a.props["signed_on"] <= a.props["valid_from"] <= a.props["valid_to"]
+        last[a.id] = a.props["valid_to"]
+    assert max(last.values()) > HISTORY_END
 
 
 # -- determinism and scale ----------------------------------------------------------------------
 def test_generation_is_deterministic() -> None:
-    a, b = build_district(0, TODAY), build_district(0, TODAY)
+    a, b = build_district(0), build_district(0)
     assert [(n.id, n.kind, dict(n.props)) for n in a.nodes] == [
         (n.id, n.kind, dict(n.props)) for n in b.nodes
     ]
     assert [(r.id, dict(r.props)) for r in a.rels] == [(r.id, dict(r.props)) for r in b.rels]
 
 
-def test_the_build_day_moves_only_dates_relative_to_it() -> None:
-    a, b = build_district(0, TODAY), build_district(0, date(2030, 6, 30))
-    assert [n.id for n in a.nodes] == [n.id for n in b.nodes]
-    relative = {"PARTY_TO", "MANAGES"}
-    assert [r.id for r in a.rels if r.type not in relative] == [
-        r.id for r in b.rels if r.type not in relative
-    ]
+def test_no_date_comes_after_the_history_ends() -> None:
+    district = build_district(0)
+    starts = [r.props.get("valid_from") or "" for r in district.rels]
+    starts += [n.props.get("valid_from") or "" for n in district.nodes]
+    assert max(starts) <= HISTORY_END
 
 
 def test_two_seeded_stores_hold_the_same_graph(qibin) -> None:
     other = MemoryStore(None)
-    seed_reference_graph(other, today=TODAY)
+    seed_reference_graph(other)
     assert list(other.iter_nodes()) == list(qibin.iter_nodes())
     assert list(other.iter_relationships()) == list(qibin.iter_relationships())
 
 
 def test_seeding_again_changes_nothing(qibin) -> None:
-    summary = seed_reference_graph(qibin, today=TODAY)
+    summary = seed_reference_graph(qibin)
     assert not summary.changed
     assert summary.nodes_unchanged == sum(qibin.counts().nodes.values())
 

@@ -10,10 +10,12 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date, datetime
 from pathlib import Path
 
 import httpx
 import pytest
+import time_machine
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -27,7 +29,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("cli") / "graph.sqlite"
     result = runner.invoke(app, ["seed", "--store", str(path), "--no-progress"])
     assert result.exit_code == 0, result.output
-    assert "22," in result.output and "seeded 1 district" in result.output
+    assert "23," in result.output and "seeded 1 district" in result.output
     return path
 
 
@@ -47,13 +49,23 @@ def test_stats_json_shows_every_figure_as_stated(seeded: Path) -> None:
 
 def test_stats_as_of_a_past_day(seeded: Path) -> None:
     result = runner.invoke(
-        app, ["stats", "--json", "--store", str(seeded), "--as-of", "2025-01-01"]
+        app, ["stats", "--json", "--store", str(seeded), "--as-of", "2025-05-01"]
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["as_of"] == "2025-01-01"
-    assert data["figures"]["building_leaders"] == 1591
+    assert data["as_of"] == "2025-05-01"
+    assert data["figures"]["building_leaders"] == 1589 - 12
     assert data["checks"]["building_leaders"]["ok"] is False
+
+
+@pytest.mark.parametrize("day", ["2023-06-30", "2026-12-01", "2035-12-31"])
+def test_stats_as_of_the_report_day_and_later_hold_every_figure(seeded: Path, day: str) -> None:
+    result = runner.invoke(app, ["stats", "--json", "--store", str(seeded), "--as-of", day])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["as_of"] == day
+    assert {k: c["value"] for k, c in data["checks"].items() if not c["ok"]} == {}
+    assert data["figures"]["partner_units"] == 516 and data["figures"]["grid_workers"] == 8436
 
 
 def test_stats_tables(seeded: Path) -> None:
@@ -82,26 +94,30 @@ def test_seed_rebuilds(seeded: Path, tmp_path: Path) -> None:
     shutil.copy(seeded, path)
     again = runner.invoke(app, ["seed", "--store", str(path)])
     assert again.exit_code == 0, again.output
-    assert "cleared 22," in again.output
+    assert "cleared 23," in again.output
     stats = json.loads(runner.invoke(app, ["stats", "--json", "--store", str(path)]).output)
     assert stats["nodes"]["Building"] == 2988
 
 
-def test_seed_on_a_given_day_is_reproducible(tmp_path: Path) -> None:
-    from graph.memory import MemoryStore
-
-    graphs = []
-    for name, day in (("a", "2025-01-01"), ("b", "2025-01-01"), ("c", "2024-01-01")):
-        path = tmp_path / f"{name}.sqlite"
-        args = ["seed", "--store", str(path), "--no-progress", "--today", day]
-        result = runner.invoke(app, args)
-        assert result.exit_code == 0, result.output
-        with MemoryStore(path) as store:
-            graphs.append((list(store.iter_nodes()), list(store.iter_relationships())))
-    assert graphs[0] == graphs[1]
-    assert graphs[0] != graphs[2]  # dates are set relative to the build day
-    bad = runner.invoke(app, ["seed", "--store", str(tmp_path / "d.sqlite"), "--today", "soon"])
-    assert bad.exit_code != 0 and "--today" in bad.output and "Traceback" not in bad.output
+def test_seed_and_export_are_byte_identical_whatever_the_day(tmp_path: Path) -> None:
+    """The reference graph's dates are fixed: built and exported on two different days (the
+    clock itself is moved, so any use of today anywhere would show), the files are the same."""
+    exports = []
+    for name, day in (("a", "2024-02-29 12:00"), ("b", "2031-07-15 12:00")):
+        store, out = tmp_path / f"{name}.sqlite", tmp_path / f"{name}.jsonl"
+        with time_machine.travel(datetime.fromisoformat(day + "+00:00"), tick=False):
+            assert date.today() == date.fromisoformat(day[:10])
+            seeded = runner.invoke(app, ["seed", "--store", str(store), "--no-progress"])
+            assert seeded.exit_code == 0, seeded.output
+            exported = runner.invoke(app, ["export", str(out), "--store", str(store)])
+            assert exported.exit_code == 0, exported.output
+        exports.append(out.read_bytes())
+    assert len(exports[0]) > 1_000_000
+    assert exports[0] == exports[1]
+    old = runner.invoke(
+        app, ["seed", "--store", str(tmp_path / "c.sqlite"), "--today", "2025-01-01"]
+    )
+    assert old.exit_code != 0 and "--today" in old.output  # the option is gone: no day to pin
 
 
 def test_seed_refuses_scale_zero(tmp_path: Path) -> None:

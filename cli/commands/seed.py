@@ -21,22 +21,10 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--keep", help="Merge into the graph already stored")
         ] = False,
         progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
-        today: Annotated[
-            str | None,
-            typer.Option(
-                metavar="YYYY-MM-DD",
-                help="Build as if on this day (agreement and contract dates are set relative "
-                "to it): the same day gives a byte-identical graph",
-                show_default=False,
-            ),
-        ] = None,
     ) -> None:
         """Rebuild the reference graph: Qibin, plus synthetic districts 99kkkk if --scale > 1."""
-        from cli.commands.gaps import parse_day
         from graph.stores import open_store
         from loaders.reference import clear_store, seed_reference_graph
-
-        build_day = parse_day(today, "--today")
 
         settings = settings_from(store_path=store, store=store_kind)
         graph_store = open_store(settings)
@@ -47,9 +35,7 @@ def register(app: typer.Typer) -> None:
                     f"cleared {cleared.nodes_deleted:,} nodes and "
                     f"{cleared.relationships_deleted:,} relationships"
                 )
-            summary = seed_reference_graph(
-                graph_store, scale=scale, progress=progress, today=build_day
-            )
+            summary = seed_reference_graph(graph_store, scale=scale, progress=progress)
             counts = graph_store.counts()
         finally:
             graph_store.close()

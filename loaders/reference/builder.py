@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from graph.model import Node, Relationship, new_node
@@ -51,7 +50,6 @@ class DistrictBuild:
     """Nodes and relationships of one district, built in order: nodes before what joins them."""
 
     index: int
-    today: date
     nodes: list[Node] = field(default_factory=list)
     rels: list[Relationship] = field(default_factory=list)
     _counters: dict[str, int] = field(default_factory=dict)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import date
 from pathlib import Path
 
 from loaders.reference.events import CATALOGUE
 from loaders.reference.figures import FIGURES
 from loaders.reference.generator import build_district
-from loaders.reference.timeline import CHANGES
+from loaders.reference.timeline import CHANGES, add_days
 from schema.vocab import KEY_FIVE
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "reference-graph.md"
@@ -62,13 +61,16 @@ def changes_table() -> str:
 
 def qibin_changes_table(examples: int = 3) -> str:
     """Where the changes fall in Qibin: every ended link, grouped, with a few examples each."""
-    district = build_district(0, date(2026, 1, 1))
+    district = build_district(0)
     nodes = {n.id: n for n in district.nodes}
+    renewed = {(r.type, r.source, r.target, r.props.get("valid_from")) for r in district.rels}
     groups: dict[str, list[str]] = {}
     for r in district.rels:
         end = r.props.get("valid_to")
         if end is None or end >= "2026-01-01" or r.type not in ("PAIRED_WITH", "HOLDS", "MANAGES"):
             continue
+        if (r.type, r.source, r.target, add_days(end, 1)) in renewed:
+            continue  # a contract renewed with the same firm: no change
         target = nodes[r.target]
         label = r.type if r.type != "HOLDS" else f"HOLDS {target.props['post_type']}"
         groups.setdefault(label, []).append(

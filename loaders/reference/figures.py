@@ -207,7 +207,7 @@ FIGURES: tuple[Figure, ...] = (
     # -- social partners ---------------------------------------------------------------------
     F("registered_social_organisations", "registered social organisations since 2019",
       "登记注册社会组织109家", 109, 109,
-      "SocialOrganization registered with registered_on from 2019"),
+      "SocialOrganization registered with registered_on from 2019 to the day"),
     F("social_work_stations", "subdistrict social-work stations", "5个街道社工服务站", 5, 5,
       "SocialOrganization social_work_station"),
     F("community_social_organisations", "community social organisations", "136个社区社会组织",
@@ -224,19 +224,20 @@ FIGURES: tuple[Figure, ...] = (
       "sum of District.commended_volunteers"),
     F("partner_units", "outside units with co-construction agreements",
       "与500余家行政、企事业单位签订联建共建协议", 500, 516,
-      "Units PARTY_TO an agreement a subdistrict or community is also party to", exact=False),
+      "Units PARTY_TO an agreement a subdistrict or community is also party to, both in force on "
+      "the day", exact=False),
     F("agreement_subdistricts", "subdistricts with co-construction agreements", "5个街道", 5, 5,
-      "Subdistricts PARTY_TO an agreement"),
+      "Subdistricts PARTY_TO an agreement in force on the day"),
     F("agreement_urban_communities", "urban communities with co-construction agreements",
-      "41个城市社区", 41, 41, "urban Communities PARTY_TO an agreement"),
+      "41个城市社区", 41, 41, "urban Communities PARTY_TO an agreement in force on the day"),
     F("joint_meetings", "co-construction joint meetings", "社区联席会议40余次", 40, 40,
       "sum of District.joint_meetings", exact=False),
     F("joint_activities", "joint activities", "服务活动800余次", 800, 800,
       "sum of District.joint_activities", exact=False),
     F("university_masters_interns", "master's interns from the university", "硕士研究生54名",
-      54, 54, "sum of Agreement.masters_interns"),
+      54, 54, "sum of Agreement.masters_interns over agreements in force on the day"),
     F("university_undergraduate_interns", "undergraduate interns from the university", "本科生21名",
-      21, 21, "sum of Agreement.undergraduate_interns"),
+      21, 21, "sum of Agreement.undergraduate_interns over agreements in force on the day"),
 )
 # fmt: on
 

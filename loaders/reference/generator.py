@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
-from datetime import date
 from typing import Any
 
 from graph.contract import GraphStore
@@ -31,12 +30,13 @@ from loaders.reference.workforce import build_workforce
 BATCH_SIZE = 5000
 
 
-def build_district(index: int = 0, today: date | None = None) -> DistrictBuild:
+def build_district(index: int = 0) -> DistrictBuild:
     """District ``index`` (0 is Qibin, with the seed's real names) as nodes and relationships.
 
-    Deterministic: the same ``index`` and ``today`` give the same records, in the same order.
+    Deterministic: the same ``index`` gives the same records, in the same order, whatever the
+    day (every date is fixed, see :mod:`loaders.reference.timeline`).
     """
-    b = DistrictBuild(index, today or date.today())
+    b = DistrictBuild(index)
     grid = build_grid(b)
     gov = build_governance(b, grid)
     society = Society()
@@ -50,19 +50,17 @@ def build_district(index: int = 0, today: date | None = None) -> DistrictBuild:
     return b
 
 
-def iter_districts(scale: int = 1, today: date | None = None) -> Iterator[DistrictBuild]:
+def iter_districts(scale: int = 1) -> Iterator[DistrictBuild]:
     if scale < 1:
         raise ValueError("scale must be at least 1")
-    day = today or date.today()
     for index in range(scale):
-        yield build_district(index, day)
+        yield build_district(index)
 
 
 def seed_reference_graph(
     store: GraphStore,
     scale: int = 1,
     progress: bool = False,
-    today: date | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> WriteSummary:
     """Write the reference graph (``scale`` districts) into ``store``, in batches.
@@ -74,7 +72,7 @@ def seed_reference_graph(
     bar = _progress_bar() if progress else None
     with bar if bar is not None else nullcontext():
         task = None
-        for district in iter_districts(scale, today):
+        for district in iter_districts(scale):
             size = len(district.nodes) + len(district.rels)
             if bar is not None:
                 if task is None:

@@ -229,7 +229,7 @@ def _branches(b: DistrictBuild, grid: Grid, gov: Governance) -> None:
         b.hold(
             leader,
             b.post(PostType.COMPOUND_GRID_LEADER, compound),
-            random_day(b.rng, "2021-06-01", "2023-12-31"),
+            random_day(b.rng, "2021-06-01", timeline.REPORT_DAY),
             drawn_from="owners_committee" if owners else "property_firm",
         )
 
@@ -260,23 +260,25 @@ def _building_leaders(b: DistrictBuild, grid: Grid, gov: Governance) -> None:
     led_ids = {x.id for x in led}
     party = {x.id for x in b.sample(led, generated("building_leaders_party_members"))}
     replaced = {x.id for x in b.sample(led, CHANGE_COUNTS["leader_election"])}
-    newcomers = {
-        x.id
-        for x in b.sample([x for x in led if x.id not in replaced], CHANGE_COUNTS["new_leaders"])
-    }
+    new_list = b.sample([x for x in led if x.id not in replaced], CHANGE_COUNTS["new_leaders"])
+    newcomers = {x.id for x in new_list}
     vacant = [x for x in grid.buildings if x.id not in led_ids]
-    left = {x.id for x in b.sample(vacant, CHANGE_COUNTS["leaders_left"])}
+    left_list = b.sample(vacant, CHANGE_COUNTS["leaders_left"])
+    # Those who left were party members as often as the newcomers who made up for them, so
+    # the seed's figures hold before the leaders left and after the newcomers started.
+    left = {x.id: y.id in party for x, y in zip(left_list, new_list, strict=True)}
     current: dict[str, tuple[Node, str]] = {}
     for building in grid.buildings:
         post = b.post(PostType.BUILDING_LEADER, building)
-        start = random_day(b.rng, "2019-06-01", "2023-12-31")
+        start = random_day(b.rng, "2019-06-01", timeline.REPORT_DAY)
         if building.id in left:
-            b.hold(b.person(), post, start, timeline.LEADERS_LEFT_DAY, drawn_from="residents")
+            leaver = b.person(party_member=left[building.id])
+            b.hold(leaver, post, start, timeline.LEADERS_LEFT_DAY, drawn_from="residents")
         if building.id not in led_ids:
             continue
         if building.id in replaced:
             b.hold(
-                b.person(),
+                b.person(party_member=building.id in party),
                 post,
                 start,
                 day_before(timeline.LEADER_ELECTION_DAY),

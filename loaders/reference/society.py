@@ -11,7 +11,16 @@ from loaders.reference import names, timeline
 from loaders.reference.builder import DistrictBuild, split
 from loaders.reference.figures import PROPERTY_FIRMS, generated
 from loaders.reference.grids import Grid
-from loaders.reference.timeline import CHANGE_COUNTS, day_before, offset, random_day, year_end
+from loaders.reference.timeline import (
+    CHANGE_COUNTS,
+    EARLIEST_AGREEMENT,
+    HISTORY_END,
+    REPORT_DAY,
+    add_days,
+    day_before,
+    random_day,
+    terms,
+)
 from schema.vocab import AgreementRole, CommitteeType, SocialOrgType, UnitType
 
 
@@ -36,23 +45,39 @@ def build_property_management(b: DistrictBuild, grid: Grid, society: Society) ->
     owner_ids = {c.id for c in owner_managed}
     takeover = {c.id for c in b.sample(owner_managed, CHANGE_COUNTS["owners_takeover"])}
     switch = {c.id for c in b.sample(firm_managed, CHANGE_COUNTS["firm_change"])}
-    extra_committees = {c.id for c in b.sample(firm_managed, 90)}
+    extra = b.sample(firm_managed, 90)
+    extra_committees = {c.id for c in extra}
+    hired = {
+        c.id
+        for c in b.sample([c for c in extra if c.id not in switch], CHANGE_COUNTS["firm_hired"])
+    }
     contracts: list[tuple[int, Node, str, str]] = []  # firm index, compound, from, to
-    self_managed: list[tuple[Node, str]] = []
+    self_managed: list[tuple[Node, str, str | None]] = []
+
+    def contract_end(start: str) -> str:  # contracts run to the end of a year, 1 to 4 on
+        return f"{int(start[:4]) + b.rng.randint(1, 4)}-12-31"
+
+    def firm_terms(firm: int, compound: Node, start: str, stop: str = HISTORY_END) -> None:
+        for valid_from, valid_to in terms(start, contract_end, stop):
+            contracts.append((firm, compound, valid_from, min(valid_to, stop)))
+
     for compound in grid.compounds:
-        start = random_day(b.rng, "2018-01-01", "2023-06-30")
+        start = random_day(b.rng, "2018-01-01", timeline.REPORT_DAY)
         firm = b.rng.choices(range(len(firm_names)), weights=weights)[0]
         if compound.id in owner_ids:
             if compound.id in takeover:
-                contracts.append((firm, compound, start, day_before(timeline.OWNERS_TAKEOVER_DAY)))
+                firm_terms(firm, compound, start, day_before(timeline.OWNERS_TAKEOVER_DAY))
                 start = timeline.OWNERS_TAKEOVER_DAY
-            self_managed.append((compound, start))
+            self_managed.append((compound, start, None))
             continue
+        if compound.id in hired:
+            self_managed.append((compound, start, day_before(timeline.FIRM_HIRED_DAY)))
+            start = timeline.FIRM_HIRED_DAY
         if compound.id in switch:
-            contracts.append((firm, compound, start, day_before(timeline.FIRM_CHANGE_DAY)))
+            firm_terms(firm, compound, start, day_before(timeline.FIRM_CHANGE_DAY))
             firm = b.rng.choice([i for i in range(len(firm_names)) if i != firm])
             start = timeline.FIRM_CHANGE_DAY
-        contracts.append((firm, compound, start, year_end(b.today, b.rng.randint(1, 4))))
+        firm_terms(firm, compound, start)
     current = {c.id: f for f, c, _, _ in contracts if c.id not in owner_ids}  # last one wins
     red = {
         f
@@ -75,8 +100,9 @@ def build_property_management(b: DistrictBuild, grid: Grid, society: Society) ->
             valid_to=valid_to,
             contract_no=f"WY-{b.code}-{b.next('contract'):05d}",
         )
-    for compound, valid_from in self_managed:
-        b.rel("MANAGES", society.owners_committee[compound.id], compound, valid_from=valid_from)
+    for compound, since, until in self_managed:
+        committee = society.owners_committee[compound.id]
+        b.rel("MANAGES", committee, compound, valid_from=since, valid_to=until)
 
 
 def _owners_committee(b: DistrictBuild, compound: Node, society: Society) -> Node:
@@ -146,7 +172,7 @@ def build_social_organisations(b: DistrictBuild, grid: Grid) -> None:
             code=b.uscc("5", b.rng.choice("12")),
             name=name,
             org_type=SocialOrgType.REGISTERED.value,
-            registered_on=random_day(b.rng, "2019-01-01", "2024-12-31"),
+            registered_on=random_day(b.rng, "2019-01-01", REPORT_DAY),
         )
         b.rel(
             "ACTIVE_IN",
@@ -217,7 +243,7 @@ def build_volunteer_teams(b: DistrictBuild, grid: Grid) -> None:
             theme=b.rng.choice(names.TOPICS),
             members=b.rng.randint(8, 120),
         )
-        b.rel("ACTIVE_IN", team, where, valid_from=random_day(b.rng, "2019-01-01", "2024-12-31"))
+        b.rel("ACTIVE_IN", team, where, valid_from=random_day(b.rng, "2019-01-01", REPORT_DAY))
 
 
 def build_partners(b: DistrictBuild, grid: Grid) -> None:
@@ -295,41 +321,38 @@ def _combos(
 
 
 def _agreement(b: DistrictBuild, territory: Node, partners: list[Node], brand: str | None) -> None:
-    signed = b.rng.randint(60, 1800)
-    term = b.rng.random()
-    if term < 0.15:  # lapsed
-        end = offset(b.today, -b.rng.randint(1, min(400, signed - 30)))
-    elif term < 0.25:  # lapses within 90 days
-        end = offset(b.today, b.rng.randint(1, 90))
-    else:  # runs for a year or more
-        end = offset(b.today, b.rng.randint(365, 5 * 365))
-    start = offset(b.today, -signed)
+    """One co-construction agreement and its renewals: the first signed on or before the
+    report's day, each term one to five years, each renewal a new agreement (a new number)
+    signed a few weeks before the last one lapses, until after ``HISTORY_END``."""
+    first = random_day(b.rng, EARLIEST_AGREEMENT, add_days(REPORT_DAY, -60))
     topics = b.sample(list(names.TOPICS), b.rng.randint(1, 3))
     if brand:
         topics.insert(0, brand)
-    n = b.next("agreement")
-    agreement = b.node(
-        "Agreement",
-        code=f"GJ-{b.code}-{n:05d}",
-        name=f"{territory.name}联建共建协议{n}",
-        signed_on=start,
-        valid_from=start,
-        valid_to=end,
-        topics=topics,
-    )
-    role = (
-        AgreementRole.SUBDISTRICT if territory.kind == "Subdistrict" else (AgreementRole.COMMUNITY)
-    )
-    b.rel("PARTY_TO", territory, agreement, role=role.value, valid_from=start, valid_to=end)
-    for unit in {u.id: u for u in partners}.values():
-        b.rel(
-            "PARTY_TO",
-            unit,
-            agreement,
-            role=AgreementRole.PARTNER.value,
+    role = AgreementRole.SUBDISTRICT if territory.kind == "Subdistrict" else AgreementRole.COMMUNITY
+    parties = list({u.id: u for u in partners}.values())
+    for k, (start, end) in enumerate(
+        terms(first, lambda day: add_days(day, b.rng.randint(365, 5 * 365)), HISTORY_END)
+    ):
+        n = b.next("agreement")
+        agreement = b.node(
+            "Agreement",
+            code=f"GJ-{b.code}-{n:05d}",
+            name=f"{territory.name}联建共建协议{n}",
+            signed_on=start if k == 0 else add_days(start, -b.rng.randint(7, 45)),
             valid_from=start,
             valid_to=end,
+            topics=topics,
         )
+        b.rel("PARTY_TO", territory, agreement, role=role.value, valid_from=start, valid_to=end)
+        for unit in parties:
+            b.rel(
+                "PARTY_TO",
+                unit,
+                agreement,
+                role=AgreementRole.PARTNER.value,
+                valid_from=start,
+                valid_to=end,
+            )
 
 
 def _university(b: DistrictBuild, grid: Grid) -> None:
@@ -342,7 +365,7 @@ def _university(b: DistrictBuild, grid: Grid) -> None:
         aliases=list(names.UNIVERSITY_ALIASES) if b.real else None,
         unit_type=UnitType.UNIVERSITY.value,
     )
-    start, end = "2021-09-01", year_end(b.today, 3)
+    start, end = "2021-09-01", "2036-08-31"  # a framework agreement for 15 years
     agreement = b.node(
         "Agreement",
         synthetic=False,

@@ -1,9 +1,13 @@
-"""Dates of the reference graph: fixed change days, and dates relative to the build day.
+"""Dates of the reference graph: all fixed, anchored on the seed report's own period.
 
-Why fixed days: as-of queries ("who was the community grid leader on 2023-06-01?") and their
-tests need changes on known dates. Why a build day: co-construction agreements and property
-contracts must stay "lapsing soon" or "running for years" whenever the graph is built, so their
-ends are offsets from ``today`` (pass ``today=`` to the generator for a byte-identical graph).
+Why fixed: the graph must be the same graph whenever it is built (a byte-identical export on
+any day), and the seed's figures must hold on the report's day and on today. So every start
+falls on or before :data:`REPORT_DAY`, every deliberate change after it leaves the seed's
+figures as they were (what one change removes another puts back), and agreements and property
+contracts are renewed term after term until after :data:`HISTORY_END`. On every day from
+``REPORT_DAY`` to ``HISTORY_END`` the time-bound figures are the seed's; in between, some
+agreements lapse every month (and their renewal starts the next day), so "lapses soon" always
+has answers.
 
 Every change below happens in every district (the same counts, different grids).
 """
@@ -11,9 +15,15 @@ Every change below happens in every district (the same counts, different grids).
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+# The seed report is undated; it reports 2022's results and counts "since 2022" (2022年至今),
+# so the reference graph takes the middle of 2023 as the day its figures describe.
+REPORT_DAY = "2023-06-30"
+HISTORY_END = "2035-12-31"  # agreements and contracts are renewed until at least this day
+EARLIEST_AGREEMENT = "2019-01-01"
 MECHANISM_START = "2021-06-01"  # departments paired with communities (机关包联社区) from this day
 CATALOGUE_ADOPTED = "2022-01-01"  # the 9 categories / 63 types event list in force
 REPAIRING_DAY = "2024-01-01"  # some communities get a new paired department
@@ -24,6 +34,7 @@ NEW_LEADERS_DAY = "2025-07-01"  # first building leaders in buildings that had n
 SECRETARY_CHANGE_DAY = "2024-06-01"  # some compound branch secretaries replaced
 FIRM_CHANGE_DAY = "2024-07-01"  # some compounds change property firm
 OWNERS_TAKEOVER_DAY = "2024-01-01"  # some compounds turn from a firm to owner management
+FIRM_HIRED_DAY = "2024-01-01"  # as many owner-managed compounds hire a firm
 
 
 @dataclass(frozen=True)
@@ -47,19 +58,21 @@ CHANGES: tuple[Change, ...] = (
            "replaced (old tenure ends the day before)"),
     Change("leaders_left", LEADERS_LEFT_DAY, 12, "buildings whose leader left on this last day, "
            "the post vacant since (counted among the buildings without a leader)"),
-    Change("new_leaders", NEW_LEADERS_DAY, 10, "buildings that got their first building leader"),
+    Change("new_leaders", NEW_LEADERS_DAY, 12, "buildings that got their first building leader "
+           "(as many as had lost theirs: from this day the count is the seed's again)"),
     Change("secretary_change", SECRETARY_CHANGE_DAY, 5, "compound branches whose secretary (not a "
            "five elder) was replaced; the compound grid leader post follows"),
     Change("firm_change", FIRM_CHANGE_DAY, 8, "compounds that changed property firm"),
     Change("owners_takeover", OWNERS_TAKEOVER_DAY, 3, "compounds whose firm contract ended the day "
            "before and whose owners manage them since (among the 70 owner-managed)"),
+    Change("firm_hired", FIRM_HIRED_DAY, 3, "owner-managed compounds that hired a property firm "
+           "that day (so 70 compounds are owner-managed before and after)"),
 )
 # fmt: on
 CHANGE_COUNTS: dict[str, int] = {c.key: c.count for c in CHANGES}
 
-# Building leaders as of a day before the leader changes: current 1,589, minus the 10 who had not
-# started, plus the 12 who had not yet left.
-BUILDING_LEADERS_ON_2025_01_01 = 1589 - 10 + 12
+# Building leaders between the day the 12 left and the day the 12 newcomers started.
+BUILDING_LEADERS_ON_2025_05_01 = 1589 - 12
 
 
 def day_before(day: str) -> str:
@@ -72,9 +85,21 @@ def random_day(rng: random.Random, start: str, end: str) -> str:
     return (a + timedelta(days=rng.randint(0, (b - a).days))).isoformat()
 
 
-def offset(today: date, days: int) -> str:
-    return (today + timedelta(days=days)).isoformat()
+def add_days(day: str, days: int) -> str:
+    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
 
 
-def year_end(today: date, years: int) -> str:
-    return date(today.year + years, 12, 31).isoformat()
+def terms(
+    first_day: str, next_end: Callable[[str], str], until: str = HISTORY_END
+) -> Iterator[tuple[str, str]]:
+    """Back-to-back periods ``(valid_from, valid_to)`` from ``first_day``, each renewed the day
+    after the last ends, until one reaches ``until``; ``next_end(start)`` picks each end."""
+    start = first_day
+    while True:
+        end = next_end(start)
+        if end < start:
+            raise ValueError(f"a term from {start} cannot end on {end}")
+        yield start, end
+        if end >= until:
+            return
+        start = add_days(end, 1)

@@ -15,7 +15,7 @@ from loaders.reference.figures import generated
 from loaders.reference.governance import Governance
 from loaders.reference.grids import Grid
 from loaders.reference.society import Society
-from loaders.reference.timeline import random_day
+from loaders.reference.timeline import REPORT_DAY, random_day
 from schema.vocab import DepartmentFunction, GridWorkerRole, PostType
 
 ROLES = [r.value for r in GridWorkerRole]
@@ -45,13 +45,17 @@ def _community_force(
     b: DistrictBuild, grid: Grid, gov: Governance, society: Society, community: Node, police: Node
 ) -> None:
     post = b.post(PostType.GRID_WORKER, community, roles=ROLES)
-    dept = gov.pairings[community.id][-1][0]
-    dept_since = gov.pairings[community.id][-1][1]
+    pairings = gov.pairings[community.id]
     for source, count in COMMUNITY_FORCE:
         for _ in range(count):
-            start = random_day(b.rng, "2021-06-01", "2024-12-31")
-            if source == "department":  # staff of the department paired now
-                start = max(start, dept_since)
+            start = random_day(b.rng, "2021-06-01", REPORT_DAY)
+            if source == "department":  # staff of each paired department, period by period
+                for dept, dept_from, dept_to in pairings:
+                    since = max(start, dept_from)
+                    person = b.person()
+                    b.hold(person, post, since, dept_to, drawn_from=source)
+                    b.rel("MEMBER_OF", person, dept, valid_from=since, valid_to=dept_to)
+                continue
             person = b.person()
             b.hold(person, post, start, drawn_from=source)
             if source == "police":
@@ -59,8 +63,6 @@ def _community_force(
                 b.rel("MEMBER_OF", person, police, valid_from=start)
             elif source == "legal_adviser":
                 b.hold(person, b.post(PostType.LEGAL_ADVISER, community), start)
-            elif source == "department":
-                b.rel("MEMBER_OF", person, dept, valid_from=start)
             elif source == "community":
                 b.rel(
                     "MEMBER_OF", person, society.residents_committee[community.id], valid_from=start
@@ -80,7 +82,7 @@ def _compound_force(b: DistrictBuild, society: Society, compound: Node, count: i
         else:
             source = "residents"
         person = b.person()
-        b.hold(person, post, random_day(b.rng, "2021-06-01", "2024-12-31"), drawn_from=source)
+        b.hold(person, post, random_day(b.rng, "2021-06-01", REPORT_DAY), drawn_from=source)
         if source == "owners_committee":
             b.rel(
                 "MEMBER_OF", person, society.owners_committee[compound.id], valid_from="2021-06-01"

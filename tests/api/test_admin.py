@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 import api.schema.admin as admin_schema
 from api.app import create_app
-from api.auth import AccessDenied, bearer_token, check_access
+from api.auth import check_access
+from api.identity import AccessDenied, TokenBook, resolve
 from graph.memory import MemoryStore
 from graph.settings import Settings
 from tests.api.serving import served
@@ -169,7 +170,7 @@ def refused(response: httpx.Response, status: int, text: str) -> None:
 
 
 NO_TOKEN = "mutations need the admin token: send 'Authorization: Bearer <GRIDGRAPH_ADMIN_TOKEN>'"
-WRONG_TOKEN = "the bearer token is not the admin token (GRIDGRAPH_ADMIN_TOKEN)"
+WRONG_TOKEN = "the bearer token is not one this server knows"
 
 
 # -- uploads --------------------------------------------------------------------------------
@@ -188,7 +189,9 @@ def test_gbk_csv_upload_lands_is_logged_and_is_unchanged_the_second_time(admin: 
     assert first == {
         "file": "共建协议.csv", "format": "csv", "encoding": "gb18030", "dryRun": False,
         "onConflict": "UPDATE", "status": "LOADED", "valid": True, "kinds": ["agreements"],
-        "summary": "共建协议.csv: loaded — 1 rows, 1 valid, 0 invalid, 0 skipped; "
+        "summary": "共建协议.csv：已导入 — 共1行，有效1行，无效0行，跳过0行；"
+                   "节点 新建1 更新0 未变0，关系 新建2 更新0 未变0\n"
+                   "共建协议.csv: loaded — 1 rows, 1 valid, 0 invalid, 0 skipped; "
                    "nodes +1 ~0 =0, relationships +2 ~0 =0",
         "rows": 1, "rowsValid": 1, "rowsInvalid": 0, "rowsSkipped": 0, "loadedBy": "api",
         "sheets": [{"name": "", "kind": "agreements", "rows": 1, "headerRows": [1]}],
@@ -262,8 +265,10 @@ def test_a_bad_row_rejects_the_file_unless_skip_invalid(admin: Admin) -> None:
          "messageZh": "生效日期 2023-05-01 晚于有效期至 2022-01-01",
          "messageEn": "valid_from 2023-05-01 is after valid_to 2022-01-01"},
         {"file": "bad.csv", "sheet": None, "row": 3, "column": "社区", "code": "unknown_ref",
-         "severity": "ERROR", "messageZh": "找不到社区或街道/乡镇或区“无名社区”",
-         "messageEn": "no Community or Subdistrict or District named or coded '无名社区'"},
+         "severity": "ERROR",
+         "messageZh": "找不到社区或街道/乡镇或区“无名社区”，请先导入街道或社区",
+         "messageEn": "no community or subdistrict or district named or coded '无名社区'; "
+                      "load the subdistricts (街道) or communities (社区) first"},
     ]  # fmt: skip
     assert snapshot(admin.store) == before
     assert admin.data(RUNS)["importRuns"]["totalCount"] == 0
@@ -333,7 +338,8 @@ def test_upload_without_token_is_401_and_changes_nothing(admin: Admin) -> None:
     before, version = snapshot(admin.store), admin.store.version()
     refused(admin.upload("a.csv", gbk_csv(AGREEMENTS_CSV), headers={}), 401, NO_TOKEN)
     basic = {"Authorization": f"Basic {ADMIN}"}  # the token, but not as a bearer token
-    refused(admin.upload("a.csv", gbk_csv(AGREEMENTS_CSV), headers=basic), 401, NO_TOKEN)
+    malformed = "the Authorization header must be 'Bearer <token>'"
+    refused(admin.upload("a.csv", gbk_csv(AGREEMENTS_CSV), headers=basic), 401, malformed)
     assert snapshot(admin.store) == before and admin.store.version() == version
 
 
@@ -354,12 +360,15 @@ def test_upload_with_a_wrong_token_is_403_and_changes_nothing(admin: Admin) -> N
 def test_mutations_are_refused_when_no_admin_token_is_set(serve: Callable[..., Admin]) -> None:
     admin = serve(Settings(admin_token=None))
     before = snapshot(admin.store)
-    message = "mutations are disabled: GRIDGRAPH_ADMIN_TOKEN is not set on the server"
-    refused(admin.upload("a.csv", gbk_csv(AGREEMENTS_CSV)), 403, message)
+    message = (
+        "mutations are disabled: GRIDGRAPH_ADMIN_TOKEN is not set on the server "
+        "and the tokens file names no admin"
+    )
+    refused(admin.upload("a.csv", gbk_csv(AGREEMENTS_CSV)), 403, WRONG_TOKEN)
     refused(admin.upload("a.csv", gbk_csv(AGREEMENTS_CSV), headers={}), 403, message)
-    refused(admin.post(END_AGREEMENT, code="X", on="2024-01-01"), 403, message)
+    refused(admin.post(END_AGREEMENT, {}, code="X", on="2024-01-01"), 403, message)
     assert snapshot(admin.store) == before
-    assert admin.data("{ agreements { totalCount } }") == {"agreements": {"totalCount": 0}}
+    assert admin.data("{ agreements { totalCount } }", {}) == {"agreements": {"totalCount": 0}}
 
 
 ADD_AGREEMENT = """
@@ -424,7 +433,8 @@ def test_add_and_end_an_agreement(admin: Admin) -> None:
     assert bad["status"] == "REJECTED" and bad["importRunId"] is None
     assert bad["problems"] == [{
         "row": 1, "column": "community", "code": "unknown_ref",
-        "messageEn": "no Community or Subdistrict or District named or coded '无名社区'",
+        "messageEn": "no community or subdistrict or district named or coded '无名社区'; "
+                     "load the subdistricts (街道) or communities (社区) first",
     }]  # fmt: skip
     assert "agreement:GJ-8" not in admin.store.get_nodes(["agreement:GJ-8"])
 
@@ -492,9 +502,8 @@ def test_add_and_end_a_pairing(admin: Admin) -> None:
 def test_reads_need_the_read_token_when_one_is_set(serve: Callable[..., Admin]) -> None:
     admin = serve(Settings(admin_token=ADMIN, read_token=READ))
     query = "{ communities { totalCount } }"
-    need = "this API needs a read token: send 'Authorization: Bearer <GRIDGRAPH_READ_TOKEN>'"
-    wrong = ("the bearer token is neither the read token (GRIDGRAPH_READ_TOKEN) "
-             "nor the admin token (GRIDGRAPH_ADMIN_TOKEN)")  # fmt: skip
+    need = "this API needs a token: send 'Authorization: Bearer <token>'"
+    wrong = WRONG_TOKEN
     refused(admin.post(query), 401, need)
     refused(admin.post(query, {"Authorization": "Bearer nope"}), 403, wrong)
     answer = {"communities": {"totalCount": 3}}
@@ -514,14 +523,15 @@ def test_reads_need_the_read_token_when_one_is_set(serve: Callable[..., Admin]) 
     refused(admin.post("{ __schema { queryType { name } } }"), 401, need)
     # The read token is not an admin token.
     as_reader = {"Authorization": f"Bearer {READ}"}
-    refused(admin.upload("a.csv", gbk_csv(AGREEMENTS_CSV), headers=as_reader), 403, WRONG_TOKEN)
+    not_admin = "mutations need an admin token; reader holds a reader token"
+    refused(admin.upload("a.csv", gbk_csv(AGREEMENTS_CSV), headers=as_reader), 403, not_admin)
     assert admin.report(admin.upload("a.csv", gbk_csv(AGREEMENTS_CSV)))["status"] == "LOADED"
 
 
 def test_reads_are_open_without_a_read_token(admin: Admin) -> None:
     assert admin.data("{ communities { totalCount } }") == {"communities": {"totalCount": 3}}
-    wrong = {"Authorization": "Bearer whatever"}
-    assert admin.data("{ communities { totalCount } }", wrong) == {"communities": {"totalCount": 3}}
+    wrong = {"Authorization": "Bearer whatever"}  # a token nobody holds is refused even so
+    refused(admin.post("{ communities { totalCount } }", wrong), 403, WRONG_TOKEN)
 
 
 # -- the rule itself ------------------------------------------------------------------------
@@ -529,27 +539,85 @@ def test_reads_are_open_without_a_read_token(admin: Admin) -> None:
 def test_check_access_refuses_only_with_its_own_error(
     header: str | None, mutation: bool, with_read: bool
 ) -> None:
-    settings = Settings(admin_token=ADMIN, read_token=READ if with_read else None)
+    book = TokenBook(Settings(admin_token=ADMIN, read_token=READ if with_read else None))
     try:
-        check_access(settings, header, mutation)
+        identity = resolve(book, [] if header is None else [header])
+        check_access(book, identity, mutation)
     except AccessDenied as e:
         assert e.status in (401, 403)
-        assert (e.status == 401) == (bearer_token(header) is None)
     else:
-        token = bearer_token(header)
+        token = None if header is None else header.strip().partition(" ")[2].strip()
         if mutation:
             assert token == ADMIN
         elif with_read:
             assert token in (ADMIN, READ)
+        else:
+            assert token in (None, ADMIN)
 
 
 @pytest.mark.parametrize(
-    ("header", "token"),
+    ("header", "status"),
     [
-        (None, None), ("", None), ("Bearer", None), ("Bearer   ", None), ("Basic abc", None),
-        ("Bearer abc", "abc"), ("bearer abc", "abc"), ("  BEARER   abc  ", "abc"),
-        ("Bearerabc", None),
+        ("", 401), ("Bearer", 401), ("Bearer   ", 401), ("Basic abc", 401), ("Bearerabc", 401),
+        ("Bearer a b", 401), ("Bearer abc", 403), (f"bearer {ADMIN}", None),
+        (f"  BEARER   {ADMIN}  ", None),
     ],
 )  # fmt: skip
-def test_bearer_token(header: str | None, token: str | None) -> None:
-    assert bearer_token(header) == token
+def test_authorization_headers(header: str, status: int | None) -> None:
+    book = TokenBook(Settings(admin_token=ADMIN))
+    if status is None:
+        assert resolve(book, [header]).role == "admin"
+    else:
+        with pytest.raises(AccessDenied) as e:
+            resolve(book, [header])
+        assert e.value.status == status
+    with pytest.raises(AccessDenied) as e:
+        resolve(book, [f"Bearer {ADMIN}", f"Bearer {ADMIN}"])
+    assert e.value.status == 400
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(
+    serve: Callable[..., Admin], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = serve(Settings(admin_token=ADMIN, max_file_bytes=4096))
+    read: list[int] = []
+    real = admin_schema._read_upload
+
+    async def counting(file: Any, limit: int) -> bytes | None:
+        original = file.read
+
+        async def read_chunk(size: int = -1) -> bytes:
+            chunk = await original(size)
+            read.append(len(chunk))
+            return chunk
+
+        file.read = read_chunk
+        return await real(file, limit)
+
+    monkeypatch.setattr(admin_schema, "_read_upload", counting)
+    before = snapshot(admin.store)
+    big = gbk_csv(AGREEMENTS_CSV) + b"x" * (3 << 20)
+    report = admin.report(admin.upload("big.csv", big))
+    assert report["status"] == "UNLOADABLE" and report["importRunId"] is None
+    assert "exceeds the limit of 4,096 bytes" in report["problems"][0]["messageEn"]
+    assert "超出上限" in report["problems"][0]["messageZh"]
+    assert sum(read) < len(big)  # stopped at the limit, never read in full
+    assert snapshot(admin.store) == before
+
+
+def test_a_dry_run_upload_lists_each_record(admin: Admin) -> None:
+    query = IMPORT.replace("importRunId\n", "importRunId records { id kind action changes "
+                           "{ field old new } }\n")  # fmt: skip
+    operations = {"query": query, "variables": {"file": None, "dryRun": True}}
+    response = admin.client.post(
+        "/graphql",
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]})},
+        files={"0": ("a.csv", gbk_csv(AGREEMENTS_CSV), "application/octet-stream")},
+        headers=AUTH,
+    )
+    report = admin.report(response)
+    records = {r["id"]: r for r in report["records"]}
+    created = records["agreement:GJ-2024-001"]
+    assert created["action"] == "created" and created["kind"] == "Agreement"
+    assert {"field": "topics", "old": None, "new": '["文明实践", "志愿服务"]'} in created["changes"]
+    assert len(records) == 3  # the agreement and its two parties' links

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +53,18 @@ def client(example_url: str) -> Iterator[Client]:
 @pytest.fixture(scope="module")
 def variables(client: Client) -> dict[str, Any]:
     """Ids and text that exist in the served graph, for every example's variables."""
+    # an agreement in force from yesterday to tomorrow, whichever zone's day "today" is
+    around = {"before": date.today() - timedelta(days=1), "after": date.today() + timedelta(days=1)}
     found = client.execute(  # type: ignore[attr-defined]
         gql(
-            """{ buildings(first: 1) { nodes { id ancestors { id } } }
+            """query($before: Date!, $after: Date!) {
+                 buildings(first: 1) { nodes { id ancestors { id } } }
                  communities(first: 1) { nodes { id name } }
-                 agreements(first: 1) { nodes { validTo parties { id } } }
+                 agreements(first: 1, where: {validFrom: {to: $before}, validTo: {from: $after}}) {
+                   nodes { validTo parties { id } } }
                  eventTypes(first: 1) { nodes { id } } }"""
-        )
+        ),
+        variable_values={k: v.isoformat() for k, v in around.items()},
     )
     building = found["buildings"]["nodes"][0]
     community = found["communities"]["nodes"][0]
