@@ -1,4 +1,4 @@
-"""The Qibin reference graph, built on a pinned day, in an embedded store and in the suite's Neo4j.
+"""The Qibin reference graph (fixed dates) in an embedded store and in the suite's Neo4j.
 
 The tests that compare the two stores on the reference graph (``tests/test_native_queries.py``,
 ``tests/api/test_served_neo4j.py``) copy it into Neo4j with :func:`graph.exchange.copy_graph`,
@@ -7,7 +7,7 @@ the function behind ``gridgraph copy``: a copy takes seconds, so it is made once
 Why a check before every test rather than trusting a module-scoped copy: every other Neo4j test
 wipes the worker's one database, and pytest-xdist may run such a test between two of ours on the
 same worker. :func:`ensure_copied` compares the database with the embedded store (counts per
-kind and type, and every agreement node, whose dates depend on the build day) and copies again
+kind and type, and every agreement node with its dates) and copies again
 only when they differ, so the comparisons are right whatever ran before them and in whatever
 order; :data:`GROUP` (``xdist_group``, with ``--dist loadgroup`` in the Makefile) keeps these
 tests on one worker, so the suite copies once instead of once per worker.
@@ -15,7 +15,6 @@ tests on one worker, so the suite copies once instead of once per worker.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from graph.contract import GraphStore
@@ -24,16 +23,13 @@ from graph.memory import MemoryStore
 from graph.model import Counts, Node
 from loaders.reference import seed_reference_graph
 
-TODAY = date(2026, 3, 1)
-"""The day the reference graph is built as of: the same day gives a byte-identical graph."""
-
 GROUP = "reference-neo4j"
 
 
 def build_reference(path: Path | None = None) -> MemoryStore:
-    """The reference graph (scale 1, built as of :data:`TODAY`) in an embedded store."""
+    """The reference graph (scale 1; every date fixed) in an embedded store."""
     store = MemoryStore(path)
-    seed_reference_graph(store, scale=1, today=TODAY)
+    seed_reference_graph(store, scale=1)
     return store
 
 

@@ -4,7 +4,7 @@
    registered read statement (which ``test_cypher_lint.py`` lints); no pairs, no round trip.
 2. On every store, the native answer (Neo4j) equals the one gathered with the contract calls
    on the same store and assembled: small hand-built graphs, every pair, several days.
-3. The Qibin reference graph, built on a pinned day into the embedded store and copied into a
+3. The Qibin reference graph, built into the embedded store and copied into a
    real Neo4j (``copy_graph``, the function behind ``gridgraph copy``): Neo4j's native answers
    equal the embedded store's for a broad, seeded sample: responsibility chains and coverage for
    hundreds of (building, event type, day) triples, the days chosen where pairings and posts
