@@ -420,12 +420,14 @@ def test_writes_through_the_api_land_in_neo4j_with_provenance(
         )  # fmt: skip
         assert imported["changes"]["nodesUpdated"] == 0
         assert native[1]["data"]["addAgreement"]["changes"]["nodesUpdated"] == 0
+        assert native[3]["data"]["addPairing"]["status"] == "LOADED", native[3]
 
         store = both.store
         ids = ["agreement:GJ-E2E-001", "agreement:GJ-E2E-002"]
         written = store.get_nodes(ids)
         assert set(written) == set(ids)
-        sources = {"agreement:GJ-E2E-001": CSV_NAME, "agreement:GJ-E2E-002": "graphql:addAgreement"}
+        # The last write names itself: GJ-E2E-002 was added, then ended, through the API.
+        sources = {"agreement:GJ-E2E-001": CSV_NAME, "agreement:GJ-E2E-002": "graphql:endAgreement"}
         for nid, node in written.items():
             assert node.props["source_file"] == sources[nid]
             assert node.props["loaded_by"] == "api"
