@@ -29,7 +29,7 @@ class GraphContext(BaseContext):
         self.state = state
         self.store: GraphStore = state.store
         self.settings: Settings = state.settings
-        self.today = date.today()
+        self.today = state.settings.today()  # the governed place's day, not the server's
         self._loaders: dict[HopsKey, DataLoader[str, Any]] = {}
 
     def day(self, as_of: date | None) -> date:
