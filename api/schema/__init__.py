@@ -11,14 +11,17 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Sequence
+from datetime import date
 from types import ModuleType
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from api.dates import DateScalar
 from api.types import KIND_TYPES
 from graph.errors import GridGraphError
 
@@ -54,4 +57,5 @@ def build_schema(extensions: Sequence[Any] = ()) -> strawberry.Schema:
         mutation=merge_types("Mutation", mutations) if mutations else None,
         types=list(KIND_TYPES.values()),
         extensions=list(extensions),
+        config=StrawberryConfig(scalar_map={date: DateScalar}),
     )
