@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+
+import anyio
 from fastapi import FastAPI
 from strawberry.fastapi import GraphQLRouter
 
 from api.auth import AccessControl
 from api.context import GraphContext
+from api.gate import Gate
+from api.identity import FailureLimiter, TokenBook
 from api.limits import extensions_for
 from api.response_cache import ResponseCache
 from api.schema import build_schema
@@ -25,9 +30,15 @@ def create_app(
     ``response_cache`` keeps answers per store version (:mod:`api.response_cache`).
     """
     settings = settings or get_settings()
+    # Requests execute in worker threads (api.execution); a shorter GIL switch interval than
+    # the default 5 ms gives the event loop its turn sooner, so /healthz and refusals stay fast
+    # while queries compute.
+    sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
     state = ApiState(store, settings)
+    book = TokenBook(settings)
     # Access control first: a refused request is neither validated nor run.
-    schema = build_schema([lambda: AccessControl(settings), *extensions_for(settings)])
+    schema = build_schema([lambda: AccessControl(settings, book), *extensions_for(settings)])
+    schema.limiter = anyio.CapacityLimiter(settings.graphql_threads)  # off the event loop
 
     async def context() -> GraphContext:
         return GraphContext(state)
@@ -46,9 +57,12 @@ def create_app(
     app.state.gridgraph = state
     if response_cache:
         app.add_middleware(ResponseCache, store=store)
+    # outermost: who is asking and how much they send, before anything else reads the body
+    failures = FailureLimiter(settings.failed_token_limit, settings.failed_token_window)
+    app.add_middleware(Gate, book=book, settings=settings, failures=failures)
 
     @app.get("/healthz")
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:  # on the event loop itself: answers while work runs
         return {"status": "ok", "store": store.name}
 
     return app

@@ -1,108 +1,78 @@
-"""Who may do what: mutations need the admin token; reads need the read token, if one is set.
+"""Who may do what, once the operation is parsed: mutations need an admin, introspection may
+be closed to some roles, and an admin with a scope may change only records within it.
 
-A schema extension, not an HTTP middleware: it runs once the operation is parsed, so it knows
-whether the request is a query or a mutation whatever the transport (JSON, GET, or the GraphQL
-multipart request that carries an upload). A refusal stops the operation before validation and
-execution (nothing runs, nothing changes), answers with a GraphQL error, and sets the HTTP
-status through the request's sub-response:
+The caller was resolved before parsing by :mod:`api.gate` (named tokens and roles,
+:mod:`api.identity`). A schema extension, not an HTTP middleware: it knows whether the request
+is a query or a mutation whatever the transport (JSON, GET, or the multipart request that
+carries an upload). A refusal stops the operation before validation and execution (nothing
+runs, nothing changes), answers with a GraphQL error, and sets the HTTP status through the
+request's sub-response:
 
-- no ``Authorization: Bearer ...`` header where one is needed: 401, with ``WWW-Authenticate``;
-- a token that is not the right one: 403;
-- a mutation while no admin token is configured: 403 (mutations are off until
-  ``GRIDGRAPH_ADMIN_TOKEN`` is set).
+- a mutation from an anonymous caller: 401, with ``WWW-Authenticate``;
+- a mutation from a caller who is not an admin, or while no admin token is configured: 403;
+- introspection (``__schema``, ``__type``) from a role it is closed to: 403.
 
-Tokens are compared with :func:`secrets.compare_digest`. A refused request is never cached by
-:mod:`api.response_cache`, which keeps only 200 answers without errors; the cache key holds the
-Authorization header, so a cached answer is only ever served to the same credentials.
+A refused request is never cached by :mod:`api.response_cache`, which keeps only 200 answers
+without errors, keyed on the caller's identity as the gate resolved it.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import GraphQLError
-from pydantic import SecretStr
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from graph.errors import GridGraphError
+from api.gate import identity_of, role_names
+from api.identity import ADMIN_ENV, ANONYMOUS, AccessDenied, Identity, TokenBook, check_access
 from graph.settings import Settings
 
-ADMIN_ENV = "GRIDGRAPH_ADMIN_TOKEN"
-READ_ENV = "GRIDGRAPH_READ_TOKEN"
+__all__ = ["ADMIN_ENV", "AccessControl", "AccessDenied", "check_access", "identity_from_context"]
 
 
-class AccessDenied(GridGraphError):
-    """A request without the token its operation needs; ``status`` is the HTTP status."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
-
-    @property
-    def code(self) -> str:
-        return "UNAUTHENTICATED" if self.status == 401 else "FORBIDDEN"
+def identity_from_context(context: Any) -> Identity:
+    request = getattr(context, "request", None)
+    found = identity_of(request.scope) if request is not None else None
+    return found or ANONYMOUS
 
 
-def bearer_token(authorization: str | None) -> str | None:
-    """The token of an ``Authorization: Bearer <token>`` header; None when absent or another
-    scheme (the scheme name is case-insensitive, as HTTP says)."""
-    if not authorization:
-        return None
-    scheme, _, token = authorization.strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        return None
-    return token
-
-
-def _matches(token: str, secret: SecretStr | None) -> bool:
-    if secret is None or not secret.get_secret_value():
-        return False
-    return secrets.compare_digest(token.encode(), secret.get_secret_value().encode())
-
-
-def check_access(settings: Settings, authorization: str | None, mutation: bool) -> None:
-    """Raise :class:`AccessDenied` unless ``authorization`` may run this kind of operation."""
-    token = bearer_token(authorization)
-    admin = settings.admin_token
-    if mutation:
-        if admin is None or not admin.get_secret_value():
-            raise AccessDenied(f"mutations are disabled: {ADMIN_ENV} is not set on the server", 403)
-        if token is None:
-            raise AccessDenied(
-                f"mutations need the admin token: send 'Authorization: Bearer <{ADMIN_ENV}>'", 401
-            )
-        if not _matches(token, admin):
-            raise AccessDenied(f"the bearer token is not the admin token ({ADMIN_ENV})", 403)
-        return
-    read = settings.read_token
-    if read is None or not read.get_secret_value():
-        return  # reads are open
-    if token is None:
-        raise AccessDenied(
-            f"this API needs a read token: send 'Authorization: Bearer <{READ_ENV}>'", 401
-        )
-    if not (_matches(token, read) or _matches(token, admin)):
-        raise AccessDenied(f"the bearer token is neither the read token ({READ_ENV}) "
-                           f"nor the admin token ({ADMIN_ENV})", 403)  # fmt: skip
+def _introspects(document: Any) -> bool:
+    """Whether the operation asks for ``__schema`` or ``__type`` at its root."""
+    for definition in getattr(document, "definitions", ()):
+        if isinstance(definition, OperationDefinitionNode):
+            for sel in definition.selection_set.selections:
+                if isinstance(sel, FieldNode) and sel.name.value in ("__schema", "__type"):
+                    return True
+    return False
 
 
 class AccessControl(SchemaExtension):
-    """Refuses an operation before validation when its caller lacks the token it needs."""
+    """Refuses an operation before validation when its caller may not run it."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, book: TokenBook) -> None:
         self.settings = settings
+        self.book = book
+        self.introspection_roles = role_names(settings.introspection_roles)
 
     def on_validate(self) -> Iterator[None]:
         context: Any = self.execution_context.context
-        request = getattr(context, "request", None)
-        header = request.headers.get("authorization") if request is not None else None
+        identity = identity_from_context(context)
         mutation = self.execution_context.operation_type == OperationType.MUTATION
+        deadline = getattr(context, "deadline", None)
+        if mutation and deadline is not None:
+            deadline.disarm()  # admin work (a large load) is not held to the read time limit
         try:
-            check_access(self.settings, header, mutation)
+            check_access(self.book, identity, mutation)
+            if (identity.role or "anonymous") not in self.introspection_roles and _introspects(
+                self.execution_context.graphql_document
+            ):
+                raise AccessDenied(
+                    f"introspection is not open to the {identity.role or 'anonymous'} role on "
+                    "this server (GRIDGRAPH_INTROSPECTION_ROLES)",
+                    403,
+                )
         except AccessDenied as e:
             response = getattr(context, "response", None)
             if response is not None:

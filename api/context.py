@@ -8,11 +8,12 @@ live for one request only, so no answer outlives a write.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from api.execution import Deadline, GuardedStore
 from api.state import ApiState
 from graph.contract import GraphStore
 from graph.model import Direction, Hop, Node
@@ -27,8 +28,10 @@ class GraphContext(BaseContext):
     def __init__(self, state: ApiState) -> None:
         super().__init__()
         self.state = state
-        self.store: GraphStore = state.store
         self.settings: Settings = state.settings
+        self.deadline = Deadline(state.settings.request_timeout)
+        # every store call of the request checks its deadline (api.execution)
+        self.store: GraphStore = cast(GraphStore, GuardedStore(state.store, self.deadline))
         self.today = state.settings.today()  # the governed place's day, not the server's
         self._loaders: dict[HopsKey, DataLoader[str, Any]] = {}
 

@@ -1,28 +1,24 @@
 """Bounds on what one request may ask, from :class:`graph.settings.Settings`.
 
-Depth, aliases and tokens are refused by strawberry's limiters (the rules of QueryDepthLimiter
-and MaxAliasesLimiter, and MaxTokensLimiter) before anything runs; page sizes are checked by
-the resolvers. Every refusal is a GraphQL error that says
-which limit was hit and how to stay within it.
+The query text's size is bounded before it is read whole (:mod:`api.gate`); tokens by
+strawberry's MaxTokensLimiter while parsing; depth, aliases and cost by :class:`QueryBounds`
+(:mod:`api.query_cost`, which measures each fragment once) before validation and execution;
+page sizes by the resolvers; time by :mod:`api.execution`. Every refusal is a GraphQL error
+that says which limit was hit and how to stay within it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
-from graphql.validation import ASTValidationRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
-)
-from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from graphql import GraphQLError
+from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension, ValidationCache
 
+from api.query_cost import measure
 from graph.errors import GridGraphError
 from graph.settings import Settings
+
+DEFAULT_FIRST = 100  # what a list returns without `first`: lists' DEFAULT_PAGE, NESTED_PAGE
 
 
 class LimitExceeded(GridGraphError):
@@ -41,19 +37,46 @@ def check_page_size(first: int, settings: Settings, name: str = "first") -> int:
     return first
 
 
-def extensions_for(settings: Settings) -> list[Callable[[], SchemaExtension]]:
-    """Extension factories: the token limit, the caches, then depth and alias limits.
+class QueryBounds(SchemaExtension):
+    """Refuses an operation that is too deep, has too many aliases or costs too much, before
+    it is validated or run; the measure visits each fragment once (:mod:`api.query_cost`)."""
 
-    The depth and alias rules are built once and shared by every request: the validation
-    cache is keyed by the rule classes, so rules rebuilt per request would never hit it.
-    """
-    rules: list[type[ASTValidationRule]] = [
-        depth_rule(settings.max_query_depth, None, None),
-        alias_rule(settings.max_aliases),
-    ]
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def on_validate(self) -> Iterator[None]:
+        ec = self.execution_context
+        document = ec.graphql_document
+        if document is not None:
+            limits = self.settings
+            page = min(DEFAULT_FIRST, limits.max_page_size)
+            m = measure(ec.schema._schema, document, ec.operation_name, ec.variables, page)
+            problem = None
+            if m.depth > limits.max_query_depth:
+                problem = (
+                    f"the query is {m.depth} levels deep: it exceeds maximum operation depth "
+                    f"of {limits.max_query_depth}"
+                )
+            elif m.aliases > limits.max_aliases:
+                problem = (
+                    f"{m.aliases} aliases found, more than the maximum of {limits.max_aliases}"
+                )
+            elif m.cost > limits.max_query_cost:
+                problem = (
+                    f"the query may produce {m.cost:,.0f} values, above the maximum cost of "
+                    f"{limits.max_query_cost:,}: give nested lists a smaller `first`, or ask "
+                    "for fewer fields (查询代价超限)"
+                )
+            if problem is not None:
+                raise GraphQLError(problem, extensions={"code": "QUERY_TOO_LARGE"})
+        yield
+
+
+def extensions_for(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """Extension factories: the token limit, the caches, then depth, alias and cost bounds."""
     return [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=512),
+        lambda: QueryBounds(settings),
         lambda: ValidationCache(maxsize=512),
-        lambda: AddValidationRules(rules),
     ]

@@ -4,7 +4,8 @@ version of the data, gets the same bytes back without running GraphQL again.
 Why: planners and apps ask the same questions over and over (a building's coverage, the
 agreements that lapse this month), and executing a large GraphQL answer costs milliseconds of
 pure Python; a cached answer costs about what any POST costs. Correct because the key holds
-everything an answer depends on: the request body, the caller's Authorization header, today's
+everything an answer depends on: the request body, the caller's identity as the gate
+(:mod:`api.gate`) resolved it (role, name, scope: never a raw header), today's
 date (``asOf`` defaults to it) and ``store.version()``, which changes on every write. Stores
 that cannot tell their version are never cached; neither are mutations, errors or non-JSON
 requests. A plain ASGI middleware, so a hit skips routing and strawberry altogether.
@@ -20,7 +21,15 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.gate import identity_of
 from graph.contract import GraphStore
+
+
+def _uncacheable(scope: Scope) -> bool:
+    """Whether the request asked not to be cached (it read personal data, which is logged
+    on every read)."""
+    return bool((scope.get("state") or {}).get("no_cache"))
+
 
 _NOT_CACHED = re.compile(rb"\b(mutation|subscription)\b")
 MAX_ENTRIES = 2048
@@ -59,7 +68,9 @@ class ResponseCache:
         body, complete = await _read_body(receive)
         version = self.store.version() if complete else None
         cacheable = version is not None and not _NOT_CACHED.search(body)
-        key: Key = (body, headers.get(b"authorization", b""), date.today().isoformat())
+        identity = identity_of(scope)
+        cacheable = cacheable and identity is not None
+        key: Key = (body, identity.key if identity else b"", date.today().isoformat())
         if cacheable:
             hit = self._get(key, version)
             if hit is not None:
@@ -90,7 +101,7 @@ class ResponseCache:
             await send(message)
 
         await self.app(scope, replay, capture if cacheable else send)
-        if not cacheable or start.get("status") != 200:
+        if not cacheable or start.get("status") != 200 or _uncacheable(scope):
             return
         payload = b"".join(chunks)
         if len(payload) <= MAX_RESPONSE and b'"errors"' not in payload:

@@ -35,6 +35,18 @@ if TYPE_CHECKING:
     from api.context import GraphContext
 
 AS_OF_HELP = "Only links in force on this day (default: today) (截至日期)"
+#: Items a nested list of nodes returns unless it is given ``first``: every list is bounded, so
+#: the cost of a query is known before it runs (:mod:`api.query_cost`).
+NESTED_PAGE = 100
+FIRST_HELP = f"At most this many, in id order (default {NESTED_PAGE}) (数量上限)"
+
+
+def _first(first: int | None, info: Info) -> int:
+    from api.limits import check_page_size
+
+    if first is None:
+        return min(NESTED_PAGE, info.context.settings.max_page_size)
+    return check_page_size(first, info.context.settings)
 
 
 def describe(text: str, zh: str) -> str:
@@ -138,12 +150,14 @@ async def _relationships(
         list[Kind] | None,
         strawberry.argument(description="Only neighbours of these kinds (default: all)"),
     ] = None,
+    first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
 ) -> list[Link]:
     ctx: GraphContext = info.context
+    first = _first(first, info)
     type_key = tuple(sorted(t.value for t in types)) if types else None
     kind_key = tuple(sorted(k.value for k in kinds)) if kinds else None
     loader = ctx.hops(type_key, StoreDirection(direction), ctx.day(as_of), kind_key)
-    hops = await loader.load(root.id)
+    hops = (await loader.load(root.id))[:first]
     return [Link(relationship=wrap_relationship(h.relationship), node=wrap(h.node)) for h in hops]
 
 
@@ -212,10 +226,12 @@ def _rel_resolver(rel: RelType, direction: StoreDirection, returns: str) -> Any:
         root: Any,
         info: Info,
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
     ) -> Any:
         ctx: GraphContext = info.context
+        first = _first(first, info)
         hops = await ctx.hops(types, direction, ctx.day(as_of), None).load(root.id)
-        return [wrap(h.node) for h in hops]
+        return [wrap(h.node) for h in hops[:first]]
 
     # The return type is named as a string: kind types refer to each other in cycles, and
     # strawberry resolves the name lazily in this module's namespace.
@@ -304,10 +320,12 @@ async def _children(
     root: Any,
     info: Info,
     as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
+    first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
 ) -> list[Grid]:
     ctx: GraphContext = info.context
+    first = _first(first, info)
     hops = await ctx.hops(("PART_OF",), StoreDirection.IN, ctx.day(as_of), None).load(root.id)
-    return [wrap(h.node) for h in hops]
+    return [wrap(h.node) for h in hops[:first]]
 
 
 async def _ancestors(

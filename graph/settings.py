@@ -44,11 +44,25 @@ class Settings(BaseSettings):
 
     admin_token: SecretStr | None = Field(None, description="Bearer token for mutations")
     read_token: SecretStr | None = Field(None, description="Bearer token for reads, if set")
+    tokens_file: Path | None = Field(None, description="Named tokens with roles (TOML)")
+    introspection_roles: str = Field(
+        "anonymous,reader,planner,app,admin", description="Roles that may introspect"
+    )
+    graphiql_roles: str = Field(
+        "anonymous,reader,planner,app,admin", description="Roles GraphiQL is served to"
+    )
+    failed_token_limit: int = Field(10, ge=1, description="Refused tokens per client per window")
+    failed_token_window: float = Field(60.0, gt=0, description="Seconds of that window")
+    max_upload_bytes: int = Field(100 * 1024 * 1024, ge=1, description="Bytes of one upload")
 
     max_query_depth: int = Field(12, ge=1)
     max_aliases: int = Field(30, ge=1)
     max_tokens: int = Field(5000, ge=1)
     max_page_size: int = Field(500, ge=1)
+    max_query_cost: int = Field(300_000, ge=1, description="Values one query may produce")
+    max_query_bytes: int = Field(100_000, ge=1, description="Bytes of query text and variables")
+    request_timeout: float = Field(10.0, gt=0, description="Seconds one request may run")
+    graphql_threads: int = Field(2, ge=1, description="Requests executing at once per process")
 
     timezone: str = Field(
         "Asia/Shanghai",

@@ -10,25 +10,54 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from types import ModuleType
 from typing import Any
 
+import anyio
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from api.dates import DateScalar
+from api.execution import run_off_loop
 from api.types import KIND_TYPES
 from graph.errors import GridGraphError
 
 
 class GridGraphSchema(strawberry.Schema):
     """A schema that logs only unexpected errors: a refused or malformed request, or a user
-    error such as an unknown id, is the client's to read in ``errors``, not the server log's."""
+    error such as an unknown id, is the client's to read in ``errors``, not the server log's.
+
+    With a ``limiter`` (set by :func:`api.app.create_app`), each execution runs in a worker
+    thread within the request's deadline (:mod:`api.execution`), off the event loop.
+    """
+
+    limiter: anyio.CapacityLimiter | None = None
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        run = super().execute
+        args = (query, variable_values, context_value, root_value, operation_name,
+                allowed_operation_types, operation_extensions)  # fmt: skip
+        deadline = getattr(context_value, "deadline", None)
+        if self.limiter is None or deadline is None:
+            return await run(*args)
+        request = getattr(context_value, "request", None)
+        disconnected = request.is_disconnected if request is not None else None
+        return await run_off_loop(lambda: run(*args), deadline, self.limiter, disconnected)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -47,7 +76,7 @@ def area_modules() -> list[ModuleType]:
     return [importlib.import_module(f"{__name__}.{name}") for name in names]
 
 
-def build_schema(extensions: Sequence[Any] = ()) -> strawberry.Schema:
+def build_schema(extensions: Sequence[Any] = ()) -> GridGraphSchema:
     """The whole schema; ``extensions`` add limits and caches (see :mod:`api.limits`)."""
     modules = area_modules()
     queries = tuple(m.Query for m in modules if hasattr(m, "Query"))

@@ -9,6 +9,7 @@ import pytest
 
 from api.app import create_app
 from graph.memory import MemoryStore
+from graph.settings import Settings
 from tests import small_graph as g
 from tests.api.serving import served
 from tests.api.test_store_calls import CountingStore
@@ -22,7 +23,8 @@ def setup() -> Iterator[tuple[MemoryStore, CountingStore, httpx.Client]]:
     store = MemoryStore()
     seed_small_graph(store)
     proxy = CountingStore(store)
-    with served(create_app(proxy)) as url, httpx.Client(base_url=url) as client:  # type: ignore[arg-type]
+    settings = Settings(admin_token="other")  # a second known caller beside anonymous
+    with served(create_app(proxy, settings)) as url, httpx.Client(base_url=url) as client:  # type: ignore[arg-type]
         yield store, proxy, client
     store.close()
 

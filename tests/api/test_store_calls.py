@@ -83,15 +83,18 @@ def counting() -> Iterator[tuple[CountingStore, str]]:
 
 NESTED = """
 {
-  communities(first: 100, where: {divisionCode: {contains: "4106110020"}}) {
+  communities(first: 20, where: {divisionCode: {contains: "4106110020"}}) {
     totalCount
     nodes {
       name
-      pairedBy(asOf: "2024-01-01") { name }
-      parts {
+      pairedBy(asOf: "2024-01-01", first: 5) { name }
+      parts(first: 10) {
         id
         ... on Compound {
-          parts { name posts { name heldBy(asOf: "2024-01-01") { name } } coveredBy { id } }
+          parts(first: 10) {
+            name posts(first: 5) { name heldBy(asOf: "2024-01-01", first: 5) { name } }
+            coveredBy(first: 5) { id }
+          }
         }
       }
     }

@@ -1,0 +1,208 @@
+"""Depth, aliases and cost of a GraphQL operation, measured before anything runs.
+
+Why our own walk and not a validation rule per limit: a rule that follows every path through
+the fragments does work that doubles with each fragment spreading the previous one twice (a
+1 KB query with forty fragments never finished). Here each fragment is measured once and the
+answer reused wherever it is spread, and a fragment spread twice in one selection set counts
+once, as execution merges it; so the walk costs one visit per fragment and field.
+
+The cost is the number of values execution would produce: a field costs 1, and a list field
+multiplies what lies below it by the number of items it may return: its ``first`` argument
+(or that argument's default), the ``first`` of the connection it belongs to for ``nodes`` and
+``edges``, or :data:`LIST_GUESS` for the few small lists that take no ``first``. A few root
+fields that scan the whole graph (the gaps report, expiring agreements) carry their own weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    value_from_ast_untyped,
+)
+from graphql.type import GraphQLInterfaceType, GraphQLObjectType
+from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
+
+LIST_GUESS = 5  # items assumed for a list field without `first` (levels, posts, gaps per kind)
+PAGE_FIELDS = frozenset({"nodes", "edges"})
+#: Root fields whose answer costs a scan of the whole graph, in units of one field.
+WEIGHTS: Mapping[str, int] = {"gaps": 20_000, "agreementsExpiring": 500, "search": 50, "path": 50}
+
+
+@dataclass(frozen=True)
+class Measure:
+    depth: int
+    aliases: int
+    cost: float
+
+
+_ZERO = Measure(0, 0, 0.0)
+
+
+class _Walk:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        variables: Mapping[str, Any] | None,
+        default_page: int,
+    ) -> None:
+        self.schema = schema
+        self.default_page = default_page
+        self.variables = dict(variables or {})
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self.memo: dict[str, Measure] = {}
+        self.visiting: set[str] = set()
+
+    def operation(self, op: OperationDefinitionNode) -> Measure:
+        root = self.schema.get_root_type(op.operation)
+        if root is None:
+            return _ZERO
+        return self.selections(op.selection_set, root, None, top=True)
+
+    def selections(
+        self, selection_set: SelectionSetNode, parent: Any, page: int | None, top: bool = False
+    ) -> Measure:
+        depth, aliases, cost = 0, 0, 0.0
+        spread: set[str] = set()
+        for sel in selection_set.selections:
+            if isinstance(sel, FieldNode):
+                m = self.field(sel, parent, page, top)
+                depth = max(depth, m.depth)
+                aliases += m.aliases
+                cost += m.cost
+            elif isinstance(sel, InlineFragmentNode):
+                cond = parent
+                if sel.type_condition is not None:
+                    cond = self.schema.get_type(sel.type_condition.name.value) or parent
+                m = self.selections(sel.selection_set, cond, page, top)
+                depth, aliases, cost = max(depth, m.depth), aliases + m.aliases, cost + m.cost
+            elif isinstance(sel, FragmentSpreadNode):
+                name = sel.name.value
+                if name in spread:
+                    continue  # spread twice in one selection set: merged, executed once
+                spread.add(name)
+                m = self.fragment(name, page, top)
+                depth, aliases, cost = max(depth, m.depth), aliases + m.aliases, cost + m.cost
+        return Measure(depth, aliases, cost)
+
+    def fragment(self, name: str, page: int | None, top: bool) -> Measure:
+        key = f"{name}/{page}/{top}"
+        hit = self.memo.get(key)
+        if hit is not None:
+            return hit
+        definition = self.fragments.get(name)
+        if definition is None or name in self.visiting:
+            return _ZERO  # unknown or cyclic: validation refuses it with its own message
+        self.visiting.add(name)
+        try:
+            cond = self.schema.get_type(definition.type_condition.name.value)
+            m = self.selections(definition.selection_set, cond, page, top)
+        finally:
+            self.visiting.discard(name)
+        self.memo[key] = m
+        return m
+
+    def field(self, node: FieldNode, parent: Any, page: int | None, top: bool) -> Measure:
+        name = node.name.value
+        aliases = 1 if node.alias is not None else 0
+        if name == "__typename":
+            return Measure(0, aliases, 0.0)
+        definition = _field_def(parent, name)
+        if definition is None:
+            return Measure(1, aliases, 1.0)  # unknown: validation names it
+        first = self.first(node, definition)
+        items = 1.0
+        type_ = definition.type
+        if isinstance(type_, GraphQLNonNull):
+            type_ = type_.of_type
+        if isinstance(type_, GraphQLList):
+            if first is not None:
+                items = float(first)
+            elif name in PAGE_FIELDS and page is not None:
+                items = float(page)
+            else:
+                items = float(LIST_GUESS)
+        weight = float(WEIGHTS.get(name, 1)) if top else 1.0
+        below = _ZERO
+        if node.selection_set is not None:
+            child_page = first if not isinstance(type_, GraphQLList) else None
+            below = self.selections(node.selection_set, get_named_type(definition.type), child_page)
+        # introspection is the schema's own static shape, free of the store: not held to the
+        # depth limit (GraphiQL's query nests ofType thirteen deep), but its cost still counts
+        depth = 0 if name.startswith("__") else 1 + below.depth
+        return Measure(depth, aliases + below.aliases, weight + items * below.cost)
+
+    def first(self, node: FieldNode, definition: GraphQLField) -> int | None:
+        arg = definition.args.get("first")
+        if arg is None:
+            return None
+        for given in node.arguments or ():
+            if given.name.value != "first":
+                continue
+            value: Any = None
+            if isinstance(given.value, VariableNode):
+                value = self.variables.get(given.value.name.value)
+            elif isinstance(given.value, IntValueNode):
+                value = int(given.value.value)
+            else:
+                value = value_from_ast_untyped(given.value, self.variables)
+            return self.count(value, arg.default_value)
+        return self.count(None, arg.default_value)
+
+    def count(self, value: Any, default: Any) -> int:
+        for v in (value, default):
+            if isinstance(v, int) and not isinstance(v, bool):
+                return max(v, 0)
+        return self.default_page  # no number given: the resolvers' default page applies
+
+
+def _field_def(parent: Any, name: str) -> GraphQLField | None:
+    if name == "__schema":
+        return SchemaMetaFieldDef
+    if name == "__type":
+        return TypeMetaFieldDef
+    if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+        return parent.fields.get(name)
+    return None
+
+
+def measure(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None = None,
+    variables: Mapping[str, Any] | None = None,
+    default_page: int = 100,
+) -> Measure:
+    """The depth, alias count and cost of the operation that would run (the largest, if the
+    document holds several and none is named); ``default_page`` is what a list with a
+    ``first`` argument returns when it is not given one."""
+    walk = _Walk(schema, document, variables, default_page)
+    ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        ops = [op for op in ops if op.name is not None and op.name.value == operation_name]
+    best = _ZERO
+    for op in ops:
+        m = walk.operation(op)
+        best = Measure(
+            max(best.depth, m.depth), max(best.aliases, m.aliases), max(best.cost, m.cost)
+        )
+    return best
