@@ -6,7 +6,8 @@ each document against it before sending. The variables are the ones each file sh
 ``# Variables:`` comment, used as they are (ids of the reference graph, fixed days), so a
 reader who pastes an example gets what the test got: no error, and no empty answer. Mutation
 examples that upload a file are validated against the served schema (they need a file and an
-admin token to run; tests/api/test_admin.py runs the upload itself).
+admin token to run; tests/api/test_admin.py runs the upload itself). A block that starts with
+``# refused`` shows a query the server refuses, and the test checks that it is refused.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from typing import Any
 
 import pytest
 from gql import Client, GraphQLRequest, gql
+from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXTransport
 from graphql import OperationType, parse, validate
 
 from api.app import create_app
 from graph.memory import MemoryStore
+from graph.settings import Settings
 from loaders.reference import seed_reference_graph
 from tests.api.serving import served
 
@@ -53,7 +56,9 @@ MD_EXAMPLES = markdown_examples()
 def example_url() -> Iterator[str]:
     store = MemoryStore()
     seed_reference_graph(store, scale=1)
-    with served(create_app(store)) as url:
+    # The served settings, but a time limit a busy test machine cannot hit (the first latin
+    # search builds the pinyin index): the examples are checked for what they answer.
+    with served(create_app(store, Settings(request_timeout=120))) as url:
         yield url
     store.close()
 
@@ -120,6 +125,10 @@ def test_markdown_example_runs(text: str, client: Client) -> None:
         assert validate(schema, parsed) == []
         return
     assert not _declared(text), "a Markdown example must run as pasted: no variables"
+    if text.startswith("# refused"):
+        with pytest.raises(TransportQueryError):
+            client.execute(gql(text))  # type: ignore[attr-defined]
+        return
     result = client.execute(gql(text))  # type: ignore[attr-defined]
     empty = [k for k, v in result.items() if _empty(v)]
     assert result and not empty, f"answered nothing for {empty}"
