@@ -55,6 +55,17 @@ class Settings(BaseSettings):
     failed_token_window: float = Field(60.0, gt=0, description="Seconds of that window")
     max_upload_bytes: int = Field(100 * 1024 * 1024, ge=1, description="Bytes of one upload")
 
+    # what one uploaded or loaded file may cost; refused, before the work, above these
+    max_file_bytes: int = Field(50 * 2**20, ge=1, description="Largest file or upload, bytes")
+    max_uncompressed_bytes: int = Field(
+        400 * 2**20, ge=1, description="Largest unpacked size of an xlsx (a zip bomb), bytes"
+    )
+    max_rows: int = Field(500_000, ge=1, description="Most rows in one sheet")
+    max_columns: int = Field(200, ge=1, description="Most columns in one sheet")
+    max_cells: int = Field(
+        20_000_000, ge=1, description="Most cells in one sheet, as declared or used"
+    )
+
     max_query_depth: int = Field(12, ge=1)
     max_aliases: int = Field(30, ge=1)
     max_tokens: int = Field(5000, ge=1)

@@ -13,12 +13,20 @@ from typing import Any, Literal
 from graph.bulk import gc_paused
 from graph.contract import GraphStore
 from loaders.errors import InvalidCell, LoadError
-from loaders.files import Sheet, detect_format, read_sheets, records_sheet
+from loaders.files import (
+    ReadLimits,
+    Sheet,
+    TooBig,
+    detect_format,
+    read_sheets,
+    records_sheet,
+    too_big,
+)
 from loaders.importlog import default_loaded_by, import_run_node, now_iso, run_code
 from loaders.kinds import LOAD_KINDS, LoadKind, load_kind
 from loaders.report import Changes, LoadReport, Problem
 from loaders.validate import Checker, OnConflict, Progress
-from loaders.write import commit, final_records
+from loaders.write import MAX_LISTED, commit, final_records
 
 __all__ = [
     "LOAD_KINDS",
@@ -47,8 +55,10 @@ def load_file(
     skip_invalid: bool = False,
     loaded_by: str | None = None,
     progress: Progress | None = None,
+    all_sheets: bool = False,
+    limits: ReadLimits | None = None,
 ) -> LoadReport:
-    """Check a spreadsheet (CSV, XLSX, JSON, JSONL) and load it into ``store``, all or nothing.
+    """Check a spreadsheet (Excel, CSV, JSON, JSONL) and load it into ``store``, all or nothing.
 
     ``source`` is a path or the file's bytes (then ``filename`` names it: its extension picks
     the format, and it is recorded as the provenance ``source_file``). Nothing is written when
@@ -56,34 +66,46 @@ def load_file(
     run checks everything and reports what would change, writing nothing.
 
     Raises :class:`LoadError` only for bad arguments (unknown kind or on_conflict value); a
-    file that cannot be read gives a report with status ``unloadable``.
+    file that cannot be read, or is over a limit, gives a report with status ``unloadable``.
+    Hidden and instruction sheets are left out (with a note) unless ``all_sheets``.
     """
     if on_conflict not in ON_CONFLICT:
         raise LoadError(f"on_conflict must be one of {', '.join(ON_CONFLICT)}")
     if kind is not None:
         load_kind(kind)
-    if isinstance(source, bytes):
-        data, name = source, filename or "upload"
-    else:
-        path = Path(source)
-        name = filename or path.name
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            raise LoadError(f"cannot read {path}: {e.strerror or e}") from None
+    limits = limits or ReadLimits.from_settings()
+    name = filename or ("upload" if isinstance(source, bytes) else Path(source).name)
     report = LoadReport(
         file=name, dry_run=dry_run, on_conflict=on_conflict,
         loaded_at=now_iso(), loaded_by=loaded_by or default_loaded_by(),
     )  # fmt: skip
     with gc_paused():  # reading makes a list per row and a string per cell: no GC passes
         try:
+            data = source if isinstance(source, bytes) else _read_path(Path(source), limits)
             report.format = detect_format(name, data)
-            sheets, report.encoding = read_sheets(data, name, sheet, report.format)
+            sheets, report.encoding = read_sheets(data, name, sheet, report.format, limits)
+        except TooBig as e:  # over a limit: refused before the work, with the limit named
+            report.status = "unloadable"
+            report.problems.append(Problem.make("over_limit", file=name, zh=e.zh, en=e.en))
+            return report
         except LoadError as e:
             report.status = "unloadable"
             report.problems.append(Problem.make("unreadable", file=name, detail=str(e)))
             return report
-        return _check_and_write(store, sheets, data, report, kind, skip_invalid, progress)
+        return _check_and_write(
+            store, sheets, data, report, kind, skip_invalid, progress, all_sheets
+        )
+
+
+def _read_path(path: Path, limits: ReadLimits) -> bytes:
+    """The file's bytes, refused by its size before it is read."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise too_big("file", size, limits.max_file_bytes, f"{path.name}: ")
+        return path.read_bytes()
+    except OSError as e:
+        raise LoadError(f"cannot read {path}: {e.strerror or e}") from None
 
 
 def load_records(
@@ -121,10 +143,13 @@ def _check_and_write(
     kind: str | None,
     skip_invalid: bool,
     progress: Progress | None,
+    all_sheets: bool = False,
 ) -> LoadReport:
     """Check every sheet, then write the valid rows in one unit of work (or nothing)."""
     with gc_paused():
-        return _check_and_write_now(store, sheets, data, report, kind, skip_invalid, progress)
+        return _check_and_write_now(
+            store, sheets, data, report, kind, skip_invalid, progress, all_sheets
+        )
 
 
 def _check_and_write_now(
@@ -135,9 +160,10 @@ def _check_and_write_now(
     kind: str | None,
     skip_invalid: bool,
     progress: Progress | None,
+    all_sheets: bool,
 ) -> LoadReport:
     name = report.file
-    plan = Checker(store, name, kind, report.on_conflict, progress).check(sheets)
+    plan = Checker(store, name, kind, report.on_conflict, progress, all_sheets).check(sheets)
     report.sheets = plan.sheets
     report.problems = plan.all_problems
     report.rows = len(plan.rows)
@@ -145,21 +171,26 @@ def _check_and_write_now(
     report.rows_skipped = sum(1 for r in plan.rows if r.ok and r.skipped)
     report.rows_valid = sum(1 for r in plan.rows if r.kept)
     header_errors = any(p.severity == "error" for p in plan.problems)
-    nodes, rels, report.changes = final_records(
-        plan, name, report.loaded_at or "", report.loaded_by or ""
+    nodes, rels, report.changes, report.records = final_records(
+        plan, name, report.loaded_at or "", report.loaded_by or "", every_record=report.dry_run
     )
+    report.records_truncated = len(report.records) >= MAX_LISTED
     if report.dry_run:
         report.status = "checked"
         return report
     if header_errors or (report.rows_invalid and not skip_invalid):
         report.status = "rejected"
         report.changes = Changes()  # nothing was written
+        report.records = []
         return report
     report.status = "partial" if report.rows_invalid else "loaded"
     if progress:
         progress("write", 0, len(nodes) + len(rels))
     code = run_code(data)
-    report.changes = commit(store, nodes, rels, import_run_node(report, code), report.changes)
+    stale = list(plan.stale_rels)
+    report.changes = commit(
+        store, nodes, rels, stale, import_run_node(report, code), report.changes
+    )
     report.import_run = code
     if progress:
         progress("write", len(nodes) + len(rels), len(nodes) + len(rels))

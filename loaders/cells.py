@@ -34,7 +34,23 @@ _DATE_PATTERNS = (
 _TIME_SUFFIX = re.compile(r"[T\s]+\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _TRUE = {"是", "1", "true", "yes", "y", "t", "√", "✓", "对", "有"}
 _FALSE = {"否", "0", "false", "no", "n", "f", "×", "✗", "无", "不是"}
-_LIST_SPLIT = re.compile(r"\s*[、,，;；|\n]\s*")
+# the separators offices type between list items; never ``|`` (it is part of some names)
+_LIST_SPLIT = re.compile(r"\s*[、,，;；\n]\s*")
+# an end date that is not a date: the link holds until further notice
+OPEN_ENDS = frozenset({"长期", "长期有效", "至今", "无固定期限", "永久", "永久有效", "-", "--",
+                       "—", "——", "–", "~", "/", "不限"})  # fmt: skip
+# what an admin types to clear a value on purpose (an empty cell never erases anything)
+CLEAR_MARKERS = frozenset({"<清空>", "<clear>", "#清空", "#clear"})
+
+
+class _Cleared:
+    """The value of a cell that asks for the stored value to be removed."""
+
+    def __repr__(self) -> str:
+        return "CLEARED"
+
+
+CLEARED: Any = _Cleared()
 
 
 def clean_text(raw: Any) -> str | None:
@@ -139,6 +155,24 @@ def parse_date(raw: Any) -> str | None:
     raise InvalidCell("not_date", value=text)
 
 
+def parse_end_date(raw: Any) -> str | None:
+    """A last day, or ``None`` (open) for 长期, 长期有效, 至今, 无固定期限 or a dash."""
+    if isinstance(raw, str) and "".join(unicodedata.normalize("NFKC", raw).split()) in OPEN_ENDS:
+        return None
+    return parse_date(raw)
+
+
+def clearable(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``parse``, except that a clear marker (<清空>) gives :data:`CLEARED`."""
+
+    def parse_or_clear(raw: Any) -> Any:
+        if raw.__class__ is str and raw.strip().lower() in CLEAR_MARKERS:
+            return CLEARED
+        return parse(raw)
+
+    return parse_or_clear
+
+
 def _from_serial(serial: float, shown: str | None = None) -> str:
     """Excel stores dates as days since 1899-12-30; accept 1900-01-01 .. 9999-12-31."""
     if not math.isfinite(serial) or not 1 <= serial < 2958466:
@@ -182,8 +216,10 @@ def choice_labels(choices: tuple[str, ...]) -> str:
 
 
 def check_uscc(value: str) -> str:
-    """The GB 32100-2015 check, with the reason told in both languages."""
-    code = value.strip().upper()
+    """The GB 32100-2015 check, with the reason told in both languages.
+
+    Spaces and dashes are dropped first: offices type the 18 characters in groups."""
+    code = re.sub(r"[\s\-]", "", value).upper()
     if len(code) != 18:
         raise InvalidCell("bad_uscc", value=value, detail_zh=f"应为18位，实为{len(code)}位",
                           detail_en=f"it has {len(code)} characters, not 18")  # fmt: skip
@@ -252,6 +288,8 @@ def parser_for(prop: Prop, division_lengths: tuple[int, ...] | None = None) -> C
             return parse_choices
         return lambda raw: parse_choice(raw, choices)
     base = _BY_TYPE[prop.type]
+    if prop.type == PropType.DATE and prop.name == "valid_to":
+        return parse_end_date
     if prop.name in _USCC_PROPS:
         return lambda raw: _then(base(raw), lambda v: check_uscc(v.upper()))
     if prop.name in _DIVISION_PROPS:

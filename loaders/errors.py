@@ -46,7 +46,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "too_long": ("内容过长（超过{limit}个字符）", "value longer than {limit} characters"),
     "bad_value": ("无法读取“{value}”", "cannot read '{value}'"),
-    "unknown_ref": ("找不到{kinds_zh}“{value}”", "no {kinds_en} named or coded '{value}'"),
+    "unknown_ref": (
+        "找不到{kinds_zh}“{value}”{load_zh}",
+        "no {kinds_en} named or coded '{value}'{load_en}",
+    ),
+    "no_natural_key": (
+        "没有编号时，需要{needs_zh}来识别这条记录",
+        "without a number, {needs_en} are needed to know the record",
+    ),
+    "cannot_clear": (
+        "此列不能清空（必填、编号或引用列）",
+        "this column cannot be cleared (it is required, a key or a reference)",
+    ),
+    "kind_missing_columns": (
+        "无法判断导入类型：表头最接近“{kind_zh}”，该类型需要的列：{expected}；缺少：{missing}"
+        "（其他接近的类型：{others}；也可用 --kind 指定）",
+        "cannot tell the load kind: the headers come closest to '{kind}' ({kind_zh}), which "
+        "needs the columns {expected}; missing: {missing} (other near kinds: {others}; or "
+        "give --kind)",
+    ),
+    "sheet_skipped": (
+        "工作表“{sheet_name}”是{reason_zh}，已跳过（--all-sheets 可导入）",
+        "sheet '{sheet_name}' is {reason_en}; skipped (--all-sheets includes it)",
+    ),
+    "summary_row": (
+        "“{word}”行（合计或签字行）不是数据，已跳过",
+        "a '{word}' row (totals or signatures) is not data; skipped",
+    ),
+    "over_limit": ("{zh}", "{en}"),
     "ambiguous_ref": (
         "“{value}”对应多个对象：{ids}，请填写编号",
         "'{value}' matches several records: {ids}; give the code instead",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import json
 import os
 from datetime import UTC, datetime
 
@@ -55,6 +56,13 @@ def import_run_node(report: LoadReport, code: str) -> Node:
         "relationships_created": c.relationships_created,
         "relationships_updated": c.relationships_updated,
         "relationships_unchanged": c.relationships_unchanged,
+        "relationships_removed": c.relationships_removed,
+        # before and after of every record updated or removed: old values are never lost
+        "changes": json.dumps(
+            [r.model_dump(mode="json") for r in report.records if r.action != "created"],
+            ensure_ascii=False,
+            default=str,
+        ),
         "loaded_at": report.loaded_at,
         "loaded_by": report.loaded_by,
         "source_file": report.file,

@@ -39,6 +39,7 @@ class Column:
     required: bool = False
     prop: Prop | None = None
     division_lengths: tuple[int, ...] | None = None
+    derived: bool = False  # a key the loader derives from the natural columns when blank
 
     @property
     def all_headers(self) -> tuple[str, ...]:
@@ -47,6 +48,9 @@ class Column:
     @property
     def label(self) -> str:
         return f"{self.zh} / {self.name}"
+
+
+NaturalKey = Callable[[dict[str, Any], Mapping[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,10 @@ class NodeSlot:
     props: tuple[str, ...] | None = None  # None: every loadable property of the kind
     required: tuple[str, ...] = ("name",)
     derived: tuple[str, ...] = ()  # key properties a load kind fills in when left blank
+    # the natural key, when the row gives no registry number: first an existing record of the
+    # kind with exactly this name (``by_name``), else the key ``natural`` derives from the row
+    by_name: bool = False
+    natural: NaturalKey | None = None
 
     def column_name(self, prop: str) -> str:
         if not self.prefix or prop.startswith(self.prefix + "_"):
@@ -117,10 +125,13 @@ class RelSpec:
     target: str
     props: tuple[str, ...] = ()  # row columns copied onto the relationship
     extra: RelProps | None = None  # properties computed from the two ends
-    # one relationship per period (id ends @valid_from), or one per pair of ends whatever the
-    # dates: a party is linked to an agreement once, and correcting the agreement's dates must
-    # update that link, not add a second one
+    # Every link's id is the one every writer derives (type, ends, first day). When a file
+    # corrects a record, its links of this type that the file no longer gives are removed
+    # (``replace``); with ``per_period`` a link from another first day is history and stays
+    # (a dated change is a new link), without it (a party's link to an agreement, which has
+    # the agreement's dates) a link whose dates were corrected is replaced too.
     per_period: bool = True
+    replace: bool = True
 
 
 Derive = Callable[[dict[str, Any], Mapping[str, Any]], None]
@@ -151,7 +162,8 @@ class LoadKind:
                 zh = p.zh
                 if slot.zh_prefix and not zh.startswith(slot.zh_prefix):
                     zh = slot.zh_prefix + zh
-                headers = tuple(slot.column_name(h) if slot.prefix else h for h in p.headers)
+                own = (*p.headers, *kind.headers_for(p.name))
+                headers = tuple(slot.column_name(h) if slot.prefix else h for h in own)
                 if i == 0 and p.zh in ("名称", "编号"):
                     headers += (kind.zh.split("/")[0] + p.zh,)  # 共建单位名称, 区直单位编号
                 required = (
@@ -163,7 +175,16 @@ class LoadKind:
                 if p.name == "division_code" and kind.grid_level is not None:
                     lengths = (6 + 3 * kind.grid_level.depth,)
                 cols[name] = Column(
-                    name, zh, p.description, p.type, p.choices, headers, required, p, lengths
+                    name,
+                    zh,
+                    p.description,
+                    p.type,
+                    p.choices,
+                    headers,
+                    required,
+                    p,
+                    lengths,
+                    derived=p.name in slot.derived,
                 )
         for ref in self.refs:
             ref_type = PropType.STRINGS if ref.many else PropType.STRING
@@ -182,8 +203,11 @@ class LoadKind:
                 if pname in cols:
                     continue
                 p = next(x for x in rel.all_props if x.name == pname)
+                extra = tuple(
+                    h for s in self.rels for h in ONTOLOGY.relation(s.type).headers_for(pname)
+                )
                 cols[pname] = Column(
-                    pname, p.zh, p.description, p.type, p.choices, p.headers, False, p
+                    pname, p.zh, p.description, p.type, p.choices, (*p.headers, *extra), False, p
                 )
         return tuple(cols.values())
 
@@ -199,6 +223,10 @@ class LoadKind:
     def slot_plans(self) -> tuple[tuple[NodeSlot, NodeKind, tuple[tuple[str, str], ...]], ...]:
         """Each slot with its ontology kind and (property, column) pairs, for the row loop."""
         return tuple((s, ONTOLOGY.kind(s.kind), pairs) for s, pairs in self.slot_columns)
+
+    @cached_property
+    def slot_names(self) -> frozenset[str]:
+        return frozenset(s.name for s in self.slots)
 
     @cached_property
     def column_map(self) -> dict[str, Column]:
@@ -270,6 +298,58 @@ def _derive_post(values: dict[str, Any], refs: Mapping[str, Any]) -> None:
         values["post_name"] = f"{place.props.get('name') or place.id}{label}"
 
 
+def _derive_agreement(values: dict[str, Any], _refs: Mapping[str, Any]) -> None:
+    """签订日期 gives valid_from when no 生效日期 is given."""
+    if values.get("valid_from") is None and values.get("signed_on") is not None:
+        values["valid_from"] = values["signed_on"]
+
+
+def _agreement_key(values: dict[str, Any], refs: Mapping[str, Any]) -> dict[str, Any]:
+    """An agreement without a number is its outside partner (credit code, else exact name)
+    and the day it was signed: ``12410000415801234X-20230501``."""
+    from loaders.errors import InvalidCell
+
+    partner: Node | None = refs.get("partner")
+    day = values.get("signed_on") or values.get("valid_from")
+    if partner is None or day is None:
+        raise InvalidCell("no_natural_key", column="signed_on", **_NEEDS["agreements"])
+    who = partner.props.get("uscc") or partner.props.get("name") or partner.id.split(":", 1)[1]
+    return {"code": f"{who}-{str(day).replace('-', '')}"}
+
+
+def _person_key(values: dict[str, Any], _refs: Mapping[str, Any]) -> dict[str, Any]:
+    """A person without a number is the post they hold and their name."""
+    from loaders.errors import InvalidCell
+
+    post, name = values.get("post_code"), values.get("name")
+    if post is None or name is None:
+        raise InvalidCell("no_natural_key", column="post_in", **_NEEDS["people"])
+    kind = values.get("post_type")
+    return {"code": "-".join(str(x) for x in (post, kind, name) if x)}
+
+
+def _named_key(prop: str) -> NaturalKey:
+    """A record without a number is known by its exact name (within its parent, if any)."""
+
+    def key(values: dict[str, Any], _refs: Mapping[str, Any]) -> dict[str, Any]:
+        from loaders.errors import InvalidCell
+
+        name = values.get("name")
+        if name is None:
+            raise InvalidCell("no_natural_key", column="name", needs_zh="名称",
+                              needs_en="the name (名称)")  # fmt: skip
+        return {prop: name}
+
+    return key
+
+
+_NEEDS = {
+    "agreements": {"needs_zh": "共建单位和签订日期",
+                   "needs_en": "the partner (共建单位) and the day signed (签订日期)"},
+    "people": {"needs_zh": "岗位所属和姓名",
+               "needs_en": "the post's place (岗位所属) and the name (姓名)"},
+}  # fmt: skip
+
 # -- the load kinds ----------------------------------------------------------------------------
 
 _COMMUNITY_OR_SUBDISTRICT = ("Community", "Subdistrict")
@@ -285,7 +365,8 @@ UNITS = LoadKind(
 
 DEPARTMENTS = LoadKind(
     "departments", "区直单位", "District departments (区直单位), paired with communities.",
-    slots=(NodeSlot("department", "Department"),),
+    slots=(NodeSlot("department", "Department", derived=("code",), by_name=True,
+                    natural=_named_key("code")),),
     refs=(RefColumn("district", "所属区", ("District",), "The district whose government it "
                     "belongs to (its key units are the ones its community grids convene)",
                     required=False, headers=("区",)),),
@@ -298,22 +379,26 @@ AGREEMENTS = LoadKind(
     "agreements", "共建协议",
     "Co-construction agreements (联建共建协议): one row per agreement and partner; the partner "
     "and the community or subdistrict must already be loaded.",
-    slots=(NodeSlot("agreement", "Agreement", required=()),),
+    slots=(NodeSlot("agreement", "Agreement", required=(), derived=("code",),
+                    natural=_agreement_key),),
     refs=(
         RefColumn("partner", "共建单位", ORGS, "The outside unit that signed (name or code)",
-                  code=("Unit", "uscc"), headers=("合作单位", "驻区单位")),
+                  code=("Unit", "uscc"), headers=("合作单位", "驻区单位", "共建单位名称",
+                                                  "单位名称", "共建方")),
         RefColumn("community", "社区", _PLACES, "The community or subdistrict that signed",
-                  headers=("签约社区", "社区/街道", "街道")),
+                  headers=("签约社区", "社区/街道", "街道", "社区名称", "街道/社区", "所属社区",
+                           "签约街道")),
     ),
     rels=(
         RelSpec("PARTY_TO", "partner", "agreement", _VALIDITY, _partner_role, per_period=False),
         RelSpec("PARTY_TO", "community", "agreement", _VALIDITY, _party_role, per_period=False),
     ),
-    example={"code": "GJ-EX-001", "name": "示例共建协议", "signed_on": "2023-05-01",
-             "valid_from": "2023-05-01", "valid_to": "2025-04-30",
-             "topics": "文明实践、志愿服务", "contact": "张老师 0392-0000000",
+    example={"name": "示例共建协议", "signed_on": "2023-05-01",
+             "valid_to": "2025-04-30",
+             "topics": "文明实践、志愿服务", "contact": "张老师", "contact_phone": "0392-0000000",
              "partner": "示例大学社会事业学院", "uscc": "12410000MB00000010",
              "community": "示例社区"},
+    derive=_derive_agreement,
 )  # fmt: skip
 
 PAIRINGS = LoadKind(
@@ -321,9 +406,9 @@ PAIRINGS = LoadKind(
     "Department-community pairings (机关包联社区): the department's head leads the community grid.",
     refs=(
         RefColumn("department", "包联单位", ("Department",), "The paired district department",
-                  headers=("区直单位", "部门")),
+                  headers=("区直单位", "部门", "包联部门", "单位名称")),
         RefColumn("community", "社区", _COMMUNITY_OR_SUBDISTRICT, "The community it is paired "
-                  "with", headers=("包联社区", "街道")),
+                  "with", headers=("包联社区", "街道", "社区名称")),
     ),
     rels=(RelSpec("PAIRED_WITH", "department", "community", _VALIDITY),),
     example={"department": "示例区城市管理局", "community": "示例社区",
@@ -353,9 +438,11 @@ COMMUNITIES = LoadKind(
 COMPOUNDS = LoadKind(
     "compounds", "小区", "Residential compounds (小区微网格), inside a community: give the "
     "community's name or its code.",
-    slots=(NodeSlot("compound", "Compound"),),
+    slots=(NodeSlot("compound", "Compound", derived=("compound_no",), by_name=True,
+                    natural=_named_key("compound_no")),),
     refs=(RefColumn("community", "社区", ("Community",), "The community it lies in",
-                    fill={"community_code": "division_code"}, headers=("所属社区",)),),
+                    fill={"community_code": "division_code"},
+                    headers=("所属社区", "社区名称")),),
     rels=(RelSpec("PART_OF", "compound", "community"),),
     example={"community_code": "410611001001", "compound_no": "007", "name": "示例小区",
              "management_mode": "property_firm", "households": 320, "community": "示例社区"},
@@ -367,7 +454,7 @@ BUILDINGS = LoadKind(
     slots=(NodeSlot("building", "Building", required=()),),
     refs=(RefColumn("compound", "小区", ("Compound",), "The compound it lies in",
                     fill={"community_code": "community_code", "compound_no": "compound_no"},
-                    headers=("所属小区",)),),
+                    headers=("所属小区", "小区名称")),),
     rels=(RelSpec("PART_OF", "building", "compound"),),
     example={"community_code": "410611001001", "compound_no": "007", "building_no": "03",
              "name": "示例小区3号楼", "floors": 6, "households": 36},
@@ -378,15 +465,17 @@ PEOPLE = LoadKind(
     "People and the posts they hold (网格长、楼栋长、书记、网格员...): one row per person and "
     "post. The post's code defaults to the code of its grid or organisation.",
     slots=(
-        NodeSlot("person", "Person"),
+        NodeSlot("person", "Person", derived=("code",), natural=_person_key),
         NodeSlot("post", "Post", prefix="post", zh_prefix="岗位",
                  props=("post_type", "code", "name", "roles"), required=(),
                  derived=("code",)),
     ),
     refs=(RefColumn("post_in", "岗位所属", (*GRIDS, *ORGS), "The grid or organisation the post "
-                    "belongs to", headers=("所属网格", "所属组织", "网格")),),
+                    "belongs to", headers=("所属网格", "所属组织", "网格", "所在网格",
+                                           "网格名称", "所属单位")),),
     rels=(
-        RelSpec("HOLDS", "person", "post", (*_VALIDITY, "drawn_from")),
+        # a person may hold several posts, each from its own row or file: never replaced
+        RelSpec("HOLDS", "person", "post", (*_VALIDITY, "drawn_from"), replace=False),
         RelSpec("POST_IN", "post", "post_in"),
     ),
     example={"code": "P-EX", "name": "示例人员", "gender": "male", "party_member": "是",
@@ -414,9 +503,11 @@ PROPERTY_CONTRACTS = LoadKind(
 SOCIAL_ORGANIZATIONS = LoadKind(
     "social_organizations", "社会组织",
     "Social organisations (社会组织) and the communities they are active in.",
-    slots=(NodeSlot("organization", "SocialOrganization"),),
+    slots=(NodeSlot("organization", "SocialOrganization", derived=("code",), by_name=True,
+                    natural=_named_key("code")),),
     refs=(RefColumn("active_in", "服务社区", _PLACES, "Communities or subdistricts it is active "
-                    "in, separated by 、", required=False, many=True, headers=("活动社区",)),),
+                    "in, separated by 、", required=False, many=True,
+                    headers=("活动社区", "所属社区", "服务范围")),),
     rels=(RelSpec("ACTIVE_IN", "organization", "active_in", _VALIDITY),),
     example={"code": "SO-EX", "name": "示例先锋团队", "org_type": "vanguard_team",
              "active_in": "示例社区", "valid_from": "2019-03-01"},
@@ -425,9 +516,11 @@ SOCIAL_ORGANIZATIONS = LoadKind(
 VOLUNTEER_TEAMS = LoadKind(
     "volunteer_teams", "志愿服务队",
     "Volunteer teams (志愿服务队) and the communities they serve.",
-    slots=(NodeSlot("team", "VolunteerTeam"),),
+    slots=(NodeSlot("team", "VolunteerTeam", derived=("code",), by_name=True,
+                    natural=_named_key("code")),),
     refs=(RefColumn("active_in", "服务社区", _PLACES, "Communities or subdistricts it serves, "
-                    "separated by 、", required=False, many=True, headers=("活动社区",)),),
+                    "separated by 、", required=False, many=True,
+                    headers=("活动社区", "所属社区", "服务范围")),),
     rels=(RelSpec("ACTIVE_IN", "team", "active_in", _VALIDITY),),
     example={"code": "VT-EX", "name": "示例志愿服务队", "theme": "关爱老人", "members": 45,
              "active_in": "示例社区"},
@@ -495,11 +588,13 @@ def infer_kind(headers: list[Any]) -> tuple[LoadKind | None, list[str]]:
         if any(not (set(g) & matched) for g in kind.one_of):
             continue
         unknown = sum(1 for h in normal if h not in kind.header_index)
-        scored.append((unknown, -len(matched), kind))
+        # a kind whose key the sheet gives fits better than one that would derive it
+        derived = sum(1 for s in kind.slots for k in s.derived if s.column_name(k) not in matched)
+        scored.append((unknown, derived, -len(matched), kind))
     if not scored:
         return None, []
-    scored.sort(key=lambda t: (t[0], t[1]))
-    best = [k for u, m, k in scored if (u, m) == scored[0][:2]]
+    scored.sort(key=lambda t: t[:3])
+    best = [t[3] for t in scored if t[:3] == scored[0][:3]]
     if len(best) == 1:
         return best[0], []
     return None, [k.name for k in best]

@@ -52,6 +52,23 @@ class SheetReport(BaseModel):
     header_rows: list[int] = Field(default_factory=list)
 
 
+class FieldChange(BaseModel):
+    """One value of a record, before and after (``None``: absent)."""
+
+    field: str
+    old: Any = None
+    new: Any = None
+
+
+class RecordChange(BaseModel):
+    """What a load does, or would do, to one record."""
+
+    id: str
+    kind: str = Field(description="Node kind or relationship type")
+    action: Literal["created", "updated", "unchanged", "removed"]
+    changes: list[FieldChange] = Field(default_factory=list)
+
+
 class Changes(BaseModel):
     """What the load changed in the store, or would change in a dry run (ImportRun excluded)."""
 
@@ -61,12 +78,16 @@ class Changes(BaseModel):
     relationships_created: int = 0
     relationships_updated: int = 0
     relationships_unchanged: int = 0
+    relationships_removed: int = Field(
+        default=0, description="Links a corrected file no longer gives, removed"
+    )
 
     @property
     def changed(self) -> bool:
         return bool(
             self.nodes_created + self.nodes_updated
             + self.relationships_created + self.relationships_updated
+            + self.relationships_removed
         )  # fmt: skip
 
 
@@ -87,6 +108,12 @@ class LoadReport(BaseModel):
     loaded_at: str | None = None
     loaded_by: str | None = None
     problems: list[Problem] = Field(default_factory=list)
+    records: list[RecordChange] = Field(
+        default_factory=list,
+        description="Per record: created, updated (old → new), unchanged or removed; every "
+        "record in a dry run, the updated and removed ones in a load",
+    )
+    records_truncated: bool = Field(default=False, description="Only the first records listed")
 
     @property
     def errors(self) -> list[Problem]:
@@ -122,22 +149,47 @@ def problems_table(reports: list[LoadReport]) -> Any:
     return table
 
 
+PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "code", "severity", "message_zh",
+                   "message_en")  # fmt: skip
+
+
+def write_problems_csv(reports: list[LoadReport], out: Any, bom: bool = True) -> int:
+    """Every problem as a CSV row for Excel (UTF-8 BOM, no cell read back as a formula)."""
+    from graph.csvexport import ExcelCsv
+
+    rows = (p.model_dump() for r in reports for p in r.problems)
+    return ExcelCsv(out, bom=bom).dicts(
+        PROBLEM_COLUMNS, ({k: v if v is not None else "" for k, v in p.items()} for p in rows)
+    )
+
+
 def summary_line(report: LoadReport) -> str:
+    """One line in Chinese, then the same in English: what happened to the file."""
     c = report.changes
-    verb = {
-        "loaded": "loaded",
-        "partial": "loaded the valid rows of",
-        "rejected": "nothing loaded from",
-        "checked": "checked (dry run)",
-        "unloadable": "could not read",
+    verb_zh, verb = {
+        "loaded": ("已导入", "loaded"),
+        "partial": ("已导入有效行", "loaded the valid rows of"),
+        "rejected": ("未导入（有错误）", "nothing loaded from"),
+        "checked": ("已检查（试运行）", "checked (dry run)"),
+        "unloadable": ("无法读取", "could not read"),
     }[report.status]
+    removed = f" -{c.relationships_removed}" if c.relationships_removed else ""
+    zh = (
+        f"{report.file}：{verb_zh} — 共{report.rows}行，有效{report.rows_valid}行，"
+        f"无效{report.rows_invalid}行，跳过{report.rows_skipped}行；"
+        f"节点 新建{c.nodes_created} 更新{c.nodes_updated} 未变{c.nodes_unchanged}，"
+        f"关系 新建{c.relationships_created} 更新{c.relationships_updated} "
+        f"未变{c.relationships_unchanged}"
+        + (f" 删除{c.relationships_removed}" if c.relationships_removed else "")
+    )
     text = (
         f"{report.file}: {verb} — {report.rows} rows, {report.rows_valid} valid, "
         f"{report.rows_invalid} invalid, {report.rows_skipped} skipped; "
         f"nodes +{c.nodes_created} ~{c.nodes_updated} ={c.nodes_unchanged}, "
         f"relationships +{c.relationships_created} ~{c.relationships_updated} "
-        f"={c.relationships_unchanged}"
+        f"={c.relationships_unchanged}{removed}"
     )
     if report.status in ("loaded", "partial") and not c.changed:
+        zh += "（无变化：已导入过）"
         text += " (no change: already loaded)"
-    return text
+    return f"{zh}\n{text}"

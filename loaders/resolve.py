@@ -7,6 +7,7 @@ file count as existing. A name that fits several nodes is an error, never a gues
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from graph.contract import GraphStore, merge_props
@@ -17,14 +18,40 @@ from schema import ONTOLOGY
 _FIND_LIMIT = 50
 
 
+def english(kind: str) -> str:
+    """A kind in plain English words, never the class name: ``SocialOrganization`` is
+    "social organization"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", kind).lower()
+
+
+def load_first(kinds: Iterable[str]) -> dict[str, str]:
+    """``load_zh`` and ``load_en``: which sheets to load first so that a reference resolves."""
+    from loaders.kinds import LOAD_KINDS
+
+    wanted = list(kinds)
+    loads = [k for k in LOAD_KINDS.values() if any(s.kind in wanted for s in k.slots)]
+    if not loads:
+        return {"load_zh": "", "load_en": ""}
+    if len(loads) > 3:
+        return {"load_zh": "，请先导入它所属的网格或组织",
+                "load_en": "; load the grid or organisation it names first"}  # fmt: skip
+    return {
+        "load_zh": "，请先导入" + "或".join(k.zh for k in loads),
+        "load_en": "; load the " + " or ".join(f"{k.name} ({k.zh})" for k in loads) + " first",
+    }
+
+
 def kinds_label(kinds: Iterable[str]) -> dict[str, str]:
-    """``kinds_zh`` and ``kinds_en`` message parameters naming the kinds a cell may refer to."""
+    """``kinds_zh`` and ``kinds_en`` message parameters naming the kinds a cell may refer to,
+    and ``load_zh`` / ``load_en`` saying what to load first."""
+    kinds = tuple(kinds)
     names = [ONTOLOGY.kind(k) for k in kinds]
     if len(names) > 4:
-        return {"kinds_zh": "组织或网格", "kinds_en": "organisation or grid"}
+        return {"kinds_zh": "组织或网格", "kinds_en": "organisation or grid", **load_first(kinds)}
     return {
         "kinds_zh": "或".join(k.zh for k in names),
-        "kinds_en": " or ".join(k.name for k in names),
+        "kinds_en": " or ".join(english(k.name) for k in names),
+        **load_first(kinds),
     }
 
 
@@ -150,7 +177,7 @@ class Resolver:
                 raise InvalidCell(
                     "wrong_ref_kind",
                     value=value,
-                    found=found.name,
+                    found=english(found.name),
                     found_zh=found.zh,
                     **kinds_label(kinds),
                 )

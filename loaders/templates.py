@@ -7,10 +7,10 @@ the example. ``docs/loading.md`` embeds :func:`kinds_markdown`, and a test keeps
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
+from graph.csvexport import ExcelCsv
 from loaders.cells import choice_labels
 from loaders.kinds import LOAD_KINDS, Column, LoadKind
 from schema import ONTOLOGY
@@ -38,12 +38,10 @@ def example_cells(kind: LoadKind) -> list[Any]:
 def template_csv(kind: LoadKind) -> bytes:
     """UTF-8 with a BOM, so that Excel opens the Chinese headers correctly."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = ExcelCsv(out, bom=True)
     zh, en = header_rows(kind)
-    writer.writerow(zh)
-    writer.writerow(en)
-    writer.writerow(example_cells(kind))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    writer.rows([zh, en, example_cells(kind)])
+    return out.getvalue().encode("utf-8")
 
 
 def template_xlsx(kind: LoadKind) -> bytes:
@@ -78,6 +76,8 @@ def column_help(col: Column) -> str:
     parts = [col.description, _TYPE_ZH[col.type.value]]
     if col.required:
         parts.append("必填 required")
+    if col.derived:
+        parts.append("可留空：按自然键识别 may be left blank: known by its natural key")
     if col.choices:
         parts.append("可选值 values: " + choice_labels(col.choices))
     return "; ".join(p for p in parts if p)
@@ -99,7 +99,7 @@ def kinds_markdown() -> str:
                 notes += "; values: " + choice_labels(c.choices)
             if c.headers:
                 notes += "; also accepted: " + ", ".join(c.headers)
-            required = "yes" if c.required else ""
+            required = "yes" if c.required else ("blank: natural key" if c.derived else "")
             if not c.required and any(c.name in g for g in kind.one_of):
                 group = next(g for g in kind.one_of if c.name in g)
                 required = "one of " + " / ".join(group)

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from graph.contract import GraphStore, merge_props
-from graph.model import Node, Relationship, relationship_id
-from loaders.cells import parse_string, parse_strings, parser_for
+from graph.model import Direction, Node, Relationship
+from loaders.cells import CLEARED, clearable, parse_string, parse_strings, parser_for
 from loaders.errors import InvalidCell
 from loaders.files import Sheet
 from loaders.kinds import Column, LoadKind, infer_kind, load_kind, normalise_header
@@ -54,14 +54,17 @@ class RowPlan:
     nodes: list[Node] = field(default_factory=list)
     rels: list[Relationship] = field(default_factory=list)
     skipped: bool = False
+    blocked: bool = False  # the sheet lacks a column every row needs (one problem, not per row)
+    cleared: set[str] = field(default_factory=set)  # columns cleared on purpose (<清空>)
+    replaces: list[tuple[str, str, Direction, tuple[str, ...], bool]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.blocked
 
     @property
     def kept(self) -> bool:
-        return not self.errors and not self.skipped
+        return self.ok and not self.skipped
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Plan:
     sheets: list[SheetReport] = field(default_factory=list)
     existing_nodes: dict[str, Node] = field(default_factory=dict)
     existing_rels: dict[str, Relationship] = field(default_factory=dict)
+    stale_rels: dict[str, Relationship] = field(default_factory=dict)  # replaced by the file
 
     @property
     def all_problems(self) -> list[Problem]:
@@ -93,9 +97,11 @@ class Checker:
         kind: str | None = None,
         on_conflict: OnConflict = "update",
         progress: Progress | None = None,
+        all_sheets: bool = False,
     ) -> None:
         self.store = store
         self.file = file
+        self.all_sheets = all_sheets
         self.kind = load_kind(kind) if kind else None
         self.on_conflict = on_conflict
         self.progress = progress
@@ -111,8 +117,15 @@ class Checker:
     # -- 1. headers ---------------------------------------------------------------------------
     def check(self, sheets: list[Sheet]) -> Plan:
         for sheet in sheets:
+            if sheet.skip_reason and not self.all_sheets:
+                self.plan.problems.append(self.problem(
+                    "sheet_skipped", sheet.name, severity="info", sheet_name=sheet.name,
+                    **SKIP_REASONS[sheet.skip_reason]))  # fmt: skip
+                continue
             self._check_sheet(sheet)
         self._compare_with_store()
+        if self.on_conflict == "update":
+            self._find_replaced()
         self._drop_dangling()
         return self.plan
 
@@ -121,19 +134,20 @@ class Checker:
         if not rows:
             return
         start = _header_index(rows, self.kind)
+        if start is None:  # no row names two known columns: an instruction or notes sheet
+            if self.kind is None and _is_notes(rows):
+                self.plan.problems.append(self.problem(
+                    "sheet_skipped", sheet.name, severity="info", sheet_name=sheet.name,
+                    **SKIP_REASONS["instructions"]))  # fmt: skip
+                return
+            start = 0
         rows = rows[start:]  # a title row above the headers (e.g. 2024年共建协议台账) is left out
         header_no, header = rows[0]
         kind = self.kind
         if kind is None:
             kind, tied = infer_kind(header)
             if kind is None:
-                code = "ambiguous_kind" if tied else "unknown_kind"
-                from loaders.kinds import LOAD_KINDS
-
-                choices = ", ".join(tied or LOAD_KINDS)
-                self.plan.problems.append(
-                    self.problem(code, sheet.name, row=header_no, choices=choices)
-                )
+                self.plan.problems.append(self._kind_problem(sheet.name, header_no, header, tied))
                 self.plan.sheets.append(SheetReport(name=sheet.name, kind=None, rows=len(rows) - 1))
                 return
         mapping, problems = self._map_headers(kind, sheet.name, header_no, header)
@@ -149,6 +163,7 @@ class Checker:
             problems = [p for p in problems if p.code != "unknown_column" or
                         not _is_header_cell(kind, second, p.column, header)]  # fmt: skip
         self.plan.problems.extend(problems)
+        body = self._drop_summary_rows(sheet.name, body)
         self.plan.sheets.append(
             SheetReport(name=sheet.name, kind=kind.name, rows=len(body), header_rows=header_rows)
         )
@@ -173,13 +188,47 @@ class Checker:
                 if missing
                 else " / ".join(kind.column_map[g].label for g in unmet[0])
             )
-            for r in rows_plans:  # every row is incomplete; say so once per row, not per cell
-                r.errors.append(self.problem("missing_column", sheet.name, row=r.number,
-                                             label=label))  # fmt: skip
+            del label  # said once above, for the sheet: every row is incomplete
+            for r in rows_plans:
+                r.blocked = True
             self.plan.rows.extend(rows_plans)
             return
         self._resolve_refs(kind, rows_plans)
         self.plan.rows.extend(rows_plans)
+
+    def _kind_problem(self, sheet: str, number: int, header: list[Any], tied: list[str]) -> Problem:
+        """Which kinds the headers come closest to, which columns they expect, which are missing."""
+        if tied:
+            return self.problem("ambiguous_kind", sheet, row=number, choices=", ".join(tied))
+        best = closest_kinds(header)
+        if not best:
+            from loaders.kinds import LOAD_KINDS
+
+            return self.problem("unknown_kind", sheet, row=number, choices=", ".join(LOAD_KINDS))
+        near, missing = best[0]
+        expected = [c.label for c in near.columns if c.required]
+        expected += [" / ".join(near.column_map[g].label for g in grp) for grp in near.one_of]
+        return self.problem(
+            "kind_missing_columns", sheet, row=number, kind_zh=near.zh, kind=near.name,
+            expected="、".join(expected), missing="、".join(missing),
+            others=", ".join(k.name for k, _ in best[1:]) or "—",
+        )  # fmt: skip
+
+    def _drop_summary_rows(
+        self, sheet: str, body: list[tuple[int, list[Any]]]
+    ) -> list[tuple[int, list[Any]]]:
+        """Totals and signature rows (合计, 制表人：张三) are not data: left out with a note."""
+        kept = []
+        for number, cells in body:
+            first = [c for c in cells if _filled(c)][:2]
+            word = next((w for c in first if (w := _summary_word(c))), None)
+            if word is None:
+                kept.append((number, cells))
+                continue
+            self.plan.problems.append(
+                self.problem("summary_row", sheet, row=number, severity="info", word=word)
+            )
+        return kept
 
     def _map_headers(
         self, kind: LoadKind, sheet: str, number: int, header: list[Any], quiet: bool = False
@@ -236,7 +285,7 @@ class Checker:
             j
             for (c, _, _), parsed_column in zip(columns, parsed_columns, strict=True)
             for j, v in enumerate(parsed_column)
-            if v.__class__ is InvalidCell or (v is None and c.name in must_fill)
+            if v.__class__ is InvalidCell or v is CLEARED or (v is None and c.name in must_fill)
         }
         parsed_rows = zip(*parsed_columns, strict=True) if parsed_columns else (() for _ in body)
         for j, ((number, _), parsed) in enumerate(zip(body, parsed_rows, strict=True)):
@@ -278,6 +327,14 @@ class Checker:
     def _check_cells(self, row: RowPlan, required: list[Column], groups: list[Any]) -> None:
         """Bad cells, and empty cells the row needs: each an error of the row."""
         values, headers, sheet, number = row.values, row.headers, row.sheet, row.number
+        for name in [n for n, v in values.items() if v is CLEARED]:
+            values[name] = None
+            col = row.kind.column_map[name]
+            if col.required or col.prop is None or _is_key(row.kind, name):
+                row.errors.append(self.problem("cannot_clear", sheet, row=number,
+                                               column=headers[name]))  # fmt: skip
+            else:
+                row.cleared.add(name)
         bad = [n for n, v in values.items() if v.__class__ is InvalidCell]
         for name in bad:
             row.errors.append(self._cell_problem(values[name], sheet, number, headers[name]))
@@ -324,6 +381,17 @@ class Checker:
                         codes.add(target.node_id({t: r.values[c] for c, t in ref.fill.items()}))
             self.resolver.prefetch(codes, ref.kinds, names=False)
             self.resolver.prefetch(values, ref.kinds)
+        for slot, nkind, _ in kind.slot_plans:  # records known by name: look the names up once
+            if not slot.by_name:
+                continue
+            keys = [slot.column_name(k) for k in nkind.key]
+            names = {
+                n
+                for r in rows
+                if (n := r.values.get(slot.column_name("name")))
+                and any(r.values.get(k) is None for k in keys)
+            }
+            self.resolver.prefetch(names, (nkind.name,))
         total = len(rows)
         for done, row in enumerate(rows, start=1):
             if self.progress and done % 2000 == 0:
@@ -337,6 +405,7 @@ class Checker:
 
     def _build_row(self, kind: LoadKind, row: RowPlan) -> None:
         values, headers = row.values, row.headers
+        slot_names = kind.slot_names
         resolved: dict[str, Any] = {}
         for ref in kind.refs:
             value = values.get(ref.name)
@@ -375,18 +444,19 @@ class Checker:
                 if column is None and ref.fill:
                     column = next((headers[c] for c in ref.fill if c in headers), None)
                 if e.code == "unknown_ref" and ":" in e.params.get("value", ""):
-                    e = InvalidCell(
-                        "unknown_ref",
-                        value=e.params["value"].split(":", 1)[1],
-                        kinds_zh=e.params["kinds_zh"],
-                        kinds_en=e.params["kinds_en"],
-                    )
+                    params = {**e.params, "value": e.params["value"].split(":", 1)[1]}
+                    e = InvalidCell("unknown_ref", **params)
                 self._ref_error(row, column, e)
         if kind.derive is not None:
             kind.derive(values, resolved)
+        if row.ok:
+            self._natural_keys(kind, row, resolved)
         ends = resolved
+        cleared = row.cleared
         for slot, nkind, pairs in kind.slot_plans:
             props = {prop: v for prop, col in pairs if (v := values.get(col)) is not None}
+            if cleared:
+                props.update({prop: None for prop, col in pairs if col in cleared})
             try:
                 node = Node(nkind.node_id(props), nkind.name, props)
             except ValueError:
@@ -406,12 +476,65 @@ class Checker:
             if sources is None or targets is None:
                 continue
             base = {p: v for p in spec.props if (v := values.get(p)) is not None}
+            if cleared:
+                base.update({p: None for p in spec.props if p in cleared})
             for s in sources if sources.__class__ is list else (sources,):
                 for t in targets if targets.__class__ is list else (targets,):
                     props = {**base, **spec.extra(s, t)} if spec.extra is not None else dict(base)
-                    rid = "" if spec.per_period else relationship_id(spec.type, s.id, t.id)
-                    row.rels.append(Relationship(spec.type, s.id, t.id, props, rid))
+                    # the id every writer derives (type, ends, first day): the reference
+                    # generator's links and the loader's are the same records
+                    row.rels.append(Relationship(spec.type, s.id, t.id, props))
+            if spec.replace and spec.source in slot_names and spec.target not in slot_names:
+                node = ends[spec.source]
+                row.replaces.append((node.id, spec.type, Direction.OUT,
+                                     _ref_kinds(kind, spec.target), spec.per_period))  # fmt: skip
+            elif spec.replace and spec.target in slot_names and spec.source not in slot_names:
+                node = ends[spec.target]
+                row.replaces.append((node.id, spec.type, Direction.IN,
+                                     _ref_kinds(kind, spec.source), spec.per_period))  # fmt: skip
         self._register(row)
+
+    def _natural_keys(self, kind: LoadKind, row: RowPlan, refs: Mapping[str, Any]) -> None:
+        """Fill a record's key when the row gives none: an existing record of that name, else
+        the key the kind derives (partner and day for an agreement, post and name for a
+        person)."""
+        values = row.values
+        for slot, nkind, _ in kind.slot_plans:
+            if slot.natural is None:
+                continue
+            keys = {k: slot.column_name(k) for k in nkind.key}
+            if all(values.get(c) is not None for c in keys.values()):
+                continue
+            try:
+                found = self._existing_by_name(slot, nkind.name, keys, values)
+                if found is not None:
+                    for k, c in keys.items():
+                        values[c] = found.props.get(k)
+                else:
+                    values.update(slot.natural(values, refs))
+            except InvalidCell as e:
+                column = e.params.get("column")
+                header = row.headers.get(column or "") or (
+                    kind.column_map[column].label if column in kind.column_map else None
+                )
+                self._ref_error(row, header, e)
+
+    def _existing_by_name(
+        self, slot: Any, kind: str, keys: dict[str, str], values: dict[str, Any]
+    ) -> Node | None:
+        name = values.get(slot.column_name("name"))
+        if not slot.by_name or not name:
+            return None
+        try:
+            node = self.resolver.resolve(name, (kind,))
+        except InvalidCell as e:
+            if e.code == "ambiguous_ref":
+                raise
+            return None
+        given = {k: values[c] for k, c in keys.items() if values.get(c) is not None}
+        if any(node.props.get(k) != v for k, v in given.items()):
+            return None  # the same name inside another parent: another record
+        return node
 
     def _register(self, row: RowPlan) -> None:
         """Refuse a row that disagrees with an earlier row about a record; else remember it."""
@@ -476,6 +599,42 @@ class Checker:
                         new=_show(record.props[diff])))  # fmt: skip
                 break
 
+    def _find_replaced(self) -> None:
+        """Links a corrected file replaces: a record's links of a type, to the kinds a column
+        names, that the file no longer gives. A dated link stays when the file gives the
+        record links of that type from other days only (a dated change is a new link)."""
+        wanted: dict[tuple[str, str, Direction, tuple[str, ...], bool], set[str]] = {}
+        dated: dict[tuple[str, str, Direction, tuple[str, ...], bool], set[Any]] = {}
+        for row in self.plan.rows:
+            if not row.kept or not row.replaces:
+                continue
+            for key in row.replaces:
+                node_id, rtype, direction, _, _ = key
+                ids = wanted.setdefault(key, set())
+                days = dated.setdefault(key, set())
+                for rel in row.rels:
+                    end = rel.source if direction is Direction.OUT else rel.target
+                    if rel.type == rtype and end == node_id:
+                        ids.add(rel.id)
+                        days.add(rel.props.get("valid_from"))
+        stored = {
+            k for k in wanted if k[0] in self.plan.existing_nodes
+        }  # a new record has no links to replace
+        by_query: dict[tuple[str, Direction], list[tuple[Any, ...]]] = {}
+        for key in stored:
+            by_query.setdefault((key[1], key[2]), []).append(key)
+        for (rtype, direction), keys in by_query.items():
+            hops = self.store.neighbours([k[0] for k in keys], rtype, direction=direction)
+            for key in keys:
+                node_id, _, _, kinds, per_period = key
+                for hop in hops.get(node_id, []):
+                    rel = hop.relationship
+                    if rel.id in wanted[key] or hop.node.kind not in kinds:
+                        continue
+                    if per_period and rel.props.get("valid_from") not in dated[key]:
+                        continue  # history from another day: kept
+                    self.plan.stale_rels[rel.id] = rel
+
     def _drop_dangling(self) -> None:
         """Refuse rows whose relationships end at a record that only a refused row would write."""
         kept = [r for r in self.plan.rows if r.kept]
@@ -497,21 +656,76 @@ class Checker:
                                  if producers[e] == 0 and e not in stored), None)  # fmt: skip
                     if gone is None:
                         continue
-                    label = kinds_label([ONTOLOGY.kind_of_id(gone).name])
+                    label: dict[str, Any] = kinds_label([ONTOLOGY.kind_of_id(gone).name])
                     r.errors.append(Problem.make(
                         "unknown_ref", file=self.file, sheet=r.sheet or None, row=r.number,
-                        value=gone.split(":", 1)[1], kinds_zh=label["kinds_zh"],
-                        kinds_en=label["kinds_en"]))  # fmt: skip
+                        value=gone.split(":", 1)[1], **label))  # fmt: skip
                     producers.subtract({n.id for n in r.nodes})
                     changed = True
                     break
+
+
+SKIP_REASONS: dict[str, dict[str, str]] = {
+    "hidden": {"reason_zh": "隐藏的工作表", "reason_en": "a hidden sheet"},
+    "instructions": {"reason_zh": "填表说明", "reason_en": "an instructions sheet"},
+}
+_SUMMARY_WORDS = ("合计", "小计", "总计", "共计", "制表人", "填表人", "审核人", "制表", "填表",
+                  "审核", "负责人签字", "签字", "盖章")  # fmt: skip
+
+
+def _summary_word(cell: Any) -> str | None:
+    text = "".join(str(cell).split())
+    return next((w for w in _SUMMARY_WORDS if text.startswith(w)), None)
+
+
+def _is_notes(rows: list[tuple[int, list[Any]]]) -> bool:
+    """An instructions sheet: it says so in its first cells (填表说明, 说明, 注:)."""
+    for _, cells in rows[:3]:
+        for c in cells:
+            if _filled(c):
+                text = "".join(str(c).split())
+                if text.startswith(("填表说明", "说明", "注", "备注", "使用说明")):
+                    return True
+                break
+    return False
+
+
+def _is_key(kind: LoadKind, column: str) -> bool:
+    return any(
+        slot.column_name(k) == column for slot, nkind, _ in kind.slot_plans for k in nkind.key
+    )
+
+
+def _ref_kinds(kind: LoadKind, name: str) -> tuple[str, ...]:
+    return next(r.kinds for r in kind.refs if r.name == name)
+
+
+def closest_kinds(headers: list[Any]) -> list[tuple[LoadKind, list[str]]]:
+    """The kinds the headers match best, each with the required columns they lack."""
+    from loaders.kinds import LOAD_KINDS
+
+    normal = [normalise_header(h) for h in headers if normalise_header(h)]
+    scored = []
+    for kind in LOAD_KINDS.values():
+        matched = {kind.header_index[h] for h in normal if h in kind.header_index}
+        if not matched:
+            continue
+        missing = [c.label for c in kind.columns if c.required and c.name not in matched]
+        missing += [
+            " / ".join(kind.column_map[g].label for g in grp)
+            for grp in kind.one_of
+            if not set(grp) & matched
+        ]
+        scored.append((-len(matched), len(missing), kind, missing))
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return [(k, m) for _, _, k, m in scored[:3]]
 
 
 def _records(row: RowPlan, nodes: Any, rels: Any) -> list[tuple[Any, Any]]:
     return [(n, nodes) for n in row.nodes] + [(r, rels) for r in row.rels]
 
 
-def _header_index(rows: list[tuple[int, list[Any]]], kind: LoadKind | None) -> int:
+def _header_index(rows: list[tuple[int, list[Any]]], kind: LoadKind | None) -> int | None:
     """Which of the first rows holds the headers: the first naming two known columns."""
     from loaders.kinds import LOAD_KINDS
 
@@ -520,7 +734,7 @@ def _header_index(rows: list[tuple[int, list[Any]]], kind: LoadKind | None) -> i
         texts = {normalise_header(c) for c in cells if _filled(c)}
         if any(len(texts & k.header_index.keys()) >= 2 for k in kinds):
             return index
-    return 0
+    return None
 
 
 def _filled(cell: Any) -> bool:
@@ -529,8 +743,8 @@ def _filled(cell: Any) -> bool:
 
 def _parser(col: Column) -> Callable[[Any], Any]:
     if col.prop is not None:
-        return parser_for(col.prop, col.division_lengths)
-    return parse_strings if col.type.value == "strings" else parse_string
+        return clearable(parser_for(col.prop, col.division_lengths))
+    return clearable(parse_strings if col.type.value == "strings" else parse_string)
 
 
 class _Memo:

@@ -4,7 +4,9 @@ Idempotence: a record whose data the store already holds is not sent at all, so 
 provenance of the load that first wrote it; a record that is new or changed is sent with this
 load's provenance (file, sheet, row, time, user).
 Loading the same file twice therefore leaves every record as it was and the store reports
-``unchanged`` for all of them. Empty cells never erase a value already in the store.
+``unchanged`` for all of them. Empty cells never erase a value already in the store; a cell
+saying ``<清空>`` does. Links a corrected file no longer gives are removed
+(:meth:`loaders.validate.Checker._find_replaced`), each listed with its values before.
 """
 
 from __future__ import annotations
@@ -15,14 +17,18 @@ from typing import Any
 
 from graph.contract import GraphStore, merge_props
 from graph.model import Node, Relationship
-from loaders.report import Changes
+from loaders.report import Changes, FieldChange, RecordChange
 from loaders.validate import Plan
+
+_PROVENANCE = frozenset({"source_file", "source_sheet", "source_row", "loaded_at", "loaded_by"})
+MAX_LISTED = 20_000  # records listed one by one in a report; the counts are always complete
 
 
 def final_records(
-    plan: Plan, file: str, loaded_at: str, loaded_by: str
-) -> tuple[list[Node], list[Relationship], Changes]:
-    """The records to upsert, merged across the kept rows, and the changes they will make.
+    plan: Plan, file: str, loaded_at: str, loaded_by: str, every_record: bool = False
+) -> tuple[list[Node], list[Relationship], Changes, list[RecordChange]]:
+    """The records to upsert, merged across the kept rows, the changes they will make, and
+    the records one by one: updated and removed ones always, all of them if ``every_record``.
 
     Records the store already holds as given are counted as unchanged and not sent at all:
     a second load of the same file rewrites nothing.
@@ -52,9 +58,15 @@ def final_records(
                 merged = {**seen_rel[0].props, **r.props}
                 rels[r.id] = (Relationship(r.type, r.source, r.target, merged, r.id), seen_rel[1])
     counts: Counter[str] = Counter()
-    out_nodes = _to_send(nodes, plan.existing_nodes, counts, "nodes_")
-    out_rels = _to_send(rels, plan.existing_rels, counts, "relationships_")
-    return out_nodes, out_rels, Changes(**counts)
+    listed: list[RecordChange] = []
+    out_nodes = _to_send(nodes, plan.existing_nodes, counts, "nodes_", listed, every_record)
+    out_rels = _to_send(rels, plan.existing_rels, counts, "relationships_", listed, every_record)
+    stale = [r for rid, r in plan.stale_rels.items() if rid not in rels]
+    counts["relationships_removed"] = len(stale)
+    for r in stale:
+        listed.append(RecordChange(id=r.id, kind=r.type, action="removed", changes=[
+            FieldChange(field=k, old=v) for k, v in sorted(r.props.items())]))  # fmt: skip
+    return out_nodes, out_rels, Changes(**counts), listed
 
 
 def _to_send(
@@ -62,19 +74,35 @@ def _to_send(
     existing: Mapping[str, Any],
     counts: Counter[str],
     prefix: str,
+    listed: list[RecordChange],
+    every_record: bool,
 ) -> list[Any]:
     """The new and changed records, stamped with their provenance; counts every state."""
     out = []
     created = 0
     for rid, (record, provenance) in records.items():
         old = existing.get(rid)
+        kind = getattr(record, "kind", None) or record.type
         if old is None:
             created += 1
+            if every_record and len(listed) < MAX_LISTED:
+                listed.append(RecordChange(id=rid, kind=kind, action="created", changes=[
+                    FieldChange(field=k, new=v) for k, v in record.props.items()
+                    if v is not None]))  # fmt: skip
         else:
-            state = _state(old.props, record.props)
-            counts[prefix + state] += 1
-            if state == "unchanged":
+            merged = merge_props(old.props, record.props)
+            if merged == old.props:
+                counts[prefix + "unchanged"] += 1
+                if every_record and len(listed) < MAX_LISTED:
+                    listed.append(RecordChange(id=rid, kind=kind, action="unchanged"))
                 continue
+            counts[prefix + "updated"] += 1
+            if len(listed) < MAX_LISTED:
+                listed.append(RecordChange(id=rid, kind=kind, action="updated", changes=[
+                    FieldChange(field=k, old=old.props.get(k), new=merged.get(k))
+                    for k in sorted(old.props.keys() | merged.keys())
+                    if k not in _PROVENANCE and old.props.get(k) != merged.get(k)
+                ]))  # fmt: skip
         record.props.update(provenance)  # our own dict: the row's, or a merge of rows'
         out.append(record)
     if created:
@@ -82,14 +110,11 @@ def _to_send(
     return out
 
 
-def _state(old: Any, new: Any) -> str:
-    return "unchanged" if merge_props(old, new) == old else "updated"
-
-
 def commit(
     store: GraphStore,
     nodes: list[Node],
     rels: list[Relationship],
+    stale: list[str],
     import_run: Node,
     planned: Changes,
 ) -> Changes:
@@ -99,6 +124,8 @@ def commit(
     unchanged and did not send (``planned``).
     """
     with store.transaction() as tx:
+        if stale:
+            tx.delete_relationships(stale)
         tx.upsert_nodes(nodes)
         tx.upsert_relationships(rels)
         tx.upsert_nodes([import_run])
@@ -110,4 +137,5 @@ def commit(
         relationships_created=s.relationships_created,
         relationships_updated=s.relationships_updated,
         relationships_unchanged=s.relationships_unchanged + planned.relationships_unchanged,
+        relationships_removed=s.relationships_deleted,
     )

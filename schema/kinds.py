@@ -54,6 +54,13 @@ _BUILDING_NO = Prop(
     zh="楼栋编号",
     required=True,
 )
+_PHONE = Prop(
+    "contact_phone",
+    description="Contact phone number, as written (personal data)",
+    zh="联系电话",
+    headers=("电话", "手机", "手机号", "手机号码", "联系方式"),
+    personal=True,
+)
 _POPULATION = Prop("population", T.INT, description="Residents", zh="人口")
 _AREA = Prop("area_km2", T.FLOAT, description="Area in square kilometres", zh="面积")
 
@@ -185,6 +192,7 @@ COMPOUND = NodeKind(
     key=("community_code", "compound_no"),
     grid_level=GridLevel.COMPOUND,
     interfaces=(GRID,),
+    synonyms=(("name", ("小区名称",)),),
     props=(
         _COMMUNITY_CODE,
         _COMPOUND_NO,
@@ -212,6 +220,7 @@ BUILDING = NodeKind(
     key=("community_code", "compound_no", "building_no"),
     grid_level=GridLevel.BUILDING,
     interfaces=(GRID,),
+    synonyms=(("building_no", ("楼栋号", "楼号", "栋号", "楼栋")),),
     props=(
         _COMMUNITY_CODE,
         _COMPOUND_NO,
@@ -327,6 +336,7 @@ SOCIAL_ORGANIZATION = NodeKind(
     "social organisation (社区社会组织) or a vanguard team (先锋团队).",
     key=("code",),
     interfaces=(ORGANIZATION,),
+    synonyms=(("name", ("组织名称", "社会组织名称")),),
     props=(
         Prop(
             "code",
@@ -341,6 +351,14 @@ SOCIAL_ORGANIZATION = NodeKind(
             choices=values(SocialOrgType),
         ),
         Prop("registered_on", T.DATE, "Registration date", "登记日期"),
+        Prop(
+            "contact",
+            description="Contact person",
+            zh="联系人",
+            headers=("负责人",),
+            personal=True,
+        ),
+        _PHONE,
     ),
 )
 
@@ -350,10 +368,19 @@ VOLUNTEER_TEAM = NodeKind(
     "A volunteer service team (志愿服务队).",
     key=("code",),
     interfaces=(ORGANIZATION,),
+    synonyms=(("name", ("队伍名称", "服务队名称", "志愿队名称")),),
     props=(
         _CODE,
-        Prop("theme", description="What the team does", zh="服务内容"),
-        Prop("members", T.INT, "Members", "人数"),
+        Prop("theme", description="What the team does", zh="服务内容", headers=("服务项目",)),
+        Prop("members", T.INT, "Members", "人数", headers=("队员人数", "成员人数")),
+        Prop(
+            "contact",
+            description="Contact person",
+            zh="联系人",
+            headers=("队长", "负责人"),
+            personal=True,
+        ),
+        _PHONE,
     ),
 )
 
@@ -377,12 +404,43 @@ AGREEMENT = NodeKind(
     "A co-construction agreement (联建共建协议) with its parties, dates and topics.",
     key=("code",),
     props=(
-        Prop("code", description="Agreement number", zh="协议编号", required=True),
-        Prop("signed_on", T.DATE, "Date signed", "签订日期"),
-        Prop("valid_from", T.DATE, "First day in force", "生效日期"),
-        Prop("valid_to", T.DATE, "Last day in force", "有效期至"),
-        Prop("topics", T.STRINGS, "What the parties do together", "共建内容"),
-        Prop("contact", description="Contact person and phone", zh="联系人", personal=True),
+        Prop(
+            "code",
+            description="Agreement number; when blank, derived from the partner and the day signed",
+            zh="协议编号",
+            required=True,
+            headers=("合同编号",),
+        ),
+        Prop("signed_on", T.DATE, "Date signed", "签订日期", headers=("签约日期", "签订时间")),
+        Prop(
+            "valid_from",
+            T.DATE,
+            "First day in force; the day signed when blank",
+            "生效日期",
+            headers=("合同起始日期", "起始日期", "开始日期"),
+        ),
+        Prop(
+            "valid_to",
+            T.DATE,
+            "Last day in force; 长期, 至今 or a dash: open",
+            "有效期至",
+            headers=("合同终止日期", "截止日期", "到期日期", "终止日期"),
+        ),
+        Prop(
+            "topics",
+            T.STRINGS,
+            "What the parties do together",
+            "共建内容",
+            headers=("共建项目", "合作内容"),
+        ),
+        Prop(
+            "contact",
+            description="Contact person",
+            zh="联系人",
+            headers=("负责人",),
+            personal=True,
+        ),
+        _PHONE,
         Prop(
             "masters_interns",
             T.INT,
@@ -403,11 +461,13 @@ PERSON = NodeKind(
     "人员",
     "A person who holds posts. Reference-graph people are synthetic except the named five elders.",
     key=("code",),
+    synonyms=(("name", ("姓名",)),),
     props=(
         _CODE,
-        Prop("party_member", T.BOOL, "Member of the party", "党员"),
+        Prop("party_member", T.BOOL, "Member of the party", "党员", headers=("是否党员",)),
         Prop("five_elder", T.BOOL, "One of the trusted 'five elders' (五老)", "五老"),
         Prop("gender", description="Gender", zh="性别", choices=("female", "male")),
+        _PHONE,
     ),
 )
 
@@ -505,6 +565,18 @@ IMPORT_RUN = NodeKind(
         Prop("relationships_created", T.INT, "Relationships created", "新建关系"),
         Prop("relationships_updated", T.INT, "Relationships updated", "更新关系"),
         Prop("relationships_unchanged", T.INT, "Relationships found as given", "未变关系"),
+        Prop(
+            "relationships_removed",
+            T.INT,
+            "Links removed because a corrected file no longer gives them",
+            "删除关系",
+        ),
+        Prop(
+            "changes",
+            description="JSON: every record updated or removed, with its values before and "
+            "after (the audit trail of the load)",
+            zh="变更明细",
+        ),
     ),
 )
 

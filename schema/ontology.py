@@ -89,6 +89,13 @@ class NodeKind:
     props: tuple[Prop, ...]
     interfaces: tuple[str, ...] = ()
     grid_level: GridLevel | None = None
+    # column headers offices use for a property of this kind, beyond the property's own
+    # (``name`` is 姓名 for a person, 队伍名称 for a volunteer team)
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def headers_for(self, prop: str) -> tuple[str, ...]:
+        """Every extra header a spreadsheet may give this kind's property under."""
+        return next((h for p, h in self.synonyms if p == prop), ())
 
     @cached_property
     def id_prefix(self) -> str:
@@ -138,6 +145,10 @@ class RelType:
     targets: tuple[str, ...]
     props: tuple[Prop, ...] = ()
     temporal: bool = False
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # as for NodeKind: 包联时间
+
+    def headers_for(self, prop: str) -> tuple[str, ...]:
+        return next((h for p, h in self.synonyms if p == prop), ())
 
     @cached_property
     def all_props(self) -> tuple[Prop, ...]:
@@ -169,9 +180,19 @@ COMMON_NODE_PROPS: tuple[Prop, ...] = (
 )
 
 COMMON_REL_PROPS: tuple[Prop, ...] = (
-    Prop("valid_from", PropType.DATE, description="First day the link holds", zh="生效日期"),
     Prop(
-        "valid_to", PropType.DATE, description="Last day the link holds (inclusive)", zh="有效期至"
+        "valid_from",
+        PropType.DATE,
+        description="First day the link holds",
+        zh="生效日期",
+        headers=("起始日期", "开始日期", "生效时间"),
+    ),
+    Prop(
+        "valid_to",
+        PropType.DATE,
+        description="Last day the link holds (inclusive); 长期, 至今 or a dash: open",
+        zh="有效期至",
+        headers=("截止日期", "终止日期", "到期日期", "有效期"),
     ),
     Prop("synthetic", PropType.BOOL, description="True when generated", zh="模拟数据"),
     *PROVENANCE_PROPS,

@@ -27,6 +27,7 @@ PAIRED_WITH = RelType(
     "grid leader and it shares accountability for the community (分包责任).",
     sources=("Department",),
     targets=("Community", "Subdistrict"),
+    synonyms=(("valid_from", ("包联时间", "包联日期", "包联起始时间")),),
     temporal=True,
 )
 
@@ -61,6 +62,7 @@ HOLDS = RelType(
             zh="人员来源",
         ),
     ),
+    synonyms=(("valid_from", ("任职时间", "任职日期", "任职起始时间")),),
     temporal=True,
 )
 
@@ -100,6 +102,10 @@ MANAGES = RelType(
     sources=("PropertyFirm", "OwnersCommittee"),
     targets=("Compound",),
     props=(Prop("contract_no", description="Property service contract number", zh="合同编号"),),
+    synonyms=(
+        ("valid_from", ("合同起始日期", "服务起始日期")),
+        ("valid_to", ("合同终止日期", "合同截止日期", "服务截止日期")),
+    ),
     temporal=True,
 )
 

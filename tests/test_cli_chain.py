@@ -106,8 +106,12 @@ def test_gaps_csv_to_stdout_and_file(store_file: str, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "wrote 6 rows" in result.stdout
-    with out.open(encoding="utf-8") as f:
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel on Chinese Windows: UTF-8
+    with out.open(encoding="utf-8-sig") as f:
         assert tuple(next(csv.reader(f))) == CSV_COLUMNS
+    result = runner.invoke(app, ["gaps", "--as-of", "2024-06-01", "--csv", str(out),
+                                 "--no-bom", "--store", store_file])  # fmt: skip
+    assert not out.read_bytes().startswith(b"\xef\xbb\xbf")
 
 
 def test_gaps_bad_date_and_missing_store(tmp_path: Path, store_file: str) -> None:

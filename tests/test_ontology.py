@@ -50,6 +50,6 @@ def test_uscc_check_character() -> None:
 
 
 def test_personal_fields_are_declared_in_the_ontology() -> None:
-    assert ONTOLOGY.kind("Agreement").personal_props == {"contact"}
+    assert ONTOLOGY.kind("Agreement").personal_props == {"contact", "contact_phone"}
     assert ONTOLOGY.kind("Agreement").prop("contact").personal
     assert not ONTOLOGY.kind("Agreement").prop("code").personal

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import threading
 import types as pytypes
 from collections.abc import Callable
@@ -34,8 +35,17 @@ from api.types import KIND_TYPES, describe, wrap
 from graph.model import WriteSummary
 from loaders import LOAD_KINDS, LoadReport, load_file, load_records
 from loaders.edits import end_agreement, end_pairing
+from loaders.files import ReadLimits, too_big
 from loaders.importlog import KIND as IMPORT_RUN
-from loaders.report import Changes, Severity, Status, summary_line
+from loaders.report import (
+    Changes,
+    FieldChange,
+    Problem,
+    RecordChange,
+    Severity,
+    Status,
+    summary_line,
+)
 from schema.ontology import PropType
 
 T = TypeVar("T")
@@ -93,6 +103,41 @@ class ProblemType:
     severity: ProblemSeverity = strawberry.field(description="error, warning or info (级别)")
     message_zh: str = strawberry.field(description="The problem in Chinese (中文说明)")
     message_en: str = strawberry.field(description="The problem in English (英文说明)")
+
+
+def _shown(value: Any) -> str | None:
+    """A value as JSON text (lists stay lists), so that old and new compare as typed."""
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+@strawberry.type(name="LoadFieldChange", description="One value before and after (变更字段)")
+class FieldChangeType:
+    field: str = strawberry.field(description="The property (属性)")
+
+    @strawberry.field(description="The value before; null when absent (原值)")
+    def old(self: FieldChange) -> str | None:
+        return _shown(self.old)
+
+    @strawberry.field(description="The value after; null when removed (新值)")
+    def new(self: FieldChange) -> str | None:
+        return _shown(self.new)
+
+
+@strawberry.type(
+    name="LoadRecord",
+    description="What a load does, or would do, to one record: CREATED, UPDATED (old → new), "
+    "UNCHANGED or REMOVED (a link a corrected file no longer gives) (记录变更)",
+)
+class RecordChangeType:
+    id: strawberry.ID = strawberry.field(description="The record's id (编号)")
+    kind: str = strawberry.field(description="Node kind or relationship type (类型)")
+    changes: list[FieldChangeType] = strawberry.field(description="Values before and after")
+
+    @strawberry.field(description="created, updated, unchanged or removed (动作)")
+    def action(self: RecordChange) -> str:
+        return self.action
 
 
 @strawberry.type(name="LoadSheet", description="A sheet read from the file (工作表)")
@@ -154,6 +199,13 @@ class LoadReportType:
         description="Every problem, with file, sheet, row and column (问题)"
     )
     sheets: list[SheetType] = strawberry.field(description="The sheets read (工作表)")
+    records: list[RecordChangeType] = strawberry.field(
+        description="Per record: every record in a dry run (created, updated with old → new, "
+        "unchanged, removed), the updated and removed ones in a load (逐条变更)"
+    )
+    records_truncated: bool = strawberry.field(
+        description="Only the first records are listed; the counts are complete"
+    )
 
     @strawberry.field(description="How the load ended (导入结果)")
     def status(self: LoadReport) -> LoadStatus:
@@ -172,8 +224,8 @@ class LoadReportType:
         return self.valid
 
     @strawberry.field(
-        description="One line, as the CLI prints it; says 'no change: already loaded' when "
-        "a file is loaded again (摘要)"
+        description="The summary as the CLI prints it: a line in Chinese, then the same in "
+        "English; says 'no change: already loaded' when a file is loaded again (摘要)"
     )
     def summary(self: LoadReport) -> str:
         return summary_line(self)
@@ -250,15 +302,37 @@ def _help(column: str) -> str:
     return describe(col.description or col.name, col.zh)
 
 
+async def _read_upload(file: Upload, limit: int) -> bytes | None:
+    """The upload's bytes, or None as soon as it is over ``limit``: never read in full."""
+    size = getattr(file, "size", None)
+    if isinstance(size, int) and size > limit:
+        return None
+    chunks, total = [], 0
+    while chunk := await file.read(1 << 20):
+        total += len(chunk)
+        if total > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _refused(name: str, loaded_by: str, limit: int) -> LoadReport:
+    report = LoadReport(file=name, status="unloadable", loaded_by=loaded_by)
+    e = too_big("file", None, limit)
+    report.problems.append(Problem.make("over_limit", file=name, zh=e.zh, en=e.en))
+    return report
+
+
 _KINDS_HELP = "Load kind, inferred from the headers when left out; one of: " + ", ".join(LOAD_KINDS)
 
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
-        description="Load a spreadsheet (CSV, XLSX, JSON or JSONL), sent as a GraphQL "
-        "multipart request: checked in full, then written all or nothing, with provenance "
-        "and an import log entry. Needs the admin token (上传导入)"
+        description="Load a spreadsheet (Excel xlsx/xlsm/xls/et/ods, an HTML-table .xls, "
+        "CSV/TSV, JSON or JSONL), sent as a GraphQL multipart request: checked in full, then "
+        "written all or nothing, with provenance and an import log entry; an upload over the "
+        "size limit is refused before it is read in full. Needs the admin token (上传导入)"
     )
     async def import_file(
         self,
@@ -271,6 +345,12 @@ class Mutation:
         ] = None,
         dry_run: Annotated[
             bool, strawberry.argument(description="Check and report only; write nothing")
+        ] = False,
+        all_sheets: Annotated[
+            bool,
+            strawberry.argument(
+                description="Also read hidden sheets and instruction sheets (填表说明)"
+            ),
         ] = False,
         skip_invalid: Annotated[
             bool,
@@ -285,10 +365,14 @@ class Mutation:
         ] = None,
     ) -> LoadReportType:
         ctx: GraphContext = info.context
-        data = await file.read()
+        name = getattr(file, "filename", None) or "upload"
+        limits = ReadLimits.from_settings(ctx.settings)
+        data = await _read_upload(file, limits.max_file_bytes)
+        if data is None:
+            return _refused(name, loaded_by or DEFAULT_LOADED_BY, limits.max_file_bytes)
         return await _in_worker(
-            load_file, ctx.store, bytes(data),
-            filename=getattr(file, "filename", None) or "upload",
+            load_file, ctx.store, data, limits=limits, all_sheets=all_sheets,
+            filename=name,
             kind=kind, sheet=sheet, dry_run=dry_run, skip_invalid=skip_invalid,
             on_conflict=on_conflict.value, loaded_by=loaded_by or DEFAULT_LOADED_BY,
         )  # fmt: skip

@@ -68,6 +68,15 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
+        bom: Annotated[
+            bool | None,
+            typer.Option(
+                "--bom/--no-bom",
+                help="Start the CSV with the UTF-8 byte-order mark, so that Excel on a Chinese "
+                "Windows reads it as UTF-8 (default: yes for a file, no for standard output)",
+                show_default=False,
+            ),
+        ] = None,
         store: StorePathOption = None,
         store_kind: StoreKindOption = None,
     ) -> None:
@@ -82,7 +91,7 @@ def register(app: typer.Typer) -> None:
             raise fail(e) from None
 
         if csv_file == "-":
-            report.write_csv(sys.stdout)
+            report.write_csv(sys.stdout, bom=bool(bom))
             return
         console = Console()
         table = Table(title=f"Gaps in responsibility chains on {report.as_of.isoformat()}")
@@ -102,5 +111,5 @@ def register(app: typer.Typer) -> None:
         )
         if csv_file:
             with open(csv_file, "w", encoding="utf-8", newline="") as out:
-                n = report.write_csv(out)
+                n = report.write_csv(out, bom=bom is not False)
             console.print(f"wrote {n} rows to {csv_file}")

@@ -19,13 +19,22 @@ def register(app: typer.Typer) -> None:
 def register_load(app: typer.Typer) -> None:
     @app.command()
     def load(
-        files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, JSON or JSONL files")],
+        files: Annotated[
+            list[Path],
+            typer.Argument(help="Excel (xlsx, xlsm, xls, et, ods), CSV/TSV, JSON or JSONL files"),
+        ],
         kind: Annotated[
             str | None, typer.Option("--kind", "-k", help="Load kind (default: from the headers)")
         ] = None,
         sheet: Annotated[
-            str | None, typer.Option("--sheet", help="Only this sheet of an XLSX file")
+            str | None, typer.Option("--sheet", help="Only this sheet of a workbook")
         ] = None,
+        all_sheets: Annotated[
+            bool,
+            typer.Option(
+                "--all-sheets", help="Also read hidden sheets and instruction sheets (填表说明)"
+            ),
+        ] = False,
         dry_run: Annotated[
             bool, typer.Option("--dry-run", help="Check and report; write nothing")
         ] = False,
@@ -36,7 +45,12 @@ def register_load(app: typer.Typer) -> None:
             str, typer.Option(help="A record exists with different values: update, skip or fail")
         ] = "update",
         report: Annotated[
-            Path | None, typer.Option("--report", help="Write the full report as JSON here")
+            Path | None,
+            typer.Option(
+                "--report",
+                help="Write the full report as JSON here; a name ending .csv gets the problems "
+                "as a CSV for Excel",
+            ),
         ] = None,
         loaded_by: Annotated[
             str | None, typer.Option("--loaded-by", help="Who loads (default: the login name)")
@@ -49,6 +63,7 @@ def register_load(app: typer.Typer) -> None:
 
         from graph.stores import open_store
         from loaders import ON_CONFLICT, load_file
+        from loaders.files import ReadLimits
         from loaders.kinds import load_kind
         from loaders.report import problems_table, summary_line
 
@@ -75,6 +90,8 @@ def register_load(app: typer.Typer) -> None:
                         graph_store, f, kind=kind, sheet=sheet, dry_run=dry_run,
                         on_conflict=on_conflict,  # type: ignore[arg-type]
                         skip_invalid=skip_invalid, loaded_by=loaded_by, progress=progress,
+                        all_sheets=all_sheets,
+                        limits=ReadLimits.from_settings(settings),
                     ))  # fmt: skip
         finally:
             graph_store.close()
@@ -83,7 +100,12 @@ def register_load(app: typer.Typer) -> None:
             out.print(problems_table(reports))
         for r in reports:
             out.print(summary_line(r), highlight=False)
-        if report is not None:
+        if report is not None and report.suffix.lower() == ".csv":
+            from loaders.report import write_problems_csv
+
+            with report.open("w", encoding="utf-8", newline="") as fh:
+                write_problems_csv(reports, fh)
+        elif report is not None:
             payload = [r.model_dump(mode="json") for r in reports]
             report.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
         if not all(r.valid and r.status != "unloadable" for r in reports):

@@ -9,7 +9,6 @@ Owner-managed compounds (an OwnersCommittee MANAGES them) are not gaps.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from datetime import date
 from typing import IO, Any
 
 from graph.contract import GraphStore
+from graph.csvexport import ExcelCsv
 from graph.model import Direction, Hop, Node
 from graph.queries.chain import as_day, event_facts
 from graph.queries.grid_links import (
@@ -97,15 +97,10 @@ class GapReport:
                     "reason": r.gap.reason,
                 }
 
-    def write_csv(self, out: IO[str]) -> int:
-        """Write the report as CSV (header row first); returns the number of data rows."""
-        writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        n = 0
-        for row in self.csv_rows():
-            writer.writerow(row)
-            n += 1
-        return n
+    def write_csv(self, out: IO[str], bom: bool = False) -> int:
+        """Write the report as CSV for people (header row first; cells that Excel would run
+        as formulas neutralised; the UTF-8 BOM first if ``bom``); the number of data rows."""
+        return ExcelCsv(out, bom=bom).dicts(CSV_COLUMNS, self.csv_rows())
 
 
 def _community_label(node: Node | None) -> str:

@@ -189,7 +189,9 @@ def test_gbk_csv_upload_lands_is_logged_and_is_unchanged_the_second_time(admin: 
     assert first == {
         "file": "共建协议.csv", "format": "csv", "encoding": "gb18030", "dryRun": False,
         "onConflict": "UPDATE", "status": "LOADED", "valid": True, "kinds": ["agreements"],
-        "summary": "共建协议.csv: loaded — 1 rows, 1 valid, 0 invalid, 0 skipped; "
+        "summary": "共建协议.csv：已导入 — 共1行，有效1行，无效0行，跳过0行；"
+                   "节点 新建1 更新0 未变0，关系 新建2 更新0 未变0\n"
+                   "共建协议.csv: loaded — 1 rows, 1 valid, 0 invalid, 0 skipped; "
                    "nodes +1 ~0 =0, relationships +2 ~0 =0",
         "rows": 1, "rowsValid": 1, "rowsInvalid": 0, "rowsSkipped": 0, "loadedBy": "api",
         "sheets": [{"name": "", "kind": "agreements", "rows": 1, "headerRows": [1]}],
@@ -263,8 +265,10 @@ def test_a_bad_row_rejects_the_file_unless_skip_invalid(admin: Admin) -> None:
          "messageZh": "生效日期 2023-05-01 晚于有效期至 2022-01-01",
          "messageEn": "valid_from 2023-05-01 is after valid_to 2022-01-01"},
         {"file": "bad.csv", "sheet": None, "row": 3, "column": "社区", "code": "unknown_ref",
-         "severity": "ERROR", "messageZh": "找不到社区或街道/乡镇或区“无名社区”",
-         "messageEn": "no Community or Subdistrict or District named or coded '无名社区'"},
+         "severity": "ERROR",
+         "messageZh": "找不到社区或街道/乡镇或区“无名社区”，请先导入街道或社区",
+         "messageEn": "no community or subdistrict or district named or coded '无名社区'; "
+                      "load the subdistricts (街道) or communities (社区) first"},
     ]  # fmt: skip
     assert snapshot(admin.store) == before
     assert admin.data(RUNS)["importRuns"]["totalCount"] == 0
@@ -429,7 +433,8 @@ def test_add_and_end_an_agreement(admin: Admin) -> None:
     assert bad["status"] == "REJECTED" and bad["importRunId"] is None
     assert bad["problems"] == [{
         "row": 1, "column": "community", "code": "unknown_ref",
-        "messageEn": "no Community or Subdistrict or District named or coded '无名社区'",
+        "messageEn": "no community or subdistrict or district named or coded '无名社区'; "
+                     "load the subdistricts (街道) or communities (社区) first",
     }]  # fmt: skip
     assert "agreement:GJ-8" not in admin.store.get_nodes(["agreement:GJ-8"])
 
@@ -569,3 +574,50 @@ def test_authorization_headers(header: str, status: int | None) -> None:
     with pytest.raises(AccessDenied) as e:
         resolve(book, [f"Bearer {ADMIN}", f"Bearer {ADMIN}"])
     assert e.value.status == 400
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(
+    serve: Callable[..., Admin], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = serve(Settings(admin_token=ADMIN, max_file_bytes=4096))
+    read: list[int] = []
+    real = admin_schema._read_upload
+
+    async def counting(file: Any, limit: int) -> bytes | None:
+        original = file.read
+
+        async def read_chunk(size: int = -1) -> bytes:
+            chunk = await original(size)
+            read.append(len(chunk))
+            return chunk
+
+        file.read = read_chunk
+        return await real(file, limit)
+
+    monkeypatch.setattr(admin_schema, "_read_upload", counting)
+    before = snapshot(admin.store)
+    big = gbk_csv(AGREEMENTS_CSV) + b"x" * (3 << 20)
+    report = admin.report(admin.upload("big.csv", big))
+    assert report["status"] == "UNLOADABLE" and report["importRunId"] is None
+    assert "exceeds the limit of 4,096 bytes" in report["problems"][0]["messageEn"]
+    assert "超出上限" in report["problems"][0]["messageZh"]
+    assert sum(read) < len(big)  # stopped at the limit, never read in full
+    assert snapshot(admin.store) == before
+
+
+def test_a_dry_run_upload_lists_each_record(admin: Admin) -> None:
+    query = IMPORT.replace("importRunId\n", "importRunId records { id kind action changes "
+                           "{ field old new } }\n")  # fmt: skip
+    operations = {"query": query, "variables": {"file": None, "dryRun": True}}
+    response = admin.client.post(
+        "/graphql",
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]})},
+        files={"0": ("a.csv", gbk_csv(AGREEMENTS_CSV), "application/octet-stream")},
+        headers=AUTH,
+    )
+    report = admin.report(response)
+    records = {r["id"]: r for r in report["records"]}
+    created = records["agreement:GJ-2024-001"]
+    assert created["action"] == "created" and created["kind"] == "Agreement"
+    assert {"field": "topics", "old": None, "new": '["文明实践", "志愿服务"]'} in created["changes"]
+    assert len(records) == 3  # the agreement and its two parties' links

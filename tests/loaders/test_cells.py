@@ -159,3 +159,25 @@ def test_clean_text_keeps_the_length_limit_on_the_fast_path() -> None:
         clean_text("A" * 2001)
     assert e.value.code == "too_long"
     assert clean_text("A" * 2000) == "A" * 2000
+
+
+def test_lists_split_on_the_separators_offices_use_but_not_on_a_bar() -> None:
+    from loaders.cells import parse_strings
+
+    assert parse_strings("文明实践、志愿服务，海棠书巷,光影小巷；四点半课堂;邻里节") == [
+        "文明实践", "志愿服务", "海棠书巷", "光影小巷", "四点半课堂", "邻里节"]  # fmt: skip
+    assert parse_strings("A|B 项目、C") == ["A|B 项目", "C"]
+
+
+def test_open_ends_and_spaced_credit_codes() -> None:
+    from loaders.cells import check_uscc, parse_end_date
+
+    for text in ("长期", "长期有效", "至今", "无固定期限", "-", "—", "——", " 长期 "):
+        assert parse_end_date(text) is None
+    assert parse_end_date("2025年4月30日") == "2025-04-30"
+    code = "91410611MA44ABCD1"
+    from schema.codes import uscc_with_check
+
+    full = uscc_with_check(code)
+    assert check_uscc(" ".join([full[:4], full[4:8], full[8:12], full[12:]])) == full
+    assert check_uscc(full[:6] + "-" + full[6:]) == full

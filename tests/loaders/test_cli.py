@@ -30,14 +30,16 @@ def test_load_reports_problems_and_exits_non_zero(store_path: Path, tmp_path: Pa
     result = runner.invoke(app, ["load", str(bad), "--store", str(store_path),
                                  "--report", str(report)])  # fmt: skip
     assert result.exit_code == 1, result.output
-    assert "找不到社区或街道/乡镇或区“无名社区”" in result.output
+    assert "找不到社区或街道/乡镇或区“无名社区”，请先导入街道或社区" in result.output
     assert "bad.csv: nothing loaded" in result.output
     [entry] = json.loads(report.read_text(encoding="utf-8"))
     assert entry["status"] == "rejected" and entry["encoding"] == "gb18030"
     assert entry["problems"] == [{
         "file": "bad.csv", "sheet": None, "row": 3, "column": "社区", "code": "unknown_ref",
-        "severity": "error", "message_zh": "找不到社区或街道/乡镇或区“无名社区”",
-        "message_en": "no Community or Subdistrict or District named or coded '无名社区'",
+        "severity": "error",
+        "message_zh": "找不到社区或街道/乡镇或区“无名社区”，请先导入街道或社区",
+        "message_en": "no community or subdistrict or district named or coded '无名社区'; "
+                      "load the subdistricts (街道) or communities (社区) first",
     }]  # fmt: skip
     store = MemoryStore(store_path)
     assert store.count_nodes("Agreement") == 0 and store.count_nodes("ImportRun") == 0
@@ -92,10 +94,26 @@ def test_template_writes_files_and_lists_kinds(tmp_path: Path) -> None:
     result = runner.invoke(app, ["template", "agreements", "--format", "csv", "-o", str(out)])
     assert result.exit_code == 0, result.output
     lines = out.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("协议编号*,名称,签订日期") and lines[1].startswith("code,name,")
+    assert lines[0].startswith("协议编号,名称,签订日期") and lines[1].startswith("code,name,")
     xlsx = tmp_path / "units.xlsx"
     assert runner.invoke(app, ["template", "共建单位", "-o", str(xlsx)]).exit_code == 0
     assert xlsx.read_bytes()[:2] == b"PK"
     listing = runner.invoke(app, ["template", "--list"])
     assert "agreements" in listing.output and "共建单位/partner" in listing.output
     assert runner.invoke(app, ["template", "nonsense"]).exit_code != 0
+
+
+def test_a_csv_report_opens_in_excel(store_path: Path, tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.csv", BAD.replace("无名社区", "=HYPERLINK(1)"))
+    report = tmp_path / "report.csv"
+    result = runner.invoke(app, ["load", str(bad), "--store", str(store_path),
+                                 "--report", str(report)])  # fmt: skip
+    assert result.exit_code == 1
+    data = report.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [r["code"] for r in rows] == ["unknown_ref"]
+    assert rows[0]["row"] == "3" and "“=HYPERLINK(1)”" in rows[0]["message_zh"]

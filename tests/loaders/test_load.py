@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -201,10 +202,22 @@ def test_correcting_an_agreements_dates_updates_its_links(seeded: MemoryStore) -
     load_file(seeded, csv_bytes(AGREEMENTS), filename="a.csv")
     fixed = AGREEMENTS.replace("2023/6/1,2023/6/1", "2023/6/1,2023/7/1")
     report = load_file(seeded, csv_bytes(fixed), filename="b.csv")
-    assert (report.changes.nodes_updated, report.changes.relationships_updated) == (1, 2)
-    assert report.changes.relationships_created == 0
+    # a link's id carries its first day (as every writer derives it): the corrected links
+    # replace the old ones, which are listed with their values before
+    assert report.changes.nodes_updated == 1
+    assert (report.changes.relationships_created, report.changes.relationships_removed) == (2, 2)
     links = seeded.neighbours(["agreement:GJ-2"], "PARTY_TO", direction="in")["agreement:GJ-2"]
     assert [h.relationship.props["valid_from"] for h in links] == ["2023-07-01", "2023-07-01"]
+    removed = [r for r in report.records if r.action == "removed"]
+    assert {r.id for r in removed} == {
+        "PARTY_TO:community:410611001002>agreement:GJ-2@2023-06-01",
+        f"PARTY_TO:unit:{UNIT_A}>agreement:GJ-2@2023-06-01",
+    }
+    [run] = [r for r in import_runs(seeded) if r.props["file"] == "b.csv"]
+    logged = json.loads(run.props["changes"])
+    assert {c["id"] for c in logged if c["action"] == "removed"} == {r.id for r in removed}
+    [node] = [c for c in logged if c["id"] == "agreement:GJ-2"]
+    assert {"field": "valid_from", "old": "2023-06-01", "new": "2023-07-01"} in node["changes"]
 
 
 def test_a_department_belongs_to_the_district_its_row_names(seeded: MemoryStore) -> None:

@@ -51,8 +51,9 @@ def test_unknown_reference(seeded: MemoryStore) -> None:
     assert only_error(report) == {
         "file": "f.csv", "sheet": None, "row": 2, "column": "社区", "code": "unknown_ref",
         "severity": "error",
-        "message_zh": "找不到社区或街道/乡镇或区“无名社区”",
-        "message_en": "no Community or Subdistrict or District named or coded '无名社区'",
+        "message_zh": "找不到社区或街道/乡镇或区“无名社区”，请先导入街道或社区",
+        "message_en": "no community or subdistrict or district named or coded '无名社区'; "
+                      "load the subdistricts (街道) or communities (社区) first",
     }  # fmt: skip
 
 
@@ -141,7 +142,6 @@ def test_missing_column(seeded: MemoryStore) -> None:
 def test_required_cell_and_reversed_dates(seeded: MemoryStore) -> None:
     report = load_csv(seeded, AGREEMENT_HEADER + ",河师大,,黎阳社区,,2024-01-01,2023-01-01,\n")
     assert [(p.column, p.code, p.message_en) for p in report.errors] == [
-        ("协议编号", "required", "a value is required"),
         ("有效期至", "dates_reversed", "valid_from 2024-01-01 is after valid_to 2023-01-01"),
     ]
 
@@ -167,11 +167,11 @@ def test_kind_is_inferred_or_asked_for(seeded: MemoryStore) -> None:
 
 
 def test_unknown_columns_warn_but_do_not_block(seeded: MemoryStore) -> None:
-    text = f"序号,统一社会信用代码,名称,负责人\n1,{UNIT_A},河南师范大学社会事业学院,张三\n"
+    text = f"序号,统一社会信用代码,名称,邮编\n1,{UNIT_A},河南师范大学社会事业学院,458000\n"
     report = load_csv(seeded, text)
     assert report.status == "loaded"
     assert [(p.severity, p.column, p.message_en) for p in report.problems] == [
-        ("warning", "负责人", "unknown column '负责人' was ignored"),
+        ("warning", "邮编", "unknown column '邮编' was ignored"),
     ]
 
 

@@ -1,0 +1,118 @@
+"""Bounded cost: every limit refuses a file before the work, with a reason, and writes nothing."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from graph.memory import MemoryStore
+from graph.settings import Settings
+from loaders import load_file
+from loaders.files import ReadLimits
+
+from .conftest import csv_bytes, snapshot
+
+SMALL = ReadLimits(max_file_bytes=1 << 20, max_uncompressed_bytes=4 << 20, max_rows=100,
+                   max_columns=20, max_cells=1000)  # fmt: skip
+UNITS = "统一社会信用代码,名称\n"
+
+
+def refused(store: MemoryStore, data: bytes, name: str, words: str,
+            limits: ReadLimits = SMALL) -> None:  # fmt: skip
+    before = snapshot(store)
+    report = load_file(store, data, filename=name, limits=limits)
+    assert report.status == "unloadable", report.problems
+    [problem] = report.problems
+    assert problem.code == "over_limit"
+    assert words in problem.message_en, problem.message_en
+    assert "超出上限" in problem.message_zh
+    assert snapshot(store) == before
+
+
+def xlsx(book: openpyxl.Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_limits_live_in_the_one_settings_object() -> None:
+    settings = Settings(max_rows=7, max_cells=99)
+    limits = ReadLimits.from_settings(settings)
+    assert (limits.max_rows, limits.max_cells) == (7, 99)
+
+
+def test_a_file_over_the_size_limit(seeded: MemoryStore, tmp_path: Path) -> None:
+    data = csv_bytes(UNITS + "xxxxxxxxxx,y\n" * 200_000)
+    refused(seeded, data, "big.csv", "the file size")
+    path = tmp_path / "big.csv"
+    path.write_bytes(data)
+    report = load_file(seeded, path, limits=SMALL)  # refused by its size, before it is read
+    assert report.status == "unloadable" and "the file size" in report.problems[0].message_en
+
+
+def test_too_many_rows_columns_or_cells_in_a_csv(seeded: MemoryStore) -> None:
+    refused(seeded, csv_bytes(UNITS + "a,b\n" * 150), "rows.csv", "the number of rows")
+    refused(seeded, csv_bytes(",".join(["x"] * 30) + "\n"), "cols.csv", "the number of columns")
+    refused(seeded, csv_bytes(("a,b,c,d,e,f,g,h,i,j,k,l\n") * 90), "cells.csv",
+            "the number of cells")  # fmt: skip
+
+
+def test_too_many_rows_in_a_workbook(seeded: MemoryStore) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for i in range(150):
+        sheet.append([f"x{i}", "y"])
+    refused(seeded, xlsx(book), "rows.xlsx", "the number of rows")
+
+
+def test_a_compression_bomb(seeded: MemoryStore) -> None:
+    """An xlsx whose sheet unpacks to 8 MiB of nothing: refused from the zip directory."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b" " * (8 << 20))
+    data = out.getvalue()
+    assert len(data) < 64 << 10  # small on disk
+    refused(seeded, data, "bomb.xlsx", "the unpacked size")
+
+
+def test_an_absurd_declared_dimension(seeded: MemoryStore) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"] = "统一社会信用代码"
+    sheet["XFD1048576"] = "x"  # one cell at the far corner: 17 billion cells as one block
+    refused(seeded, xlsx(book), "corner.xlsx", "the sheet's declared range")
+    refused(
+        seeded, xlsx(book), "corner.xlsx", "the sheet's declared range", ReadLimits()
+    )  # the default limits refuse it too, before calamine would allocate
+
+
+def test_cells_far_apart_even_when_the_declared_dimension_lies(seeded: MemoryStore) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"] = "a"
+    sheet["XFD1048576"] = "x"
+    data = xlsx(book)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                body = body.replace(b'ref="A1:XFD1048576"', b'ref="A1"')
+            dst.writestr(item, body)
+    refused(seeded, out.getvalue(), "liar.xlsx", "the number of rows", ReadLimits())
+
+
+@pytest.mark.parametrize("name", ["a.xlsx", "a.xls", "a.et"])
+def test_garbage_with_an_excel_name_is_unreadable_not_a_crash(
+    seeded: MemoryStore, name: str
+) -> None:
+    report = load_file(seeded, b"PK\x03\x04garbage" + bytes(range(256)), filename=name)
+    assert report.status == "unloadable"
