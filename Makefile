@@ -7,11 +7,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINTER := tools/cypher-lint/node_modules/.installed
+# The console's browser libraries (React, GraphiQL, cytoscape.js), served by gridgraph itself.
+ASSETS := api/console/vendor/manifest.json
+# The browser the console's tests drive (Debian's Chromium) and CJK fonts for its pages.
+CHROMIUM := /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 NEO4J_JAR := tools/neo4j/target/gridgraph-neo4j.jar
 NEO4J_PORT ?= 7687
 NEO4J_HOME ?= data/neo4j
 
-.PHONY: serve test neo4j lint typecheck bench clean
+.PHONY: serve test neo4j lint typecheck bench clean assets browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +29,20 @@ $(LINTER): tools/cypher-lint/package-lock.json
 	npm ci --prefix tools/cypher-lint --no-audit --no-fund --loglevel=error
 	touch $(LINTER)
 
+# npm at build time (pinned by the lock file), then copied where the server serves them from.
+$(ASSETS): tools/console/package-lock.json tools/console/vendor.mjs
+	npm ci --prefix tools/console --no-audit --no-fund --loglevel=error
+	node tools/console/vendor.mjs
+
+assets: $(ASSETS)
+
+# Installed from Debian only when missing (CI and developers are root); never a browser download.
+browser:
+	@if [ ! -x $(CHROMIUM) ] || [ ! -e $(CJK_FONT) ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends chromium fonts-noto-cjk; \
+	fi
+
 # Neo4j 5.26 Community in-process (tools/neo4j): jars from Maven Central, no Docker, no tarball.
 $(NEO4J_JAR): tools/neo4j/pom.xml $(wildcard tools/neo4j/src/main/java/gridgraph/*.java)
 	mvn -q -B -f tools/neo4j/pom.xml package
@@ -34,10 +53,10 @@ $(NEO4J_JAR): tools/neo4j/pom.xml $(wildcard tools/neo4j/src/main/java/gridgraph
 neo4j: $(NEO4J_JAR)
 	tools/neo4j/run --home $(NEO4J_HOME) --port $(NEO4J_PORT)
 
-serve: $(STAMP)
+serve: $(STAMP) $(ASSETS)
 	$(BIN)/gridgraph serve
 
-test: $(STAMP) $(LINTER) $(NEO4J_JAR)
+test: $(STAMP) $(LINTER) $(NEO4J_JAR) $(ASSETS) browser
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
@@ -48,4 +67,4 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache api/console/vendor

@@ -1,4 +1,5 @@
-"""The FastAPI application: GraphQL (and GraphiQL in a browser) at /graphql, health at /healthz."""
+"""The FastAPI application: GraphQL (and GraphiQL in a browser) at /graphql, the web console at /,
+health at /healthz."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import sys
 
 import anyio
 from fastapi import FastAPI
-from strawberry.fastapi import GraphQLRouter
 
 from api.auth import AccessControl
+from api.console import ConsoleGraphQLRouter, mount_console
 from api.context import GraphContext
 from api.gate import Gate
 from api.identity import FailureLimiter, TokenBook
@@ -47,13 +48,14 @@ def create_app(
         title="gridgraph",
         description="Who governs what in grid-based community governance (Qibin District).",
     )
-    router: GraphQLRouter[GraphContext, None] = GraphQLRouter(
+    router = ConsoleGraphQLRouter(  # GraphiQL from this server's own assets
         schema,
         context_getter=context,
         graphql_ide="graphiql",
         multipart_uploads_enabled=True,  # importFile: the GraphQL multipart request spec
     )
     app.include_router(router, prefix="/graphql")
+    mount_console(app)
     app.state.gridgraph = state
     if response_cache:
         app.add_middleware(ResponseCache, store=store)

@@ -7,6 +7,7 @@ against this contract; a store may offer a faster native version through :meth:`
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from typing import Any
 from graph.errors import IntegrityError
 from graph.model import Counts, Direction, Hop, Node, Path, Relationship, WriteSummary
 from schema import ONTOLOGY
+from schema.ontology import PropType
 
 Types = str | Sequence[str] | None
 
@@ -130,6 +132,18 @@ class GraphStore(ABC):
     def find(self, text: str, kinds: Types = None, limit: int = 20) -> list[Node]:
         """Nodes whose name or an alias contains ``text``; exact matches first, then by id."""
 
+    def find_named(self, names: Iterable[str], kinds: Types = None) -> dict[str, list[Node]]:
+        """For each of ``names``, the nodes whose name or an alias is exactly it, by id.
+
+        What a loader asks of a reference cell ("黎阳社区" in a 社区 column): one call for a
+        whole sheet. Stores answer from an index; this fallback filters ``find``.
+        """
+        found: dict[str, list[Node]] = {}
+        for name in dict.fromkeys(names):
+            hits = self.find(name, kinds, limit=10_000)
+            found[name] = [n for n in hits if is_named(n, name)]
+        return found
+
     @abstractmethod
     def nodes_of_kind(
         self,
@@ -185,26 +199,26 @@ class GraphStore(ABC):
 
 
 def check_node(node: Node) -> None:
-    """Refuse a node the ontology does not allow: unknown kind, wrong id prefix, unknown field."""
+    """Refuse a node the ontology does not allow: unknown kind, wrong id prefix, unknown
+    property, or a value of the wrong type (a map, a list of lists, a null inside a list...)."""
     rule = _NODE_RULES.get(node.kind)
     if rule is None:
         try:
             kind = ONTOLOGY.kind(node.kind)
         except KeyError as e:
             raise IntegrityError(str(e)) from None
-        rule = _NODE_RULES[node.kind] = (kind.id_prefix + ":", _node_fields(node.kind))
-    prefix, allowed = rule
+        rule = _NODE_RULES[node.kind] = (kind.id_prefix + ":", _node_types(node.kind))
+    prefix, types = rule
     if not node.id.startswith(prefix):
         raise IntegrityError(f"node id {node.id!r} does not start with {prefix}")
-    if not allowed.issuperset(node.props):
-        unknown = set(node.props) - allowed
-        raise IntegrityError(f"{node.kind} has no property {', '.join(sorted(unknown))}")
+    _check_values(f"{node.kind} {node.id}", node.props, types)
 
 
 def check_relationship(rel: Relationship, source_kind: str, target_kind: str) -> None:
-    """Refuse a relationship whose type or endpoint kinds the ontology does not allow."""
-    fields = _ALLOWED_ENDS.get((rel.type, source_kind, target_kind))
-    if fields is None:
+    """Refuse a relationship whose type or endpoint kinds the ontology does not allow, or whose
+    properties it does not declare with those value types."""
+    types = _ALLOWED_ENDS.get((rel.type, source_kind, target_kind))
+    if types is None:
         try:
             rtype = ONTOLOGY.relation(rel.type)
         except KeyError as e:
@@ -213,31 +227,80 @@ def check_relationship(rel: Relationship, source_kind: str, target_kind: str) ->
             raise IntegrityError(
                 f"{rel.type} may not join {source_kind} {rel.source} to {target_kind} {rel.target}"
             )
-        fields = _ALLOWED_ENDS[rel.type, source_kind, target_kind] = _rel_fields(rel.type)
-    if not fields.issuperset(rel.props):
-        unknown = set(rel.props) - fields
-        raise IntegrityError(f"{rel.type} has no property {', '.join(sorted(unknown))}")
+        types = _ALLOWED_ENDS[rel.type, source_kind, target_kind] = _rel_types(rel.type)
+    named = rel.id.split(":", 1)[0]
+    if named != rel.type and named in ONTOLOGY.relations:
+        raise IntegrityError(f"relationship id {rel.id!r} names type {named}, not {rel.type}")
+    _check_values(f"{rel.type} {rel.id}", rel.props, types)
 
+
+def _check_values(owner: str, props: Mapping[str, Any], types: Mapping[str, PropType]) -> None:
+    """Every value a store can hold as it is: Neo4j refuses maps, nested lists and nulls in
+    lists only when the statement runs, so both stores refuse them here, before any write."""
+    for name, value in props.items():
+        ptype = types.get(name)
+        if ptype is None:
+            unknown = sorted(set(props) - set(types))
+            kind = owner.split(" ", 1)[0]
+            raise IntegrityError(f"{kind} has no property {', '.join(unknown)}")
+        if value is not None and not _VALUE_CHECKS[ptype](value):
+            raise IntegrityError(
+                f"{owner}: property {name} must be {_VALUE_NAMES[ptype]}, "
+                f"not {type(value).__name__} {_short(value)}"
+            )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_iso_day(value: Any) -> bool:
+    return isinstance(value, str) and _ISO_DAY.fullmatch(value) is not None
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_VALUE_CHECKS: dict[PropType, Callable[[Any], bool]] = {
+    PropType.STRING: lambda v: isinstance(v, str),
+    PropType.INT: lambda v: isinstance(v, int) and not isinstance(v, bool),
+    PropType.FLOAT: lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    PropType.BOOL: lambda v: isinstance(v, bool),
+    PropType.DATE: _is_iso_day,
+    PropType.STRINGS: lambda v: isinstance(v, list | tuple) and all(isinstance(x, str) for x in v),
+}
+_VALUE_NAMES: dict[PropType, str] = {
+    PropType.STRING: "a string",
+    PropType.INT: "an integer",
+    PropType.FLOAT: "a number",
+    PropType.BOOL: "true or false",
+    PropType.DATE: "an ISO day (YYYY-MM-DD)",
+    PropType.STRINGS: "a list of strings",
+}
 
 # Memoised answers of the ontology, per kind and per (type, source kind, target kind): the
 # checks run for every record of a commit, hundreds of thousands in a bulk load.
-_FIELD_CACHE: dict[str, frozenset[str]] = {}
-_NODE_RULES: dict[str, tuple[str, frozenset[str]]] = {}
-_ALLOWED_ENDS: dict[tuple[str, str, str], frozenset[str]] = {}
+_TYPE_CACHE: dict[str, dict[str, PropType]] = {}
+_NODE_RULES: dict[str, tuple[str, dict[str, PropType]]] = {}
+_ALLOWED_ENDS: dict[tuple[str, str, str], dict[str, PropType]] = {}
 
 
-def _node_fields(kind: str) -> frozenset[str]:
+def _node_types(kind: str) -> dict[str, PropType]:
     key = "node:" + kind
-    if key not in _FIELD_CACHE:
-        _FIELD_CACHE[key] = frozenset(p.name for p in ONTOLOGY.kind(kind).all_props)
-    return _FIELD_CACHE[key]
+    if key not in _TYPE_CACHE:
+        _TYPE_CACHE[key] = {p.name: p.type for p in ONTOLOGY.kind(kind).all_props}
+    return _TYPE_CACHE[key]
 
 
-def _rel_fields(type_: str) -> frozenset[str]:
+def _rel_types(type_: str) -> dict[str, PropType]:
     key = "rel:" + type_
-    if key not in _FIELD_CACHE:
-        _FIELD_CACHE[key] = frozenset(p.name for p in ONTOLOGY.relation(type_).all_props)
-    return _FIELD_CACHE[key]
+    if key not in _TYPE_CACHE:
+        _TYPE_CACHE[key] = {p.name: p.type for p in ONTOLOGY.relation(type_).all_props}
+    return _TYPE_CACHE[key]
+
+
+def is_named(node: Node, name: str) -> bool:
+    """Whether ``name`` is the node's name or one of its aliases, exactly."""
+    return node.props.get("name") == name or name in (node.props.get("aliases") or ())
 
 
 def merge_props(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,3 +20,8 @@ class NodeNotFound(GridGraphError, KeyError):
 
 class StoreUnavailable(GridGraphError):
     """The store cannot be opened or reached (bad path, server down, wrong password)."""
+
+
+class StoreError(GridGraphError):
+    """The store refused or could not finish an operation; the message is one line and says
+    what to do (for example, a unit of work larger than the server's transaction memory)."""

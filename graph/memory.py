@@ -397,6 +397,25 @@ class MemoryStore(GraphStore):
             partial.sort(key=lambda n: n.id)
             return (exact + partial)[:limit]
 
+    def find_named(self, names: Iterable[str], kinds: Types = None) -> dict[str, list[Node]]:
+        """One pass over the names of the graph for a whole batch of names."""
+        wanted: dict[str, list[Node]] = {name: [] for name in dict.fromkeys(names)}
+        kind_set = as_type_set(kinds)
+        with self._lock:
+            self._fresh()
+            for nid, hay in self._haystack.items():
+                matched = [name for name in hay.split("\n") if name in wanted]
+                if not matched:
+                    continue
+                node = self._g.nodes[nid]["node"]
+                if kind_set is not None and node.kind not in kind_set:
+                    continue
+                for name in dict.fromkeys(matched):
+                    wanted[name].append(node)
+        for hits in wanted.values():
+            hits.sort(key=lambda n: n.id)
+        return wanted
+
     def _sorted_ids(self, kind: str) -> list[str]:
         if kind not in self._sorted:
             self._sorted[kind] = sorted(self._by_kind.get(kind, ()))

@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from graph.contract import GraphStore, merge_props
+from graph.contract import GraphStore, is_named, merge_props
 from graph.model import Node
 from loaders.errors import InvalidCell
 from schema import ONTOLOGY
-
-_FIND_LIMIT = 50
 
 
 def english(kind: str) -> str:
@@ -67,10 +65,6 @@ def _candidate_ids(value: str, kinds: tuple[str, ...]) -> list[str]:
     return ids
 
 
-def _named(node: Node, name: str) -> bool:
-    return node.props.get("name") == name or name in (node.props.get("aliases") or ())
-
-
 class Resolver:
     """Finds the nodes reference cells name, in the store and in earlier rows of the file."""
 
@@ -95,6 +89,7 @@ class Resolver:
             self.store_nodes.update(self.store.get_nodes(ids))
         if not names:
             return
+        asked: list[str] = []
         for v in distinct:
             key = (v, kinds)
             if key in self._store_names or ":" in v:
@@ -102,11 +97,14 @@ class Resolver:
             if any(i in self.store_nodes for i in _candidate_ids(v, kinds)):
                 self._store_names[key] = []
                 continue
-            found = [n for n in self.store.find(v, kinds=list(kinds), limit=_FIND_LIMIT)
-                     if _named(n, v)]  # fmt: skip
+            asked.append(v)
+        if not asked:
+            return
+        # One store call for every name the sheet uses (an index look-up per name on Neo4j).
+        for v, found in self.store.find_named(sorted(asked), kinds=list(kinds)).items():
             for n in found:
                 self.store_nodes.setdefault(n.id, n)
-            self._store_names[key] = [n.id for n in found]
+            self._store_names[(v, kinds)] = [n.id for n in found]
 
     def add(self, node: Node) -> None:
         """Register a node written by a row of the file, so later rows may refer to it."""
@@ -185,4 +183,4 @@ class Resolver:
 
     @staticmethod
     def named(node: Node, name: str) -> bool:
-        return _named(node, name)
+        return is_named(node, name)

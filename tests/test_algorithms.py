@@ -44,3 +44,11 @@ def test_matches_networkx_shortest_path_length(
         assert len(path) - 1 == expected
         assert (path[0], path[-1]) == (source, target)
         assert all(g.has_edge(a, b) for a, b in itertools.pairwise(path))
+        assert path == min(nx.all_shortest_paths(g, source, target))  # ties: the least path
+
+
+def test_ties_go_to_the_least_path_whatever_the_neighbour_order() -> None:
+    # Two equal paths a-z-d and a-b-d; neighbours listed so that a plain BFS finds z first.
+    diamond = {"a": ["z", "b"], "b": ["d", "a"], "z": ["d", "a"], "d": ["z", "b"]}
+    assert bounded_bidirectional_path(diamond.__getitem__, "a", "d", 4) == ["a", "b", "d"]
+    assert bounded_bidirectional_path(diamond.__getitem__, "d", "a", 4) == ["d", "b", "a"]

@@ -24,6 +24,8 @@ from graph.exchange import (
 )
 from graph.memory import MemoryStore
 from graph.model import Node, Relationship, new_node
+from schema import ONTOLOGY
+from schema.ontology import PropType
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -287,23 +289,40 @@ def test_cli_import_of_a_bad_file_is_one_line(tmp_path: Path) -> None:
 
 
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
-values = st.one_of(
-    texts,
-    st.integers(-(2**53), 2**53),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.booleans(),
-    st.lists(texts, max_size=3),
-)
+VALUES_OF_TYPE = {
+    PropType.STRING: texts,
+    PropType.INT: st.integers(-(2**53), 2**53),
+    PropType.FLOAT: st.floats(allow_nan=False, allow_infinity=False),
+    PropType.BOOL: st.booleans(),
+    PropType.DATE: st.dates().map(lambda d: d.isoformat()),
+    PropType.STRINGS: st.lists(texts, max_size=3),
+}
+
+
+def props_of(declared: dict[str, PropType]) -> st.SearchStrategy[dict[str, Any]]:
+    """Any subset of the declared properties, each with any value of its declared type."""
+    return st.fixed_dictionaries(
+        {}, optional={name: VALUES_OF_TYPE[t] for name, t in declared.items()}
+    )
+
+
+def _declared(owner: Any, names: list[str]) -> dict[str, PropType]:
+    return {p.name: p.type for p in owner.all_props if p.name in names}
 
 
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    props=st.dictionaries(
-        st.sampled_from(["name", "population", "honours", "resident_representatives"]), values
+    props=props_of(
+        _declared(
+            ONTOLOGY.kind("Community"),
+            ["name", "population", "honours", "resident_representatives", "aliases"],
+        )
     ),
-    rel_props=st.dictionaries(st.sampled_from(["valid_from", "loaded_by", "source_row"]), values),
+    rel_props=props_of(
+        _declared(ONTOLOGY.relation("PART_OF"), ["valid_from", "loaded_by", "source_row"])
+    ),
 )
 def test_any_property_values_round_trip(
     tmp_path: Path, props: dict[str, Any], rel_props: dict[str, Any]

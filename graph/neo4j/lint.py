@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from graph.neo4j.statements import ENTITY, STATEMENTS, Statement
+from graph.neo4j.statements import ENTITY, META, META_KEYS, STATEMENTS, Statement
 from schema import ONTOLOGY
 
 TOOL_DIR = Path(__file__).resolve().parents[2] / "tools" / "cypher-lint"
@@ -38,9 +38,9 @@ def lint_schema() -> dict[str, Any]:
     # Every endpoint also carries the common label, so patterns on it are possible too.
     graph_schema += [{"from": ENTITY, "to": ENTITY, "relType": t} for t in ONTOLOGY.relations]
     return {
-        "labels": sorted([ENTITY, *ONTOLOGY.kinds]),
+        "labels": sorted([ENTITY, META, *ONTOLOGY.kinds]),
         "relationshipTypes": sorted(ONTOLOGY.relations),
-        "propertyKeys": sorted(ONTOLOGY.property_keys()),
+        "propertyKeys": sorted({*ONTOLOGY.property_keys(), *META_KEYS}),
         "graphSchema": graph_schema,
     }
 
@@ -61,7 +61,7 @@ def linter_installed() -> bool:
     return (TOOL_DIR / "node_modules" / "@neo4j-cypher" / "language-support").is_dir()
 
 
-def run_linter(payload: dict[str, Any], timeout: float = 300) -> dict[str, Any]:
+def run_linter(payload: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
     """Run ``tools/cypher-lint/lint.mjs`` on ``payload``; its JSON answer."""
     node = shutil.which("node")
     if node is None:

@@ -82,6 +82,7 @@ def start(
     password: str = DEFAULT_PASSWORD,
     heap: str = "1g",
     pagecache_mb: int = 256,
+    tx_memory_mb: int = 1024,
     timeout: float = 180.0,
 ) -> LocalNeo4j:
     """Start a local Neo4j with its data in ``home``; returns once the database answers.
@@ -105,10 +106,13 @@ def start(
             str(port),
             "--pagecache-mb",
             str(pagecache_mb),
+            "--tx-memory-mb",
+            str(tx_memory_mb),
+            "--stop-on-stdin-eof",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,  # never written; when this process dies, the server stops
         text=True,
         env=env,
         start_new_session=True,

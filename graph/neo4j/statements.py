@@ -29,6 +29,12 @@ from schema.responsibility import CHAIN_ORDER
 ENTITY = "Entity"
 """The label every gridgraph node carries besides its kind's, with ``id`` unique."""
 
+META = "GridgraphMeta"
+"""The label of the one bookkeeping node (``key: 'data'``) outside the graph's data: its
+``version`` counts committed units of work (Community Neo4j has no commit counter readers can
+see), and every unit of work locks it first, so writers never merge over stale reads."""
+META_KEYS = ("key", "version")
+
 Access = Literal["read", "write", "schema"]
 
 WALK_BOUNDS: tuple[int, ...] = (2, 8, 32)
@@ -296,6 +302,14 @@ def shortest_statement_name(bound: int) -> str:
 
 def _schema_statements(reg: StatementRegistry) -> None:
     reg.add(
+        "schema.constraint[GridgraphMeta]",
+        f"CREATE CONSTRAINT gridgraph_meta_key IF NOT EXISTS "
+        f"FOR (m:{META}) REQUIRE m.key IS UNIQUE",
+        {},
+        "schema",
+        "One bookkeeping node, even when two writers create it at once.",
+    )
+    reg.add(
         "schema.constraint[Entity]",
         f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.id IS UNIQUE",
         {},
@@ -375,6 +389,24 @@ def _generic_statements(reg: StatementRegistry) -> None:
         "read",
         "Keyset page over every node, by id (served by the entity_id constraint's index).",
     )
+    for label in ONTOLOGY.kinds:
+        reg.add(
+            statement_name("nodes.named", label),
+            f"""
+            UNWIND $names AS asked
+            MATCH (n:{label} {{name: asked}})
+            RETURN asked, {node_fields("n")}
+            UNION
+            MATCH (n:{label})
+            WHERE n.aliases IS NOT NULL AND any(alias IN n.aliases WHERE alias IN $names)
+            UNWIND [alias IN n.aliases WHERE alias IN $names] AS asked
+            RETURN asked, {node_fields("n")}
+            """,
+            {"names": ["黎阳社区"]},
+            "read",
+            "Nodes of one kind named exactly (name: the kind's name index) or aliased so "
+            "(aliases: a scan of the kind's label, as lists have no index).",
+        )
     reg.add(
         "nodes.find",
         f"""
@@ -436,13 +468,15 @@ def _generic_statements(reg: StatementRegistry) -> None:
             f"""
             MATCH (a:{ENTITY} {{id: $source}})
             MATCH (b:{ENTITY} {{id: $target}})
-            MATCH p = shortestPath((a)-[*..{bound}]-(b))
+            MATCH p = allShortestPaths((a)-[*..{bound}]-(b))
             WHERE all(step IN relationships(p) WHERE {in_force("step")})
-            RETURN [x IN nodes(p) | x.id] AS ids
+            WITH [x IN nodes(p) | x.id] AS ids
+            RETURN ids ORDER BY ids LIMIT 1
             """,
             {"source": _ID, "target": "subdistrict:410611001", "as_of": _AS_OF},
             "read",
-            "Node ids along one shortest path, ignoring direction, using links in force.",
+            "Node ids along the least shortest path (ids compared in order, as the embedded "
+            "store breaks ties), ignoring direction, using links in force.",
         )
     reg.add(
         "shortest_path.links",
@@ -456,6 +490,25 @@ def _generic_statements(reg: StatementRegistry) -> None:
         {"pairs": [[_ID, "subdistrict:410611001"]], "as_of": _AS_OF},
         "read",
         "Every link in force between consecutive path nodes; the store keeps the least id.",
+    )
+    reg.add(
+        "meta.lock",
+        f"""
+        MERGE (m:{META} {{key: 'data'}})
+        SET m.version = coalesce(m.version, 0) + 1
+        RETURN m.version AS version
+        """,
+        {},
+        "write",
+        "First statement of every unit of work: takes the write lock that orders writers and "
+        "counts the new version of the data.",
+    )
+    reg.add(
+        "meta.version",
+        f"OPTIONAL MATCH (m:{META} {{key: 'data'}}) RETURN coalesce(m.version, 0) AS version",
+        {},
+        "read",
+        "The data's version: readers cache derived answers (search index, coverage) by it.",
     )
     reg.add(
         "counts.nodes",

@@ -25,10 +25,16 @@ from typing import Any, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    TransientError,
+)
 
 from graph.contract import GraphStore, Types, UnitOfWork, as_type_set
-from graph.errors import StoreUnavailable
+from graph.errors import StoreError, StoreUnavailable
 from graph.model import (
     Counts,
     Direction,
@@ -58,6 +64,14 @@ T = TypeVar("T")
 Record = Any  # neo4j.Record: read by key
 
 DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
+OUT_OF_TRANSACTION_MEMORY = frozenset(
+    {
+        "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+        "Neo.TransientError.General.TransactionMemoryLimit",
+    }
+)
+"""Transient by Neo4j's classification, so the driver would retry them for 30 s, but the same
+unit of work hits the same limit again: they fail at once with advice instead."""
 
 _SCHEMA_READY: set[tuple[str, str]] = set()
 """(uri, database) pairs whose constraints this process has already applied."""
@@ -123,11 +137,34 @@ class Neo4jStore(GraphStore):
 
     def _read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         with self._unavailable_as_error(), self._session(neo4j.READ_ACCESS) as session:
-            return session.execute_read(work)
+            return session.execute_read(self._not_retried(work))
 
     def _write(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         with self._unavailable_as_error(), self._session(neo4j.WRITE_ACCESS) as session:
-            return session.execute_write(work)
+            return session.execute_write(self._not_retried(work))
+
+    def _not_retried(
+        self, work: Callable[[neo4j.ManagedTransaction], T]
+    ) -> Callable[[neo4j.ManagedTransaction], T]:
+        """``work``, with the transient errors that retrying cannot cure turned into a
+        :class:`StoreError` (not a driver error, so the driver's retry loop lets it through)."""
+
+        def guarded(tx: neo4j.ManagedTransaction) -> T:
+            try:
+                return work(tx)
+            except TransientError as e:
+                if e.code not in OUT_OF_TRANSACTION_MEMORY:
+                    raise
+                raise StoreError(
+                    one_line(
+                        f"Neo4j at {self.uri} ran out of transaction memory ({e.message}): "
+                        "load the file in smaller parts, or raise the server's "
+                        "dbms.memory.transaction.total.max / db.memory.transaction.max "
+                        "(nothing was written)"
+                    )
+                ) from None
+
+        return guarded
 
     @contextmanager
     def _unavailable_as_error(self) -> Iterator[None]:
@@ -143,7 +180,18 @@ class Neo4jStore(GraphStore):
                 ) from None
             if (e.code or "").startswith("Neo.ClientError.Security."):
                 raise StoreUnavailable(one_line(f"Neo4j at {self.uri}: {e.message}")) from None
-            raise
+            if isinstance(e, TransientError):
+                raise StoreError(
+                    one_line(
+                        f"Neo4j at {self.uri} kept failing after retries ({e.code}): {e.message} "
+                        "(nothing was written; try again)"
+                    )
+                ) from None
+            raise StoreError(
+                one_line(f"Neo4j at {self.uri} refused the operation ({e.code}): {e.message}")
+            ) from None
+        except DriverError as e:
+            raise StoreError(one_line(f"Neo4j at {self.uri}: {e}")) from None
 
     def read(self, name: str, **params: Any) -> list[Record]:
         """Run one registered statement in a read transaction: for native queries."""
@@ -168,7 +216,14 @@ class Neo4jStore(GraphStore):
         self._summary = self._write(lambda tx: self._commit(tx, buffer))
 
     def _commit(self, tx: neo4j.ManagedTransaction, buffer: WriteBuffer) -> WriteSummary:
-        """The whole unit of work inside one write transaction (retried as a whole)."""
+        """The whole unit of work inside one write transaction (retried as a whole).
+
+        It locks the bookkeeping node first, so units of work from any process run one after
+        another: what they read is committed and nothing commits between the read and the
+        write (Neo4j reads are read-committed; without the lock two writers could both merge
+        over the same old record and the second would erase the first's changes).
+        """
+        run(tx, "meta.lock")
         stored_nodes = self._fetch_nodes(tx, buffer.node_ids())
         stored_rels = self._fetch_rels(tx, buffer.relationship_ids())
         touching: dict[str, set[str]] = defaultdict(set)
@@ -237,7 +292,7 @@ class Neo4jStore(GraphStore):
     def _fetch_rels(
         self, tx: neo4j.ManagedTransaction, ids: Iterable[str]
     ) -> dict[str, Relationship]:
-        """By id: an index seek under the type the id names, then under every type."""
+        """By id: an index seek under the type the id names, or else under every type."""
         wanted = sorted(set(ids))
         found: dict[str, Relationship] = {}
         by_type: dict[str, list[str]] = defaultdict(list)
@@ -250,7 +305,9 @@ class Neo4jStore(GraphStore):
                 for record in run(tx, statement_name("rels.get", type_), ids=list(chunk)):
                     rel = decode_rel(record)
                     found[rel.id] = rel
-        rest = [rid for rid in wanted if rid not in found]
+        # An id that names a type is stored under that type (the contract refuses others), so
+        # only ids that name none are sought under every type.
+        rest = [rid for rid in wanted if rid not in found and type_named_by(rid) is None]
         for chunk in self._chunks(rest):
             for record in run(tx, "rels.get_any", ids=list(chunk)):
                 rel = decode_rel(record)
@@ -375,6 +432,24 @@ class Neo4jStore(GraphStore):
         )
         return [decode_node(r) for r in records]
 
+    def find_named(self, names: Iterable[str], kinds: Types = None) -> dict[str, list[Node]]:
+        wanted = list(dict.fromkeys(names))
+        kind_set = as_type_set(kinds)
+        labels = sorted(k for k in ONTOLOGY.kinds if kind_set is None or k in kind_set)
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Record]:
+            records: list[Record] = []
+            for label in labels:
+                for chunk in self._chunks(wanted):
+                    records += run(tx, statement_name("nodes.named", label), names=list(chunk))
+            return records
+
+        found: dict[str, dict[str, Node]] = {name: {} for name in wanted}
+        for record in self._read(work) if wanted else []:
+            node = decode_node(record)
+            found[record["asked"]][node.id] = node
+        return {name: [hits[i] for i in sorted(hits)] for name, hits in found.items()}
+
     def nodes_of_kind(
         self,
         kind: str,
@@ -475,6 +550,11 @@ class Neo4jStore(GraphStore):
                 return
             after = page[-1].id
 
+    def version(self) -> int | None:
+        """Counts committed units of work (the bookkeeping node; see ``meta.lock``)."""
+        [record] = self.read("meta.version")
+        return int(record["version"])
+
     # -- lifecycle ------------------------------------------------------------------------
     def native_query(self, name: str) -> Callable[..., Any] | None:
         function = NATIVE_QUERIES.get(name)
@@ -529,7 +609,11 @@ def breadth_first(
 def connect(uri: str, user: str, password: str, database: str) -> neo4j.Driver:
     """A verified driver, or :class:`StoreUnavailable` with a one-line reason."""
     try:
-        driver = GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10.0)
+        # Every statement is linted against the ontology, so the server's notifications (an
+        # unknown property key on a graph that holds none yet) say nothing new: switched off.
+        driver = GraphDatabase.driver(
+            uri, auth=(user, password), connection_timeout=10.0, notifications_min_severity="OFF"
+        )
     except Exception as e:  # bad scheme or malformed address: the driver raises several kinds
         raise StoreUnavailable(one_line(f"invalid NEO4J_URI {uri!r}: {e}")) from None
     try:

@@ -217,6 +217,16 @@ def test_nodes_of_kind_pages_by_id(populated: GraphStore) -> None:
     assert [n.id for n in urban] == [g.LIYANG.id, g.DONGFANG.id]
 
 
+def test_find_named_is_exact_on_names_and_aliases(populated: GraphStore) -> None:
+    found = populated.find_named(["黎阳社区", "黎阳", "黎阳路", "东方社区"], kinds=["Community"])
+    assert {k: [n.id for n in v] for k, v in found.items()} == {
+        "黎阳社区": [g.LIYANG.id], "黎阳": [g.LIYANG.id], "黎阳路": [], "东方社区": [g.DONGFANG.id],
+    }  # fmt: skip
+    assert populated.find_named(["黎阳社区"], kinds=["Building"]) == {"黎阳社区": []}
+    assert [n.id for n in populated.find_named(["1号楼"])["1号楼"]] == [g.BUILDING_1.id]
+    assert populated.find_named([]) == {}
+
+
 def test_counts(populated: GraphStore) -> None:
     counts = populated.counts()
     assert counts.nodes == {
@@ -236,6 +246,18 @@ def test_shortest_path_ignores_direction(populated: GraphStore) -> None:
     ]  # fmt: skip
     assert [r.type for r in path.relationships] == ["PART_OF"] * 4
     assert populated.shortest_path(g.BUILDING_1.id, g.DONGFANG.id, max_length=3) is None
+
+
+def test_shortest_path_ties_go_to_the_least_ids(populated: GraphStore) -> None:
+    """Two paths of two steps join the communities: through the subdistrict, and (once A is
+    paired with both) through department A, whose id sorts first. Both stores pick it."""
+    populated.upsert_relationships([Relationship("PAIRED_WITH", g.DEPT_A.id, g.DONGFANG.id)])
+    path = populated.shortest_path(g.LIYANG.id, g.DONGFANG.id)
+    assert path is not None
+    assert [n.id for n in path.nodes] == [g.LIYANG.id, g.DEPT_A.id, g.DONGFANG.id]
+    back = populated.shortest_path(g.DONGFANG.id, g.LIYANG.id)
+    assert back is not None
+    assert [n.id for n in back.nodes] == [g.DONGFANG.id, g.DEPT_A.id, g.LIYANG.id]
 
 
 def test_shortest_path_as_of(populated: GraphStore) -> None:

@@ -32,7 +32,9 @@ import org.neo4j.io.ByteUnit;
  * {@code --password P} (GRIDGRAPH_NEO4J_PASSWORD, default {@code gridgraph-local}; auth is on, user
  * {@code neo4j}), {@code --pagecache-mb N} (GRIDGRAPH_NEO4J_PAGECACHE_MB, default 512), {@code
  * --tx-memory-mb N} (GRIDGRAPH_NEO4J_TX_MEMORY_MB, default 1024). The heap is the JVM's: {@code
- * -Xmx} in JAVA_OPTS (the launcher script defaults to 2 GiB).
+ * -Xmx} in JAVA_OPTS (the launcher script defaults to 2 GiB). {@code --stop-on-stdin-eof} stops
+ * the server when its standard input closes: a parent process (the test suite) that dies, even by
+ * SIGKILL, takes its server with it instead of leaving it running.
  */
 public final class LocalNeo4j {
     private LocalNeo4j() {}
@@ -44,6 +46,7 @@ public final class LocalNeo4j {
         String password = option(args, "--password", env.getOrDefault("GRIDGRAPH_NEO4J_PASSWORD", "gridgraph-local"));
         long pagecache = Long.parseLong(option(args, "--pagecache-mb", env.getOrDefault("GRIDGRAPH_NEO4J_PAGECACHE_MB", "512")));
         long txMemory = Long.parseLong(option(args, "--tx-memory-mb", env.getOrDefault("GRIDGRAPH_NEO4J_TX_MEMORY_MB", "1024")));
+        boolean stopOnEof = java.util.Arrays.asList(args).contains("--stop-on-stdin-eof");
         if (password.length() < 8) {
             fail("the Neo4j password needs at least 8 characters");
         }
@@ -74,6 +77,21 @@ public final class LocalNeo4j {
             System.out.println("gridgraph-neo4j stopped");
             stopped.countDown();
         }, "gridgraph-neo4j-shutdown"));
+
+        if (stopOnEof) {
+            Thread watcher = new Thread(() -> {
+                try {
+                    while (System.in.read() != -1) {
+                        // the parent writes nothing; only the end of the stream matters
+                    }
+                } catch (IOException gone) {
+                    // a broken pipe means the same: the parent is gone
+                }
+                System.exit(0); // runs the shutdown hook: checkpoint and close
+            }, "gridgraph-neo4j-parent-watch");
+            watcher.setDaemon(true);
+            watcher.start();
+        }
 
         GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
         system.executeTransactionally(
