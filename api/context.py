@@ -32,7 +32,7 @@ class GraphContext(BaseContext):
         self.deadline = Deadline(state.settings.request_timeout)
         # every store call of the request checks its deadline (api.execution)
         self.store: GraphStore = cast(GraphStore, GuardedStore(state.store, self.deadline))
-        self.today = date.today()
+        self.today = state.settings.today()  # the governed place's day, not the server's
         self._loaders: dict[HopsKey, DataLoader[str, Any]] = {}
 
     def day(self, as_of: date | None) -> date:

@@ -1,4 +1,4 @@
-"""Search by name, alias, pinyin or pinyin initials.
+"""Search by code, name, alias, pinyin or pinyin initials, best match first, with a score.
 
 Chinese text goes to the store's own ``find`` (substring over names and aliases). Latin text
 also matches a pinyin index: each name and alias spelled out ("liyangshequ") and by initials
@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import zhconv
 from pypinyin import Style, lazy_pinyin
 
 from graph.model import Node
+from schema import ONTOLOGY
 
 if TYPE_CHECKING:
     from api.state import ApiState
@@ -82,36 +84,114 @@ def build_index(nodes: list[Node]) -> PinyinIndex:
     return PinyinIndex("\n".join(lines) + "\n", starts, owners)
 
 
-def search_nodes(state: ApiState, text: str, kinds: list[str] | None, first: int) -> list[Node]:
-    """Best matches first: a name or alias equal to the text, then (for latin text) names whose
-    pinyin or initials equal or start with it, then other names containing it."""
-    needle = text.strip()
+# How close a match is: the thing itself (its code, name or alias) before things named after it.
+EXACT_CODE, EXACT_NAME, EXACT_ALIAS = 1.0, 1.0, 0.95
+PINYIN_EQUAL, STARTS, PINYIN_STARTS, CONTAINS, PINYIN_CONTAINS = 0.9, 0.8, 0.7, 0.6, 0.5
+# Among equally close matches, places first, then organisations, then the rest (a search for
+# 黎阳社区 puts the community before agreements and buildings named after it).
+GRID_KINDS = ("District", "Subdistrict", "Community", "Compound", "Building")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the node, how well it matched (0 to 1) and on what."""
+
+    node: Node
+    score: float
+    matched: str
+
+
+def _kind_rank(kind: str) -> int:
+    if kind in GRID_KINDS:
+        return GRID_KINDS.index(kind)
+    kind_def = ONTOLOGY.kind(kind)
+    return 10 if "Organization" in kind_def.interfaces else 20
+
+
+def _text_score(node: Node, needle: str) -> tuple[float, str]:
+    """The best of the node's name and aliases against ``needle`` (already simplified)."""
+    best = (0.0, "")
+    for i, name in enumerate(_names(node)):
+        plain = simplified(name)
+        if plain == needle:
+            score = EXACT_NAME if i == 0 else EXACT_ALIAS
+        elif plain.startswith(needle):
+            score = STARTS + 0.1 * len(needle) / len(plain)
+        elif needle in plain:
+            score = CONTAINS + 0.1 * len(needle) / len(plain)
+        else:
+            continue
+        best = max(best, (round(score, 4), name))
+    return best
+
+
+@lru_cache(maxsize=4096)
+def simplified(text: str) -> str:
+    """Traditional characters as simplified ones (黎陽社區 → 黎阳社区), by ``zhconv``."""
+    return str(zhconv.convert(text, "zh-cn")) if _CJK.search(text) else text
+
+
+def _by_code(state: ApiState, text: str, kinds: list[str] | None) -> list[Node]:
+    """Nodes whose one-property natural key is ``text``: division codes (410611001001), unified
+    social credit codes, agreement numbers (GJ-410611-00001), department and event codes."""
+    if not re.fullmatch(r"[0-9A-Za-z\-]{2,40}", text):
+        return []
+    ids = []
+    for kind in ONTOLOGY.kinds.values():
+        if (kinds and kind.name not in kinds) or len(kind.key) != 1:
+            continue
+        for value in {text, text.upper()}:
+            ids.append(kind.node_id({kind.key[0]: value}))
+    found = state.store.get_nodes(ids)
+    return [found[i] for i in ids if i in found]
+
+
+def search_hits(
+    state: ApiState, text: str, kinds: list[str] | None, first: int, offset: int = 0
+) -> list[Hit]:
+    """Matches best first, each with a score: a code, name or alias equal to the text (the
+    thing itself), then (for latin text) names whose pinyin equals or starts with it, names
+    starting with it, then names containing it; ties go to places, then organisations, then
+    shorter names. Traditional characters are read as simplified ones. ``offset`` skips the
+    first hits (for paging)."""
+    needle = simplified(text.strip())
     if not needle or first == 0:
         return []
+    want = offset + first
     store = state.store
-    found = store.find(needle, kinds, first)
+    hits: dict[str, Hit] = {}
+    for node in _by_code(state, needle, kinds):
+        hits[node.id] = Hit(node, EXACT_CODE, node.props.get("code") or needle)
+    for node in store.find(needle, kinds, max(200, 4 * want)):
+        score, matched = _text_score(node, needle)
+        if node.id not in hits and score > 0:
+            hits[node.id] = Hit(node, score, matched)
     query = needle.lower().replace(" ", "").replace("'", "")
-    if not query or not _LATIN.match(needle.lower()):
-        return found[:first]
-    exact = [n for n in found if needle in _names(n)]
-    partial = [n for n in found if needle not in _names(n)]
-    index: PinyinIndex = state.indexes.get_or_compute(
-        ("pinyin-index",), lambda: build_index(list(store.iter_nodes()))
+    if query and _LATIN.match(needle.lower()):
+        index: PinyinIndex = state.indexes.get_or_compute(
+            ("pinyin-index",), lambda: build_index(list(store.iter_nodes()))
+        )
+        kind_set = set(kinds) if kinds else None
+        ranked = [
+            (rank, nid)
+            for rank, (nid, kind) in index.matches(query)
+            if nid not in hits and (kind_set is None or kind in kind_set)
+        ][: max(200, 4 * want)]
+        by_id = store.get_nodes([nid for _, nid in ranked])
+        for rank, nid in ranked:
+            if nid in by_id:
+                score = (PINYIN_EQUAL, PINYIN_STARTS, PINYIN_CONTAINS)[rank]
+                hits[nid] = Hit(by_id[nid], score, query)
+    ordered = sorted(
+        hits.values(),
+        key=lambda h: (-h.score, _kind_rank(h.node.kind), len(h.node.name or ""), h.node.id),
     )
-    kind_set = set(kinds) if kinds else None
-    seen = {n.id for n in found}
-    close: list[str] = []
-    loose: list[str] = []
-    for rank, (nid, kind) in index.matches(query):
-        if nid in seen or (kind_set is not None and kind not in kind_set):
-            continue
-        (close if rank < 2 else loose).append(nid)
-        if len(close) >= first:
-            break
-    by_id = store.get_nodes((close + loose)[:first])
-    pinyin_close = [by_id[i] for i in close if i in by_id]
-    pinyin_loose = [by_id[i] for i in loose if i in by_id]
-    return (exact + pinyin_close + partial + pinyin_loose)[:first]
+    return ordered[offset:want]
+
+
+def search_nodes(state: ApiState, text: str, kinds: list[str] | None, first: int) -> list[Node]:
+    """The nodes of :func:`search_hits`, best first."""
+    return [h.node for h in search_hits(state, text, kinds, first)]
 
 
 def _names(node: Node) -> list[str]:

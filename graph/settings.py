@@ -2,15 +2,21 @@
 
 Every option has a default that works on a fresh machine: the embedded store in
 ``data/gridgraph.sqlite``, the API on http://127.0.0.1:8000/graphql.
+
+"Today" is the governed place's day, not the server's: :meth:`Settings.today` is the date in
+``timezone`` (default Asia/Shanghai), and every question without ``asOf`` (API, CLI, library)
+is asked for that day.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -69,7 +75,32 @@ class Settings(BaseSettings):
     request_timeout: float = Field(10.0, gt=0, description="Seconds one request may run")
     graphql_threads: int = Field(2, ge=1, description="Requests executing at once per process")
 
+    timezone: str = Field(
+        "Asia/Shanghai",
+        description="IANA time zone of the governed place: its day is 'today' for every asOf",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (未知时区): give an IANA name like Asia/Shanghai"
+            ) from None
+        return value
+
+    def today(self) -> date:
+        """The governed place's day now (not the server's): the default of every asOf."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def today() -> date:
+    """Today in the configured time zone (``GRIDGRAPH_TIMEZONE``, default Asia/Shanghai)."""
+    return get_settings().today()

@@ -36,6 +36,7 @@ from typing import Any
 
 from graph.contract import GraphStore
 from graph.model import Node, Relationship, holds_on
+from graph.settings import today
 from schema import ONTOLOGY, GridLevel
 from schema.vocab import SEED_N, FacilityType, PartyLevel, PostType, SocialOrgType
 
@@ -132,7 +133,7 @@ def _sum(nodes: Iterable[Node], key: str) -> Number:
 
 def domain_figures(store: GraphStore, as_of: date | None = None) -> dict[str, Number]:
     """The seed's figures counted from the graph (keys as in ``loaders.reference.figures``)."""
-    return _domain_figures(_View(store, (as_of or date.today()).isoformat()))
+    return _domain_figures(_View(store, (as_of or today()).isoformat()))
 
 
 def _domain_figures(v: _View) -> dict[str, Number]:
@@ -348,7 +349,7 @@ def _partner_figures(v: _View, f: dict[str, Number]) -> None:
 def grid_levels(store: GraphStore, as_of: date | None = None) -> dict[str, dict[str, Any]]:
     """Per grid level: how many grids, how many have their leader on the day, who leads, and
     which meeting the level convenes."""
-    return _grid_levels(_View(store, (as_of or date.today()).isoformat()))
+    return _grid_levels(_View(store, (as_of or today()).isoformat()))
 
 
 def _grid_levels(v: _View) -> dict[str, dict[str, Any]]:
@@ -378,7 +379,7 @@ def _grid_levels(v: _View) -> dict[str, dict[str, Any]]:
 
 def graph_stats(store: GraphStore, as_of: date | None = None) -> dict[str, Any]:
     """Everything ``gridgraph stats`` shows: counts, grid levels and domain figures."""
-    day = as_of or date.today()
+    day = as_of or today()
     counts = store.counts()
     view = _View(store, day.isoformat())
     return {

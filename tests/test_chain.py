@@ -249,10 +249,10 @@ def test_batched_chains_equal_single_chains(store: GraphStore, district: Built) 
 
 
 def test_as_of_defaults_to_today(store: GraphStore, district: Built) -> None:
-    from datetime import date
+    from graph.settings import today
 
     chain = responsibility_chain(store, district.id("b1"), district.id("e1"))
-    assert chain.as_of == date.today()
+    assert chain.as_of == today()  # Asia/Shanghai's day unless GRIDGRAPH_TIMEZONE says otherwise
     assert chain.level("community").in_charge[0].person.id == district.id("p_head_um")
 
 

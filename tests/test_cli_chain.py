@@ -69,7 +69,10 @@ def test_chain_by_name_and_code_shows_gaps(store_file: str) -> None:
 def test_chain_unknown_building_is_one_line(store_file: str) -> None:
     result = runner.invoke(app, ["chain", "无此楼", "E0101", "--store", store_file])
     assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: no Building '无此楼' (give an id, or an exact name)"
+    assert result.stderr.strip() == (
+        "Error: no Building '无此楼': give an id, a code or an exact name "
+        "(找不到楼栋 '无此楼'：请给出 id、编码或完整名称)"
+    )
 
 
 def test_gaps_table_counts(store_file: str) -> None:

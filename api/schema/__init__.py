@@ -11,16 +11,19 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterable, Sequence
+from datetime import date
 from types import ModuleType
 from typing import Any
 
 import anyio
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from api.dates import DateScalar
 from api.execution import run_off_loop
 from api.types import KIND_TYPES
 from graph.errors import GridGraphError
@@ -83,4 +86,5 @@ def build_schema(extensions: Sequence[Any] = ()) -> GridGraphSchema:
         mutation=merge_types("Mutation", mutations) if mutations else None,
         types=list(KIND_TYPES.values()),
         extensions=list(extensions),
+        config=StrawberryConfig(scalar_map={date: DateScalar}),
     )

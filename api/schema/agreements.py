@@ -58,7 +58,7 @@ class ExpiringAgreementType:
     def valid_to(self: ExpiringAgreement) -> date:
         return self.valid_to
 
-    @strawberry.field(description="Days from today to its last day (剩余天数)")
+    @strawberry.field(description="Days from asOf (default today) to its last day (剩余天数)")
     def days_left(self: ExpiringAgreement) -> int:
         return self.days_left
 
@@ -88,16 +88,14 @@ class Query:
         )
 
     @strawberry.field(
-        description="Agreements whose last day falls within the coming days, "
-        "soonest first (即将到期的共建协议)"
+        description="Agreements in force on asOf whose last day falls within the coming "
+        "days, soonest first, with their parties on that day (即将到期的共建协议)"
     )
     def agreements_expiring(
         self,
         info: Info,
         within_days: Annotated[int, strawberry.argument(description="Days from asOf")],
-        as_of: Annotated[
-            date | None, strawberry.argument(description="Count from this day (default: today)")
-        ] = None,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> list[ExpiringAgreementType]:
         ctx: GraphContext = info.context
         if within_days < 0:

@@ -71,6 +71,7 @@ from graph.queries.grid_links import (
     PartyOrgAtLevel,
     PersonInCharge,
 )
+from graph.queries.resolve import typed_id
 from schema import ONTOLOGY
 from schema.ontology import GridLevel
 from schema.responsibility import CHAIN_ORDER, UnitRole
@@ -720,9 +721,16 @@ class Query:
     async def responsibility_chain(
         self,
         info: Info,
-        building: Annotated[strawberry.ID, strawberry.argument(description="Building id (楼栋)")],
+        building: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="Building id or exact name (楼栋 id 或完整名称)"),
+        ],
         event_type: Annotated[
-            strawberry.ID, strawberry.argument(description="Event type id (事件类型)")
+            strawberry.ID,
+            strawberry.argument(
+                description="Event type id, code (e.g. 410611-01-01) or exact name "
+                "(事件类型 id、编码或名称)"
+            ),
         ],
         as_of: Annotated[
             date | None,
@@ -733,7 +741,9 @@ class Query:
         ] = None,
     ) -> ResponsibilityChainType:
         ctx: GraphContext = info.context
-        return await chain_loader(ctx).load((str(building), str(event_type), ctx.day(as_of)))
+        bid = typed_id(ctx.store, str(building), "Building")
+        eid = typed_id(ctx.store, str(event_type), "EventType")
+        return await chain_loader(ctx).load((bid, eid, ctx.day(as_of)))
 
     @strawberry.field(
         description="Every building, compound, community, subdistrict and district grid (and "

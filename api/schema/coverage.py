@@ -37,6 +37,7 @@ from graph.queries.coverage import (
     PostHolding,
     coverage_of_building,
 )
+from graph.queries.resolve import typed_id
 from schema import ONTOLOGY
 from schema.ontology import GridLevel
 
@@ -193,12 +194,15 @@ class Query:
     def coverage(
         self,
         info: Info,
-        building: Annotated[strawberry.ID, strawberry.argument(description="Building id")],
+        building: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="Building id or exact name (楼栋 id 或完整名称)"),
+        ],
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> CoverageType:
         ctx: GraphContext = info.context
         day = ctx.day(as_of)
-        bid = str(building)
+        bid = typed_id(ctx.store, str(building), "Building")
         return ctx.state.cache.get_or_compute(
             ("coverage", bid, day), lambda: coverage_of_building(ctx.store, bid, day)
         )

@@ -26,7 +26,7 @@ from strawberry.types import Info
 from api.context import GraphContext
 from api.limits import LimitExceeded, check_page_size
 from api.types import KIND_TYPES, Grid, GridLevelEnum, describe, prop_description, wrap
-from graph.errors import GridGraphError
+from graph.errors import GridGraphError, NodeNotFound
 from graph.model import Direction, Node
 from schema import ONTOLOGY
 from schema.ontology import GridLevel, NodeKind, Prop, PropType
@@ -97,6 +97,39 @@ _FILTER_OF: dict[PropType, Any] = {
 }
 
 
+_CHOICE_FILTERS: dict[str, Any] = {}
+
+
+def choice_enum_name(kind: NodeKind, prop: Prop) -> str:
+    """``PostType`` for Post.post_type, ``DepartmentFunction`` for Department.function."""
+    camel = "".join(part.capitalize() for part in prop.name.split("_"))
+    return camel if camel.startswith(kind.name) else kind.name + camel
+
+
+def _filter_of(kind: NodeKind, prop: Prop) -> Any:
+    """The filter input of a property: a property with fixed choices (post types, functions,
+    levels…) is filtered by an enum, so an unknown value is a GraphQL error naming it."""
+    if not prop.choices or prop.type != PropType.STRING:
+        return _FILTER_OF[prop.type]
+    name = choice_enum_name(kind, prop)
+    if name not in _CHOICE_FILTERS:
+        enum = strawberry.enum(
+            Enum(name, {c.upper(): c for c in prop.choices}),
+            description=f"Values of {kind.name}.{prop.name} ({prop.zh or prop.name})",
+        )
+        _CHOICE_FILTERS[name] = _make(
+            f"{name}Filter",
+            {"eq": enum | None, "in_": list[enum] | None},
+            {
+                "eq": strawberry.field(default=None, description="Equal to"),
+                "in_": strawberry.field(default=None, name="in", description="One of"),
+            },
+            f"Conditions on {kind.name}.{prop.name}, one of its fixed values (取值条件)",
+            input_=True,
+        )
+    return _CHOICE_FILTERS[name]
+
+
 def encode_cursor(node_id: str) -> str:
     return base64.urlsafe_b64encode(node_id.encode()).decode()
 
@@ -119,6 +152,13 @@ def _predicates(prop: Prop, cond: Any) -> tuple[dict[str, Any], list[Predicate]]
         return {name: cond}, []
     push: dict[str, Any] = {}
     tests: list[Predicate] = []
+    if prop.choices and prop.type == PropType.STRING:  # enum members: compare their values
+        if cond.eq is not None:
+            push[name] = cond.eq.value
+        if cond.in_ is not None:
+            values = frozenset(v.value for v in cond.in_)
+            tests.append(lambda n, vs=values: n.props.get(name) in vs)
+        return push, tests
     if prop.type == PropType.STRINGS:
         if cond.includes is not None:
             tests.append(lambda n, v=cond.includes: v in (n.props.get(name) or ()))
@@ -264,7 +304,7 @@ def _list_field(kind: NodeKind) -> Any:
     where_cls = _make(
         f"{kind.name}Where",
         {
-            **{p.name: _FILTER_OF[p.type] | None for p in props},
+            **{p.name: _filter_of(kind, p) | None for p in props},
             **({"within": strawberry.ID | None} if kind.grid_level else {}),
         },
         {
@@ -367,6 +407,8 @@ def _list_field(kind: NodeKind) -> Any:
                     push.update(more_push)
                     tests.extend(more_tests)
             within = getattr(where, "within", None)
+            if within is not None:
+                _require_grid(ctx, str(within))
         order = [(o.field.value, o.direction == SortDirection.DESC) for o in order_by or ()]
         return Page(ctx, kind, push, tests, str(within) if within else None, order, size, after)
 
@@ -376,6 +418,19 @@ def _list_field(kind: NodeKind) -> Any:
     return strawberry.field(
         resolver=resolve, name=_plural(kind.name), description=f"{label}: a filtered, ordered page"
     )
+
+
+def _require_grid(ctx: GraphContext, within: str) -> None:
+    """``within`` must name a grid: an unknown id or another kind is an error, not an empty list."""
+    node = ctx.store.get_nodes([within]).get(within)
+    if node is None:
+        raise NodeNotFound(f"within: no grid with id {within!r} (找不到网格 {within!r})")
+    kind = ONTOLOGY.kind(node.kind)
+    if kind.grid_level is None:
+        raise GridGraphError(
+            f"within: {within!r} is a {kind.name}, not a grid (district, subdistrict, community, "
+            f"compound or building) ({within!r} 是{kind.zh}，不是网格)"
+        )
 
 
 @strawberry.type(description="A grid and how many grids of a lower level it holds (网格计数)")
@@ -400,6 +455,8 @@ def _grid_counts(
     ] = None,
 ) -> list[GridCount]:
     ctx: GraphContext = info.context
+    if within is not None:
+        _require_grid(ctx, str(within))
     count_level, per_level = GridLevel(level), GridLevel(per)
     if count_level.depth <= per_level.depth:
         raise LimitExceeded(f"level {count_level.name} must lie below per {per_level.name}")

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated, Any
 
 import strawberry
@@ -13,8 +14,45 @@ from strawberry.types import Info
 
 from api.context import GraphContext
 from api.limits import check_page_size
-from api.search import search_nodes
+from api.search import search_hits
 from api.types import Kind, Node, wrap
+from graph.errors import GridGraphError
+
+TEXT_HELP = "A code, Chinese text (simplified or traditional), pinyin or initials"
+AFTER_HELP = "endCursor of the previous page"
+
+
+@strawberry.type(description="One search result (搜索结果)")
+class SearchHit:
+    node: Node = strawberry.field(description="The node found (节点)")
+    score: float = strawberry.field(
+        description="How well it matched, 0 to 1: 1 its code or name, 0.95 an alias, 0.9 its "
+        "pinyin, 0.8+ a name starting with the text, 0.6+ one containing it (匹配度)"
+    )
+    matched: str = strawberry.field(description="The code, name or alias it matched (匹配项)")
+
+
+@strawberry.type(description="A page of search results (搜索结果页)")
+class SearchResults:
+    hits: list[SearchHit] = strawberry.field(description="Best first (结果)")
+    end_cursor: str | None = strawberry.field(description="Pass as after for the next page")
+    has_next_page: bool = strawberry.field(description="Whether more results follow (还有下一页)")
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"search:{offset}".encode()).decode()
+
+
+def _offset(after: str | None) -> int:
+    if after is None:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(after.encode()).decode()
+        if text.startswith("search:") and text[7:].isdigit():
+            return int(text[7:])
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise GridGraphError(f"after: {after!r} is not a search cursor (不是搜索游标)")
 
 
 @strawberry.type
@@ -35,24 +73,55 @@ class Query:
         return [wrap(n) if n is not None else None for n in found]
 
     @strawberry.field(
-        description="Nodes whose name or an alias contains the text; latin letters also match "
-        "the pinyin or its initials (e.g. 'liyang' or 'lysq' finds 黎阳社区). Exact matches "
-        "first (搜索)"
+        description="Nodes found by code (division code, credit code, agreement number), name or "
+        "alias (traditional characters read as simplified); latin letters also match the "
+        "pinyin or its initials ('liyang' or 'lysq' finds 黎阳社区). Best first: the thing "
+        "itself before things named after it, places before organisations before the rest. "
+        "searchResults gives the same with scores and paging (搜索)"
     )
     def search(
         self,
         info: Info,
-        text: Annotated[str, strawberry.argument(description="Chinese text, pinyin or initials")],
+        text: Annotated[str, strawberry.argument(description=TEXT_HELP)],
         kinds: Annotated[
             list[Kind] | None,
             strawberry.argument(description="Only nodes of these kinds (default: all)"),
         ] = None,
         first: Annotated[int, strawberry.argument(description="How many at most")] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
     ) -> list[Node]:
         ctx: GraphContext = info.context
         check_page_size(first, ctx.settings)
         kind_names = [k.value for k in kinds] if kinds else None
-        return [wrap(n) for n in search_nodes(ctx.state, text, kind_names, first)]
+        hits = search_hits(ctx.state, text, kind_names, first, _offset(after))
+        return [wrap(h.node) for h in hits]
+
+    @strawberry.field(
+        description="The search, each result with its score (0 to 1) and what it matched, a "
+        "page at a time: pass endCursor as after (带评分的搜索)"
+    )
+    def search_results(
+        self,
+        info: Info,
+        text: Annotated[str, strawberry.argument(description=TEXT_HELP)],
+        kinds: Annotated[
+            list[Kind] | None,
+            strawberry.argument(description="Only nodes of these kinds (default: all)"),
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="How many at most")] = 20,
+        after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
+    ) -> SearchResults:
+        ctx: GraphContext = info.context
+        check_page_size(first, ctx.settings)
+        kind_names = [k.value for k in kinds] if kinds else None
+        start = _offset(after)
+        hits = search_hits(ctx.state, text, kind_names, first + 1, start)
+        page = hits[:first]
+        return SearchResults(
+            hits=[SearchHit(node=wrap(h.node), score=h.score, matched=h.matched) for h in page],
+            end_cursor=_cursor(start + len(page)) if page else None,
+            has_next_page=len(hits) > first,
+        )
 
     @strawberry.field(description="Nodes per kind and relationships per type (节点与关系计数)")
     def counts(self, info: Info) -> JSON:

@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from api.context import GraphContext
 from api.limits import LimitExceeded
-from api.types import Node, Relationship, wrap, wrap_relationship
+from api.types import AS_OF_HELP, Node, Relationship, wrap, wrap_relationship
 from graph.queries.paths import Connection, shortest_connection
 
 MAX_PATH_LENGTH = 12
@@ -51,13 +51,10 @@ class Query:
         max_length: Annotated[
             int, strawberry.argument(description=f"At most this many steps (<= {MAX_PATH_LENGTH})")
         ] = 6,
-        as_of: Annotated[
-            date | None,
-            strawberry.argument(description="Only links in force on this day (default: any day)"),
-        ] = None,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> PathType | None:
         ctx: GraphContext = info.context
         if not 1 <= max_length <= MAX_PATH_LENGTH:
             raise LimitExceeded(f"maxLength must be between 1 and {MAX_PATH_LENGTH}")
-        found = shortest_connection(ctx.store, str(from_), str(to), max_length, as_of)
+        found = shortest_connection(ctx.store, str(from_), str(to), max_length, ctx.day(as_of))
         return found

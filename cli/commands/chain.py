@@ -12,27 +12,14 @@ from rich.markup import escape
 from cli.commands.gaps import AsOfOption, fail, open_existing_store, parse_day
 from cli.options import StoreKindOption, StorePathOption
 from graph.contract import GraphStore
-from graph.errors import GridGraphError, NodeNotFound
+from graph.errors import GridGraphError
 from graph.model import Node
-from schema import ONTOLOGY
+from graph.queries.resolve import resolve_node
 
 
 def resolve(store: GraphStore, text: str, kind: str) -> str:
-    """An id from what the user typed: an id, a code (event types) or an exact name."""
-    candidates = [text]
-    if ":" not in text and "code" in ONTOLOGY.kind(kind).key:
-        candidates.append(ONTOLOGY.kind(kind).node_id({"code": text}))
-    found = store.get_nodes(candidates)
-    for c in candidates:
-        if c in found and found[c].kind == kind:
-            return c
-    exact = [n for n in store.find(text, kinds=kind, limit=20) if n.name == text]
-    if len(exact) == 1:
-        return exact[0].id
-    if len(exact) > 1:
-        ids = ", ".join(n.id for n in exact[:5])
-        raise NodeNotFound(f"{text!r} names {len(exact)} {kind} nodes ({ids}): give an id")
-    raise NodeNotFound(f"no {kind} {text!r} (give an id, or an exact name)")
+    """An id from what the user typed: an id, a code or an exact name (as the API accepts)."""
+    return resolve_node(store, text, kind)
 
 
 def _label(node: Node | None) -> str:

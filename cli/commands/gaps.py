@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.options import StoreKindOption, StorePathOption, settings_from
+from graph import dates
 from graph.contract import GraphStore
 from graph.errors import GridGraphError, StoreUnavailable
 
@@ -19,7 +20,8 @@ AsOfOption = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        help="Date (YYYY-MM-DD) whose posts, pairings and contracts count (default: today)",
+        help="Day (YYYY-MM-DD, YYYY/M/D or YYYY年M月D日) whose posts, pairings and contracts "
+        "count (default: today in GRIDGRAPH_TIMEZONE)",
         show_default=False,
     ),
 ]
@@ -30,11 +32,9 @@ def parse_day(text: str | None, option: str = "--as-of") -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise typer.BadParameter(
-            f"{text!r} is not a date like 2024-06-01", param_hint=option
-        ) from None
+        return dates.parse_day(text)
+    except dates.BadDay as e:
+        raise typer.BadParameter(str(e), param_hint=option) from None
 
 
 def open_existing_store(store: Path | None, store_kind: str | None) -> GraphStore:

@@ -15,10 +15,12 @@ from cli.options import StoreKindOption, StorePathOption, settings_from
 def _parse_day(text: str | None) -> date | None:
     if text is None:
         return None
+    from graph.dates import BadDay, parse_day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date like 2024-05-01") from None
+        return parse_day(text)
+    except BadDay as e:
+        raise typer.BadParameter(str(e)) from None
 
 
 def figure_checks(figures: dict[str, Any]) -> dict[str, dict[str, Any]]:

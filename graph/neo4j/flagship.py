@@ -31,6 +31,7 @@ from graph.queries.chain import (
 from graph.queries.coverage import UP_DEPTH, Coverage, CoverageMaterial, assemble_coverage
 from graph.queries.gaps import GapMaterial, GapReport, assemble_gaps
 from graph.queries.grid_links import LinkMaterial
+from graph.settings import today
 from schema import ONTOLOGY
 from schema.responsibility import CHAIN_ORDER
 
@@ -164,7 +165,7 @@ def gap_material(records: Iterable[Mapping[str, Any]]) -> GapMaterial:
 @native("coverage")
 def coverage(store: Neo4jStore, building_id: str, as_of: date | None = None) -> Coverage:
     """:func:`graph.queries.coverage.coverage_of_building` in one round trip."""
-    day = as_of or date.today()
+    day = as_of or today()
     records = store.read(COVERAGE, building_id=building_id, as_of=iso(day))
     return assemble_coverage(building_id, coverage_material(records, building_id), day)
 
@@ -187,7 +188,7 @@ def shared_agreements(
     store: Neo4jStore, unit_id: str, as_of: date | None = None
 ) -> list[SharedAgreement]:
     """:func:`graph.queries.agreements.shared_agreements` in one round trip."""
-    day = as_of or date.today()
+    day = as_of or today()
     records = store.read(SHARED, unit_id=unit_id, as_of=iso(day))
     return assemble_shared(unit_id, shared_material(records, unit_id), day)
 

@@ -16,6 +16,7 @@ from graph.contract import GraphStore
 from graph.errors import NodeNotFound
 from graph.model import Direction, Hop, Node, holds_on
 from graph.queries.coverage import TERRITORY_KINDS
+from graph.settings import today
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def shared_agreements(
     if native is not None:
         result: list[SharedAgreement] = native(unit_id, as_of)
         return result
-    day = as_of or date.today()
+    day = as_of or today()
     return assemble_shared(unit_id, gather_shared(store, unit_id, day), day)
 
 
@@ -209,12 +210,14 @@ def assemble_shared(unit_id: str, material: SharedMaterial, day: date) -> list[S
 
 
 def agreements_expiring(
-    store: GraphStore, within_days: int, today: date | None = None
+    store: GraphStore, within_days: int, as_of: date | None = None
 ) -> list[ExpiringAgreement]:
-    """Agreements whose last day falls within ``within_days`` days from ``today``.
+    """Agreements in force on ``as_of`` (default today) whose last day falls within
+    ``within_days`` days of it, with their parties on that day.
 
-    Already-lapsed agreements are left out; ordered by end date, then id. Two store calls:
-    the agreements, then their parties.
+    Lapsed agreements and agreements not yet in force (a renewal signed ahead) are left out,
+    like every other as-of question; ordered by end date, then id. Two store calls: the
+    agreements, then their parties.
 
     Examples
     --------
@@ -229,15 +232,15 @@ def agreements_expiring(
         raise ValueError("within_days must not be negative")
     native = store.native_query("agreements_expiring")
     if native is not None:
-        result: list[ExpiringAgreement] = native(within_days, today)
+        result: list[ExpiringAgreement] = native(within_days, as_of)
         return result
-    day = today or date.today()
+    day = as_of or today()
     first, last = day.isoformat(), (day + timedelta(days=within_days)).isoformat()
     ending = [
         a for a in store.nodes_of_kind("Agreement")
-        if a.get("valid_to") and first <= a.get("valid_to") <= last
+        if a.get("valid_to") and first <= a.get("valid_to") <= last and holds_on(a.props, day)
     ]  # fmt: skip
-    parties = store.neighbours([a.id for a in ending], "PARTY_TO", Direction.IN)
+    parties = store.neighbours([a.id for a in ending], "PARTY_TO", Direction.IN, day)
     out = []
     for a in ending:
         end = date.fromisoformat(a.get("valid_to"))

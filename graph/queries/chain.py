@@ -39,6 +39,7 @@ from graph.queries.grid_links import (
     gather_links,
     parent_gap,
 )
+from graph.settings import today
 from schema import ONTOLOGY
 from schema.ontology import GridLevel
 from schema.responsibility import CHAIN_ORDER, DUTY_OF, UnitRole
@@ -187,7 +188,7 @@ class ResponsibilityChain:
 def as_day(as_of: date | str | None) -> date:
     """The date a query is asked for: today when None; ISO strings accepted."""
     if as_of is None:
-        return date.today()
+        return today()
     return as_of if isinstance(as_of, date) else date.fromisoformat(as_of)
 
 

@@ -17,6 +17,7 @@ from datetime import date
 from graph.contract import GraphStore
 from graph.errors import GridGraphError, NodeNotFound
 from graph.model import Direction, Hop, Node, Relationship, holds_on
+from graph.settings import today
 from schema import ONTOLOGY
 from schema.ontology import GridLevel
 
@@ -161,7 +162,7 @@ def coverage_of_building(
     if native is not None:
         result: Coverage = native(building_id, as_of)
         return result
-    day = as_of or date.today()
+    day = as_of or today()
     return assemble_coverage(building_id, gather_coverage(store, building_id, day), day)
 
 

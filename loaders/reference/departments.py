@@ -60,5 +60,25 @@ DEPARTMENTS: tuple[tuple[str, DepartmentFunction], ...] = (
 )
 
 
+# The everyday short names people use for a department (城管, 民政, 卫健…): the seed's own words
+# for the 1+5+N units, the usual ones for the others. They become the department's aliases.
+SHORT_NAMES: dict[DepartmentFunction, str] = {
+    F.URBAN_MANAGEMENT: "城管", F.MUNICIPAL_WORKS: "市政", F.SANITATION: "环卫",
+    F.LANDSCAPING: "园林", F.PROPERTY_MANAGEMENT: "物业", F.CIVIL_AFFAIRS: "民政",
+    F.HEALTH: "卫健", F.CULTURE_TOURISM: "文旅", F.EDUCATION_SPORTS: "教体", F.COMMERCE: "商务",
+    F.MARKET_REGULATION: "市场监管", F.PUBLIC_SECURITY: "公安", F.EMERGENCY_MANAGEMENT: "应急",
+    F.HOUSING: "住建", F.ECOLOGY_ENVIRONMENT: "生态环境", F.HUMAN_RESOURCES: "人社",
+    F.JUSTICE: "司法", F.GRID_GOVERNANCE: "社区服务局",
+}  # fmt: skip
+
+
+def short_names(function: DepartmentFunction) -> list[str] | None:
+    """A department's aliases: its short name and the short name with 局 (城管, 城管局)."""
+    short = SHORT_NAMES.get(function)
+    if short is None:
+        return None
+    return [short] if short.endswith("局") else [short, f"{short}局"]
+
+
 def is_key(function: DepartmentFunction) -> bool:
     return function in KEY_FIVE

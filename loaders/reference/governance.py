@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from graph.model import Node
 from loaders.reference import names, timeline
 from loaders.reference.builder import DistrictBuild
-from loaders.reference.departments import DEPARTMENTS, is_key
+from loaders.reference.departments import DEPARTMENTS, is_key, short_names
 from loaders.reference.figures import generated
 from loaders.reference.grids import Grid
 from loaders.reference.timeline import CHANGE_COUNTS, day_before, random_day
@@ -111,6 +111,7 @@ def _departments(b: DistrictBuild, gov: Governance, grid: Grid) -> None:
             synthetic=not real,
             code=f"{b.code}-D{i + 1:02d}",
             name=names.GRID_BUREAU_NAME if real and b.real else f"{b.name}{suffix}",
+            aliases=short_names(function),
             function=function.value,
             key_unit=is_key(function),
             uscc=b.uscc("1", "1"),

@@ -148,6 +148,7 @@ def _communities(b: DistrictBuild, grid: Grid) -> None:
                     synthetic=not real,
                     division_code=f"{sd.props['division_code']}{number:03d}",
                     name=name,
+                    aliases=[name.removesuffix("社区")] if name.endswith("社区") else None,
                     community_type=community_type,
                     population=b.rng.randint(4_000, 14_000),
                     honours=honours or None,

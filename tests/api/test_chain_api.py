@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 import httpx
@@ -16,6 +15,7 @@ from graphql import GraphQLEnumType, GraphQLObjectType
 from api.app import create_app
 from api.schema import build_schema
 from graph.memory import MemoryStore
+from graph.settings import Settings
 from tests.api.conftest import LIMITS, GraphQL
 from tests.api.serving import served
 from tests.api.test_store_calls import CountingStore
@@ -176,7 +176,7 @@ def test_meeting_purpose_and_default_day(gql: GraphQL, built: Built) -> None:
     query = """query($b: ID!, $e: ID!) { responsibilityChain(building: $b, eventType: $e) {
       asOf level(level: SUBDISTRICT) { meeting { zh purpose } } } }"""
     got = gql.data(query, b=built.id("b1"), e=built.id("e1"))["responsibilityChain"]
-    assert got["asOf"] == date.today().isoformat()
+    assert got["asOf"] == Settings().today().isoformat()  # the governed place's day
     assert got["level"]["meeting"]["zh"] == "网格研判会"
     assert got["level"]["meeting"]["purpose"]
 

@@ -10,6 +10,7 @@ import pytest
 from graph.contract import GraphStore
 from graph.errors import NodeNotFound
 from graph.queries.coverage import Coverage, CoveringUnit, NotABuilding, coverage_of_building
+from graph.settings import today
 from tests import small_graph as g
 
 
@@ -126,4 +127,4 @@ def test_coverage_refuses_unknown_ids_and_non_buildings(graph: GraphStore) -> No
 
 
 def test_coverage_defaults_to_today(graph: GraphStore) -> None:
-    assert coverage_of_building(graph, g.B3.id).as_of == date.today()
+    assert coverage_of_building(graph, g.B3.id).as_of == today()
