@@ -57,7 +57,7 @@ serve: $(STAMP) $(ASSETS)
 	$(BIN)/gridgraph serve
 
 test: $(STAMP) $(LINTER) $(NEO4J_JAR) $(ASSETS) browser
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

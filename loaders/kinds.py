@@ -107,6 +107,7 @@ class RefColumn:
     headers: tuple[str, ...] = ()
     code: tuple[str, str] | None = None
     fill: Mapping[str, str] = field(default_factory=dict)
+    load_first: str | None = None  # the load kind to load first when a reference is unknown
 
     @property
     def code_prop(self) -> Prop | None:
@@ -384,7 +385,7 @@ AGREEMENTS = LoadKind(
     refs=(
         RefColumn("partner", "共建单位", ORGS, "The outside unit that signed (name or code)",
                   code=("Unit", "uscc"), headers=("合作单位", "驻区单位", "共建单位名称",
-                                                  "单位名称", "共建方")),
+                                                  "单位名称", "共建方"), load_first="units"),
         RefColumn("community", "社区", _PLACES, "The community or subdistrict that signed",
                   headers=("签约社区", "社区/街道", "街道", "社区名称", "街道/社区", "所属社区",
                            "签约街道")),

@@ -149,6 +149,42 @@ def problems_table(reports: list[LoadReport]) -> Any:
     return table
 
 
+def records_table(report: LoadReport, limit: int = 200) -> Any:
+    """A rich table of what a dry run would do to each record: created, updated (old → new),
+    removed; records left alone are counted in the caption."""
+    from rich.table import Table
+
+    label = {"created": "新建 created", "updated": "更新 updated", "removed": "删除 removed"}
+    shown = [r for r in report.records if r.action != "unchanged"]
+    same = len(report.records) - len(shown)
+    table = Table(
+        title=f"{report.file}：逐条变更（试运行）/ per record (dry run)",
+        caption=f"未变 unchanged: {same}"
+        + (f"；仅列出前{limit}条 / first {limit} listed, all in --report" if len(shown) > limit
+           else ""),
+        show_lines=False,
+    )  # fmt: skip
+    table.add_column("动作 action", no_wrap=True)
+    table.add_column("记录 record", overflow="fold")
+    table.add_column("变更 old → new", overflow="fold")
+    for r in shown[:limit]:
+        if r.action == "created":
+            what = ", ".join(f"{c.field}={_brief(c.new)}" for c in r.changes)
+        elif r.action == "removed":
+            what = ""
+        else:
+            what = "; ".join(f"{c.field}: {_brief(c.old)} → {_brief(c.new)}" for c in r.changes)
+        table.add_row(label[r.action], r.id, what)
+    return table
+
+
+def _brief(value: Any) -> str:
+    if value is None:
+        return "∅"
+    text = "、".join(map(str, value)) if isinstance(value, list) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "code", "severity", "message_zh",
                    "message_en")  # fmt: skip
 

@@ -25,9 +25,9 @@ from graph.model import Direction, Node, Relationship
 from loaders.cells import CLEARED, clearable, parse_string, parse_strings, parser_for
 from loaders.errors import InvalidCell
 from loaders.files import Sheet
-from loaders.kinds import Column, LoadKind, infer_kind, load_kind, normalise_header
+from loaders.kinds import LOAD_KINDS, Column, LoadKind, infer_kind, load_kind, normalise_header
 from loaders.report import Problem, SheetReport
-from loaders.resolve import Resolver, kinds_label
+from loaders.resolve import Resolver, english, kinds_label
 from schema import ONTOLOGY
 
 OnConflict = Literal["update", "skip", "fail"]
@@ -443,8 +443,16 @@ class Checker:
                 column = headers.get(code_column) if code and code_column else headers.get(ref.name)
                 if column is None and ref.fill:
                     column = next((headers[c] for c in ref.fill if c in headers), None)
-                if e.code == "unknown_ref" and ":" in e.params.get("value", ""):
-                    params = {**e.params, "value": e.params["value"].split(":", 1)[1]}
+                if e.code == "unknown_ref" and (":" in e.params.get("value", "") or ref.load_first):
+                    params = {**e.params, "value": e.params["value"].split(":", 1)[-1]}
+                    if ref.load_first:  # the partner: 找不到共建单位“X”，请先导入共建单位
+                        first = LOAD_KINDS[ref.load_first]
+                        params.update(
+                            kinds_zh=ref.zh,
+                            kinds_en=english(first.slots[0].kind),
+                            load_zh=f"，请先导入{first.zh}",
+                            load_en=f"; load the {first.name} ({first.zh}) first",
+                        )
                     e = InvalidCell("unknown_ref", **params)
                 self._ref_error(row, column, e)
         if kind.derive is not None:

@@ -98,6 +98,12 @@ def register_load(app: typer.Typer) -> None:
         out = Console() if console.is_terminal else Console(width=160)
         if any(r.problems for r in reports):
             out.print(problems_table(reports))
+        if dry_run:
+            from loaders.report import records_table
+
+            for r in reports:
+                if r.records:
+                    out.print(records_table(r))
         for r in reports:
             out.print(summary_line(r), highlight=False)
         if report is not None and report.suffix.lower() == ".csv":

@@ -110,3 +110,24 @@ def test_a_bad_row_is_reported_with_sheet_row_and_column(
     assert first[4]
     assert page.is_disabled("#confirm")
     assert "跳过有错的行" in page.inner_text("#why-not")
+
+
+def test_skipping_invalid_rows_loads_the_good_ones(visit: Visit, api: Api, tmp_path: Path) -> None:
+    good = agreements_csv(tmp_path / "good.csv", api, "GJ-UI-SKIP-1").read_text(encoding="utf-8")
+    bad = agreements_csv(tmp_path / "bad.csv", api, "GJ-UI-SKIP-2", community="不存在的社区")
+    path = tmp_path / "两行.csv"
+    path.write_text(good + bad.read_text(encoding="utf-8").splitlines()[2] + "\n", "utf-8")
+    page = open_upload(visit)
+    page.fill("input[name=token]", ADMIN_TOKEN)
+    page.click("#token-box button[type=submit]")
+    page.set_input_files("#file", str(path))
+    page.wait_for_selector("#problems")
+    assert page.is_disabled("#confirm")
+    page.check("input[name=skipInvalid]")  # checks the same file again
+    page.wait_for_selector("#confirm:not([disabled])")
+    page.click("#confirm")
+    page.wait_for_function(
+        "() => ['LOADED', 'PARTIAL'].includes(document.querySelector('#report-status')?.innerText)"
+    )
+    assert api.data(AGREEMENT, code="GJ-UI-SKIP-1")["agreements"]["totalCount"] == 1
+    assert api.data(AGREEMENT, code="GJ-UI-SKIP-2")["agreements"]["totalCount"] == 0

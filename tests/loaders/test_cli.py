@@ -117,3 +117,14 @@ def test_a_csv_report_opens_in_excel(store_path: Path, tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [r["code"] for r in rows] == ["unknown_ref"]
     assert rows[0]["row"] == "3" and "“=HYPERLINK(1)”" in rows[0]["message_zh"]
+
+
+def test_a_dry_run_shows_each_record(store_path: Path, tmp_path: Path) -> None:
+    good = write(tmp_path, "good.csv", GOOD)
+    runner.invoke(app, ["load", str(good), "--store", str(store_path)])
+    fixed = write(tmp_path, "fixed.csv", GOOD.replace("黎阳社区", "观景社区"))
+    result = runner.invoke(app, ["load", str(fixed), "--dry-run", "--store", str(store_path)])
+    assert result.exit_code == 0, result.output
+    assert "删除 removed" in result.output and "新建 created" in result.output
+    assert "PARTY_TO:community:410611001001>agreement:GJ-1" in result.output
+    assert "未变 unchanged: 2" in result.output  # the agreement and the partner's link

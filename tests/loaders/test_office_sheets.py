@@ -372,3 +372,17 @@ def test_the_reference_graphs_links_and_the_loaders_agree() -> None:
     assert report.status == "loaded", report.problems
     assert report.changes.relationships_created == 0
     assert store.counts().relationships.get("PARTY_TO") == before
+
+
+def test_an_unknown_partner_says_to_load_the_units_first(seeded: MemoryStore) -> None:
+    report = load_file(seeded, csv_bytes("共建单位,社区,签订日期\n无名大学,黎阳社区,2023-05-01\n"),
+                       filename="a.csv")  # fmt: skip
+    [error] = report.errors
+    assert error.message_zh == "找不到共建单位“无名大学”，请先导入共建单位"
+    assert error.message_en == "no unit named or coded '无名大学'; load the units (共建单位) first"
+
+
+def test_an_xlsm_workbook(seeded: MemoryStore) -> None:
+    report = load_file(seeded, xlsx_bytes(office_workbook()), filename="共建协议.xlsm")
+    assert report.format == "xlsx" and report.status == "loaded", report.problems
+    assert_office_graph(seeded)
