@@ -59,7 +59,7 @@ def create_app(
     mount_console(app)
     app.state.gridgraph = state
     if response_cache:
-        app.add_middleware(ResponseCache, store=store)
+        app.add_middleware(ResponseCache, store=store, today=settings.today)
     # outermost: who is asking and how much they send, before anything else reads the body
     failures = FailureLimiter(settings.failed_token_limit, settings.failed_token_window)
     app.add_middleware(Gate, book=book, settings=settings, failures=failures)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -42,9 +43,16 @@ Key = tuple[bytes, bytes, str]
 class ResponseCache:
     """ASGI middleware caching successful JSON GraphQL responses per store version."""
 
-    def __init__(self, app: ASGIApp, store: GraphStore, path: str = "/graphql") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        store: GraphStore,
+        path: str = "/graphql",
+        today: Callable[[], date] = date.today,
+    ) -> None:
         self.app = app
         self.store = store
+        self.today = today  # the governed place's day (Settings.today), which asOf defaults to
         self.path = path
         self._lock = threading.Lock()
         self._version: int | None = None
@@ -70,7 +78,7 @@ class ResponseCache:
         cacheable = version is not None and not _NOT_CACHED.search(body)
         identity = identity_of(scope)
         cacheable = cacheable and identity is not None
-        key: Key = (body, identity.key if identity else b"", date.today().isoformat())
+        key: Key = (body, identity.key if identity else b"", self.today().isoformat())
         if cacheable:
             hit = self._get(key, version)
             if hit is not None:

@@ -102,6 +102,8 @@ def started(kind: str, store_path: Path, env: dict[str, str]) -> Iterator[int]:
 
     port = free_port()
     command = [sys.executable, __file__, "--serve", kind, str(store_path), "--port", str(port)]
+    # A busy machine must not turn a slow first request into a refusal: a generous limit.
+    env = {"GRIDGRAPH_REQUEST_TIMEOUT": "600", **env}
     proc = subprocess.Popen(command, env={**os.environ, **env, "PYTHONPATH": str(ROOT)})
     try:
         deadline = time.monotonic() + 900

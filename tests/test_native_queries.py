@@ -316,8 +316,8 @@ def check_path(store: GraphStore, path: Connection, day: date) -> None:
 @pytest.mark.neo4j
 @pytest.mark.xdist_group(GROUP)
 def test_paths_are_as_short_as_on_the_embedded_store(in_neo4j: Neo4jStore, sample: Sample) -> None:
-    """Equal length, and each store's path is a real path of the other; which of several
-    equally short paths comes back may differ (Neo4j's shortestPath picks one)."""
+    """The same path (of several equally short ones, the least by node ids), and each a real
+    path of the other store."""
     store, rng = sample.store, random.Random(13)
     ends = [
         *rng.sample(sample.buildings, 10),
@@ -335,6 +335,8 @@ def test_paths_are_as_short_as_on_the_embedded_store(in_neo4j: Neo4jStore, sampl
         if native is None or embedded is None:
             continue
         assert native.length == embedded.length, (source, target, day)
+        assert [n.id for n in native.nodes] == [n.id for n in embedded.nodes], (source, target)
+        assert [r.id for r in native.relationships] == [r.id for r in embedded.relationships]
         assert (native.nodes[0].id, native.nodes[-1].id) == (source, target)
         check_path(store, native, day)
         check_path(in_neo4j, embedded, day)

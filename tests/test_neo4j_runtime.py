@@ -82,16 +82,17 @@ def test_import_refuses_a_bad_value_naming_its_line_and_writes_nothing(
 
 
 @pytest.fixture
-def two_handles(store_opener: Any, request: pytest.FixtureRequest) -> Iterator[list[GraphStore]]:
-    """Two stores on one Neo4j database, as two processes would hold them."""
-    if request.node.callspec.params["store_opener"] != "neo4j":
-        pytest.skip("two handles on one store: the embedded store's is tested in test_memory")
-    handles = [store_opener(), store_opener()]
+def two_handles(neo4j_server: Neo4jServer) -> Iterator[list[GraphStore]]:
+    """Two stores on one emptied Neo4j database, as two processes would hold them."""
+    settings = neo4j_server.settings()
+    handles: list[GraphStore] = [Neo4jStore.from_settings(settings) for _ in range(2)]
+    handles[0].delete_nodes([n.id for n in handles[0].iter_nodes()])
     yield handles
     for handle in handles:
         handle.close()
 
 
+@pytest.mark.neo4j
 def test_a_writer_between_another_writers_read_and_write_loses_nothing(
     two_handles: list[GraphStore], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -136,6 +137,7 @@ def test_a_writer_between_another_writers_read_and_write_loses_nothing(
     assert final.props["party_member"] is True
 
 
+@pytest.mark.neo4j
 def test_the_data_version_moves_with_every_commit_from_any_handle(
     two_handles: list[GraphStore],
 ) -> None:
@@ -148,6 +150,7 @@ def test_the_data_version_moves_with_every_commit_from_any_handle(
     assert first.version() == after  # reads do not move it
 
 
+@pytest.mark.neo4j
 def test_a_rejected_statement_is_one_line_not_a_driver_error(
     neo4j_server: Neo4jServer, tmp_path: Path
 ) -> None:
@@ -197,6 +200,7 @@ def test_a_unit_of_work_beyond_transaction_memory_fails_at_once_with_advice(
         store.close()
 
 
+@pytest.mark.neo4j
 def test_the_pinyin_index_is_built_once_per_version_of_the_data(
     two_handles: list[GraphStore],
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -62,3 +63,23 @@ def test_errors_and_other_callers_are_not_shared(
     other = client.post("/graphql", json=QUERY, headers={"Authorization": "Bearer other"})
     assert other.json() == {"data": {"node": {"name": "淇园3号楼"}}}
     assert proxy.calls["get_nodes"] == 1  # another caller's key: executed, not shared
+
+
+def test_a_new_day_where_the_place_is_is_a_new_answer(
+    setup: tuple[MemoryStore, CountingStore, httpx.Client],
+) -> None:
+    """At 16:00 UTC Shanghai's day turns while the server's (UTC) day goes on: an answer
+    cached for the old day (asOf defaults to today) must not be served on the new one."""
+    import time_machine
+
+    _, _, client = setup
+    ask = {
+        "query": "query($b: ID!) { coverage(building: $b) { asOf } }",
+        "variables": {"b": g.B3.id},
+    }
+    with time_machine.travel(datetime(2024, 12, 31, 15, 59, tzinfo=UTC), tick=False):
+        before = client.post("/graphql", json=ask).json()
+    with time_machine.travel(datetime(2024, 12, 31, 16, 1, tzinfo=UTC), tick=False):
+        after = client.post("/graphql", json=ask).json()
+    assert before == {"data": {"coverage": {"asOf": "2024-12-31"}}}
+    assert after == {"data": {"coverage": {"asOf": "2025-01-01"}}}
