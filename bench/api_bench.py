@@ -159,6 +159,24 @@ def seeded_store(scale: int, directory: Path) -> Path:
     return path
 
 
+def wait_until_healthy(
+    proc: subprocess.Popen[bytes], port: int, what: str, timeout: float = 900
+) -> None:
+    """Poll /healthz until the server answers; fail if it exits or ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start")
+        time.sleep(0.2)
+
+
 @contextmanager
 def started_server(store_path: Path, response_cache: bool) -> Iterator[int]:
     port = free_port()
@@ -168,18 +186,7 @@ def started_server(store_path: Path, response_cache: bool) -> Iterator[int]:
         command.append("--no-response-cache")
     proc = subprocess.Popen(command, env=env)
     try:
-        deadline = time.monotonic() + 600
-        while True:
-            try:
-                conn = http.client.HTTPConnection(HOST, port, timeout=5)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.2)
+        wait_until_healthy(proc, port, "the server")
         yield port
     finally:
         proc.terminate()

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import api_bench  # noqa: E402  (the bench folder is not a package)
-from api_bench import HOST, Http, free_port, percentiles, seeded_store  # noqa: E402
+from api_bench import HOST, Http, free_port, percentiles, seeded_store, wait_until_healthy  # noqa: E402
 from fastapi import Request, Response  # noqa: E402  (module level: FastAPI reads the annotations)
 
 from graph.neo4j import local_server  # noqa: E402
@@ -106,18 +106,7 @@ def started(kind: str, store_path: Path, env: dict[str, str]) -> Iterator[int]:
     env = {"GRIDGRAPH_REQUEST_TIMEOUT": "600", **env}
     proc = subprocess.Popen(command, env={**os.environ, **env, "PYTHONPATH": str(ROOT)})
     try:
-        deadline = time.monotonic() + 900
-        while True:
-            try:
-                conn = http.client.HTTPConnection(HOST, port, timeout=5)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the {kind} server did not start")
-            time.sleep(0.2)
+        wait_until_healthy(proc, port, f"the {kind} server")
         yield port
     finally:
         proc.terminate()
