@@ -125,7 +125,11 @@ def test_markdown_example_runs(text: str, client: Client) -> None:
         assert validate(schema, parsed) == []
         return
     assert not _declared(text), "a Markdown example must run as pasted: no variables"
-    if text.startswith("# refused"):
+    if text.startswith("# admin"):  # valid, and refused to the anonymous example client
+        schema = client.client.schema  # type: ignore[attr-defined]
+        assert schema is not None
+        assert validate(schema, parsed) == []
+    if text.startswith(("# refused", "# admin")):
         with pytest.raises(TransportQueryError):
             client.execute(gql(text))  # type: ignore[attr-defined]
         return

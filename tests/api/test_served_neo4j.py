@@ -401,7 +401,7 @@ def test_writes_through_the_api_land_in_neo4j_with_provenance(
         assert all(r["importRunId"].startswith("import_run:") for r in logged), logged
         imported = native[0]["data"]["importFile"]
         assert (imported["status"], imported["file"], imported["loadedBy"]) == (
-            "LOADED", CSV_NAME, "api",
+            "LOADED", CSV_NAME, "admin",
         )  # fmt: skip
         assert imported["changes"]["nodesUpdated"] == 0
         assert native[1]["data"]["addAgreement"]["changes"]["nodesUpdated"] == 0
@@ -415,7 +415,7 @@ def test_writes_through_the_api_land_in_neo4j_with_provenance(
         sources = {"agreement:GJ-E2E-001": CSV_NAME, "agreement:GJ-E2E-002": "graphql:endAgreement"}
         for nid, node in written.items():
             assert node.props["source_file"] == sources[nid]
-            assert node.props["loaded_by"] == "api"
+            assert node.props["loaded_by"] == "admin"
             assert LOADED_AT.match(node.props["loaded_at"])
         assert written["agreement:GJ-E2E-002"].props["valid_to"] == "2025-12-31"
         parties = store.neighbours(ids, "PARTY_TO", Direction.IN)
@@ -426,7 +426,7 @@ def test_writes_through_the_api_land_in_neo4j_with_provenance(
             assert len(hops) == 2
             for hop in hops:
                 assert LOADED_AT.match(hop.relationship.props["loaded_at"])
-                assert hop.relationship.props["loaded_by"] == "api"
+                assert hop.relationship.props["loaded_by"] == "admin"
         assert {h.relationship.props["valid_to"] for h in parties["agreement:GJ-E2E-002"]} == {
             "2025-12-31"
         }
