@@ -18,6 +18,7 @@ from graph.errors import IntegrityError
 from graph.listing import (
     Aggregate,
     Listing,
+    ListPage,
     Reach,
     aggregate_of,
     evaluate,
@@ -169,12 +170,15 @@ class GraphStore(ABC):
 
     def list_nodes(
         self, listing: Listing, after: str | None = None, limit: int | None = None
-    ) -> list[Node]:
+    ) -> ListPage:
         """The nodes of ``listing`` (AND/OR/NOT, relationship filters, orders by property or
         by count), from the one after ``after`` (an id in the list; :class:`CursorNotInList`
-        otherwise), at most ``limit``. This fallback evaluates over the primitives above, one
-        call per condition; a store with a query language answers in one query."""
-        return page_of(evaluate(self, listing), after, limit)
+        otherwise), at most ``limit``, with the number of nodes the whole listing holds.
+
+        This fallback evaluates over the primitives above, one call per condition; a store
+        with a query language answers in one query."""
+        everything = evaluate(self, listing)
+        return ListPage(page_of(everything, after, limit), len(everything))
 
     def aggregate_nodes(self, listing: Listing, props: Sequence[str] = ()) -> Aggregate:
         """How many nodes ``listing`` holds, and the min and max of ``props`` among them."""

@@ -18,7 +18,7 @@ Examples
 >>> _ = store.upsert_nodes([a, b, d])
 >>> _ = store.upsert_relationships([Relationship("PAIRED_WITH", d.id, a.id)])
 >>> unpaired = Related(Step("PAIRED_WITH", Direction.IN), "none")
->>> [n.name for n in store.list_nodes(Listing("Community", unpaired))]
+>>> [n.props["name"] for n in store.list_nodes(Listing("Community", unpaired)).nodes]
 ['乙']
 """
 
@@ -152,6 +152,14 @@ class Listing:
     where: Predicate | None = None
     order: tuple[SortKey, ...] = ()
     as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """A page of a listing and how many nodes the whole listing holds."""
+
+    nodes: list[Node]
+    total: int
 
 
 @dataclass(frozen=True)

@@ -139,8 +139,9 @@ def _reach_count(t: _Text, reach: Reach, var: str) -> str:
 def listing_statement(
     listing: Listing, after: str | None, limit: int | None
 ) -> tuple[Statement, dict[str, Any]]:
-    """One statement for a page of ``listing``; rows ``start`` (null when ``after`` is not in
-    the list) and the node's columns."""
+    """One statement for a page of ``listing``: rows of ``total`` (the whole listing),
+    ``start`` (null when ``after`` is not in the list) and the node's columns (one row of nulls
+    when the page is empty)."""
     check_listing(listing)
     t = _Text({"as_of": _iso(listing.as_of), "after": after, "limit": limit})
     where = _predicate(t, listing.where, "n") if listing.where is not None else "true"
@@ -161,9 +162,10 @@ def listing_statement(
         WITH collect(n) AS ordered
         WITH ordered, CASE WHEN $after IS NULL THEN 0
         ELSE [i IN range(0, size(ordered) - 1) WHERE ordered[i].id = $after | i + 1][0] END AS start
-        UNWIND CASE WHEN start IS NULL THEN [null]
-        ELSE ordered[start..coalesce(start + $limit, size(ordered))] END AS n
-        RETURN start, {node_fields("n")}
+        WITH size(ordered) AS total, start, CASE WHEN start IS NULL THEN []
+        ELSE ordered[start..coalesce(start + $limit, size(ordered))] END AS page
+        UNWIND CASE WHEN size(page) = 0 THEN [null] ELSE page END AS n
+        RETURN total, start, {node_fields("n")}
         """
     statement = GENERATED.add(
         f"listing[{listing.kind}]",

@@ -35,7 +35,7 @@ from neo4j.exceptions import (
 
 from graph.contract import GraphStore, Types, UnitOfWork, as_type_set
 from graph.errors import StoreError, StoreUnavailable
-from graph.listing import Aggregate, CursorNotInList, Listing, Reach, check_reach
+from graph.listing import Aggregate, CursorNotInList, Listing, ListPage, Reach, check_reach
 from graph.model import (
     Counts,
     Direction,
@@ -490,13 +490,14 @@ class Neo4jStore(GraphStore):
 
     def list_nodes(
         self, listing: Listing, after: str | None = None, limit: int | None = None
-    ) -> list[Node]:
-        """One statement: filter, order (by property or by count) and page in Neo4j."""
+    ) -> ListPage:
+        """One statement: filter, order (by property or by count), count and page in Neo4j."""
         statement, params = listing_statement(listing, after, limit)
         records = self.read(statement.name, **params)
-        if records and records[0]["start"] is None:
+        if records[0]["start"] is None:
             raise CursorNotInList(f"the cursor's node {after!r} is not in this list")
-        return [decode_node(r) for r in records]
+        nodes = [decode_node(r) for r in records if r["id"] is not None]
+        return ListPage(nodes, int(records[0]["total"]))
 
     def aggregate_nodes(self, listing: Listing, props: Sequence[str] = ()) -> Aggregate:
         statement, params = aggregate_statement(listing, props)

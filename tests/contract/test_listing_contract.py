@@ -17,6 +17,7 @@ from graph.listing import (
     KindIn,
     Listing,
     ListingError,
+    ListPage,
     Not,
     Predicate,
     PropTest,
@@ -55,7 +56,9 @@ def names(
     as_of: date | None = JUNE_2024,
     order: tuple[SortKey, ...] = (),
 ) -> list[str]:
-    return [n.props["name"] for n in store.list_nodes(Listing(kind, where, order, as_of))]
+    page = store.list_nodes(Listing(kind, where, order, as_of))
+    assert page.total == len(page.nodes)
+    return [n.props["name"] for n in page.nodes]
 
 
 def test_and_or_not_over_properties(planned: GraphStore) -> None:
@@ -185,17 +188,18 @@ def test_min_and_max_on_dates(planned: GraphStore) -> None:
 def test_order_by_property_and_pages_after_a_cursor(planned: GraphStore) -> None:
     order = (SortKey(prop="signed_on", descending=True),)
     listing = Listing("Agreement", None, order, JUNE_2024)
-    assert [n.props["code"] for n in planned.list_nodes(listing)] == ["A2", "A3", "A1"]
-    assert [n.props["code"] for n in planned.list_nodes(listing, after=g.AG_2.id, limit=1)] == [
-        "A3"
-    ]
-    assert planned.list_nodes(listing, after=g.AG_1.id, limit=5) == []
-    assert planned.list_nodes(listing, limit=0) == []
+    assert [n.props["code"] for n in planned.list_nodes(listing).nodes] == ["A2", "A3", "A1"]
+    page = planned.list_nodes(listing, after=g.AG_2.id, limit=1)
+    assert ([n.props["code"] for n in page.nodes], page.total) == (["A3"], 3)
+    assert planned.list_nodes(listing, after=g.AG_1.id, limit=5) == ListPage([], 3)
+    assert planned.list_nodes(listing, limit=0) == ListPage([], 3)
+    unpaired = Listing("Community", Related(PAIRED_BY, "none"), (), JUNE_2024)
+    assert planned.list_nodes(unpaired, limit=3) == ListPage([], 0)
     with pytest.raises(CursorNotInList, match="agreement:nowhere"):
         planned.list_nodes(listing, after="agreement:nowhere", limit=2)
     # missing values go last whichever the direction
     by_topics_count = (SortKey(prop="masters_interns"), SortKey(prop="code", descending=True))
-    codes = planned.list_nodes(Listing("Agreement", None, by_topics_count))
+    codes = planned.list_nodes(Listing("Agreement", None, by_topics_count)).nodes
     assert [n.props["code"] for n in codes] == ["A3", "A2", "A1"]
 
 
