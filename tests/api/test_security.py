@@ -28,6 +28,7 @@ from loaders.reference import seed_reference_graph
 from schema.codes import uscc_with_check
 from tests.api.serving import served
 from tests.api.test_store_calls import CountingStore
+from tests.conftest import Neo4jServer
 
 ADMIN = "admin-token-sec-41"
 AUTH = {"Authorization": f"Bearer {ADMIN}"}
@@ -398,3 +399,24 @@ def test_a_request_past_its_time_limit_is_stopped(tmp_path: Path) -> None:
         assert "time limit of 0.001 s" in response.json()["errors"][0]["message"]
         assert c.get("/healthz").status_code == 200
     store.close()
+
+
+def test_an_empty_neo4j_database_is_an_error_not_a_reseed(neo4j_server: Neo4jServer) -> None:
+    """The same rule on the real server: an existing but empty database is named, not seeded."""
+    from graph.neo4j import Neo4jStore
+
+    store = Neo4jStore.from_settings(neo4j_server.settings())
+    store.delete_nodes([n.id for n in store.iter_nodes()])
+    env = {**_env(), **neo4j_server.env(), "GRIDGRAPH_STORE": "neo4j"}
+    result = subprocess.run(
+        [*GRIDGRAPH, "serve", "--port", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=180, env=env,
+    )  # fmt: skip
+    try:
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+        assert f"the Neo4j database neo4j at {neo4j_server.uri} is empty" in result.stderr
+        assert "gridgraph seed --store-kind neo4j" in result.stderr
+        assert sum(store.counts().nodes.values()) == 0  # nothing was written
+    finally:
+        store.close()
