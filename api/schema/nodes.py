@@ -100,7 +100,7 @@ class Query:
         ctx: GraphContext = info.context
         check_page_size(first, ctx.settings)
         kind_names = visible_kinds(ctx.identity, [k.value for k in kinds] if kinds else None)
-        hits = search_hits(ctx.state, text, kind_names, first, _offset(after))
+        hits = search_hits(ctx.state, text, kind_names, first, _offset(after), ctx.store)
         return [wrap(h.node) for h in hits]
 
     @strawberry.field(
@@ -122,7 +122,7 @@ class Query:
         check_page_size(first, ctx.settings)
         kind_names = visible_kinds(ctx.identity, [k.value for k in kinds] if kinds else None)
         start = _offset(after)
-        hits = search_hits(ctx.state, text, kind_names, first + 1, start)
+        hits = search_hits(ctx.state, text, kind_names, first + 1, start, ctx.store)
         page = hits[:first]
         return SearchResults(
             hits=[SearchHit(node=wrap(h.node), score=h.score, matched=h.matched) for h in page],
