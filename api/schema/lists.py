@@ -302,7 +302,7 @@ def _make(
 #: Lists of a kind that only some roles may page through, and whether each page is logged.
 LISTING_ROLE: dict[str, tuple[Role, bool]] = {
     "Person": (Role.PLANNER, True),  # people in bulk: planners and up, every page logged
-    "ImportRun": (Role.ADMIN, False),  # the import log: admins, unless reads are open
+    "ImportRun": (Role.ADMIN, False),  # the import log: admins only (api.visibility)
 }
 
 
@@ -311,8 +311,6 @@ def _check_listing(kind: NodeKind, ctx: GraphContext) -> None:
     if rule is None:
         return
     role, _ = rule
-    if kind.name == "ImportRun" and getattr(ctx.state, "reads_open", False):
-        return  # a server with open reads (no read token, no tokens file) shows its import log
     who = ctx.identity
     if not who.may(role):
         whom = f"{who.name} holds a {who.role} token" if who.role else "anonymous callers may not"

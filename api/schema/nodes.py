@@ -16,6 +16,7 @@ from api.context import GraphContext
 from api.limits import check_page_size
 from api.search import search_hits
 from api.types import Kind, Node, wrap
+from api.visibility import check_kind, visible_kinds
 from graph.errors import GridGraphError
 
 TEXT_HELP = "A code, Chinese text (simplified or traditional), pinyin or initials"
@@ -61,7 +62,10 @@ class Query:
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         ctx: GraphContext = info.context
         found = await ctx.nodes().load(str(id))
-        return wrap(found) if found is not None else None
+        if found is None:
+            return None
+        check_kind(ctx.identity, found.kind)
+        return wrap(found)
 
     @strawberry.field(
         description="The nodes with these ids, in the order asked, null where unknown (批量取节点)"
@@ -70,6 +74,9 @@ class Query:
         ctx: GraphContext = info.context
         check_page_size(len(ids), ctx.settings, "ids")
         found = await ctx.nodes().load_many([str(i) for i in ids])
+        for n in found:
+            if n is not None:
+                check_kind(ctx.identity, n.kind)
         return [wrap(n) if n is not None else None for n in found]
 
     @strawberry.field(
@@ -92,8 +99,8 @@ class Query:
     ) -> list[Node]:
         ctx: GraphContext = info.context
         check_page_size(first, ctx.settings)
-        kind_names = [k.value for k in kinds] if kinds else None
-        hits = search_hits(ctx.state, text, kind_names, first, _offset(after))
+        kind_names = visible_kinds(ctx.identity, [k.value for k in kinds] if kinds else None)
+        hits = search_hits(ctx.state, text, kind_names, first, _offset(after), ctx.store)
         return [wrap(h.node) for h in hits]
 
     @strawberry.field(
@@ -113,9 +120,9 @@ class Query:
     ) -> SearchResults:
         ctx: GraphContext = info.context
         check_page_size(first, ctx.settings)
-        kind_names = [k.value for k in kinds] if kinds else None
+        kind_names = visible_kinds(ctx.identity, [k.value for k in kinds] if kinds else None)
         start = _offset(after)
-        hits = search_hits(ctx.state, text, kind_names, first + 1, start)
+        hits = search_hits(ctx.state, text, kind_names, first + 1, start, ctx.store)
         page = hits[:first]
         return SearchResults(
             hits=[SearchHit(node=wrap(h.node), score=h.score, matched=h.matched) for h in page],

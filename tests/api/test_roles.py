@@ -66,7 +66,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     path = tmp / "store.sqlite"
     store = MemoryStore(path)
     seed_small_graph(store)
-    store.upsert_nodes([new_node("Agreement", code="A1", contact=PHONE)])
+    run = new_node("ImportRun", code="R1", file="共建协议.csv", loaded_by="赵管理")
+    store.upsert_nodes([new_node("Agreement", code="A1", contact=PHONE), run])
     settings = Settings(tokens_file=tokens, introspection_roles="planner,app,admin")
     app = create_app(store, settings)
     with served(app) as url:
@@ -120,6 +121,55 @@ def test_each_role_against_each_kind_of_field_and_mutation(server: Server, who: 
         assert node_change["before"].get("valid_to") == before
         assert node_change["after"]["valid_to"] == "2030-01-01"
         assert node_change["after"]["loaded_by"] == "赵管理"  # the identity, not the client
+
+
+RUN_BY_ID = '{ node(id: "import_run:R1") { id } }'
+RUNS_BY_IDS = '{ nodes(ids: ["district:410611", "import_run:R1"]) { id } }'
+RUN_SEARCH = '{ search(text: "R1") { id } }'
+RUN_SEARCH_KIND = '{ searchResults(text: "R1", kinds: [ImportRun]) { hits { node { id } } } }'
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_the_import_log_is_hidden_from_non_admins_wherever_it_would_appear(
+    server: Server, who: str | None
+) -> None:
+    """Not only the list: by id, among ids, in a search (the record is dropped) and in a search
+    that asks for the kind (refused)."""
+    admin = who in ("admin", "scoped")
+    by_id = server.post(who, RUN_BY_ID).json()
+    by_ids = server.post(who, RUNS_BY_IDS).json()
+    search = server.post(who, RUN_SEARCH).json()
+    by_kind = server.post(who, RUN_SEARCH_KIND).json()
+    if who is None:  # reads are closed on this server: nothing is answered anonymously
+        assert all("errors" in body for body in (by_id, by_ids, search, by_kind))
+        return
+    if admin:
+        assert by_id["data"]["node"] == {"id": "import_run:R1"}
+        assert by_ids["data"]["nodes"][1] == {"id": "import_run:R1"}
+        assert {"id": "import_run:R1"} in search["data"]["search"]
+        assert by_kind["data"]["searchResults"]["hits"] == [{"node": {"id": "import_run:R1"}}]
+        return
+    for body in (by_id, by_ids, by_kind):
+        assert "ImportRun records are shown to the admin role" in body["errors"][0]["message"]
+        assert body["data"] is None or not any(body["data"].values())
+    assert {"id": "import_run:R1"} not in search["data"]["search"]
+
+
+def test_the_import_log_stays_closed_while_reads_are_open(tmp_path: Path) -> None:
+    """A server with no read token answers anonymous reads, but not with its import log."""
+    store = MemoryStore(tmp_path / "store.sqlite")
+    seed_small_graph(store)
+    store.upsert_nodes([new_node("ImportRun", code="R1", file="共建协议.csv")])
+    app = create_app(store, Settings(admin_token="an-admin-token"))
+    with served(app) as url, httpx.Client(base_url=url, timeout=60) as c:
+        assert c.post("/graphql", json={"query": PLAIN}).json()["data"]["node"]["name"]
+        for query in (IMPORTS, RUN_BY_ID):
+            body = c.post("/graphql", json={"query": query}).json()
+            assert "ImportRun" in body["errors"][0]["message"], body
+        ok = c.post("/graphql", json={"query": IMPORTS},
+                    headers={"Authorization": "Bearer an-admin-token"}).json()  # fmt: skip
+        assert ok["data"]["importRuns"]["totalCount"] == 1
+    store.close()
 
 
 @pytest.mark.parametrize(
