@@ -176,6 +176,29 @@ def test_a_scope_must_be_a_subdistrict_or_community_id(
         read_tokens_file(path)
 
 
+PERSON_SEARCH = '{ search(text: "王诚") { id } }'
+PERSON_KIND_SEARCH = '{ searchResults(text: "王", kinds: [Person]) { hits { node { id } } } }'
+
+
+@pytest.mark.parametrize("who", ["reader", "planner", "app", "admin"])
+def test_a_search_is_a_list_of_people_by_another_name(server: Server, who: str) -> None:
+    """Below the planner role people are left out of a search (asking for them is refused, as
+    listing them is); from it up they are found, and each search page of people is logged."""
+    before = len(list(server.trail.entries()))
+    found = server.post(who, PERSON_SEARCH).json()
+    by_kind = server.post(who, PERSON_KIND_SEARCH).json()
+    logged = [e for e in list(server.trail.entries())[before:] if e["action"] == "list_people"]
+    if who == "reader":
+        assert {"id": "person:P01"} not in found["data"]["search"]
+        assert "listing Person nodes needs the planner role" in by_kind["errors"][0]["message"]
+        assert logged == []
+        return
+    assert {"id": "person:P01"} in found["data"]["search"]
+    assert {"node": {"id": "person:P01"}} in by_kind["data"]["searchResults"]["hits"]
+    assert [e["who"] for e in logged] == [TOKENS[who][0]] * 2
+    assert "person:P01" in logged[0]["ids"]
+
+
 RUN_BY_ID = '{ node(id: "import_run:R1") { id } }'
 RUNS_BY_IDS = '{ nodes(ids: ["district:410611", "import_run:R1"]) { id } }'
 RUN_SEARCH = '{ search(text: "R1") { id } }'
