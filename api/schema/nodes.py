@@ -16,7 +16,7 @@ from api.context import GraphContext
 from api.limits import check_page_size
 from api.search import search_hits
 from api.types import Kind, Node, wrap
-from api.visibility import check_kind, visible_kinds
+from api.visibility import check_kind, logged_listing, visible_kinds
 from graph.errors import GridGraphError
 
 TEXT_HELP = "A code, Chinese text (simplified or traditional), pinyin or initials"
@@ -54,6 +54,11 @@ def _offset(after: str | None) -> int:
     except (ValueError, UnicodeDecodeError):
         pass
     raise GridGraphError(f"after: {after!r} is not a search cursor (不是搜索游标)")
+
+
+def _log_people(ctx: GraphContext, nodes: list[Any]) -> None:
+    """People found by a search are a page of people: logged like one (api.visibility)."""
+    ctx.people_listed.extend(n.id for n in nodes if logged_listing(n.kind))
 
 
 @strawberry.type
@@ -101,6 +106,7 @@ class Query:
         check_page_size(first, ctx.settings)
         kind_names = visible_kinds(ctx.identity, [k.value for k in kinds] if kinds else None)
         hits = search_hits(ctx.state, text, kind_names, first, _offset(after), ctx.store)
+        _log_people(ctx, [h.node for h in hits])
         return [wrap(h.node) for h in hits]
 
     @strawberry.field(
@@ -124,6 +130,7 @@ class Query:
         start = _offset(after)
         hits = search_hits(ctx.state, text, kind_names, first + 1, start, ctx.store)
         page = hits[:first]
+        _log_people(ctx, [h.node for h in page])
         return SearchResults(
             hits=[SearchHit(node=wrap(h.node), score=h.score, matched=h.matched) for h in page],
             end_cursor=_cursor(start + len(page)) if page else None,

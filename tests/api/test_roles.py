@@ -101,7 +101,7 @@ EXPECTED = {
     "planner": ("ok", "ok", "refused", "refused", "ok", "403"),
     "app": ("ok", "ok", "refused", "refused", "ok", "403"),
     "admin": ("ok", "ok", "ok", "ok", "ok", "ok"),
-    "scoped": ("ok", "ok", "ok", "ok", "ok", "403"),
+    "scoped": ("ok", "ok", "ok", "ok", "ok", "refused"),  # A2 is 东方社区's, outside the scope
 }
 
 
@@ -121,6 +121,82 @@ def test_each_role_against_each_kind_of_field_and_mutation(server: Server, who: 
         assert node_change["before"].get("valid_to") == before
         assert node_change["after"]["valid_to"] == "2030-01-01"
         assert node_change["after"]["loaded_by"] == "赵管理"  # the identity, not the client
+
+
+ADD = """mutation($input: AgreementInput!) {
+  addAgreement(input: $input) { status changes { nodesCreated } problems { messageEn } } }"""
+COUNT = '{ agreements(where: {code: {in: ["GJ-S1", "GJ-S2"]}}) { totalCount } }'
+
+
+def test_a_scoped_admin_changes_what_lies_within_the_scope_and_nothing_else(
+    server: Server,
+) -> None:
+    """钱社区管理 holds an admin token for 黎阳社区: an agreement there is written, with its
+    identity as loadedBy and an audit entry; one for 东方社区 is refused whole, naming it."""
+    mine = {"code": "GJ-S1", "name": "黎阳共建", "partner": "鹤壁某银行",
+            "community": "黎阳社区", "signedOn": "2024-01-01"}  # fmt: skip
+    body = server.post("scoped", ADD, input=mine).json()
+    assert body["data"]["addAgreement"]["status"] == "LOADED", body
+    node = server.store.get_nodes(["agreement:GJ-S1"])["agreement:GJ-S1"]
+    assert node.props["loaded_by"] == "钱社区管理"
+    entry = list(server.trail.entries())[-1]
+    assert (entry["action"], entry["who"], entry["target"]) == (
+        "addAgreement",
+        "钱社区管理",
+        "GJ-S1",
+    )
+
+    other = {**mine, "code": "GJ-S2", "community": "东方社区"}
+    before = len(list(server.trail.entries()))
+    body = server.post("scoped", ADD, input=other).json()
+    message = body["errors"][0]["message"]
+    assert "钱社区管理 is an admin for community:410611001001 only" in message, body
+    assert "community:410611001002" in message and "超出管理范围" in message
+    assert server.post("admin", COUNT).json()["data"]["agreements"]["totalCount"] == 1
+    assert len(list(server.trail.entries())) == before  # nothing written, nothing logged
+    ended = 'mutation { endAgreement(code: "GJ-S1", on: "2030-01-01") { changed } }'
+    assert server.post("scoped", ended).json()["data"]["endAgreement"]["changed"] is True
+
+
+@pytest.mark.parametrize(
+    ("scope", "problem"),
+    [("building:410611001001-007-03", "subdistrict or community"),
+     ("community", "subdistrict or community")],
+)  # fmt: skip
+def test_a_scope_must_be_a_subdistrict_or_community_id(
+    tmp_path: Path, scope: str, problem: str
+) -> None:
+    from api.identity import read_tokens_file
+    from graph.errors import GridGraphError
+
+    path = tmp_path / "tokens.toml"
+    path.write_text(f'[[token]]\nname = "x"\nrole = "admin"\nscope = "{scope}"\n'
+                    f'sha256 = "{token_hash("t")}"\n', encoding="utf-8")  # fmt: skip
+    with pytest.raises(GridGraphError, match=problem):
+        read_tokens_file(path)
+
+
+PERSON_SEARCH = '{ search(text: "王诚") { id } }'
+PERSON_KIND_SEARCH = '{ searchResults(text: "王", kinds: [Person]) { hits { node { id } } } }'
+
+
+@pytest.mark.parametrize("who", ["reader", "planner", "app", "admin"])
+def test_a_search_is_a_list_of_people_by_another_name(server: Server, who: str) -> None:
+    """Below the planner role people are left out of a search (asking for them is refused, as
+    listing them is); from it up they are found, and each search page of people is logged."""
+    before = len(list(server.trail.entries()))
+    found = server.post(who, PERSON_SEARCH).json()
+    by_kind = server.post(who, PERSON_KIND_SEARCH).json()
+    logged = [e for e in list(server.trail.entries())[before:] if e["action"] == "list_people"]
+    if who == "reader":
+        assert {"id": "person:P01"} not in found["data"]["search"]
+        assert "listing Person nodes needs the planner role" in by_kind["errors"][0]["message"]
+        assert logged == []
+        return
+    assert {"id": "person:P01"} in found["data"]["search"]
+    assert {"node": {"id": "person:P01"}} in by_kind["data"]["searchResults"]["hits"]
+    assert [e["who"] for e in logged] == [TOKENS[who][0]] * 2
+    assert "person:P01" in logged[0]["ids"]
 
 
 RUN_BY_ID = '{ node(id: "import_run:R1") { id } }'
