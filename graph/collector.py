@@ -8,6 +8,10 @@ the collector — reference counting frees it when a reload replaces it — so t
 moves it into the collector's permanent generation (:func:`gc.freeze`) once it is loaded, and
 again after every reload; only each request's own short-lived objects are ever scanned.
 
+Bulk work in such a process (a load, a whole-graph report) runs with the collector paused and
+freezes what it leaves alive when the pause ends, for the same reason: the first collection
+after a pause would otherwise walk every object the work allocated and kept.
+
 Only for serving processes (``gridgraph serve`` and each of its workers): a frozen object that
 later becomes cyclic garbage is not collected until the next unfreeze, which is what a reload
 does first (:func:`refreeze`).
@@ -18,6 +22,8 @@ from __future__ import annotations
 import gc
 from typing import Any
 
+from graph.bulk import freeze_survivors_of_pauses
+
 
 def refreeze() -> None:
     """Collect what the last freeze kept (an old graph a reload replaced), then freeze the rest."""
@@ -27,8 +33,10 @@ def refreeze() -> None:
 
 
 def settle_for_serving(store: Any) -> None:
-    """Freeze the loaded store for the collector now and after each reload of it."""
+    """Freeze the loaded store for the collector now and after each reload of it, and what
+    each paused stretch of bulk work leaves alive (:func:`graph.bulk.gc_paused`)."""
     refreeze()
+    freeze_survivors_of_pauses()
     hooks = getattr(store, "after_reload", None)
     if isinstance(hooks, list) and refreeze not in hooks:
         hooks.append(refreeze)

@@ -34,6 +34,12 @@ assert old_graph() is None, "the graph a reload replaced was kept"  # collected,
 assert serving.graph is not None and gc.get_freeze_count() > 1000
 # the 3,000 nodes read again are frozen too: only a few objects are left for the collector
 assert len(gc.get_objects()) < unfrozen + 2000, (len(gc.get_objects()), unfrozen)
+
+from graph.bulk import gc_paused
+with gc_paused():  # a whole-graph answer computed and kept (as the API's caches keep it)
+    kept = [{"row": i} for i in range(50_000)]
+assert len(gc.get_objects()) < unfrozen + 2000 + 5000, len(gc.get_objects())  # frozen with it
+assert gc.isenabled()
 print("ok")
 """
 
