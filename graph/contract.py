@@ -237,13 +237,20 @@ def check_relationship(rel: Relationship, source_kind: str, target_kind: str) ->
 def _check_values(owner: str, props: Mapping[str, Any], types: Mapping[str, PropType]) -> None:
     """Every value a store can hold as it is: Neo4j refuses maps, nested lists and nulls in
     lists only when the statement runs, so both stores refuse them here, before any write."""
+    string, day, iso_day = PropType.STRING, PropType.DATE, _ISO_DAY.fullmatch
     for name, value in props.items():
         ptype = types.get(name)
         if ptype is None:
             unknown = sorted(set(props) - set(types))
             kind = owner.split(" ", 1)[0]
             raise IntegrityError(f"{kind} has no property {', '.join(unknown)}")
-        if value is not None and not _VALUE_CHECKS[ptype](value):
+        if value is None:
+            continue
+        if value.__class__ is str and (  # nearly every value: a text or a day, inline
+            ptype is string or (ptype is day and iso_day(value) is not None)
+        ):
+            continue
+        if not _VALUE_CHECKS[ptype](value):
             raise IntegrityError(
                 f"{owner}: property {name} must be {_VALUE_NAMES[ptype]}, "
                 f"not {type(value).__name__} {_short(value)}"

@@ -329,23 +329,30 @@ class MemoryStore(GraphStore):
         as_of: date | None,
         kinds: frozenset[str] | None,
     ) -> list[Hop]:
-        if nid not in self._g:
+        g = self._g
+        if nid not in g._succ:
             return []
-        edges: list[tuple[Relationship, str]] = []
+        # the adjacency dicts themselves, not networkx's edge views: a bulk load asks for the
+        # links of every record it corrects, tens of thousands of nodes in one call
+        sides = []
         if direction in (Direction.OUT, Direction.BOTH):
-            edges += [(r, t) for _, t, r in self._g.out_edges(nid, data="rel")]
+            sides.append(g._succ[nid])
         if direction in (Direction.IN, Direction.BOTH):
-            edges += [(r, s) for s, _, r in self._g.in_edges(nid, data="rel")]
+            sides.append(g._pred[nid])
+        attrs = g._node
         hops = []
-        for rel, other in edges:
-            if types is not None and rel.type not in types:
-                continue
-            if not holds_on(rel.props, as_of):
-                continue
-            node = self._g.nodes[other]["node"]
-            if kinds is not None and node.kind not in kinds:
-                continue
-            hops.append(Hop(rel, node))
+        for side in sides:
+            for other, keydict in side.items():
+                for data in keydict.values():
+                    rel: Relationship = data["rel"]
+                    if types is not None and rel.type not in types:
+                        continue
+                    if as_of is not None and not holds_on(rel.props, as_of):
+                        continue
+                    node: Node = attrs[other]["node"]
+                    if kinds is not None and node.kind not in kinds:
+                        continue
+                    hops.append(Hop(rel, node))
         hops.sort(key=hop_order)
         return hops
 

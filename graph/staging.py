@@ -104,7 +104,7 @@ def stage(
             for node in items:
                 check_node(node)
                 nid = node.id
-                old = current_node(nid)
+                old = nodes[nid] if nid in nodes else stored_node(nid)
                 if old is None:  # new: nothing to merge with or compare to
                     s.nodes_created += 1
                     nodes[nid] = Node(nid, node.kind, given_props(node.props))
@@ -119,13 +119,16 @@ def stage(
                 nodes[nid] = Node(nid, node.kind, merged)
         elif op == UPSERT_RELATIONSHIPS:
             for rel in items:
-                src, tgt = current_node(rel.source), current_node(rel.target)
+                end = rel.source
+                src = nodes[end] if end in nodes else stored_node(end)
+                end = rel.target
+                tgt = nodes[end] if end in nodes else stored_node(end)
                 if src is None or tgt is None:
                     missing = rel.source if src is None else rel.target
                     raise IntegrityError(f"{rel.type} {rel.id}: no node {missing}")
                 check_relationship(rel, src.kind, tgt.kind)
                 rid = rel.id
-                old_rel = current_rel(rid)
+                old_rel = rels[rid] if rid in rels else stored_relationship(rid)
                 if old_rel is None:
                     s.relationships_created += 1
                     merged = given_props(rel.props)
@@ -176,11 +179,14 @@ def _plain(value: Any) -> Any:
 
 def _has_sequences(props: Mapping[str, Any]) -> bool:
     """Whether any value holds a tuple (a list of plain values is already as stored)."""
-    return any(
-        isinstance(v, tuple)
-        or (isinstance(v, list) and any(isinstance(x, (list, tuple)) for x in v))
-        for v in props.values()
-    )
+    for v in props.values():
+        if v is None or v.__class__ is str:  # nearly every value, skipped at once
+            continue
+        if isinstance(v, tuple) or (
+            isinstance(v, list) and any(isinstance(x, (list, tuple)) for x in v)
+        ):
+            return True
+    return False
 
 
 def _plain_node(node: Node) -> Node:
