@@ -101,12 +101,13 @@ def stage(
 
     for op, items in ops:
         if op == UPSERT_NODES:
+            created = 0
             for node in items:
                 check_node(node)
                 nid = node.id
                 old = nodes[nid] if nid in nodes else stored_node(nid)
                 if old is None:  # new: nothing to merge with or compare to
-                    s.nodes_created += 1
+                    created += 1
                     nodes[nid] = Node(nid, node.kind, given_props(node.props))
                     continue
                 if old.kind != node.kind:
@@ -117,7 +118,9 @@ def stage(
                 else:
                     s.nodes_updated += 1
                 nodes[nid] = Node(nid, node.kind, merged)
+            s.nodes_created += created
         elif op == UPSERT_RELATIONSHIPS:
+            created = 0
             for rel in items:
                 end = rel.source
                 src = nodes[end] if end in nodes else stored_node(end)
@@ -130,7 +133,7 @@ def stage(
                 rid = rel.id
                 old_rel = rels[rid] if rid in rels else stored_relationship(rid)
                 if old_rel is None:
-                    s.relationships_created += 1
+                    created += 1
                     merged = given_props(rel.props)
                 else:
                     merged = merge_props(old_rel.props, rel.props)
@@ -139,6 +142,7 @@ def stage(
                     else:
                         s.relationships_updated += 1
                 rels[rid] = Relationship(rel.type, rel.source, rel.target, merged, rid)
+            s.relationships_created += created
         elif op == DELETE_NODES:
             for nid in items:
                 if current_node(nid) is None:
