@@ -110,6 +110,15 @@ def test_example_runs(path: Path, client: Client) -> None:
         assert report["totalCount"] == sum(c["count"] for c in report["counts"])
     if path.stem == "search":
         assert "黎阳社区" in [n["name"] for n in result["search"]]
+    if path.stem == "history":  # 西苑社区 was re-paired on 2024-01-01, within the period
+        pairings = result["community"]["history"]
+        assert [(p["validFrom"], p["validTo"]) for p in pairings] == [
+            ("2021-06-01", "2023-12-31"),
+            ("2024-01-01", None),
+        ]
+        assert [p["inForce"] for p in pairings] == [False, True]
+        firms = {m["node"]["name"] for m in result["compound"]["history"]}
+        assert len(firms) == 2  # a firm change on 2024-07-01
     if path.stem == "path":
         assert result["path"]["nodes"][0]["id"] == values["from"]
         assert result["path"]["nodes"][-1]["id"] == values["to"]
