@@ -18,9 +18,8 @@ from schema.codes import uscc_with_check
 
 path = sys.argv[1]
 serving = MemoryStore(path)
-serving.upsert_nodes(
-    new_node("Unit", uscc=uscc_with_check(f"91410611MA{i:07d}"), name=f"单位{i}") for i in range(3000)
-)
+units = (uscc_with_check(f"91410611MA{i:07d}") for i in range(3000))
+serving.upsert_nodes(new_node("Unit", uscc=u, name=f"单位{u}") for u in units)
 settle_for_serving(serving)
 assert gc.get_freeze_count() > 1000, gc.get_freeze_count()
 unfrozen = len(gc.get_objects())
