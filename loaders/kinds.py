@@ -230,10 +230,13 @@ class LoadKind:
         return frozenset(s.name for s in self.slots)
 
     @cached_property
-    def natural_slots(self) -> tuple[tuple[NodeSlot, NodeKind, dict[str, str]], ...]:
-        """The slots that derive a natural key, each with its key's (property -> column)."""
+    def natural_slots(
+        self,
+    ) -> tuple[tuple[NodeSlot, NodeKind, dict[str, str], NaturalKey], ...]:
+        """The slots that derive a natural key, each with its key's (property -> column) and
+        the function that derives it."""
         return tuple(
-            (s, k, {p: s.column_name(p) for p in k.key})
+            (s, k, {p: s.column_name(p) for p in k.key}, s.natural)
             for s, k, _ in self.slot_plans
             if s.natural is not None
         )

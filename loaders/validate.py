@@ -519,7 +519,7 @@ class Checker:
         the key the kind derives (partner and day for an agreement, post and name for a
         person)."""
         values = row.values
-        for slot, nkind, keys in kind.natural_slots:
+        for slot, nkind, keys, natural in kind.natural_slots:
             if all(values.get(c) is not None for c in keys.values()):
                 continue
             try:
@@ -528,7 +528,7 @@ class Checker:
                     for k, c in keys.items():
                         values[c] = found.props.get(k)
                 else:
-                    values.update(slot.natural(values, refs))
+                    values.update(natural(values, refs))
             except InvalidCell as e:
                 column = e.params.get("column")
                 header = row.headers.get(column or "") or (
