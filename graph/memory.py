@@ -15,7 +15,7 @@ import itertools
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path as FsPath
@@ -66,6 +66,8 @@ class MemoryStore(GraphStore):
         self._lock = threading.RLock()
         self._summary = WriteSummary()
         self._generation = 0
+        #: called after the graph is read again from the file (another process committed)
+        self.after_reload: list[Callable[[], None]] = []
         self._reset_memory()
         if self.path is None:
             self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
@@ -120,6 +122,8 @@ class MemoryStore(GraphStore):
         """Reload when another process committed to the same file since our last look."""
         if self.path is not None and self._data_version() != self._version:
             self._load()
+            for hook in self.after_reload:
+                hook()
 
     # -- in-memory indexes --------------------------------------------------------------
     def _put_nodes(self, nodes: Iterable[Node]) -> None:
