@@ -119,7 +119,7 @@ def wrap_relationship(rel: StoreRelationship) -> Relationship:
         target=strawberry.ID(rel.target),
         valid_from=_as_date(rel.props.get("valid_from")),
         valid_to=_as_date(rel.props.get("valid_to")),
-        properties=dict(rel.props),
+        properties=dict(sorted(rel.props.items())),  # one order whatever the store
     )
 
 

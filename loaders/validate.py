@@ -40,7 +40,7 @@ _IGNORED_HEADERS = frozenset(
 _MISSING: Any = object()
 
 
-@dataclass
+@dataclass(slots=True)
 class RowPlan:
     """One data row: its parsed values, problems, and what it would write."""
 
@@ -107,7 +107,7 @@ class Checker:
         self.progress = progress
         self.resolver = Resolver(store)
         self.plan = Plan()
-        self._seen_rows: dict[tuple[Any, ...], int] = {}
+        self._seen_rows: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], int]] = {}
         self._file_nodes: dict[str, tuple[Mapping[str, Any], int]] = {}
         self._file_rels: dict[str, tuple[Mapping[str, Any], int]] = {}
 
@@ -286,7 +286,9 @@ class Checker:
         total = len(body)
         # column by column: each distinct cell of a column is parsed once (see _Memo)
         names = [c.name for c, _, _ in columns]
-        names_key = tuple(names)
+        # rows seen before with the same kind and columns, by their parsed cells (a sheet's
+        # rows share kind and columns: the per-row key is the cells alone)
+        seen = self._seen_rows.setdefault((kind.name, tuple(names)), {})
         list_columns = any(c.type.value == "strings" for c, _, _ in columns)
         parsed_columns = [parsers[c.name].column(body, i) for c, i, _ in columns]
         # the rows the cell checks below can find fault with, found column by column; the
@@ -325,13 +327,12 @@ class Checker:
                 continue
             if list_columns:
                 parsed = tuple(tuple(v) if v.__class__ is list else v for v in parsed)
-            signature = (kind.name, names_key, parsed)
-            first_row = self._seen_rows.get(signature)
+            first_row = seen.get(parsed)
             if first_row is not None:
                 row.errors.append(self.problem("duplicate_row", sheet, row=number,
                                                first_row=first_row))  # fmt: skip
             else:
-                self._seen_rows[signature] = number
+                seen[parsed] = number
             plans.append(row)
         return plans
 
@@ -506,11 +507,11 @@ class Checker:
             if spec.replace and spec.source in slot_names and spec.target not in slot_names:
                 node = ends[spec.source]
                 row.replaces.append((node.id, spec.type, Direction.OUT,
-                                     _ref_kinds(kind, spec.target), spec.per_period))  # fmt: skip
+                                     kind.ref_kinds[spec.target], spec.per_period))  # fmt: skip
             elif spec.replace and spec.target in slot_names and spec.source not in slot_names:
                 node = ends[spec.target]
                 row.replaces.append((node.id, spec.type, Direction.IN,
-                                     _ref_kinds(kind, spec.source), spec.per_period))  # fmt: skip
+                                     kind.ref_kinds[spec.source], spec.per_period))  # fmt: skip
         self._register(row)
 
     def _natural_keys(self, kind: LoadKind, row: RowPlan, refs: Mapping[str, Any]) -> None:
@@ -518,10 +519,7 @@ class Checker:
         the key the kind derives (partner and day for an agreement, post and name for a
         person)."""
         values = row.values
-        for slot, nkind, _ in kind.slot_plans:
-            if slot.natural is None:
-                continue
-            keys = {k: slot.column_name(k) for k in nkind.key}
+        for slot, nkind, keys, natural in kind.natural_slots:
             if all(values.get(c) is not None for c in keys.values()):
                 continue
             try:
@@ -530,7 +528,7 @@ class Checker:
                     for k, c in keys.items():
                         values[c] = found.props.get(k)
                 else:
-                    values.update(slot.natural(values, refs))
+                    values.update(natural(values, refs))
             except InvalidCell as e:
                 column = e.params.get("column")
                 header = row.headers.get(column or "") or (
@@ -732,10 +730,6 @@ def _is_key(kind: LoadKind, column: str) -> bool:
     return any(
         slot.column_name(k) == column for slot, nkind, _ in kind.slot_plans for k in nkind.key
     )
-
-
-def _ref_kinds(kind: LoadKind, name: str) -> tuple[str, ...]:
-    return next(r.kinds for r in kind.refs if r.name == name)
 
 
 def closest_kinds(headers: list[Any]) -> list[tuple[LoadKind, list[str]]]:
