@@ -11,6 +11,7 @@ counting the Neo4j store uses.
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import sqlite3
 import threading
@@ -44,6 +45,7 @@ from graph.model import (
     holds_on,
     hop_order,
 )
+from graph.name_index import NameIndex
 from graph.staging import WriteBuffer, stage
 
 _SCHEMA = """
@@ -100,7 +102,7 @@ class MemoryStore(GraphStore):
         self._rel_ends: dict[str, tuple[str, str]] = {}
         self._by_kind: dict[str, set[str]] = {}
         self._sorted: dict[str, list[str]] = {}
-        self._haystack: dict[str, str] = {}
+        self._names = NameIndex()  # names and aliases: exact, and by n-gram for find()
 
     def _data_version(self) -> int:
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
@@ -129,7 +131,7 @@ class MemoryStore(GraphStore):
     def _put_nodes(self, nodes: Iterable[Node]) -> None:
         # What MultiDiGraph.add_node does, without its per-call checks (see _put_rels).
         attrs, succ, pred = self._g._node, self._g._succ, self._g._pred
-        by_kind, haystack, sorted_ids = self._by_kind, self._haystack, self._sorted
+        by_kind, names, sorted_ids = self._by_kind, self._names, self._sorted
         for node in nodes:
             nid, kind, props = node.id, node.kind, node.props
             data = attrs.get(nid)
@@ -150,10 +152,7 @@ class MemoryStore(GraphStore):
                 ids.add(nid)
                 sorted_ids.pop(kind, None)
             name, aliases = props.get("name"), props.get("aliases")
-            if aliases:
-                haystack[nid] = "\n".join(str(n) for n in (name, *aliases) if n)
-            else:
-                haystack[nid] = str(name) if name else ""
+            names.put(nid, (name, *aliases) if aliases else (name,))
         _forget_cached_results(self._g)
 
     def _drop_node(self, nid: str) -> None:
@@ -165,7 +164,7 @@ class MemoryStore(GraphStore):
         self._g.remove_node(nid)
         self._by_kind[node.kind].discard(nid)
         self._sorted.pop(node.kind, None)
-        self._haystack.pop(nid, None)
+        self._names.drop(nid)
 
     def _put_rels(self, rels: Iterable[Relationship]) -> None:
         # What MultiDiGraph.add_edge does, without its per-call checks: both endpoints are
@@ -407,34 +406,30 @@ class MemoryStore(GraphStore):
             return []
         with self._lock:
             self._fresh()
-            exact: list[Node] = []
-            partial: list[Node] = []
-            for nid, hay in self._haystack.items():
-                if needle not in hay:
-                    continue
-                node = self._g.nodes[nid]["node"]
-                if kind_set is not None and node.kind not in kind_set:
-                    continue
-                (exact if needle in hay.split("\n") else partial).append(node)
-            exact.sort(key=lambda n: n.id)
-            partial.sort(key=lambda n: n.id)
-            return (exact + partial)[:limit]
+            names, attrs = self._names, self._g._node
+            found = names.containing(needle)  # set operations in C: no loop over the graph
+            if kind_set is not None:  # each & walks the smaller set
+                found = set().union(*(found & self._by_kind.get(k, set()) for k in kind_set))
+            exact = sorted(names.named(needle) & found)
+            rest = (
+                heapq.nsmallest(limit - len(exact), found.difference(exact))
+                if limit > len(exact)
+                else []
+            )
+            return [attrs[nid]["node"] for nid in (exact + rest)[:limit]]
 
     def find_named(self, names: Iterable[str], kinds: Types = None) -> dict[str, list[Node]]:
-        """One pass over the names of the graph for a whole batch of names."""
+        """Each name looked up in the exact-name index (graph.name_index)."""
         wanted: dict[str, list[Node]] = {name: [] for name in dict.fromkeys(names)}
         kind_set = as_type_set(kinds)
         with self._lock:
             self._fresh()
-            for nid, hay in self._haystack.items():
-                matched = [name for name in hay.split("\n") if name in wanted]
-                if not matched:
-                    continue
-                node = self._g.nodes[nid]["node"]
-                if kind_set is not None and node.kind not in kind_set:
-                    continue
-                for name in dict.fromkeys(matched):
-                    wanted[name].append(node)
+            attrs = self._g._node
+            for name, hits in wanted.items():
+                for nid in self._names.named(name):
+                    node = attrs[nid]["node"]
+                    if kind_set is None or node.kind in kind_set:
+                        hits.append(node)
         for hits in wanted.values():
             hits.sort(key=lambda n: n.id)
         return wanted
