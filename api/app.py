@@ -74,7 +74,11 @@ def create_app(
 def app_from_environment() -> FastAPI:
     """An app over the store the environment names: the factory each ``serve --workers N``
     process calls; the store lives as long as the process."""
+    from graph.collector import settle_for_serving
     from graph.stores import open_store
 
     settings = get_settings()
-    return create_app(open_store(settings), settings)
+    store = open_store(settings)
+    app = create_app(store, settings)
+    settle_for_serving(store)  # the loaded graph (and the schema) never scanned again
+    return app

@@ -51,7 +51,9 @@ class GraphContext(BaseContext):
     def audited(self, action: str, target: str | None = None) -> GraphStore:
         """The store for a change by this caller: each commit becomes an audit entry."""
         who = self.identity
-        store = AuditedStore(self.state.store, self.state.audit, who.name, who.role, action, target)
+        store = AuditedStore(
+            self.state.store, self.state.audit, who.name, who.role, action, target, who.scope
+        )
         return cast(GraphStore, store)
 
     def read_personal(self, node_id: str, field: str) -> None:

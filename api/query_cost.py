@@ -42,7 +42,20 @@ from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 LIST_GUESS = 5  # items assumed for a list field without `first` (levels, posts, gaps per kind)
 PAGE_FIELDS = frozenset({"nodes", "edges"})
 #: Root fields whose answer costs a scan of the whole graph, in units of one field.
-WEIGHTS: Mapping[str, int] = {"gaps": 20_000, "agreementsExpiring": 500, "search": 50, "path": 50}
+WEIGHTS: Mapping[str, int] = {
+    "gaps": 20_000,
+    "agreementsExpiring": 500,
+    "search": 50,
+    "path": 50,
+    # the district's analytics (api/schema/analytics.py): whole-graph passes, the network's
+    # betweenness centrality the dearest
+    "coConstruction": 2_000,
+    "partnersByReach": 2_000,
+    "communitiesWithoutPartners": 2_000,
+    "buildingLeaderCoverage": 500,
+    "pairingLoad": 100,
+    "agreementsByTopicAndYear": 100,
+}
 
 
 @dataclass(frozen=True)

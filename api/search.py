@@ -22,6 +22,7 @@ from schema import ONTOLOGY
 
 if TYPE_CHECKING:
     from api.state import ApiState
+    from graph.contract import GraphStore
 
 _LATIN = re.compile(r"^[a-z0-9 ']+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -131,7 +132,7 @@ def simplified(text: str) -> str:
     return str(zhconv.convert(text, "zh-cn")) if _CJK.search(text) else text
 
 
-def _by_code(state: ApiState, text: str, kinds: list[str] | None) -> list[Node]:
+def _by_code(store: GraphStore, text: str, kinds: list[str] | None) -> list[Node]:
     """Nodes whose one-property natural key is ``text``: division codes (410611001001), unified
     social credit codes, agreement numbers (GJ-410611-00001), department and event codes."""
     if not re.fullmatch(r"[0-9A-Za-z\-]{2,40}", text):
@@ -142,25 +143,30 @@ def _by_code(state: ApiState, text: str, kinds: list[str] | None) -> list[Node]:
             continue
         for value in {text, text.upper()}:
             ids.append(kind.node_id({kind.key[0]: value}))
-    found = state.store.get_nodes(ids)
+    found = store.get_nodes(ids)
     return [found[i] for i in ids if i in found]
 
 
 def search_hits(
-    state: ApiState, text: str, kinds: list[str] | None, first: int, offset: int = 0
+    state: ApiState,
+    text: str,
+    kinds: list[str] | None,
+    first: int,
+    offset: int = 0,
+    store: GraphStore | None = None,
 ) -> list[Hit]:
     """Matches best first, each with a score: a code, name or alias equal to the text (the
     thing itself), then (for latin text) names whose pinyin equals or starts with it, names
     starting with it, then names containing it; ties go to places, then organisations, then
     shorter names. Traditional characters are read as simplified ones. ``offset`` skips the
-    first hits (for paging)."""
+    first hits (for paging). ``store`` is the request's (guarded by its time limit), if any."""
     needle = simplified(text.strip())
     if not needle or first == 0:
         return []
     want = offset + first
-    store = state.store
+    store = store or state.store
     hits: dict[str, Hit] = {}
-    for node in _by_code(state, needle, kinds):
+    for node in _by_code(store, needle, kinds):
         hits[node.id] = Hit(node, EXACT_CODE, node.props.get("code") or needle)
     for node in store.find(needle, kinds, max(200, 4 * want)):
         score, matched = _text_score(node, needle)

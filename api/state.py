@@ -13,6 +13,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from graph.audit import trail_for
+from graph.bulk import gc_paused
 from graph.contract import GraphStore
 from graph.settings import Settings
 
@@ -20,7 +21,11 @@ T = TypeVar("T")
 
 
 class VersionedCache:
-    """A small LRU of derived answers, emptied whenever the store's data version changes."""
+    """A small LRU of derived answers, emptied whenever the store's data version changes.
+
+    Answers are computed with the cyclic collector paused (:func:`graph.bulk.gc_paused`): a
+    whole-graph report allocates millions of objects, each of which would otherwise trigger
+    collection passes over everything alive; reference counting frees them all the same."""
 
     def __init__(self, store: GraphStore, maxsize: int = 4096) -> None:
         self.store = store
@@ -41,7 +46,8 @@ class VersionedCache:
                 self._items.move_to_end(key)
                 value: T = self._items[key]
                 return value
-        value = compute()
+        with gc_paused():  # whole-graph answers allocate a lot: no collection pass meanwhile
+            value = compute()
         with self._lock:
             if self._version == version:
                 self._items[key] = value

@@ -30,6 +30,7 @@ from graph.listing import Reach, Step
 from graph.model import Direction as StoreDirection
 from graph.model import Node as StoreNode
 from graph.model import Relationship as StoreRelationship
+from graph.queries.history import check_period, tenures
 from schema import ONTOLOGY
 from schema.kinds import GRID, ORGANIZATION
 from schema.ontology import COMMON_NODE_PROPS, GridLevel, NodeKind, Prop, PropType, RelType
@@ -120,7 +121,7 @@ def wrap_relationship(rel: StoreRelationship) -> Relationship:
         target=strawberry.ID(rel.target),
         valid_from=_as_date(rel.props.get("valid_from")),
         valid_to=_as_date(rel.props.get("valid_to")),
-        properties=dict(rel.props),
+        properties=dict(sorted(rel.props.items())),  # one order whatever the store
     )
 
 
@@ -162,6 +163,84 @@ async def _relationships(
     loader = ctx.hops(type_key, StoreDirection(direction), ctx.day(as_of), kind_key)
     hops = (await loader.load(root.id))[:first]
     return [Link(relationship=wrap_relationship(h.relationship), node=wrap(h.node)) for h in hops]
+
+
+# -- history: every link of a node over time -------------------------------------------------
+@strawberry.type(
+    description="One link over its whole life: who or what, from which day, until which day "
+    "(任职/包联/管理的历史记录)"
+)
+class Tenure:
+    relationship: Relationship = strawberry.field(description="The relationship (关系)")
+    node: Node = strawberry.field(description="The node at the other end (关联节点)")
+    valid_from: date | None = strawberry.field(
+        description="First day, or null when recorded without one (起始日期)", default=None
+    )
+    valid_to: date | None = strawberry.field(
+        description="Last day, inclusive, or null while it still holds (截止日期)", default=None
+    )
+
+    @strawberry.field(description="Relationship type (关系类型)")
+    def type(self) -> RelType_:
+        return self.relationship.type
+
+    @strawberry.field(description="Whether it holds on this day (default: today) (是否在任)")
+    def in_force(
+        self,
+        info: Info,
+        as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
+    ) -> bool:
+        day = info.context.day(as_of).isoformat()
+        start, end = self.valid_from, self.valid_to
+        return (start is None or start.isoformat() <= day) and (
+            end is None or day <= end.isoformat()
+        )
+
+
+async def _history(
+    root: Any,
+    info: Info,
+    types: Annotated[
+        list[RelType_] | None,
+        strawberry.argument(
+            description="Only these relationship types, e.g. HOLDS on a post, PAIRED_WITH on a "
+            "community, MANAGES on a compound (default: all)"
+        ),
+    ] = None,
+    direction: Annotated[
+        DirectionEnum,
+        strawberry.argument(description="OUT from this node, IN to it, or BOTH"),
+    ] = StoreDirection.BOTH,
+    kinds: Annotated[
+        list[Kind] | None,
+        strawberry.argument(description="Only neighbours of these kinds (default: all)"),
+    ] = None,
+    since: Annotated[
+        date | None,
+        strawberry.argument(description="Only links still in force on or after this day (自)"),
+    ] = None,
+    until: Annotated[
+        date | None,
+        strawberry.argument(description="Only links already in force on or before this day (至)"),
+    ] = None,
+    first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
+) -> list[Tenure]:
+    check_period(since, until)
+    ctx: GraphContext = info.context
+    first = _first(first, info)
+    type_key = tuple(sorted(t.value for t in types)) if types else None
+    kind_key = tuple(sorted(k.value for k in kinds)) if kinds else None
+    loader = ctx.hops(type_key, StoreDirection(direction), None, kind_key)
+    found = tenures(await loader.load(root.id), since, until)[:first]
+    return [
+        Tenure(
+            relationship=wrap_relationship(t.relationship),
+            node=wrap(t.node),
+            valid_from=_as_date(t.valid_from),
+            valid_to=_as_date(t.valid_to),
+        )
+        for t in found
+    ]
 
 
 # -- named relationship fields, derived from RelType endpoints -----------------------------
@@ -396,6 +475,15 @@ Node = _build(
                 description="How many distinct nodes a path of one or two relationship steps "
                 "reaches from this one, on links in force, counted in the store; what "
                 "orderBy {count: …} sorts by (关联计数)",
+            ),
+        ),
+        "history": (
+            None,
+            strawberry.field(
+                resolver=_history,
+                description="Every link of this node over time, each with its dates, oldest "
+                "first: who held a post, which department was paired with a community, which "
+                "firm managed a compound (历史：任职、包联、物业管理的变迁)",
             ),
         ),
     },

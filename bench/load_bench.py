@@ -18,9 +18,11 @@ are only worth publishing from a quiet machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import csv
 import io
+import os
 import pstats
 import sqlite3
 import sys
@@ -116,6 +118,23 @@ def sqlite_floor(path: Path, store: MemoryStore) -> Clock:
     return c
 
 
+def memory() -> tuple[int, int]:
+    """(resident, peak resident) bytes of this process, from /proc (Linux); (0, 0) elsewhere."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0, 0
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    rss, peak = (int(fields.get(k, "0 kB").split()[0]) * 1024 for k in ("VmRSS", "VmHWM"))
+    return rss, peak
+
+
+def reset_peak() -> None:
+    """Start the peak-memory count afresh (Linux: clear_refs 5), so a step's peak is its own."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
 class Clock:
     """Wall and CPU seconds: the machine may be shared, CPU time is the steadier figure."""
 
@@ -154,8 +173,11 @@ def main() -> None:
         prof = cProfile.Profile() if args.profile else None
         if prof:
             prof.enable()
+        reset_peak()
+        rss_before, _ = memory()
         with Clock() as first:
             report = load_file(store, data, filename="bench.csv", loaded_by="bench")
+        rss_after, peak = memory()
         if prof:
             prof.disable()
         assert report.status == "loaded", report.problems[:5]
@@ -177,7 +199,7 @@ def main() -> None:
             return (
                 f"{label:<34}{c.wall:>7.2f} s wall {n / c.wall:>9,.0f} rows/s   "
                 f"{c.cpu:>7.2f} s cpu {n / c.cpu:>9,.0f} rows/s   "
-                f"{c.wall / floor.wall:>5.1f}x floor"
+                f"{c.wall / floor.wall:>5.1f}x floor ({c.cpu / floor.cpu:.1f}x in cpu)"
             )
 
         records = report.changes.nodes_created + report.changes.relationships_created
@@ -189,7 +211,22 @@ def main() -> None:
         print(line("XLSX load (same rows)", xlsx))
         print(line("floor: bare SQLite executemany", floor))
         print(f"XLSX / CSV: {xlsx.wall / first.wall:.2f}x (target within 3x); "
-              f"CSV / floor: {first.wall / floor.wall:.2f}x (target within 2x)")  # fmt: skip
+              f"CSV / floor: {first.wall / floor.wall:.2f}x (target within 2x); "
+              f"reload / load: {again.wall / first.wall:.2f}x (target at most 1x)")  # fmt: skip
+        if peak:
+            mib = 2**20
+            print(
+                f"memory (resident, this process): peak during the load "
+                f"{(peak - rss_before) / mib:,.0f} MiB above its start, "
+                f"{(peak - rss_before) / n:,.0f} bytes a row; kept after it (the graph in "
+                f"memory) {(rss_after - rss_before) / mib:,.0f} MiB, "
+                f"{(rss_after - rss_before) / n:,.0f} bytes a row"
+            )
+        try:
+            load1, load5, _ = os.getloadavg()
+            print(f"load average during the run: {load1:.1f} (1 min), {load5:.1f} (5 min)")
+        except OSError:
+            pass
         batch = Settings().neo4j_batch_size
         per_kind = {
             "Agreement": report.changes.nodes_created,

@@ -15,39 +15,49 @@ from typing import Any
 from graph.audit import MAX_DETAIL, AuditTrail
 from graph.contract import GraphStore, UnitOfWork
 from graph.model import Node, Relationship, WriteSummary
+from graph.scope import Written, check_scope
 
 
 class _Recording(UnitOfWork):
-    """Passes writes on, noting which ids they touch."""
+    """Passes writes on, noting what they write (for the trail, and for a scope check)."""
 
     def __init__(self, inner: UnitOfWork) -> None:
         self.inner = inner
-        self.node_ids: set[str] = set()
-        self.rel_ids: set[str] = set()
+        self.written = Written()
+
+    @property
+    def node_ids(self) -> set[str]:
+        return self.written.nodes.keys() | self.written.deleted_nodes
+
+    @property
+    def rel_ids(self) -> set[str]:
+        return self.written.relationships.keys() | self.written.deleted_relationships
 
     def upsert_nodes(self, nodes: Iterable[Node]) -> None:
         nodes = list(nodes)
-        self.node_ids.update(n.id for n in nodes)
+        self.written.nodes.update((n.id, n) for n in nodes)
         self.inner.upsert_nodes(nodes)
 
     def upsert_relationships(self, relationships: Iterable[Relationship]) -> None:
         rels = list(relationships)
-        self.rel_ids.update(r.id for r in rels)
+        self.written.relationships.update((r.id, r) for r in rels)
         self.inner.upsert_relationships(rels)
 
     def delete_nodes(self, ids: Iterable[str]) -> None:
         ids = list(ids)
-        self.node_ids.update(ids)
+        self.written.deleted_nodes.update(ids)
         self.inner.delete_nodes(ids)
 
     def delete_relationships(self, ids: Iterable[str]) -> None:
         ids = list(ids)
-        self.rel_ids.update(ids)
+        self.written.deleted_relationships.update(ids)
         self.inner.delete_relationships(ids)
 
 
 class AuditedStore:
-    """``store`` for one caller and action; reads pass straight through."""
+    """``store`` for one caller and action; reads pass straight through. With a ``scope`` (a
+    scoped admin's subdistrict or community), a unit of work that reaches outside it is refused
+    before it commits (:mod:`graph.scope`)."""
 
     def __init__(
         self,
@@ -57,8 +67,10 @@ class AuditedStore:
         role: str | None,
         action: str,
         target: str | None = None,
+        scope: str | None = None,
     ) -> None:
         self._store = store
+        self.scope = scope
         self.trail = trail
         self.who, self.role, self.action, self.target = who, role, action, target
 
@@ -75,6 +87,8 @@ class AuditedStore:
         with store.transaction() as tx:
             recording = _Recording(tx)
             yield recording
+            if self.scope is not None:  # raising here rolls the unit back: nothing is written
+                check_scope(store, self.scope, self.who, recording.written)
             before_nodes = store.get_nodes(recording.node_ids)
             before_rels = store.get_relationships(recording.rel_ids)
         summary = store.last_summary

@@ -8,7 +8,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _lock = threading.Lock()
-_state = {"holders": 0, "was_enabled": True}
+_state = {"holders": 0, "was_enabled": True, "freeze_survivors": False}
+
+
+def freeze_survivors_of_pauses(on: bool = True) -> None:
+    """In a serving process (:mod:`graph.collector`): when the last pause ends, move what it
+    left alive (a load's new records, a cached whole-graph answer) into the collector's
+    permanent generation, so that the first collection after the pause does not scan it all."""
+    with _lock:
+        _state["freeze_survivors"] = on
 
 
 @contextmanager
@@ -30,5 +38,8 @@ def gc_paused() -> Iterator[None]:
     finally:
         with _lock:
             _state["holders"] -= 1
-            if _state["holders"] == 0 and _state["was_enabled"]:
-                gc.enable()
+            if _state["holders"] == 0:
+                if _state["freeze_survivors"]:
+                    gc.freeze()
+                if _state["was_enabled"]:
+                    gc.enable()

@@ -11,15 +11,16 @@ counting the Neo4j store uses.
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import orjson
@@ -44,6 +45,7 @@ from graph.model import (
     holds_on,
     hop_order,
 )
+from graph.name_index import NameIndex
 from graph.staging import WriteBuffer, stage
 
 _SCHEMA = """
@@ -66,6 +68,8 @@ class MemoryStore(GraphStore):
         self._lock = threading.RLock()
         self._summary = WriteSummary()
         self._generation = 0
+        #: called after the graph is read again from the file (another process committed)
+        self.after_reload: list[Callable[[], None]] = []
         self._reset_memory()
         if self.path is None:
             self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
@@ -98,7 +102,7 @@ class MemoryStore(GraphStore):
         self._rel_ends: dict[str, tuple[str, str]] = {}
         self._by_kind: dict[str, set[str]] = {}
         self._sorted: dict[str, list[str]] = {}
-        self._haystack: dict[str, str] = {}
+        self._names = NameIndex()  # names and aliases: exact, and by n-gram for find()
 
     def _data_version(self) -> int:
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
@@ -120,12 +124,14 @@ class MemoryStore(GraphStore):
         """Reload when another process committed to the same file since our last look."""
         if self.path is not None and self._data_version() != self._version:
             self._load()
+            for hook in self.after_reload:
+                hook()
 
     # -- in-memory indexes --------------------------------------------------------------
     def _put_nodes(self, nodes: Iterable[Node]) -> None:
         # What MultiDiGraph.add_node does, without its per-call checks (see _put_rels).
         attrs, succ, pred = self._g._node, self._g._succ, self._g._pred
-        by_kind, haystack, sorted_ids = self._by_kind, self._haystack, self._sorted
+        by_kind, names, sorted_ids = self._by_kind, self._names, self._sorted
         for node in nodes:
             nid, kind, props = node.id, node.kind, node.props
             data = attrs.get(nid)
@@ -146,10 +152,7 @@ class MemoryStore(GraphStore):
                 ids.add(nid)
                 sorted_ids.pop(kind, None)
             name, aliases = props.get("name"), props.get("aliases")
-            if aliases:
-                haystack[nid] = "\n".join(str(n) for n in (name, *aliases) if n)
-            else:
-                haystack[nid] = str(name) if name else ""
+            names.put(nid, (name, *aliases) if aliases else (name,))
         _forget_cached_results(self._g)
 
     def _drop_node(self, nid: str) -> None:
@@ -161,7 +164,7 @@ class MemoryStore(GraphStore):
         self._g.remove_node(nid)
         self._by_kind[node.kind].discard(nid)
         self._sorted.pop(node.kind, None)
-        self._haystack.pop(nid, None)
+        self._names.drop(nid)
 
     def _put_rels(self, rels: Iterable[Relationship]) -> None:
         # What MultiDiGraph.add_edge does, without its per-call checks: both endpoints are
@@ -214,21 +217,28 @@ class MemoryStore(GraphStore):
                 self._fresh()
                 staged = stage(buffer.ops, self._node, self._rel, self._touching)
                 nodes, rels, summary = staged.nodes, staged.relationships, staged.summary
-                self._persist(nodes, rels)
+                # None marks a deleted record: with no deletes (a bulk load) the staged records
+                # are written and indexed as they are, without a pass to look for them
+                deletes = bool(summary.nodes_deleted or summary.relationships_deleted)
+                self._persist(nodes, rels, deletes)
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
             self._version = self._data_version()
-            for nid, maybe_node in nodes.items():
-                if maybe_node is None and nid in self._g:
-                    self._drop_node(nid)
-            self._put_nodes(n for n in nodes.values() if n is not None)
-            for rid, maybe_rel in rels.items():
-                if maybe_rel is None and rid in self._rel_ends:
-                    self._drop_rel(rid)
-            self._put_rels(r for r in rels.values() if r is not None)
+            if deletes:
+                for nid, maybe_node in nodes.items():
+                    if maybe_node is None and nid in self._g:
+                        self._drop_node(nid)
+                self._put_nodes(n for n in nodes.values() if n is not None)
+                for rid, maybe_rel in rels.items():
+                    if maybe_rel is None and rid in self._rel_ends:
+                        self._drop_rel(rid)
+                self._put_rels(r for r in rels.values() if r is not None)
+            else:
+                self._put_nodes(cast("Iterable[Node]", nodes.values()))  # no None: no deletes
+                self._put_rels(cast("Iterable[Relationship]", rels.values()))
             self._summary = summary
             if summary.changed:
                 self._generation += 1
@@ -254,16 +264,21 @@ class MemoryStore(GraphStore):
         ]
 
     def _persist(
-        self, nodes: Mapping[str, Node | None], rels: Mapping[str, Relationship | None]
+        self,
+        nodes: Mapping[str, Node | None],
+        rels: Mapping[str, Relationship | None],
+        deletes: bool = True,
     ) -> None:
-        """Write the staged records inside the transaction :meth:`_commit` holds."""
+        """Write the staged records inside the transaction :meth:`_commit` holds; ``deletes``
+        says whether any of them is None (deleted)."""
         db = self._db
-        db.executemany(
-            "DELETE FROM rels WHERE id = ?", [(k,) for k, v in rels.items() if v is None]
-        )
-        db.executemany(
-            "DELETE FROM nodes WHERE id = ?", [(k,) for k, v in nodes.items() if v is None]
-        )
+        if deletes:
+            db.executemany(
+                "DELETE FROM rels WHERE id = ?", [(k,) for k, v in rels.items() if v is None]
+            )
+            db.executemany(
+                "DELETE FROM nodes WHERE id = ?", [(k,) for k, v in nodes.items() if v is None]
+            )
         # rows in id order: the primary-key B-trees then grow at their right edge instead
         # of splitting pages all over (three times faster for a 300,000-record load)
         dumps, sort = orjson.dumps, orjson.OPT_SORT_KEYS  # _dumps, inlined: 100,000s of rows
@@ -329,23 +344,30 @@ class MemoryStore(GraphStore):
         as_of: date | None,
         kinds: frozenset[str] | None,
     ) -> list[Hop]:
-        if nid not in self._g:
+        g = self._g
+        if nid not in g._succ:
             return []
-        edges: list[tuple[Relationship, str]] = []
+        # the adjacency dicts themselves, not networkx's edge views: a bulk load asks for the
+        # links of every record it corrects, tens of thousands of nodes in one call
+        sides = []
         if direction in (Direction.OUT, Direction.BOTH):
-            edges += [(r, t) for _, t, r in self._g.out_edges(nid, data="rel")]
+            sides.append(g._succ[nid])
         if direction in (Direction.IN, Direction.BOTH):
-            edges += [(r, s) for s, _, r in self._g.in_edges(nid, data="rel")]
+            sides.append(g._pred[nid])
+        attrs = g._node
         hops = []
-        for rel, other in edges:
-            if types is not None and rel.type not in types:
-                continue
-            if not holds_on(rel.props, as_of):
-                continue
-            node = self._g.nodes[other]["node"]
-            if kinds is not None and node.kind not in kinds:
-                continue
-            hops.append(Hop(rel, node))
+        for side in sides:
+            for other, keydict in side.items():
+                for data in keydict.values():
+                    rel: Relationship = data["rel"]
+                    if types is not None and rel.type not in types:
+                        continue
+                    if as_of is not None and not holds_on(rel.props, as_of):
+                        continue
+                    node: Node = attrs[other]["node"]
+                    if kinds is not None and node.kind not in kinds:
+                        continue
+                    hops.append(Hop(rel, node))
         hops.sort(key=hop_order)
         return hops
 
@@ -384,34 +406,30 @@ class MemoryStore(GraphStore):
             return []
         with self._lock:
             self._fresh()
-            exact: list[Node] = []
-            partial: list[Node] = []
-            for nid, hay in self._haystack.items():
-                if needle not in hay:
-                    continue
-                node = self._g.nodes[nid]["node"]
-                if kind_set is not None and node.kind not in kind_set:
-                    continue
-                (exact if needle in hay.split("\n") else partial).append(node)
-            exact.sort(key=lambda n: n.id)
-            partial.sort(key=lambda n: n.id)
-            return (exact + partial)[:limit]
+            names, attrs = self._names, self._g._node
+            found = names.containing(needle)  # set operations in C: no loop over the graph
+            if kind_set is not None:  # each & walks the smaller set
+                found = set().union(*(found & self._by_kind.get(k, set()) for k in kind_set))
+            exact = sorted(names.named(needle) & found)
+            rest = (
+                heapq.nsmallest(limit - len(exact), found.difference(exact))
+                if limit > len(exact)
+                else []
+            )
+            return [attrs[nid]["node"] for nid in (exact + rest)[:limit]]
 
     def find_named(self, names: Iterable[str], kinds: Types = None) -> dict[str, list[Node]]:
-        """One pass over the names of the graph for a whole batch of names."""
+        """Each name looked up in the exact-name index (graph.name_index)."""
         wanted: dict[str, list[Node]] = {name: [] for name in dict.fromkeys(names)}
         kind_set = as_type_set(kinds)
         with self._lock:
             self._fresh()
-            for nid, hay in self._haystack.items():
-                matched = [name for name in hay.split("\n") if name in wanted]
-                if not matched:
-                    continue
-                node = self._g.nodes[nid]["node"]
-                if kind_set is not None and node.kind not in kind_set:
-                    continue
-                for name in dict.fromkeys(matched):
-                    wanted[name].append(node)
+            attrs = self._g._node
+            for name, hits in wanted.items():
+                for nid in self._names.named(name):
+                    node = attrs[nid]["node"]
+                    if kind_set is None or node.kind in kind_set:
+                        hits.append(node)
         for hits in wanted.values():
             hits.sort(key=lambda n: n.id)
         return wanted

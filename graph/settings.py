@@ -16,11 +16,23 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+UPLOAD_FRAMING_BYTES = 1 << 20  # the multipart form around an uploaded file: operations, map
 
 
 class Settings(BaseSettings):
+    """Every option of the product, from ``GRIDGRAPH_*`` environment variables.
+
+    Two byte limits guard a file, one rule between them: ``max_file_bytes`` is the largest
+    file the loader reads, however it comes (a path, bytes, the file inside an ``importFile``
+    upload); ``max_upload_bytes`` is the largest HTTP upload request the server accepts, judged
+    by its declared length before the request is parsed. The upload limit follows from the file
+    limit (the file plus :data:`UPLOAD_FRAMING_BYTES` for the form around it) unless it is set;
+    set, it may not be below the file limit, or a file the loader accepts could not be sent.
+    """
+
     model_config = SettingsConfigDict(env_prefix="GRIDGRAPH_", extra="ignore")
 
     store: Literal["memory", "neo4j"] = Field("memory", description="Which store to use")
@@ -54,10 +66,17 @@ class Settings(BaseSettings):
     )
     failed_token_limit: int = Field(10, ge=1, description="Refused tokens per client per window")
     failed_token_window: float = Field(60.0, gt=0, description="Seconds of that window")
-    max_upload_bytes: int = Field(100 * 1024 * 1024, ge=1, description="Bytes of one upload")
+    max_upload_bytes: int = Field(
+        0,
+        ge=0,
+        description="Largest upload request, bytes, by its declared length "
+        "(0: the file limit plus 1 MiB for the form around the file)",
+    )
 
     # what one uploaded or loaded file may cost; refused, before the work, above these
-    max_file_bytes: int = Field(50 * 2**20, ge=1, description="Largest file or upload, bytes")
+    max_file_bytes: int = Field(
+        50 * 2**20, ge=1, description="Largest file the loader reads (a path, or an upload's file)"
+    )
     max_uncompressed_bytes: int = Field(
         400 * 2**20, ge=1, description="Largest unpacked size of an xlsx (a zip bomb), bytes"
     )
@@ -80,6 +99,18 @@ class Settings(BaseSettings):
         "Asia/Shanghai",
         description="IANA time zone of the governed place: its day is 'today' for every asOf",
     )
+
+    @model_validator(mode="after")
+    def _upload_follows_file(self) -> Settings:
+        if self.max_upload_bytes == 0:
+            self.max_upload_bytes = self.max_file_bytes + UPLOAD_FRAMING_BYTES
+        elif self.max_upload_bytes < self.max_file_bytes:
+            raise ValueError(
+                f"max_upload_bytes ({self.max_upload_bytes:,}) is below max_file_bytes "
+                f"({self.max_file_bytes:,}): a file the loader accepts could not be uploaded; "
+                "raise it or leave it unset (上传上限不能小于文件上限)"
+            )
+        return self
 
     @field_validator("timezone")
     @classmethod

@@ -101,12 +101,13 @@ def stage(
 
     for op, items in ops:
         if op == UPSERT_NODES:
+            created = 0
             for node in items:
                 check_node(node)
                 nid = node.id
-                old = current_node(nid)
+                old = nodes[nid] if nid in nodes else stored_node(nid)
                 if old is None:  # new: nothing to merge with or compare to
-                    s.nodes_created += 1
+                    created += 1
                     nodes[nid] = Node(nid, node.kind, given_props(node.props))
                     continue
                 if old.kind != node.kind:
@@ -117,17 +118,22 @@ def stage(
                 else:
                     s.nodes_updated += 1
                 nodes[nid] = Node(nid, node.kind, merged)
+            s.nodes_created += created
         elif op == UPSERT_RELATIONSHIPS:
+            created = 0
             for rel in items:
-                src, tgt = current_node(rel.source), current_node(rel.target)
+                end = rel.source
+                src = nodes[end] if end in nodes else stored_node(end)
+                end = rel.target
+                tgt = nodes[end] if end in nodes else stored_node(end)
                 if src is None or tgt is None:
                     missing = rel.source if src is None else rel.target
                     raise IntegrityError(f"{rel.type} {rel.id}: no node {missing}")
                 check_relationship(rel, src.kind, tgt.kind)
                 rid = rel.id
-                old_rel = current_rel(rid)
+                old_rel = rels[rid] if rid in rels else stored_relationship(rid)
                 if old_rel is None:
-                    s.relationships_created += 1
+                    created += 1
                     merged = given_props(rel.props)
                 else:
                     merged = merge_props(old_rel.props, rel.props)
@@ -136,6 +142,7 @@ def stage(
                     else:
                         s.relationships_updated += 1
                 rels[rid] = Relationship(rel.type, rel.source, rel.target, merged, rid)
+            s.relationships_created += created
         elif op == DELETE_NODES:
             for nid in items:
                 if current_node(nid) is None:
@@ -176,11 +183,14 @@ def _plain(value: Any) -> Any:
 
 def _has_sequences(props: Mapping[str, Any]) -> bool:
     """Whether any value holds a tuple (a list of plain values is already as stored)."""
-    return any(
-        isinstance(v, tuple)
-        or (isinstance(v, list) and any(isinstance(x, (list, tuple)) for x in v))
-        for v in props.values()
-    )
+    for v in props.values():
+        if v is None or v.__class__ is str:  # nearly every value, skipped at once
+            continue
+        if isinstance(v, tuple) or (
+            isinstance(v, list) and any(isinstance(x, (list, tuple)) for x in v)
+        ):
+            return True
+    return False
 
 
 def _plain_node(node: Node) -> Node:

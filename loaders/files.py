@@ -7,7 +7,8 @@ Excel files (``.xlsx``, ``.xlsm``, 97-2003 ``.xls``, WPS ``.et``, ``.ods``) are 
 python-calamine (Rust). A merged cell gives its value to every cell it covers, as Excel shows
 it. The ".xls" that web systems export as an HTML table is read as the table it is. Limits
 (:class:`ReadLimits`, from the one Settings object) are checked before the work: an xlsx whose
-unpacked size or used area is absurd is refused before calamine would allocate it.
+unpacked size or used area is absurd is refused before calamine would allocate it, and so is
+an old .xls whose declared or used area is (its records are scanned first, see _check_xls).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import csv
 import io
 import json
 import re
+import struct
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -148,6 +150,8 @@ def read_sheets(
     if fmt in ("xlsx", "xls", "ods"):
         if fmt == "xlsx":
             _check_xlsx(data, filename, limits)
+        elif fmt == "xls" and data.startswith(_OLE):
+            _check_xls(data, filename, limits)
         return _read_workbook(data, filename, sheet, limits), None
     text, encoding = decode_text(data)
     if fmt == "html":
@@ -297,6 +301,127 @@ def _note_cells(xml: bytes, rows: list[int], cols: set[bytes]) -> None:
         rows.append(min(numbers))
         rows.append(max(numbers))
         cols.update(c for c, _ in found)
+
+
+# -- Excel 97-2003 (BIFF8 in an OLE compound file; WPS .et writes the same) -----------------
+_BIFF_BOF, _BIFF_EOF, _BIFF_SHEET, _BIFF_DIMENSIONS = 0x0809, 0x000A, 0x0085, 0x0200
+_BIFF_MERGED = 0x00E5
+# records that hold one cell's value, each starting with its row and column (u16, u16):
+# FORMULA, LABELSST, NUMBER, LABEL, BOOLERR, RK, RSTRING (blank, formatted-only cells are not
+# read as data, so they do not count)
+_BIFF_CELLS = frozenset((0x0006, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6))
+_BIFF_MULRK = 0x00BD  # row, first column, ..., last column: several numbers in one record
+
+
+def _check_xls(data: bytes, filename: str, limits: ReadLimits) -> None:
+    """Refuse an absurd old-format sheet before calamine builds it.
+
+    calamine gathers an .xls sheet's cells and then allocates one dense block from the first
+    to the last used row and column, so two cells at A1 and IV65536 cost 16 million cells.
+    The workbook stream is read from the compound file (olefile) and each sheet's records are
+    scanned without decoding any value: its declared dimension (the DIMENSIONS record), then
+    the rows and columns its value cells and merged ranges really use, as for an xlsx.
+    """
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(data)
+    except (OSError, ValueError) as e:  # olefile's own errors derive from these
+        raise LoadError(f"{filename}: not a readable Excel file ({e})") from None
+    try:
+        name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+        if name is None:  # some other compound file (a Word document renamed .xls)
+            raise LoadError(f"{filename}: not a readable Excel file (no workbook stream)")
+        size = ole.get_size(name)
+        if size > limits.max_uncompressed_bytes:
+            raise too_big("unpacked", size, limits.max_uncompressed_bytes, f"{filename}: ")
+        stream = ole.openstream(name).read()
+    except (OSError, ValueError) as e:
+        raise LoadError(f"{filename}: not a readable Excel file ({e})") from None
+    finally:
+        ole.close()
+    for sheet, start in _xls_sheets(stream):
+        _scan_xls_sheet(stream, start, limits, f"{filename} [{sheet}]: ")
+
+
+def _biff_records(stream: bytes, start: int) -> Iterator[tuple[int, int, int]]:
+    """(type, data offset, data length) of each record from ``start`` to the stream's end."""
+    end = len(stream)
+    at = start
+    while at + 4 <= end:
+        rtype, length = struct.unpack_from("<HH", stream, at)
+        yield rtype, at + 4, min(length, end - at - 4)
+        at += 4 + length
+
+
+def _xls_sheets(stream: bytes) -> list[tuple[str, int]]:
+    """Each worksheet's name and the offset of its first record, from the BOUNDSHEET records
+    of the workbook globals (an unreadable name is shown by its position)."""
+    sheets: list[tuple[str, int]] = []
+    for rtype, at, length in _biff_records(stream, 0):
+        if rtype == _BIFF_EOF:
+            break
+        if rtype != _BIFF_SHEET or length < 8:
+            continue
+        start, kind = struct.unpack_from("<I", stream, at)[0], stream[at + 5]
+        if kind != 0:  # 0 is a worksheet; charts and macro sheets are not read as data
+            continue
+        count, flags = stream[at + 6], stream[at + 7]
+        raw = stream[at + 8 : at + length]
+        try:
+            wide = bool(flags & 1)  # the name in UTF-16, else in one byte a character
+            name = raw[: 2 * count].decode("utf-16-le") if wide else raw[:count].decode("latin-1")
+        except UnicodeDecodeError:
+            name = f"#{len(sheets) + 1}"
+        if 0 <= start < len(stream):
+            sheets.append((name, start))
+    return sheets
+
+
+def _scan_xls_sheet(stream: bytes, start: int, limits: ReadLimits, where: str) -> None:
+    top = left = 1 << 32
+    bottom = right = -1
+    unpack = struct.unpack_from
+    for rtype, at, length in _biff_records(stream, start):
+        if rtype in _BIFF_CELLS and length >= 4:
+            row, col = unpack("<HH", stream, at)
+            last = col
+        elif rtype == _BIFF_MULRK and length >= 6:
+            row, col = unpack("<HH", stream, at)
+            last = unpack("<H", stream, at + length - 2)[0]
+        elif rtype == _BIFF_MERGED and length >= 2:
+            (count,) = unpack("<H", stream, at)
+            for i in range(min(count, (length - 2) // 8)):
+                r0, r1, c0, c1 = unpack("<HHHH", stream, at + 2 + 8 * i)
+                top, bottom = min(top, r0), max(bottom, r1)
+                left, right = min(left, c0), max(right, c1)
+            continue
+        elif rtype == _BIFF_DIMENSIONS:
+            if length >= 14:  # BIFF8: first row, last row + 1 (u32), first col, last col + 1
+                r0, r1, c0, c1 = unpack("<IIHH", stream, at)
+            elif length >= 10:  # BIFF5 (Excel 95): the same in u16
+                r0, r1, c0, c1 = unpack("<HHHH", stream, at)
+            else:
+                continue
+            declared = max(0, r1 - r0) * max(0, c1 - c0)
+            if declared > limits.max_cells:
+                raise too_big("dimension", declared, limits.max_cells, where)
+            continue
+        elif rtype == _BIFF_EOF or (rtype == _BIFF_BOF and at - 4 > start):
+            break  # the end of this sheet (or the next one's start: a missing EOF)
+        else:
+            continue
+        top, bottom = min(top, row), max(bottom, row)
+        left, right = min(left, col), max(right, last)
+    if bottom < 0:
+        return
+    height, width = bottom - top + 1, right - left + 1
+    if height > limits.max_rows:
+        raise too_big("rows", height, limits.max_rows, where)
+    if width > limits.max_columns:
+        raise too_big("columns", width, limits.max_columns, where)
+    if height * width > limits.max_cells:
+        raise too_big("cells", height * width, limits.max_cells, where)
 
 
 def _read_workbook(data: bytes, filename: str, wanted: str | None,

@@ -230,6 +230,23 @@ class LoadKind:
         return frozenset(s.name for s in self.slots)
 
     @cached_property
+    def natural_slots(
+        self,
+    ) -> tuple[tuple[NodeSlot, NodeKind, dict[str, str], NaturalKey], ...]:
+        """The slots that derive a natural key, each with its key's (property -> column) and
+        the function that derives it."""
+        return tuple(
+            (s, k, {p: s.column_name(p) for p in k.key}, s.natural)
+            for s, k, _ in self.slot_plans
+            if s.natural is not None
+        )
+
+    @cached_property
+    def ref_kinds(self) -> dict[str, tuple[str, ...]]:
+        """Reference column -> the kinds it may name."""
+        return {r.name: r.kinds for r in self.refs}
+
+    @cached_property
     def column_map(self) -> dict[str, Column]:
         return {c.name: c for c in self.columns}
 

@@ -40,7 +40,7 @@ _IGNORED_HEADERS = frozenset(
 _MISSING: Any = object()
 
 
-@dataclass
+@dataclass(slots=True)
 class RowPlan:
     """One data row: its parsed values, problems, and what it would write."""
 
@@ -107,7 +107,7 @@ class Checker:
         self.progress = progress
         self.resolver = Resolver(store)
         self.plan = Plan()
-        self._seen_rows: dict[tuple[Any, ...], int] = {}
+        self._seen_rows: dict[tuple[str, tuple[str, ...]], dict[tuple[Any, ...], int]] = {}
         self._file_nodes: dict[str, tuple[Mapping[str, Any], int]] = {}
         self._file_rels: dict[str, tuple[Mapping[str, Any], int]] = {}
 
@@ -130,7 +130,7 @@ class Checker:
         return self.plan
 
     def _check_sheet(self, sheet: Sheet) -> None:
-        rows = [(n, cells) for n, cells in sheet.rows if any(_filled(c) for c in cells)]
+        rows = [(n, cells) for n, cells in sheet.rows if _any_filled(cells)]
         if not rows:
             return
         start = _header_index(rows, self.kind)
@@ -219,9 +219,20 @@ class Checker:
     ) -> list[tuple[int, list[Any]]]:
         """Totals and signature rows (合计, 制表人：张三) are not data: left out with a note."""
         kept = []
+        starts = _SUMMARY_STARTS
         for number, cells in body:
-            first = [c for c in cells if _filled(c)][:2]
-            word = next((w for c in first if (w := _summary_word(c))), None)
+            word, looked = None, 0
+            for c in cells:  # the first two filled cells; a word is only looked for in a cell
+                if c is None:  # that starts with the first character of one (rare)
+                    continue
+                text = (c if isinstance(c, str) else str(c)).lstrip()
+                if not text:
+                    continue
+                if text[0] in starts and (word := _summary_word(c)):
+                    break
+                looked += 1
+                if looked == 2:
+                    break
             if word is None:
                 kept.append((number, cells))
                 continue
@@ -275,7 +286,9 @@ class Checker:
         total = len(body)
         # column by column: each distinct cell of a column is parsed once (see _Memo)
         names = [c.name for c, _, _ in columns]
-        names_key = tuple(names)
+        # rows seen before with the same kind and columns, by their parsed cells (a sheet's
+        # rows share kind and columns: the per-row key is the cells alone)
+        seen = self._seen_rows.setdefault((kind.name, tuple(names)), {})
         list_columns = any(c.type.value == "strings" for c, _, _ in columns)
         parsed_columns = [parsers[c.name].column(body, i) for c, i, _ in columns]
         # the rows the cell checks below can find fault with, found column by column; the
@@ -314,13 +327,12 @@ class Checker:
                 continue
             if list_columns:
                 parsed = tuple(tuple(v) if v.__class__ is list else v for v in parsed)
-            signature = (kind.name, names_key, parsed)
-            first_row = self._seen_rows.get(signature)
+            first_row = seen.get(parsed)
             if first_row is not None:
                 row.errors.append(self.problem("duplicate_row", sheet, row=number,
                                                first_row=first_row))  # fmt: skip
             else:
-                self._seen_rows[signature] = number
+                seen[parsed] = number
             plans.append(row)
         return plans
 
@@ -495,11 +507,11 @@ class Checker:
             if spec.replace and spec.source in slot_names and spec.target not in slot_names:
                 node = ends[spec.source]
                 row.replaces.append((node.id, spec.type, Direction.OUT,
-                                     _ref_kinds(kind, spec.target), spec.per_period))  # fmt: skip
+                                     kind.ref_kinds[spec.target], spec.per_period))  # fmt: skip
             elif spec.replace and spec.target in slot_names and spec.source not in slot_names:
                 node = ends[spec.target]
                 row.replaces.append((node.id, spec.type, Direction.IN,
-                                     _ref_kinds(kind, spec.source), spec.per_period))  # fmt: skip
+                                     kind.ref_kinds[spec.source], spec.per_period))  # fmt: skip
         self._register(row)
 
     def _natural_keys(self, kind: LoadKind, row: RowPlan, refs: Mapping[str, Any]) -> None:
@@ -507,10 +519,7 @@ class Checker:
         the key the kind derives (partner and day for an agreement, post and name for a
         person)."""
         values = row.values
-        for slot, nkind, _ in kind.slot_plans:
-            if slot.natural is None:
-                continue
-            keys = {k: slot.column_name(k) for k in nkind.key}
+        for slot, nkind, keys, natural in kind.natural_slots:
             if all(values.get(c) is not None for c in keys.values()):
                 continue
             try:
@@ -519,7 +528,7 @@ class Checker:
                     for k, c in keys.items():
                         values[c] = found.props.get(k)
                 else:
-                    values.update(slot.natural(values, refs))
+                    values.update(natural(values, refs))
             except InvalidCell as e:
                 column = e.params.get("column")
                 header = row.headers.get(column or "") or (
@@ -611,37 +620,53 @@ class Checker:
         """Links a corrected file replaces: a record's links of a type, to the kinds a column
         names, that the file no longer gives. A dated link stays when the file gives the
         record links of that type from other days only (a dated change is a new link)."""
-        wanted: dict[tuple[str, str, Direction, tuple[str, ...], bool], set[str]] = {}
-        dated: dict[tuple[str, str, Direction, tuple[str, ...], bool], set[Any]] = {}
+        # per record, link type and direction: the links the file gives it (their ids and
+        # first days) and the kinds of ends each column replaces; only for stored records,
+        # since a new record has no links to replace (so a first load skips all of this)
+        stored = self.plan.existing_nodes
+        groups: dict[tuple[str, str, Direction], tuple[set[str], set[Any], set[Any]]] = {}
         for row in self.plan.rows:
-            if not row.kept or not row.replaces:
+            replaces = row.replaces
+            if not replaces or not row.kept:
                 continue
-            for key in row.replaces:
-                node_id, rtype, direction, _, _ = key
-                ids = wanted.setdefault(key, set())
-                days = dated.setdefault(key, set())
+            last = None
+            for node_id, rtype, direction, kinds, per_period in replaces:
+                if node_id not in stored:
+                    continue
+                triple = (node_id, rtype, direction)
+                group = groups.get(triple)
+                if group is None:
+                    group = groups[triple] = (set(), set(), set())
+                group[2].add((kinds, per_period))
+                if triple == last:  # the same record's links, already noted for this row
+                    continue
+                last = triple
+                ids, days = group[0], group[1]
+                out = direction is Direction.OUT
                 for rel in row.rels:
-                    end = rel.source if direction is Direction.OUT else rel.target
-                    if rel.type == rtype and end == node_id:
+                    if rel.type == rtype and (rel.source if out else rel.target) == node_id:
                         ids.add(rel.id)
                         days.add(rel.props.get("valid_from"))
-        stored = {
-            k for k in wanted if k[0] in self.plan.existing_nodes
-        }  # a new record has no links to replace
-        by_query: dict[tuple[str, Direction], list[tuple[Any, ...]]] = {}
-        for key in stored:
-            by_query.setdefault((key[1], key[2]), []).append(key)
-        for (rtype, direction), keys in by_query.items():
-            hops = self.store.neighbours([k[0] for k in keys], rtype, direction=direction)
-            for key in keys:
-                node_id, _, _, kinds, per_period = key
-                for hop in hops.get(node_id, []):
+        by_query: dict[tuple[str, Direction], list[str]] = {}
+        for node_id, rtype, direction in groups:
+            by_query.setdefault((rtype, direction), []).append(node_id)
+        stale = self.plan.stale_rels
+        for (rtype, direction), node_ids in by_query.items():
+            hops = self.store.neighbours(node_ids, rtype, direction=direction)
+            for node_id in node_ids:
+                ids, days, specs = groups[node_id, rtype, direction]
+                for hop in hops.get(node_id, ()):
                     rel = hop.relationship
-                    if rel.id in wanted[key] or hop.node.kind not in kinds:
+                    if rel.id in ids:
                         continue
-                    if per_period and rel.props.get("valid_from") not in dated[key]:
-                        continue  # history from another day: kept
-                    self.plan.stale_rels[rel.id] = rel
+                    kind = hop.node.kind
+                    for kinds, per_period in specs:
+                        if kind not in kinds:
+                            continue
+                        if per_period and rel.props.get("valid_from") not in days:
+                            continue  # history from another day: kept
+                        stale[rel.id] = rel
+                        break
 
     def _drop_dangling(self) -> None:
         """Refuse rows whose relationships end at a record that only a refused row would write."""
@@ -681,6 +706,9 @@ _SUMMARY_WORDS = ("合计", "小计", "总计", "共计", "制表人", "填表�
                   "审核", "负责人签字", "签字", "盖章")  # fmt: skip
 
 
+_SUMMARY_STARTS = frozenset(w[0] for w in _SUMMARY_WORDS)
+
+
 def _summary_word(cell: Any) -> str | None:
     text = "".join(str(cell).split())
     return next((w for w in _SUMMARY_WORDS if text.startswith(w)), None)
@@ -702,10 +730,6 @@ def _is_key(kind: LoadKind, column: str) -> bool:
     return any(
         slot.column_name(k) == column for slot, nkind, _ in kind.slot_plans for k in nkind.key
     )
-
-
-def _ref_kinds(kind: LoadKind, name: str) -> tuple[str, ...]:
-    return next(r.kinds for r in kind.refs if r.name == name)
 
 
 def closest_kinds(headers: list[Any]) -> list[tuple[LoadKind, list[str]]]:
@@ -747,6 +771,14 @@ def _header_index(rows: list[tuple[int, list[Any]]], kind: LoadKind | None) -> i
 
 def _filled(cell: Any) -> bool:
     return cell is not None and not (isinstance(cell, str) and not cell.strip())
+
+
+def _any_filled(cells: list[Any]) -> bool:
+    """``any(_filled(c) for c in cells)``, inlined: it runs for every row of every sheet."""
+    for c in cells:  # noqa: SIM110 - a loop, not any() over a generator: twice as fast
+        if c is not None and (not isinstance(c, str) or (c and not c.isspace())):
+            return True
+    return False
 
 
 def _parser(col: Column) -> Callable[[Any], Any]:

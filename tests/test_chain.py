@@ -41,7 +41,7 @@ def digest(chain: ResponsibilityChain, b: Built) -> dict[str, Any]:
                     for o in lvl.party_organizations
                 ],
                 lvl.meeting.zh,
-                [(n(u.unit), u.role.value) for u in lvl.convenes],
+                [(n(u.unit), "+".join(r.value for r in u.roles)) for u in lvl.convenes],
                 [n(g) for g in lvl.leading_groups],
                 lvl.default_response,
                 [(g.what.value, n_id(g.node_id, name)) for g in lvl.gaps],
@@ -73,9 +73,10 @@ KEYS_AFTER_PAIRED = [
 def expected_b1(pairing: str, building_leader: str) -> dict[str, Any]:
     """The chain of building 01 for event 占道经营, given who is paired and who leads it."""
     head = {"ca": "p_head_ca", "um": "p_head_um"}[pairing]
-    units = [(pairing, "paired_department")]
-    if pairing != "um":
-        units.append(("um", "key_unit"))
+    if pairing == "um":  # the paired department is also a key unit: listed once, both roles
+        units = [("um", "paired_department+key_unit")]
+    else:
+        units = [(pairing, "paired_department"), ("um", "key_unit")]
     units += KEYS_AFTER_PAIRED
     return {
         "levels": [

@@ -146,3 +146,73 @@ def test_each_district_convenes_only_its_own_key_units() -> None:
         # a key unit that is also the paired department is listed once, in that role
         key_units = {u.unit.id for u in community.convenes if u.unit.get("key_unit") is True}
         assert key_units == own
+
+
+def test_upper_party_levels_have_their_secretaries(qibin: MemoryStore) -> None:
+    """Every chain names the working committee's and the district committee's secretary."""
+    event = ids(qibin, "EventType")[0]
+    pairs = [(b, event) for b in ids(qibin, "Building")]
+    for day in (date.fromisoformat(timeline.REPORT_DAY), TODAY):
+        secretaries: dict[str, set[str]] = {}
+        for chain in responsibility_chains(qibin, pairs, day):
+            for level in ("subdistrict", "district"):
+                [org] = chain.level(level).party_organizations
+                assert [p.post_type for p in org.leaders] == ["party_secretary"], (level, day)
+                secretaries.setdefault(org.organization.id, set()).add(org.leaders[0].person.id)
+        assert len(secretaries) == g("subdistrict_working_committees") + g("district_committees")
+        assert all(len(people) == 1 for people in secretaries.values())
+
+
+def test_residents_and_owners_committees_have_chairs(qibin: MemoryStore) -> None:
+    """A chair (committee_director) holds office in every committee, on the report day and
+    today; 18 residents' committees changed chair at the 2026 election."""
+    committees = [
+        *(n for n in qibin.nodes_of_kind("ResidentsCommittee")
+          if n.get("committee_type") == "residents_committee"),
+        *qibin.nodes_of_kind("OwnersCommittee"),
+    ]  # fmt: skip
+    owners = qibin.nodes_of_kind("OwnersCommittee")
+    assert len(committees) == g("residents_committees") + len(owners) and owners
+    committee_ids = [c.id for c in committees]
+    for day in (timeline.REPORT_DAY, TODAY.isoformat()):
+        posts = qibin.neighbours(committee_ids, "POST_IN", "in", day, "Post")
+        chairs = {
+            c: [h.node for h in posts[c] if h.node.get("post_type") == "committee_director"]
+            for c in committee_ids
+        }
+        assert all(len(p) == 1 for p in chairs.values())
+        post_ids = [p[0].id for p in chairs.values()]
+        holders = qibin.neighbours(post_ids, "HOLDS", "in", day, "Person")
+        assert all(len(holders[p]) == 1 for p in post_ids), day
+    rc_posts = qibin.neighbours(committee_ids[: g("residents_committees")], "POST_IN", "in")
+    tenures = qibin.neighbours([h.node.id for hs in rc_posts.values() for h in hs], "HOLDS", "in")
+    changed = [p for p, hops in tenures.items() if len(hops) == 2]
+    assert len(changed) == timeline.CHANGE_COUNTS["chair_election"]
+
+
+def test_a_paired_key_unit_keeps_both_roles(qibin: MemoryStore) -> None:
+    """Where the paired department is one of the five key units, the community level lists it
+    once with both roles; elsewhere the paired department and the key units are apart."""
+    communities = ids(qibin, "Community")
+    first_building: dict[str, str] = {}
+    for building, up in qibin.walk(ids(qibin, "Building"), "PART_OF", "out", 2).items():
+        community = next(n.id for n in up if n.kind == "Community")
+        first_building.setdefault(community, building)
+    event = ids(qibin, "EventType")[0]
+    both = 0
+    for chain in responsibility_chains(qibin, [(first_building[c], event) for c in communities]):
+        level = chain.level("community")
+        [paired] = chain.accountability.pairing
+        units = {u.unit.id: u.roles for u in level.convenes}
+        assert len(units) == len(level.convenes)  # each unit once
+        key = paired.get("key_unit") is True
+        expected = (
+            (UnitRole.PAIRED_DEPARTMENT, UnitRole.KEY_UNIT)
+            if key
+            else (UnitRole.PAIRED_DEPARTMENT,)
+        )
+        assert units[paired.id][: len(expected)] == expected
+        assert level.convenes[0].unit.id == paired.id
+        assert sum(UnitRole.KEY_UNIT in r for r in units.values()) == 5
+        both += key
+    assert both > 0  # the reference graph pairs some key units: the case is exercised

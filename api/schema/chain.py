@@ -269,7 +269,17 @@ class ConvenableUnitType:
     def unit(self: ConvenableUnit) -> Organization:
         return wrap(self.unit)
 
-    @strawberry.field(description="Why it can be convened (角色)")
+    @strawberry.field(
+        description="Every reason it can be convened, in the order of 1+5+N: a paired "
+        "department that is also a key unit has both (全部角色)"
+    )
+    def roles(self: ConvenableUnit) -> list[UnitRoleEnum]:
+        return [UnitRoleEnum[r.name] for r in self.roles]
+
+    @strawberry.field(
+        description="The first of `roles` (首要角色)",
+        deprecation_reason="A unit may play several roles: read `roles`",
+    )
     def role(self: ConvenableUnit) -> UnitRoleEnum:
         return UnitRoleEnum[self.role.name]
 

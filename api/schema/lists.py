@@ -36,9 +36,9 @@ from api.filters import (
     to_predicate,
     to_reach,
 )
-from api.identity import AccessDenied, Role
 from api.limits import LimitExceeded, check_page_size
 from api.types import KIND_TYPES, Grid, GridLevelEnum, describe, wrap
+from api.visibility import check_listing, logged_listing
 from graph.errors import GridGraphError
 from graph.listing import (
     Aggregate,
@@ -47,7 +47,9 @@ from graph.listing import (
     Listing,
     PropTest,
     SortKey,
-    check_listing,
+)
+from graph.listing import (
+    check_listing as check_request,
 )
 from graph.model import Direction, Node
 from schema import ONTOLOGY
@@ -182,33 +184,13 @@ def _make(
     return built
 
 
-#: Lists of a kind that only some roles may page through, and whether each page is logged.
-LISTING_ROLE: dict[str, tuple[Role, bool]] = {
-    "Person": (Role.PLANNER, True),  # people in bulk: planners and up, every page logged
-    "ImportRun": (Role.ADMIN, False),  # the import log: admins, unless reads are open
-}
-
-
 def _check_listing(kind: NodeKind, ctx: GraphContext) -> None:
-    rule = LISTING_ROLE.get(kind.name)
-    if rule is None:
-        return
-    role, _ = rule
-    if kind.name == "ImportRun" and getattr(ctx.state, "reads_open", False):
-        return  # a server with open reads (no read token, no tokens file) shows its import log
-    who = ctx.identity
-    if not who.may(role):
-        whom = f"{who.name} holds a {who.role} token" if who.role else "anonymous callers may not"
-        raise AccessDenied(
-            f"listing {kind.name} nodes needs the {role} role or above; {whom}",
-            403 if who.role else 401,
-        )
+    check_listing(ctx.identity, kind.name)
 
 
 def _logged(page: Page, nodes: list[Node]) -> list[Node]:
     """The page's nodes, noted for the audit trail if pages of this kind are logged."""
-    rule = LISTING_ROLE.get(page.kind.name)
-    if rule is not None and rule[1]:
+    if logged_listing(page.kind.name):
         page.ctx.people_listed.extend(n.id for n in nodes)
     return nodes
 
@@ -336,9 +318,9 @@ def _list_field(kind: NodeKind) -> Any:
                 checked(reach.where, ctx.store)
                 order.append(SortKey(reach=reach, descending=descending))
         listing = Listing(kind.name, pred, tuple(order), ctx.day(as_of))
-        check_listing(
+        check_request(
             listing
-        )  # an order or filter the ontology refuses is an error, whatever is asked
+        )  # a filter or order the ontology refuses: an error, whatever is asked
         return Page(ctx, kind, listing, size, after)
 
     resolve.__annotations__.update(

@@ -16,6 +16,7 @@ from api.context import GraphContext
 from api.limits import check_page_size
 from api.search import search_hits
 from api.types import Kind, Node, wrap
+from api.visibility import check_kind, logged_listing, visible_kinds
 from graph.errors import GridGraphError
 
 TEXT_HELP = "A code, Chinese text (simplified or traditional), pinyin or initials"
@@ -55,13 +56,21 @@ def _offset(after: str | None) -> int:
     raise GridGraphError(f"after: {after!r} is not a search cursor (不是搜索游标)")
 
 
+def _log_people(ctx: GraphContext, nodes: list[Any]) -> None:
+    """People found by a search are a page of people: logged like one (api.visibility)."""
+    ctx.people_listed.extend(n.id for n in nodes if logged_listing(n.kind))
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="The node with this global id, or null (按标识取节点)")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         ctx: GraphContext = info.context
         found = await ctx.nodes().load(str(id))
-        return wrap(found) if found is not None else None
+        if found is None:
+            return None
+        check_kind(ctx.identity, found.kind)
+        return wrap(found)
 
     @strawberry.field(
         description="The nodes with these ids, in the order asked, null where unknown (批量取节点)"
@@ -70,6 +79,9 @@ class Query:
         ctx: GraphContext = info.context
         check_page_size(len(ids), ctx.settings, "ids")
         found = await ctx.nodes().load_many([str(i) for i in ids])
+        for n in found:
+            if n is not None:
+                check_kind(ctx.identity, n.kind)
         return [wrap(n) if n is not None else None for n in found]
 
     @strawberry.field(
@@ -92,8 +104,9 @@ class Query:
     ) -> list[Node]:
         ctx: GraphContext = info.context
         check_page_size(first, ctx.settings)
-        kind_names = [k.value for k in kinds] if kinds else None
-        hits = search_hits(ctx.state, text, kind_names, first, _offset(after))
+        kind_names = visible_kinds(ctx.identity, [k.value for k in kinds] if kinds else None)
+        hits = search_hits(ctx.state, text, kind_names, first, _offset(after), ctx.store)
+        _log_people(ctx, [h.node for h in hits])
         return [wrap(h.node) for h in hits]
 
     @strawberry.field(
@@ -113,10 +126,11 @@ class Query:
     ) -> SearchResults:
         ctx: GraphContext = info.context
         check_page_size(first, ctx.settings)
-        kind_names = [k.value for k in kinds] if kinds else None
+        kind_names = visible_kinds(ctx.identity, [k.value for k in kinds] if kinds else None)
         start = _offset(after)
-        hits = search_hits(ctx.state, text, kind_names, first + 1, start)
+        hits = search_hits(ctx.state, text, kind_names, first + 1, start, ctx.store)
         page = hits[:first]
+        _log_people(ctx, [h.node for h in page])
         return SearchResults(
             hits=[SearchHit(node=wrap(h.node), score=h.score, matched=h.matched) for h in page],
             end_cursor=_cursor(start + len(page)) if page else None,

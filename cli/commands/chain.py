@@ -66,7 +66,9 @@ def register(app: typer.Typer) -> None:
             console.print(f"[bold]{lvl.level.value}{star}[/]  {_label(lvl.grid)}")
             people = "; ".join(f"{_label(p.person)}, {p.post_type}" for p in lvl.in_charge)
             orgs = "; ".join(_label(o.organization) for o in lvl.party_organizations)
-            units = "; ".join(f"{_label(u.unit)} ({u.role.value})" for u in lvl.convenes)
+            units = "; ".join(
+                f"{_label(u.unit)} ({', '.join(r.value for r in u.roles)})" for u in lvl.convenes
+            )
             rows = [
                 ("in charge", people),
                 ("party organisation", orgs),

@@ -31,6 +31,7 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from api.app import create_app
+        from graph.collector import settle_for_serving
         from graph.startup import open_for_serving
         from loaders.reference import seed_reference_graph
 
@@ -49,7 +50,9 @@ def register(app: typer.Typer) -> None:
             uvicorn.run("api.app:app_from_environment", factory=True, workers=workers,
                         host=settings.host, port=settings.port)  # fmt: skip
             return
+        app = create_app(graph_store, settings)
+        settle_for_serving(graph_store)  # the loaded graph (and the schema) never scanned again
         try:
-            uvicorn.run(create_app(graph_store, settings), host=settings.host, port=settings.port)
+            uvicorn.run(app, host=settings.host, port=settings.port)
         finally:
             graph_store.close()

@@ -862,6 +862,82 @@ def _shared_statement(reg: StatementRegistry) -> None:
     )
 
 
+def _analytics_statements(reg: StatementRegistry) -> None:
+    """The district's analytics (:mod:`graph.analytics`): aggregations Neo4j does itself
+    (pairing load, building-leader coverage, agreements by topic and year) and, for the
+    co-construction network that networkx analyses, the records it is built from."""
+    reg.add(
+        "native.pairing_load",
+        f"""
+        MATCH (d:Department)
+        OPTIONAL MATCH (d)-[r:PAIRED_WITH]->(c:Community)
+        WHERE {in_force("r")}
+        WITH d, collect(DISTINCT c) AS communities
+        RETURN {node_map("d")} AS department, [x IN communities | {node_map("x")}] AS communities
+        ORDER BY d.id
+        """,
+        {"as_of": _AS_OF},
+        "read",
+        "Every department with the communities it is paired with on the day.",
+    )
+    reg.add(
+        "native.building_leader_coverage",
+        f"""
+        MATCH (c:Community)
+        OPTIONAL MATCH (c)<-[rs:PART_OF*1..2]-(b:Building)
+        WHERE all(r IN rs WHERE {in_force("r")})
+        WITH c, collect(DISTINCT b) AS buildings
+        RETURN {node_map("c")} AS community, size(buildings) AS buildings,
+        size([b IN buildings WHERE EXISTS {{
+        MATCH (b)<-[r1:POST_IN]-(p:Post)<-[h:HOLDS]-(:Person)
+        WHERE p.post_type = 'building_leader' AND {in_force("r1")} AND {in_force("h")}
+        }}]) AS led
+        ORDER BY c.id
+        """,
+        {"as_of": _AS_OF},
+        "read",
+        "Per community: its buildings on the day and those whose building leader post is held.",
+    )
+    reg.add(
+        "native.agreements_by_topic_and_year",
+        """
+        MATCH (a:Agreement)
+        WITH a, coalesce(a.valid_from, a.signed_on) AS start
+        UNWIND CASE WHEN a.topics IS NULL OR size(a.topics) = 0 THEN [null] ELSE a.topics END
+        AS topic
+        WITH DISTINCT a, topic, start
+        RETURN topic, CASE WHEN start IS NULL THEN null ELSE toInteger(left(start, 4)) END
+        AS year, count(a) AS agreements
+        """,
+        {},
+        "read",
+        "Agreements per topic and first year in force, over the whole history.",
+    )
+    reg.add(
+        "native.co_construction",
+        _union(
+            f"""
+            MATCH (a:Agreement)
+            WHERE {in_force("a")}
+            {_row("agreement", "a.id", None, "a")}
+            """,
+            f"""
+            MATCH (a:Agreement)<-[r:PARTY_TO]-(x:{ENTITY})
+            WHERE {in_force("a")} AND {in_force("r")}
+            {_row("parties", "a.id", "r", "x")}
+            """,
+            f"""
+            MATCH (c:Community)
+            {_row("community", "c.id", None, "c")}
+            """,
+        ),
+        {"as_of": _AS_OF},
+        "read",
+        "The agreements in force on the day, their parties in force, and every community: "
+        "what graph.analytics.gather_network reads.",
+    )
+
+
 def _build() -> StatementRegistry:
     reg = StatementRegistry()
     _schema_statements(reg)
@@ -873,6 +949,7 @@ def _build() -> StatementRegistry:
     _native_statements(reg)
     _coverage_statement(reg)
     _shared_statement(reg)
+    _analytics_statements(reg)
     return reg
 
 

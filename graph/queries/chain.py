@@ -17,7 +17,7 @@ for the five key units.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date
 from enum import Enum, StrEnum
 from typing import Any
@@ -425,20 +425,30 @@ def _meeting(level: GridLevel) -> Meeting:
 def _community_units(
     links: GridLinks | None, key_units: tuple[Node, ...], event: EventFacts
 ) -> tuple[ConvenableUnit, ...]:
-    """1+5+N: the paired department, the five key units, the event's further departments."""
-    units = list(links.paired_departments) if links else []
-    listed = {u.unit.id for u in units}
+    """1+5+N: the paired department, the five key units, the event's further departments.
+
+    A unit is listed once, where it first appears, with every role it plays: the paired
+    department that is also a key unit (or handles the event as one of the N) keeps both, so
+    a double accountability review sees why it was convened on each count.
+    """
+    units: dict[str, ConvenableUnit] = {}
+
+    def add(unit: ConvenableUnit) -> None:
+        had = units.get(unit.unit.id)
+        if had is None:
+            units[unit.unit.id] = unit
+        elif not set(unit.roles) <= set(had.roles):
+            roles = had.roles + tuple(r for r in unit.roles if r not in had.roles)
+            units[unit.unit.id] = replace(had, roles=roles)
+
+    for paired in links.paired_departments if links else ():
+        add(paired)
     for dept in key_units:
-        if dept.id not in listed:
-            listed.add(dept.id)
-            units.append(ConvenableUnit(dept, UnitRole.KEY_UNIT))
+        add(ConvenableUnit(dept, (UnitRole.KEY_UNIT,)))
     for h in event.handlers:
-        if h.role == "n" and h.department.id not in listed:
-            listed.add(h.department.id)
-            units.append(
-                ConvenableUnit(h.department, UnitRole.N_DEPARTMENT, h.valid_from, h.valid_to)
-            )
-    return tuple(units)
+        if h.role == "n":
+            add(ConvenableUnit(h.department, (UnitRole.N_DEPARTMENT,), h.valid_from, h.valid_to))
+    return tuple(units.values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,12 +123,19 @@ class PartyOrgAtLevel:
 
 @dataclass(frozen=True, slots=True)
 class ConvenableUnit:
-    """A unit a grid may convene, and why (its :class:`~schema.responsibility.UnitRole`)."""
+    """A unit a grid may convene, and why: every :class:`~schema.responsibility.UnitRole` it
+    plays there, in the order of 1+5+N (a paired department that is also a key unit is listed
+    once, with both roles, so neither reason is lost)."""
 
     unit: Node
-    role: UnitRole
+    roles: tuple[UnitRole, ...]
     valid_from: str | None = None
     valid_to: str | None = None
+
+    @property
+    def role(self) -> UnitRole:
+        """The first of :attr:`roles`: why the unit was listed first."""
+        return self.roles[0]
 
 
 @dataclass
@@ -284,7 +291,7 @@ def assemble_links(
 
 def _unit(hop: Hop, role: UnitRole) -> ConvenableUnit:
     props = hop.relationship.props
-    return ConvenableUnit(hop.node, role, props.get("valid_from"), props.get("valid_to"))
+    return ConvenableUnit(hop.node, (role,), props.get("valid_from"), props.get("valid_to"))
 
 
 def _holders(

@@ -17,6 +17,7 @@ from loaders.reference.builder import DistrictBuild
 from loaders.reference.events import build_event_catalogue
 from loaders.reference.governance import build_governance
 from loaders.reference.grids import build_grid
+from loaders.reference.heads import build_heads
 from loaders.reference.society import (
     Society,
     build_partners,
@@ -47,6 +48,7 @@ def build_district(index: int = 0) -> DistrictBuild:
     build_volunteer_teams(b, grid)
     build_partners(b, grid)
     build_event_catalogue(b, gov)
+    build_heads(b, gov, society)  # last: the draws above stay as they were
     return b
 
 

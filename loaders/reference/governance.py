@@ -28,6 +28,7 @@ Period = tuple[Node, str, str | None]  # (who, valid_from, valid_to)
 @dataclass
 class Governance:
     leading_group: Node | None = None
+    district_committee: Node | None = None
     departments: list[Node] = field(default_factory=list)
     by_function: dict[str, Node] = field(default_factory=dict)
     heads: dict[str, list[Period]] = field(default_factory=dict)  # department id -> heads
@@ -85,6 +86,7 @@ def _leadership(b: DistrictBuild, grid: Grid, gov: Governance) -> None:
         aliases=[f"{b.name}委"],
     )
     b.rel("COVERS", committee, grid.district)
+    gov.district_committee = committee
     for sd in grid.subdistricts:
         leader = b.person(party_member=True)
         start = random_day(b.rng, "2021-03-01", "2021-06-01")

@@ -35,6 +35,7 @@ SECRETARY_CHANGE_DAY = "2024-06-01"  # some compound branch secretaries replaced
 FIRM_CHANGE_DAY = "2024-07-01"  # some compounds change property firm
 OWNERS_TAKEOVER_DAY = "2024-01-01"  # some compounds turn from a firm to owner management
 FIRM_HIRED_DAY = "2024-01-01"  # as many owner-managed compounds hire a firm
+CHAIR_ELECTION_DAY = "2026-06-01"  # residents' committees elect for 2026-2031 (换届)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ CHANGES: tuple[Change, ...] = (
     Change("firm_change", FIRM_CHANGE_DAY, 8, "compounds that changed property firm"),
     Change("owners_takeover", OWNERS_TAKEOVER_DAY, 3, "compounds whose firm contract ended the day "
            "before and whose owners manage them since (among the 70 owner-managed)"),
+    Change("chair_election", CHAIR_ELECTION_DAY, 18, "residents' committees whose chair "
+           "(committee_director) changed at the 2026 election; the others were re-elected"),
     Change("firm_hired", FIRM_HIRED_DAY, 3, "owner-managed compounds that hired a property firm "
            "that day (so 70 compounds are owner-managed before and after)"),
 )

@@ -16,13 +16,14 @@ import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 import api.schema.admin as admin_schema
 from api.app import create_app
 from api.auth import check_access
 from api.identity import AccessDenied, TokenBook, resolve
 from graph.memory import MemoryStore
-from graph.settings import Settings
+from graph.settings import UPLOAD_FRAMING_BYTES, Settings
 from tests.api.serving import served
 from tests.loaders.conftest import UNIT_A, seed, snapshot
 
@@ -579,7 +580,8 @@ def test_authorization_headers(header: str, status: int | None) -> None:
 def test_an_oversized_upload_is_refused_before_it_is_read(
     serve: Callable[..., Admin], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    admin = serve(Settings(admin_token=ADMIN, max_file_bytes=4096))
+    # the request is within the upload limit, so the file limit is what stops the reading
+    admin = serve(Settings(admin_token=ADMIN, max_file_bytes=4096, max_upload_bytes=8 << 20))
     read: list[int] = []
     real = admin_schema._read_upload
 
@@ -603,6 +605,38 @@ def test_an_oversized_upload_is_refused_before_it_is_read(
     assert "超出上限" in report["problems"][0]["messageZh"]
     assert sum(read) < len(big)  # stopped at the limit, never read in full
     assert snapshot(admin.store) == before
+
+
+def test_each_byte_limit_refuses_on_its_own(serve: Callable[..., Admin]) -> None:
+    """The upload limit refuses the request (413, by its declared length, before parsing); a
+    request within it whose file is over the file limit reaches importFile and is refused
+    there with the file limit named. Neither writes anything."""
+    admin = serve(Settings(admin_token=ADMIN, max_file_bytes=4096, max_upload_bytes=16384))
+    before = snapshot(admin.store)
+    csv = gbk_csv(AGREEMENTS_CSV)
+    over_upload = admin.upload("big.csv", csv + b"x" * 20_000)
+    assert over_upload.status_code == 413, over_upload.text
+    assert "above the limit of 16,384 (GRIDGRAPH_MAX_UPLOAD_BYTES)" in over_upload.text
+    over_file = admin.report(admin.upload("big.csv", csv + b"x" * 6000))
+    assert over_file["status"] == "UNLOADABLE"
+    assert "exceeds the limit of 4,096 bytes" in over_file["problems"][0]["messageEn"]
+    assert snapshot(admin.store) == before
+    within = admin.report(admin.upload("a.csv", csv))  # under both: it loads
+    assert within["status"] == "LOADED", within["problems"]
+    assert snapshot(admin.store) != before
+
+
+def test_the_upload_limit_follows_the_file_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One rule: the upload limit is the file limit plus the form around it, unless set; set,
+    it may not be below the file limit."""
+    assert Settings().max_upload_bytes == Settings().max_file_bytes + UPLOAD_FRAMING_BYTES
+    monkeypatch.setenv("GRIDGRAPH_MAX_FILE_BYTES", "4096")
+    assert Settings().max_upload_bytes == 4096 + UPLOAD_FRAMING_BYTES
+    monkeypatch.setenv("GRIDGRAPH_MAX_UPLOAD_BYTES", "9000")
+    assert (Settings().max_file_bytes, Settings().max_upload_bytes) == (4096, 9000)
+    monkeypatch.setenv("GRIDGRAPH_MAX_UPLOAD_BYTES", "4000")
+    with pytest.raises(ValidationError, match="below max_file_bytes"):
+        Settings()
 
 
 def test_a_dry_run_upload_lists_each_record(admin: Admin) -> None:

@@ -56,7 +56,7 @@ query Chain($b: ID!, $e: ID!, $d: Date) {
       inCharge { person { id } post { id } postType via { id } }
       partyOrganizations { organization { id } leaders { person { id } } }
       meeting { name zh }
-      convenes { unit { id } role }
+      convenes { unit { id } roles }
       leadingGroups { id }
       defaultResponse
       gaps { kind level node { id } }
@@ -101,9 +101,10 @@ def expected_b1(b: Built, day: str, pairing: str, leader: str) -> dict[str, Any]
 
     head = {"ca": "p_head_ca", "um": "p_head_um"}[pairing]
     head_post = {"ca": "post_head_ca", "um": "post_head_um"}[pairing]
-    units = [(pairing, "PAIRED_DEPARTMENT")]
-    units += [(k, "KEY_UNIT") for k in ("um", "mw", "sa", "ls", "pm") if k != pairing]
-    units.append(("mr", "N_DEPARTMENT"))
+    paired = ["PAIRED_DEPARTMENT", "KEY_UNIT"] if pairing == "um" else ["PAIRED_DEPARTMENT"]
+    units = [(pairing, paired)]
+    units += [(k, ["KEY_UNIT"]) for k in ("um", "mw", "sa", "ls", "pm") if k != pairing]
+    units.append(("mr", ["N_DEPARTMENT"]))
     return {
         "responsibilityChain": {
             "asOf": day,
@@ -123,13 +124,13 @@ def expected_b1(b: Built, day: str, pairing: str, leader: str) -> dict[str, Any]
                     in_charge=[person("p_wang", "post_branch_k1", "branch_secretary",
                                       "branch_k1")],
                     party=[party("branch_k1", "p_wang")],
-                    convenes=[{"unit": ref("firm"), "role": "PROPERTY_FIRM"}],
+                    convenes=[{"unit": ref("firm"), "roles": ["PROPERTY_FIRM"]}],
                 ),
                 level(
                     "COMMUNITY", "c1", "网格联席会", "grid joint meeting",
                     in_charge=[person(head, head_post, "department_head", pairing)],
                     party=[party("big_c1", "p_head_um")],
-                    convenes=[{"unit": ref(u), "role": r} for u, r in units],
+                    convenes=[{"unit": ref(u), "roles": r} for u, r in units],
                     default=True,
                 ),
                 level(
@@ -233,12 +234,12 @@ def test_missing_links_are_explicit_gaps(gql: GraphQL, built: Built) -> None:
 def test_unpaired_community_and_owner_managed_compound(gql: GraphQL, built: Built) -> None:
     query = """query($b: ID!, $e: ID!) {
       responsibilityChain(building: $b, eventType: $e, asOf: "2024-06-01") {
-        level(level: COMPOUND) { convenes { unit { id } role } }
+        level(level: COMPOUND) { convenes { unit { id } roles } }
         accountability { territory { id } pairing { id } }
         gaps { kind level node { id } } } }"""
     owners = gql.data(query, b=built.id("b3"), e=built.id("e1"))["responsibilityChain"]
     assert owners["level"]["convenes"] == [
-        {"unit": {"id": built.id("owners_k2")}, "role": "OWNERS_COMMITTEE"}
+        {"unit": {"id": built.id("owners_k2")}, "roles": ["OWNERS_COMMITTEE"]}
     ]
     assert owners["gaps"] == [
         {"kind": "NO_PARTY_ORGANIZATION", "level": "COMPOUND", "node": {"id": built.id("k2")}}
@@ -394,7 +395,7 @@ def _aliased(pairs: list[tuple[str, str]], day: str, prefix: str = "c") -> str:
     fields = "\n".join(
         f'{prefix}{i}: responsibilityChain(building: "{b}", eventType: "{e}", asOf: "{day}") '
         "{ complete levels { grid { id } inCharge { person { name } } "
-        "convenes { unit { name } role } gaps { kind } } handlers { role } "
+        "convenes { unit { name } roles } gaps { kind } } handlers { role } "
         "accountability { pairing { id } } gaps { kind node { id } community { id } } }"
         for i, (b, e) in enumerate(pairs)
     )

@@ -110,6 +110,25 @@ def test_example_runs(path: Path, client: Client) -> None:
         assert report["totalCount"] == sum(c["count"] for c in report["counts"])
     if path.stem == "search":
         assert "黎阳社区" in [n["name"] for n in result["search"]]
+    if path.stem == "history":  # 西苑社区 was re-paired on 2024-01-01, within the period
+        pairings = result["community"]["history"]
+        assert [(p["validFrom"], p["validTo"]) for p in pairings] == [
+            ("2021-06-01", "2023-12-31"),
+            ("2024-01-01", None),
+        ]
+        assert [p["inForce"] for p in pairings] == [False, True]
+        firms = {m["node"]["name"] for m in result["compound"]["history"]}
+        assert len(firms) == 2  # a firm change on 2024-07-01
+    if path.stem == "analytics":  # the figures docs/api.md quotes for the report day
+        net = result["coConstruction"]
+        top = net["partners"][0]
+        assert (top["partner"]["name"], top["communityCount"]) == ("鹤壁市图书馆", 3)
+        assert net["componentCount"] == 22
+        assert (net["components"][0]["size"], net["components"][0]["communityCount"]) == (502, 36)
+        lonely = net["communitiesWithoutPartners"]
+        assert len(lonely) == 15
+        assert {c["communityType"] for c in lonely} == {"village_to_residence"}
+        assert sum(x["communityCount"] for x in result["pairingLoad"]) >= 10
     if path.stem == "path":
         assert result["path"]["nodes"][0]["id"] == values["from"]
         assert result["path"]["nodes"][-1]["id"] == values["to"]

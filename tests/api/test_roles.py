@@ -66,7 +66,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     path = tmp / "store.sqlite"
     store = MemoryStore(path)
     seed_small_graph(store)
-    store.upsert_nodes([new_node("Agreement", code="A1", contact=PHONE)])
+    run = new_node("ImportRun", code="R1", file="共建协议.csv", loaded_by="赵管理")
+    store.upsert_nodes([new_node("Agreement", code="A1", contact=PHONE), run])
     settings = Settings(tokens_file=tokens, introspection_roles="planner,app,admin")
     app = create_app(store, settings)
     with served(app) as url:
@@ -100,7 +101,7 @@ EXPECTED = {
     "planner": ("ok", "ok", "refused", "refused", "ok", "403"),
     "app": ("ok", "ok", "refused", "refused", "ok", "403"),
     "admin": ("ok", "ok", "ok", "ok", "ok", "ok"),
-    "scoped": ("ok", "ok", "ok", "ok", "ok", "403"),
+    "scoped": ("ok", "ok", "ok", "ok", "ok", "refused"),  # A2 is 东方社区's, outside the scope
 }
 
 
@@ -120,6 +121,131 @@ def test_each_role_against_each_kind_of_field_and_mutation(server: Server, who: 
         assert node_change["before"].get("valid_to") == before
         assert node_change["after"]["valid_to"] == "2030-01-01"
         assert node_change["after"]["loaded_by"] == "赵管理"  # the identity, not the client
+
+
+ADD = """mutation($input: AgreementInput!) {
+  addAgreement(input: $input) { status changes { nodesCreated } problems { messageEn } } }"""
+COUNT = '{ agreements(where: {code: {in: ["GJ-S1", "GJ-S2"]}}) { totalCount } }'
+
+
+def test_a_scoped_admin_changes_what_lies_within_the_scope_and_nothing_else(
+    server: Server,
+) -> None:
+    """钱社区管理 holds an admin token for 黎阳社区: an agreement there is written, with its
+    identity as loadedBy and an audit entry; one for 东方社区 is refused whole, naming it."""
+    mine = {"code": "GJ-S1", "name": "黎阳共建", "partner": "鹤壁某银行",
+            "community": "黎阳社区", "signedOn": "2024-01-01"}  # fmt: skip
+    body = server.post("scoped", ADD, input=mine).json()
+    assert body["data"]["addAgreement"]["status"] == "LOADED", body
+    node = server.store.get_nodes(["agreement:GJ-S1"])["agreement:GJ-S1"]
+    assert node.props["loaded_by"] == "钱社区管理"
+    entry = list(server.trail.entries())[-1]
+    assert (entry["action"], entry["who"], entry["target"]) == (
+        "addAgreement",
+        "钱社区管理",
+        "GJ-S1",
+    )
+
+    other = {**mine, "code": "GJ-S2", "community": "东方社区"}
+    before = len(list(server.trail.entries()))
+    body = server.post("scoped", ADD, input=other).json()
+    message = body["errors"][0]["message"]
+    assert "钱社区管理 is an admin for community:410611001001 only" in message, body
+    assert "community:410611001002" in message and "超出管理范围" in message
+    assert server.post("admin", COUNT).json()["data"]["agreements"]["totalCount"] == 1
+    assert len(list(server.trail.entries())) == before  # nothing written, nothing logged
+    ended = 'mutation { endAgreement(code: "GJ-S1", on: "2030-01-01") { changed } }'
+    assert server.post("scoped", ended).json()["data"]["endAgreement"]["changed"] is True
+
+
+@pytest.mark.parametrize(
+    ("scope", "problem"),
+    [("building:410611001001-007-03", "subdistrict or community"),
+     ("community", "subdistrict or community")],
+)  # fmt: skip
+def test_a_scope_must_be_a_subdistrict_or_community_id(
+    tmp_path: Path, scope: str, problem: str
+) -> None:
+    from api.identity import read_tokens_file
+    from graph.errors import GridGraphError
+
+    path = tmp_path / "tokens.toml"
+    path.write_text(f'[[token]]\nname = "x"\nrole = "admin"\nscope = "{scope}"\n'
+                    f'sha256 = "{token_hash("t")}"\n', encoding="utf-8")  # fmt: skip
+    with pytest.raises(GridGraphError, match=problem):
+        read_tokens_file(path)
+
+
+PERSON_SEARCH = '{ search(text: "王诚") { id } }'
+PERSON_KIND_SEARCH = '{ searchResults(text: "王", kinds: [Person]) { hits { node { id } } } }'
+
+
+@pytest.mark.parametrize("who", ["reader", "planner", "app", "admin"])
+def test_a_search_is_a_list_of_people_by_another_name(server: Server, who: str) -> None:
+    """Below the planner role people are left out of a search (asking for them is refused, as
+    listing them is); from it up they are found, and each search page of people is logged."""
+    before = len(list(server.trail.entries()))
+    found = server.post(who, PERSON_SEARCH).json()
+    by_kind = server.post(who, PERSON_KIND_SEARCH).json()
+    logged = [e for e in list(server.trail.entries())[before:] if e["action"] == "list_people"]
+    if who == "reader":
+        assert {"id": "person:P01"} not in found["data"]["search"]
+        assert "listing Person nodes needs the planner role" in by_kind["errors"][0]["message"]
+        assert logged == []
+        return
+    assert {"id": "person:P01"} in found["data"]["search"]
+    assert {"node": {"id": "person:P01"}} in by_kind["data"]["searchResults"]["hits"]
+    assert [e["who"] for e in logged] == [TOKENS[who][0]] * 2
+    assert "person:P01" in logged[0]["ids"]
+
+
+RUN_BY_ID = '{ node(id: "import_run:R1") { id } }'
+RUNS_BY_IDS = '{ nodes(ids: ["district:410611", "import_run:R1"]) { id } }'
+RUN_SEARCH = '{ search(text: "R1") { id } }'
+RUN_SEARCH_KIND = '{ searchResults(text: "R1", kinds: [ImportRun]) { hits { node { id } } } }'
+
+
+@pytest.mark.parametrize("who", list(EXPECTED))
+def test_the_import_log_is_hidden_from_non_admins_wherever_it_would_appear(
+    server: Server, who: str | None
+) -> None:
+    """Not only the list: by id, among ids, in a search (the record is dropped) and in a search
+    that asks for the kind (refused)."""
+    admin = who in ("admin", "scoped")
+    by_id = server.post(who, RUN_BY_ID).json()
+    by_ids = server.post(who, RUNS_BY_IDS).json()
+    search = server.post(who, RUN_SEARCH).json()
+    by_kind = server.post(who, RUN_SEARCH_KIND).json()
+    if who is None:  # reads are closed on this server: nothing is answered anonymously
+        assert all("errors" in body for body in (by_id, by_ids, search, by_kind))
+        return
+    if admin:
+        assert by_id["data"]["node"] == {"id": "import_run:R1"}
+        assert by_ids["data"]["nodes"][1] == {"id": "import_run:R1"}
+        assert {"id": "import_run:R1"} in search["data"]["search"]
+        assert by_kind["data"]["searchResults"]["hits"] == [{"node": {"id": "import_run:R1"}}]
+        return
+    for body in (by_id, by_ids, by_kind):
+        assert "ImportRun records are shown to the admin role" in body["errors"][0]["message"]
+        assert body["data"] is None or not any(body["data"].values())
+    assert {"id": "import_run:R1"} not in search["data"]["search"]
+
+
+def test_the_import_log_stays_closed_while_reads_are_open(tmp_path: Path) -> None:
+    """A server with no read token answers anonymous reads, but not with its import log."""
+    store = MemoryStore(tmp_path / "store.sqlite")
+    seed_small_graph(store)
+    store.upsert_nodes([new_node("ImportRun", code="R1", file="共建协议.csv")])
+    app = create_app(store, Settings(admin_token="an-admin-token"))
+    with served(app) as url, httpx.Client(base_url=url, timeout=60) as c:
+        assert c.post("/graphql", json={"query": PLAIN}).json()["data"]["node"]["name"]
+        for query in (IMPORTS, RUN_BY_ID):
+            body = c.post("/graphql", json={"query": query}).json()
+            assert "ImportRun" in body["errors"][0]["message"], body
+        ok = c.post("/graphql", json={"query": IMPORTS},
+                    headers={"Authorization": "Bearer an-admin-token"}).json()  # fmt: skip
+        assert ok["data"]["importRuns"]["totalCount"] == 1
+    store.close()
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -13,8 +14,10 @@ import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
+import orjson
 import pytest
 
 from api.app import create_app
@@ -28,6 +31,8 @@ from loaders.reference import seed_reference_graph
 from schema.codes import uscc_with_check
 from tests.api.serving import served
 from tests.api.test_store_calls import CountingStore
+from tests.conftest import Neo4jServer
+from tests.small_graph import seed_small_graph
 
 ADMIN = "admin-token-sec-41"
 AUTH = {"Authorization": f"Bearer {ADMIN}"}
@@ -398,3 +403,73 @@ def test_a_request_past_its_time_limit_is_stopped(tmp_path: Path) -> None:
         assert "time limit of 0.001 s" in response.json()["errors"][0]["message"]
         assert c.get("/healthz").status_code == 200
     store.close()
+
+
+def test_an_empty_neo4j_database_is_an_error_not_a_reseed(neo4j_server: Neo4jServer) -> None:
+    """The same rule on the real server: an existing but empty database is named, not seeded."""
+    from graph.neo4j import Neo4jStore
+
+    store = Neo4jStore.from_settings(neo4j_server.settings())
+    store.delete_nodes([n.id for n in store.iter_nodes()])
+    env = {**_env(), **neo4j_server.env(), "GRIDGRAPH_STORE": "neo4j"}
+    result = subprocess.run(
+        [*GRIDGRAPH, "serve", "--port", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=180, env=env,
+    )  # fmt: skip
+    try:
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+        assert f"the Neo4j database neo4j at {neo4j_server.uri} is empty" in result.stderr
+        assert "gridgraph seed --store-kind neo4j" in result.stderr
+        assert sum(store.counts().nodes.values()) == 0  # nothing was written
+    finally:
+        store.close()
+
+
+class _SlowStore(CountingStore):
+    """Every store call takes ``pause`` seconds: a request of many calls runs for seconds."""
+
+    def __init__(self, store: MemoryStore, pause: float) -> None:
+        super().__init__(store)
+        self.pause = pause
+
+    def __getattr__(self, name: str) -> Any:
+        attr = super().__getattr__(name)
+        if not callable(attr) or name in ("version", "close", "native_query"):
+            return attr
+
+        def slow(*args: Any, **kwargs: Any) -> Any:
+            time.sleep(self.pause)
+            return attr(*args, **kwargs)
+
+        return slow
+
+
+def test_a_request_whose_client_hangs_up_is_stopped(tmp_path: Path) -> None:
+    """Thirty searches, each a store call of 0.2 s: six seconds of work. The client sends the
+    request over a raw socket and closes it after half a second; the work stops there (at
+    most a call or two later), not six seconds later, and the server keeps answering."""
+    store = MemoryStore()
+    seed_small_graph(store)
+    slow = _SlowStore(store, pause=0.2)
+    settings = Settings(request_timeout=60, max_aliases=40, response_cache=False)
+    fields = " ".join(f'a{i}: search(text: "社区{i}") {{ id }}' for i in range(30))
+    body = orjson.dumps({"query": "{ " + fields + " }"})
+    with served(create_app(slow, settings)) as url:  # type: ignore[arg-type]
+        host, port = url.removeprefix("http://").split(":")
+        before = sum(slow.calls.values())
+        sock = socket.create_connection((host, int(port)))
+        sock.sendall(
+            b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        time.sleep(0.5)
+        sock.close()
+        time.sleep(1.0)  # the call in flight when the client left, and the one it may start
+        stopped_at = sum(slow.calls.values()) - before
+        time.sleep(2.0)
+        assert sum(slow.calls.values()) - before == stopped_at  # nothing more ran
+        assert stopped_at < 12, stopped_at  # far from the 30 searches it would have made
+        with httpx.Client(base_url=url, timeout=30) as c:
+            assert c.get("/healthz").status_code == 200

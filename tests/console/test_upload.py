@@ -73,9 +73,12 @@ def test_a_dry_run_shows_its_report_then_the_load_lands(
     visit: Visit, api: Api, tmp_path: Path
 ) -> None:
     page = open_upload(visit)
+    # the import log is for admins: without the token the page says so, with it the log shows
+    assert "仅对管理员可见" in page.wait_for_selector("#log-refused").inner_text()
     page.fill("input[name=token]", ADMIN_TOKEN)
     page.click("#token-box button[type=submit]")
     assert "已保存" in page.inner_text("#token-box")
+    page.wait_for_function("() => !document.querySelector('#log-refused')")
     assert page.evaluate("sessionStorage.getItem('gridgraph.token')") == ADMIN_TOKEN
     assert page.evaluate("localStorage.getItem('gridgraph.token')") is None
     path = agreements_csv(tmp_path / "共建协议.csv", api, "GJ-UI-001")

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
+import xlwt
 
 from graph.memory import MemoryStore
 from graph.settings import Settings
 from loaders import load_file
 from loaders.files import ReadLimits
+from schema.codes import uscc_with_check
 
 from .conftest import csv_bytes, snapshot
 
@@ -116,3 +120,78 @@ def test_garbage_with_an_excel_name_is_unreadable_not_a_crash(
 ) -> None:
     report = load_file(seeded, b"PK\x03\x04garbage" + bytes(range(256)), filename=name)
     assert report.status == "unloadable"
+
+
+def _xls(cells: dict[tuple[int, int], str]) -> bytes:
+    """A real Excel 97-2003 workbook (xlwt), one sheet with these cells."""
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("共建协议")
+    for (r, c), value in cells.items():
+        sheet.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _dimension(data: bytes) -> int:
+    """Where the sheet's DIMENSIONS record (type 0x0200, 14 bytes) lies in the file."""
+    at = data.find(b"\x00\x02\x0e\x00")
+    assert at > 0
+    return at + 4
+
+
+@pytest.fixture
+def calamine_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the workbooks calamine is asked to open: a refusal must come before that."""
+    import python_calamine
+
+    calls: list[int] = []
+    real = python_calamine.CalamineWorkbook.from_filelike
+
+    def counted(filelike: Any) -> Any:
+        calls.append(1)
+        return real(filelike)
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", counted)
+    return calls
+
+
+def test_an_xls_with_cells_far_apart_is_refused_before_it_is_read(
+    seeded: MemoryStore, calamine_calls: list[int]
+) -> None:
+    """Two cells, at A1 and IV65536: calamine would build 16.7 million cells as one block."""
+    data = _xls({(0, 0): "统一社会信用代码", (0, 1): "名称", (65535, 255): "x"})
+    refused(seeded, data, "corner.xls", "the number of columns", ReadLimits())
+    wide = ReadLimits(max_columns=256, max_cells=1_000_000, max_rows=70_000)
+    # the sheet declares its true range, so that is what is refused first; with the declared
+    # range made small (a file that lies about it), the cells themselves are
+    refused(seeded, data, "corner.xls", "the sheet's declared range", wide)
+    at = _dimension(data)
+    liar = data[:at] + struct.pack("<IIHH", 0, 1, 0, 2) + data[at + 12 :]
+    refused(seeded, liar, "liar.xls", "the number of cells", wide)
+    assert calamine_calls == []
+
+
+def test_an_xls_that_declares_an_absurd_range(
+    seeded: MemoryStore, calamine_calls: list[int]
+) -> None:
+    data = _xls({(0, 0): "统一社会信用代码", (0, 1): "名称", (1, 0): "x", (1, 1): "y"})
+    at = _dimension(data)
+    corner = data[:at] + struct.pack("<IIHH", 0, 65536, 0, 256) + data[at + 12 :]
+    refused(seeded, corner, "corner.xls", "the sheet's declared range",
+            ReadLimits(max_cells=1_000_000))  # fmt: skip
+    assert calamine_calls == []
+    # the same workbook with its true range is read (and checked like any other sheet)
+    report = load_file(seeded, data, filename="small.xls", limits=SMALL, dry_run=True)
+    assert report.format == "xls" and report.status != "unloadable", report.problems
+    assert calamine_calls == [1]
+
+
+def test_an_xls_within_the_limits_loads(seeded: MemoryStore) -> None:
+    """The pre-check passes a real workbook: its rows reach the graph."""
+    code = uscc_with_check("91410611MA47XXXX0")  # a unit the test store does not hold
+    data = _xls({(0, 0): "统一社会信用代码", (0, 1): "名称", (1, 0): code, (1, 1): "淇滨测试单位"})
+    report = load_file(seeded, data, filename="units.xls", limits=SMALL)
+    assert report.status == "loaded", report.problems
+    [unit] = [n for n in seeded.nodes_of_kind("Unit") if n.props.get("name") == "淇滨测试单位"]
+    assert unit.props["uscc"] == code

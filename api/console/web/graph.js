@@ -124,7 +124,7 @@ export function chainGraph(container, chain) {
     items.push([meetingKey, { label: level.meeting.zh }, "meeting", t("building.meeting")]);
     for (const c of level.convenes) {
       const cls = pairing.has(c.unit.id) ? "unit pairing" : "unit";
-      items.push([`n:${c.unit.id}`, { label: `${c.unit.name}\n${roleLabel(c.role)}`, ref: c.unit.id }, cls, "", meetingKey]);
+      items.push([`n:${c.unit.id}`, { label: `${c.unit.name}\n${c.roles.map(roleLabel).join(" · ")}`, ref: c.unit.id }, cls, "", meetingKey]);
     }
     for (const [i, g] of level.gaps.entries()) {
       items.push([`g:${level.level}:${i}`, { label: `${t("building.gaps")}：${gapLabel(g.kind)}` }, "gap", "", null, "gap"]);

@@ -91,6 +91,7 @@ const TEXT = {
   "gaps.checked": ["已检查", "Checked"],
   "gaps.event": ["事件类型", "event types"],
   "upload.title": ["导入数据", "Upload data"],
+  "upload.logAdmins": ["导入记录仅对管理员可见：请在上方填写管理员令牌。", "The import log is shown to admins only: enter the admin token above."],
   "upload.token": ["管理员令牌", "Admin token"],
   "upload.tokenHint": ["令牌只保存在本浏览器会话中，关闭浏览器即清除。", "The token is kept for this browser session only."],
   "upload.tokenSave": ["保存令牌", "Keep token"],

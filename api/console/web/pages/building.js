@@ -36,7 +36,7 @@ const QUERY = `query ConsoleBuilding($building: ID!, $eventType: ID!, $asOf: Dat
       inCharge { person { id name } postType via { id name } }
       partyOrganizations { organization { id name } leaders { person { id name } postType } }
       meeting { name zh purpose }
-      convenes { unit { id kind name } role }
+      convenes { unit { id kind name } roles }
       leadingGroups { id name }
       gaps { kind reason }
     }

@@ -21,8 +21,19 @@ const IMPORT = `mutation ConsoleImport($file: Upload!, $dryRun: Boolean!, $skipI
   }
 }`;
 
+/** The import log is for admins only: without the admin token it says so instead. */
+async function loadLog(log, count) {
+  try {
+    const runs = (await gql(LOG)).importRuns;
+    log.replaceChildren(logTable(runs));
+    count.textContent = ` (${runs.totalCount})`;
+  } catch (error) {
+    log.replaceChildren(h("p", { class: "muted", id: "log-refused" }, t("upload.logAdmins")));
+    count.textContent = "";
+  }
+}
+
 export async function view() {
-  const data = await gql(LOG);
   const result = h("div", { id: "upload-result" });
   const fileInput = h("input", { type: "file", id: "file", accept: ".xlsx,.xlsm,.csv,.json,.jsonl,.txt" });
   const skipInvalid = h("input", { type: "checkbox", name: "skipInvalid" });
@@ -46,7 +57,7 @@ export async function view() {
     if (!file) return;
     current = file;
     chosen.textContent = file.name;
-    dryRun(file, options(), result, log);
+    dryRun(file, options(), result, () => loadLog(log, count));
   };
   // a changed option changes the report: check the same file again
   skipInvalid.addEventListener("change", () => start(current));
@@ -59,12 +70,14 @@ export async function view() {
     drop.classList.remove("over");
     start(e.dataTransfer.files[0]);
   });
-  const log = h("div", { id: "import-log" }, logTable(data.importRuns));
+  const log = h("div", { id: "import-log" });
+  const count = h("small", {});
+  await loadLog(log, count);
   return h(
     "section",
     { class: "page upload" },
     h("h1", {}, t("upload.title")),
-    tokenBox(),
+    tokenBox(() => loadLog(log, count)),
     drop,
     h(
       "div",
@@ -74,19 +87,19 @@ export async function view() {
       h("span", { class: "muted" }, t("upload.template")),
     ),
     result,
-    h("h2", {}, t("upload.log"), h("small", {}, ` (${data.importRuns.totalCount})`)),
+    h("h2", {}, t("upload.log"), count),
     log,
   );
 }
 
-function tokenBox() {
+function tokenBox(changed) {
   const box = h("div", { class: "token", id: "token-box" });
   const show = () => {
     if (token.get()) {
       box.replaceChildren(
         h("span", { class: "badge ok" }, t("upload.tokenSaved")),
         " ",
-        h("button", { type: "button", onclick: () => (token.clear(), show()) }, t("upload.tokenClear")),
+        h("button", { type: "button", onclick: () => (token.clear(), show(), changed()) }, t("upload.tokenClear")),
       );
       return;
     }
@@ -94,7 +107,7 @@ function tokenBox() {
     box.replaceChildren(
       h(
         "form",
-        { onsubmit: (e) => (e.preventDefault(), input.value.trim() && (token.set(input.value), show())) },
+        { onsubmit: (e) => (e.preventDefault(), input.value.trim() && (token.set(input.value), show(), changed())) },
         h("label", {}, t("upload.token"), " ", input),
         " ",
         h("button", { type: "submit" }, t("upload.tokenSave")),
@@ -123,7 +136,7 @@ async function send(file, dry, options, result) {
   }
 }
 
-async function dryRun(file, options, result, log) {
+async function dryRun(file, options, result, refreshLog) {
   const report = await send(file, true, options, result);
   if (!report) return;
   const loadable = canLoad(report, options);
@@ -133,11 +146,7 @@ async function dryRun(file, options, result, log) {
     const loaded = await send(file, false, options, result);
     if (!loaded) return;
     result.replaceChildren(reportView(loaded, t("upload.result")));
-    try {
-      log.replaceChildren(logTable((await gql(LOG)).importRuns));
-    } catch (error) {
-      log.replaceChildren(h("div", { class: "error" }, error.message));
-    }
+    await refreshLog();
   });
   const why = loadable ? "" : h("span", { class: "muted", id: "why-not" }, " ", t(report.changes.changed || report.rowsInvalid ? "upload.fixFirst" : "upload.nothingToDo"));
   result.replaceChildren(reportView(report, t("upload.dryRun")), h("div", { class: "actions" }, confirm, " ", cancel, why));
