@@ -33,6 +33,7 @@ from graph.listing import (
     AllOf,
     AnyOf,
     Below,
+    IdIn,
     KindIn,
     Not,
     Predicate,
@@ -54,6 +55,14 @@ class StringFilter:
     eq: str | None = strawberry.field(default=None, description="Equal to")
     in_: list[str] | None = strawberry.field(default=None, name="in", description="One of")
     contains: str | None = strawberry.field(default=None, description="Contains this text")
+
+
+@strawberry.input(description="Conditions on a node's global id (标识条件)")
+class IdFilter:
+    eq: strawberry.ID | None = strawberry.field(default=None, description="This node")
+    in_: list[strawberry.ID] | None = strawberry.field(
+        default=None, name="in", description="One of these nodes"
+    )
 
 
 @strawberry.input(description="Conditions on a whole-number property (整数条件)")
@@ -226,8 +235,10 @@ def _where_input(type_name: str, kinds: tuple[str, ...], with_kind: bool) -> Any
     me: Any = LazyType(name, MODULE)
     props = common_props(kinds)
     first_kind = ONTOLOGY.kind(kinds[0])
-    annotations: dict[str, Any] = {}
-    fields: dict[str, Any] = {}
+    annotations: dict[str, Any] = {"id": IdFilter | None}
+    fields: dict[str, Any] = {
+        "id": strawberry.field(default=None, description="The node's global id (全局标识)")
+    }
     for p in props:
         annotations[p.name] = filter_of(first_kind, p) | None
         fields[p.name] = strawberry.field(default=None, description=prop_description(p))
@@ -296,6 +307,11 @@ def to_predicate(where: Any, who: Identity) -> Predicate | None:
                 403,
             )
         parts += prop_tests(p, cond)
+    if where.id is not None:
+        if where.id.eq is not None:
+            parts.append(IdIn((str(where.id.eq),)))
+        if where.id.in_ is not None:
+            parts.append(IdIn(tuple(str(i) for i in where.id.in_)))
     if spec.within and where.within is not None:
         parts.append(Below(str(where.within)))
     if spec.kind_field and where.kind is not None:

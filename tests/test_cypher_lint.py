@@ -103,6 +103,7 @@ def _generated_shapes() -> list[Statement]:
         AllOf,
         AnyOf,
         Below,
+        IdIn,
         KindIn,
         Listing,
         Not,
@@ -154,7 +155,7 @@ def _generated_shapes() -> list[Statement]:
                     break
         some = tuple(r for r in related if r.quantifier == "some")
         others = tuple(r for r in related if r.quantifier != "some")
-        first = AllOf((AnyOf(tuple(tests)), Not(tests[0]), AnyOf(some)))
+        first = AllOf((AnyOf(tuple(tests)), Not(tests[0]), AnyOf(some), IdIn(("x:1",))))
         if kind.grid_level is not None:
             first = AllOf((*first.parts, Below("district:1")))
         shapes.append(listing_statement(Listing(kind.name, first), "x", 10)[0])

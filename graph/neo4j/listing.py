@@ -22,6 +22,7 @@ from graph.listing import (
     AllOf,
     AnyOf,
     Below,
+    IdIn,
     KindIn,
     Listing,
     Not,
@@ -77,6 +78,8 @@ def _predicate(t: _Text, pred: Predicate, var: str) -> str:
         if not pred.kinds:
             return "false"
         return "(" + " OR ".join(f"{var}:{k}" for k in pred.kinds) + ")"
+    if isinstance(pred, IdIn):
+        return f"{var}.id IN {t.param(pred.ids)}"
     if isinstance(pred, AllOf):
         if not pred.parts:
             return "true"
