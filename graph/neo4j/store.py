@@ -46,12 +46,14 @@ from graph.model import (
     WriteSummary,
     hop_order,
 )
-from graph.neo4j.listing import aggregate_statement, listing_statement, reach_statement
 from graph.neo4j.native import NATIVE_QUERIES
 from graph.neo4j.statements import (
     SHORTEST_BOUNDS,
     STATEMENTS,
     WALK_BOUNDS,
+    aggregate_statement,
+    listing_statement,
+    reach_statement,
     run,
     schema_statement_names,
     shortest_statement_name,
