@@ -262,6 +262,29 @@ def _kind_statements(reg: StatementRegistry, kind: NodeKind) -> None:
         "read",
         "Keyset page of one kind, by id, filtered by property equality.",
     )
+    for prop in (p.name for p in kind.all_props if p.ordered):
+        reg.add(
+            statement_name("nodes.in_range", f"{label}.{prop}"),
+            f"""
+            MATCH (n:{label})
+            WHERE n.{prop} >= $low AND n.{prop} <= $high
+            AND ($after_value IS NULL OR n.{prop} > $after_value
+            OR (n.{prop} = $after_value AND n.id > $after_id))
+            RETURN {node_fields("n")}
+            ORDER BY n.{prop}, id
+            LIMIT $limit
+            """,
+            {
+                "low": "2024-01-01",
+                "high": "2024-12-31",
+                "after_value": None,
+                "after_id": "",
+                "limit": 100,
+            },
+            "read",
+            f"A page of {label} nodes by {prop} within a range (its range index), keyset after "
+            "(value, id).",
+        )
     reg.add(
         statement_name("nodes.count", label),
         f"""
@@ -380,7 +403,9 @@ def _schema_statements(reg: StatementRegistry) -> None:
         )
         seen: set[tuple[str, ...]] = {("id",)}
         indexes: list[tuple[str, tuple[str, ...]]] = [(f"{prefix}_natural_key", kind.key)]
-        indexes += [(f"{prefix}_{p.name}", (p.name,)) for p in kind.all_props if p.indexed]
+        indexes += [
+            (f"{prefix}_{p.name}", (p.name,)) for p in kind.all_props if p.indexed or p.ordered
+        ]
         for index_name, keys in indexes:
             if keys in seen:
                 continue
