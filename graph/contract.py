@@ -15,6 +15,16 @@ from datetime import date
 from typing import Any
 
 from graph.errors import IntegrityError
+from graph.listing import (
+    Aggregate,
+    Listing,
+    ListPage,
+    Reach,
+    aggregate_of,
+    evaluate,
+    page_of,
+    reach_aggregates,
+)
 from graph.model import Counts, Direction, Hop, Node, Path, Relationship, WriteSummary
 from schema import ONTOLOGY
 from schema.ontology import PropType
@@ -157,6 +167,35 @@ class GraphStore(ABC):
     @abstractmethod
     def count_nodes(self, kind: str, where: Mapping[str, Any] | None = None) -> int:
         """How many nodes of ``kind`` match ``where``."""
+
+    def list_nodes(
+        self, listing: Listing, after: str | None = None, limit: int | None = None
+    ) -> ListPage:
+        """The nodes of ``listing`` (AND/OR/NOT, relationship filters, orders by property or
+        by count), from the one after ``after`` (an id in the list; :class:`CursorNotInList`
+        otherwise), at most ``limit``, with the number of nodes the whole listing holds.
+
+        This fallback evaluates over the primitives above, one call per condition; a store
+        with a query language answers in one query."""
+        everything = evaluate(self, listing)
+        return ListPage(page_of(everything, after, limit), len(everything))
+
+    def aggregate_nodes(self, listing: Listing, props: Sequence[str] = ()) -> Aggregate:
+        """How many nodes ``listing`` holds, and the min and max of ``props`` among them."""
+        return aggregate_of(
+            evaluate(self, Listing(listing.kind, listing.where, (), listing.as_of)), props
+        )
+
+    def reach_aggregates(
+        self,
+        ids: Iterable[str],
+        reach: Reach,
+        as_of: date | None = None,
+        props: Sequence[str] = (),
+    ) -> dict[str, Aggregate]:
+        """For each id, how many distinct nodes (not itself) ``reach`` leads to along links
+        in force on ``as_of``, and the min and max of ``props`` among them."""
+        return reach_aggregates(self, list(dict.fromkeys(ids)), reach, as_of, props)
 
     @abstractmethod
     def counts(self) -> Counts:
