@@ -62,12 +62,10 @@ class UnitOfWork(ABC):
         """Delete relationships by id."""
 
 
-class GraphStore(ABC):
-    """What the rest of gridgraph may ask of a store."""
+class Writes(ABC):
+    """Writing through units of work, and the one-call writes built on them: shared by every
+    store and by wrappers that watch the writes (:class:`graph.audited.AuditedStore`)."""
 
-    name: str = "store"
-
-    # -- writes -------------------------------------------------------------------------
     @abstractmethod
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
@@ -97,6 +95,12 @@ class GraphStore(ABC):
         with self.transaction() as tx:
             tx.delete_relationships(ids)
         return self.last_summary
+
+
+class GraphStore(Writes):
+    """What the rest of gridgraph may ask of a store."""
+
+    name: str = "store"
 
     # -- reads --------------------------------------------------------------------------
     @abstractmethod
@@ -164,6 +168,29 @@ class GraphStore(ABC):
     ) -> list[Node]:
         """Nodes of one kind, ordered by id, whose properties equal ``where``; keyset paging."""
 
+    def nodes_in_range(
+        self,
+        kind: str,
+        prop: str,
+        low: Any,
+        high: Any,
+        after: tuple[Any, str] | None = None,
+        limit: int | None = None,
+    ) -> list[Node]:
+        """Nodes of ``kind`` whose ``prop`` lies within ``low`` … ``high`` (both included), in
+        the order of ``(prop, id)``, after the keyset ``after`` (a ``(value, id)`` pair).
+
+        For the properties the ontology declares ``ordered`` (``Agreement.valid_to``), stores
+        answer from an index in value order, so a page costs the page, not the kind; this
+        fallback reads the kind."""
+        check_ordered(kind, prop)
+        keyed = sorted(
+            ((n.props[prop], n.id), n) for n in self.nodes_of_kind(kind)
+            if n.props.get(prop) is not None and low <= n.props[prop] <= high
+        )  # fmt: skip
+        found = [n for key, n in keyed if after is None or key > after]
+        return found if limit is None else found[:limit]
+
     @abstractmethod
     def count_nodes(self, kind: str, where: Mapping[str, Any] | None = None) -> int:
         """How many nodes of ``kind`` match ``where``."""
@@ -227,7 +254,7 @@ class GraphStore(ABC):
         """A store's own implementation of a domain query (e.g. one Cypher round trip)."""
         return None
 
-    def close(self) -> None:  # noqa: B027 - optional hook
+    def close(self) -> None:
         """Release files, drivers and connections."""
 
     def __enter__(self) -> GraphStore:
@@ -235,6 +262,16 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def check_ordered(kind: str, prop: str) -> None:
+    """Range questions are asked of the properties the ontology keeps in value order."""
+    if not any(p.name == prop and p.ordered for p in ONTOLOGY.kind(kind).all_props):
+        ordered = [p.name for p in ONTOLOGY.kind(kind).all_props if p.ordered]
+        raise ValueError(
+            f"{kind}.{prop} is not kept in value order (ordered properties of {kind}: "
+            f"{', '.join(ordered) or 'none'})"
+        )
 
 
 def check_node(node: Node) -> None:

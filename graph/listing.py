@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from graph.errors import GridGraphError
 from graph.model import Direction, Node
 from schema import ONTOLOGY
-from schema.ontology import PropType
+from schema.ontology import GRID_STEPS, PropType
 
 if TYPE_CHECKING:
     from graph.contract import GraphStore
@@ -369,7 +369,9 @@ class Evaluator:
         if isinstance(pred, Not):
             return {n.id for n in nodes} - self._ids(nodes, pred.part)
         if isinstance(pred, Below):
-            below = self.store.walk([pred.ancestor], "PART_OF", Direction.IN, 4, self.as_of)
+            below = self.store.walk(
+                [pred.ancestor], "PART_OF", Direction.IN, GRID_STEPS, self.as_of
+            )
             return {n.id for n in below.get(pred.ancestor, [])} & {n.id for n in nodes}
         return self._related(nodes, pred)
 

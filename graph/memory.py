@@ -32,6 +32,7 @@ from graph.contract import (
     Types,
     UnitOfWork,
     as_type_set,
+    check_ordered,
 )
 from graph.errors import StoreUnavailable
 from graph.model import (
@@ -47,6 +48,7 @@ from graph.model import (
 )
 from graph.name_index import NameIndex
 from graph.staging import WriteBuffer, stage
+from graph.value_index import ORDERED, ValueIndex
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, props TEXT NOT NULL);
@@ -99,6 +101,7 @@ class MemoryStore(GraphStore):
     # -- loading and refreshing ---------------------------------------------------------
     def _reset_memory(self) -> None:
         self._g: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._by_value = ValueIndex()  # ordered properties (graph.value_index)
         self._rel_ends: dict[str, tuple[str, str]] = {}
         self._by_kind: dict[str, set[str]] = {}
         self._sorted: dict[str, list[str]] = {}
@@ -132,19 +135,23 @@ class MemoryStore(GraphStore):
         # What MultiDiGraph.add_node does, without its per-call checks (see _put_rels).
         attrs, succ, pred = self._g._node, self._g._succ, self._g._pred
         by_kind, names, sorted_ids = self._by_kind, self._names, self._sorted
+        by_value, ordered = self._by_value, ORDERED
         for node in nodes:
             nid, kind, props = node.id, node.kind, node.props
             data = attrs.get(nid)
+            old: Node | None = None
             if data is None:
                 attrs[nid] = {"node": node}
                 succ[nid] = {}
                 pred[nid] = {}
             else:
-                old: Node = data["node"]
+                old = data["node"]
                 if old.kind != kind:
                     by_kind[old.kind].discard(nid)
                     sorted_ids.pop(old.kind, None)
                 data["node"] = node
+            if kind in ordered or (old is not None and old.kind in ordered):
+                by_value.put(node, old)
             ids = by_kind.get(kind)
             if ids is None:
                 ids = by_kind[kind] = set()
@@ -165,6 +172,7 @@ class MemoryStore(GraphStore):
         self._by_kind[node.kind].discard(nid)
         self._sorted.pop(node.kind, None)
         self._names.drop(nid)
+        self._by_value.drop(node)
 
     def _put_rels(self, rels: Iterable[Relationship]) -> None:
         # What MultiDiGraph.add_edge does, without its per-call checks: both endpoints are
@@ -459,6 +467,22 @@ class MemoryStore(GraphStore):
                 if limit is not None and len(out) >= limit:
                     break
             return out
+
+    def nodes_in_range(
+        self,
+        kind: str,
+        prop: str,
+        low: Any,
+        high: Any,
+        after: tuple[Any, str] | None = None,
+        limit: int | None = None,
+    ) -> list[Node]:
+        check_ordered(kind, prop)
+        with self._lock:
+            self._fresh()
+            ids = self._by_value.range(kind, prop, low, high, after, limit)
+            attrs = self._g._node
+            return [attrs[nid]["node"] for nid in ids]
 
     def count_nodes(self, kind: str, where: Mapping[str, Any] | None = None) -> int:
         with self._lock:

@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("schema", "graph", "loaders", "api", "cli")
+PACKAGES = ("schema", "graph", "loaders", "api", "cli", "gridgraph")
 
 
 def _modules_with_examples() -> list[str]:
     found = []
     for package in PACKAGES:
-        for info in pkgutil.walk_packages([str(ROOT / package)], prefix=f"{package}."):
+        infos = [pkgutil.ModuleInfo(None, package, True)]  # type: ignore[arg-type]
+        infos += pkgutil.walk_packages([str(ROOT / package)], prefix=f"{package}.")
+        for info in infos:
             path = ROOT / Path(*info.name.split("."))
             source = path / "__init__.py" if info.ispkg else path.with_suffix(".py")
             if source.exists() and ">>> " in source.read_text(encoding="utf-8"):
@@ -28,7 +30,7 @@ MODULES = _modules_with_examples()
 
 
 def test_there_are_examples_to_run() -> None:
-    assert "graph.name_index" in MODULES
+    assert {"gridgraph", "graph.name_index"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

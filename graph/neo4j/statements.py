@@ -39,10 +39,10 @@ from graph.listing import (
     check_listing,
 )
 from graph.model import Direction
-from graph.queries.chain import CHAIN_DEPTH
-from graph.queries.coverage import LINKS_TO_GRID, UP_DEPTH
+from graph.queries.coverage import LINKS_TO_GRID
 from graph.queries.grid_links import INCOMING_KINDS, INCOMING_TYPES
 from schema import ONTOLOGY, NodeKind, RelType
+from schema.ontology import GRID_STEPS
 from schema.responsibility import CHAIN_ORDER
 
 ENTITY = "Entity"
@@ -279,6 +279,29 @@ def _kind_statements(reg: StatementRegistry, kind: NodeKind) -> None:
         "read",
         "Keyset page of one kind, by id, filtered by property equality.",
     )
+    for prop in (p.name for p in kind.all_props if p.ordered):
+        reg.add(
+            statement_name("nodes.in_range", f"{label}.{prop}"),
+            f"""
+            MATCH (n:{label})
+            WHERE n.{prop} >= $low AND n.{prop} <= $high
+            AND ($after_value IS NULL OR n.{prop} > $after_value
+            OR (n.{prop} = $after_value AND n.id > $after_id))
+            RETURN {node_fields("n")}
+            ORDER BY n.{prop}, id
+            LIMIT $limit
+            """,
+            {
+                "low": "2024-01-01",
+                "high": "2024-12-31",
+                "after_value": None,
+                "after_id": "",
+                "limit": 100,
+            },
+            "read",
+            f"A page of {label} nodes by {prop} within a range (its range index), keyset after "
+            "(value, id).",
+        )
     reg.add(
         statement_name("nodes.count", label),
         f"""
@@ -397,7 +420,9 @@ def _schema_statements(reg: StatementRegistry) -> None:
         )
         seen: set[tuple[str, ...]] = {("id",)}
         indexes: list[tuple[str, tuple[str, ...]]] = [(f"{prefix}_natural_key", kind.key)]
-        indexes += [(f"{prefix}_{p.name}", (p.name,)) for p in kind.all_props if p.indexed]
+        indexes += [
+            (f"{prefix}_{p.name}", (p.name,)) for p in kind.all_props if p.indexed or p.ordered
+        ]
         for index_name, keys in indexes:
             if keys in seen:
                 continue
@@ -687,7 +712,7 @@ def _grid_link_branches(grids: str) -> list[str]:
 
 
 def _native_statements(reg: StatementRegistry) -> None:
-    up = f":PART_OF*1..{CHAIN_DEPTH}"
+    up = f":PART_OF*1..{GRID_STEPS}"
     chain_grids = f"""
         UNWIND $building_ids AS start_id
         MATCH (b:{ENTITY} {{id: start_id}})
@@ -778,7 +803,7 @@ def _native_statements(reg: StatementRegistry) -> None:
 
 
 def _coverage_statement(reg: StatementRegistry) -> None:
-    up = f":PART_OF*1..{UP_DEPTH}"
+    up = f":PART_OF*1..{GRID_STEPS}"
     linked = f"""
         MATCH (b:{ENTITY} {{id: $building_id}})
         OPTIONAL MATCH p = (b)-[{up}]->(above:{ENTITY})
@@ -1049,7 +1074,7 @@ def _predicate(t: _Text, pred: Predicate, var: str) -> str:
     if isinstance(pred, Below):
         path, step = t.var("up"), t.var("s")
         return (
-            f"EXISTS {{ MATCH {path} = ({var})-[:PART_OF*1..4]->(:{ENTITY} "
+            f"EXISTS {{ MATCH {path} = ({var})-[:PART_OF*1..{GRID_STEPS}]->(:{ENTITY} "
             f"{{id: {t.param(pred.ancestor)}}}) "
             f"WHERE all({step} IN relationships({path}) WHERE {in_force(step)}) }}"
         )

@@ -33,7 +33,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from graph.contract import GraphStore, Types, UnitOfWork, as_type_set
+from graph.contract import GraphStore, Types, UnitOfWork, as_type_set, check_ordered
 from graph.errors import StoreError, StoreUnavailable
 from graph.listing import Aggregate, CursorNotInList, Listing, ListPage, Reach, check_reach
 from graph.model import (
@@ -471,6 +471,30 @@ class Neo4jStore(GraphStore):
             )
             return [decode_node(r) for r in records]
         return list(self._pages(name, after or "", dict(where or {})))
+
+    def nodes_in_range(
+        self,
+        kind: str,
+        prop: str,
+        low: Any,
+        high: Any,
+        after: tuple[Any, str] | None = None,
+        limit: int | None = None,
+    ) -> list[Node]:
+        check_ordered(kind, prop)
+        name = statement_name("nodes.in_range", f"{kind}.{prop}")
+        out: list[Node] = []
+        while limit is None or len(out) < limit:  # pages of at most the batch size
+            size = self._batch if limit is None else min(self._batch, limit - len(out))
+            value, after_id = after if after is not None else (None, "")
+            page = [decode_node(r) for r in self.read(
+                name, low=low, high=high, after_value=value, after_id=after_id, limit=size
+            )]  # fmt: skip
+            out.extend(page)
+            if len(page) < size:
+                break
+            after = (page[-1].props[prop], page[-1].id)
+        return out
 
     def _pages(self, name: str, after: str, where: dict[str, Any] | None) -> Iterator[Node]:
         """Keyset pages of one statement until a short page; each page its own read."""
