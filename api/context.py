@@ -19,6 +19,7 @@ from api.identity import ANONYMOUS, Identity
 from api.state import ApiState
 from graph.audited import AuditedStore
 from graph.contract import GraphStore
+from graph.listing import Aggregate, Reach
 from graph.model import Direction, Hop, Node
 from graph.settings import Settings
 
@@ -112,6 +113,23 @@ class GraphContext(BaseContext):
             async def load(ids: list[str]) -> list[list[Node]]:
                 found = store.walk(ids, rel_type, direction, max_depth, as_of)
                 return [found.get(i, []) for i in ids]
+
+            loader = self._loaders[key] = DataLoader(load_fn=load)
+        return loader
+
+    def reach(
+        self, reach: Reach, as_of: date | None, props: tuple[str, ...]
+    ) -> DataLoader[str, Aggregate]:
+        """Counts (and min/max of ``props``) of the nodes a path reaches from each node: one
+        store call for every node of a nesting level."""
+        key = ("reach", reach, as_of, props)
+        loader = self._loaders.get(key)
+        if loader is None:
+            store = self.store
+
+            async def load(ids: list[str]) -> list[Aggregate]:
+                found = store.reach_aggregates(ids, reach, as_of, props)
+                return [found[i] for i in ids]
 
             loader = self._loaders[key] = DataLoader(load_fn=load)
         return loader

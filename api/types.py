@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
+from strawberry.types.lazy_type import LazyType
 
 from api.personal import mask, may_see_personal
+from graph.listing import Reach, Step
 from graph.model import Direction as StoreDirection
 from graph.model import Node as StoreNode
 from graph.model import Relationship as StoreRelationship
@@ -119,7 +121,7 @@ def wrap_relationship(rel: StoreRelationship) -> Relationship:
         target=strawberry.ID(rel.target),
         valid_from=_as_date(rel.props.get("valid_from")),
         valid_to=_as_date(rel.props.get("valid_to")),
-        properties=dict(rel.props),
+        properties=dict(sorted(rel.props.items())),  # one order whatever the store
     )
 
 
@@ -363,11 +365,74 @@ def _personal_field(prop: Prop) -> Any:
     return strawberry.field(resolver=resolve, description=prop_description(prop))
 
 
-def _named_rel_fields(kind_names: list[str]) -> Fields:
-    return {
-        name: (None, _rel_field(rel, direction, returns))
-        for name, (rel, direction, returns) in rel_fields_of(kind_names).items()
+def _named_rel_fields(kind_names: list[str], inherited: frozenset[str] = frozenset()) -> Fields:
+    """The relationship fields, each with its ``<field>Aggregate``; an aggregate the
+    interface already declares is inherited as it is (its argument and answer types must be
+    the interface's)."""
+    fields: Fields = {}
+    for name, (rel, direction, returns) in rel_fields_of(kind_names).items():
+        fields[name] = (None, _rel_field(rel, direction, returns))
+        if name not in inherited:
+            fields[f"{name}_aggregate"] = (None, _aggregate_field(name, rel, direction, returns))
+    return fields
+
+
+def _aggregate_field(name: str, rel: RelType, direction: StoreDirection, returns: str) -> Any:
+    """``partyToAggregate(where, asOf) { count node { signedOn { min max } } }``: counted in
+    the store, one call for every node of a nesting level (:meth:`GraphContext.reach`)."""
+    step = Step(rel.name, direction)
+
+    async def resolve(root: Any, info: Info, where: Any = None, as_of: Any = None) -> Any:
+        from api.filters import AGGREGATED, checked, selection_of, to_predicate
+
+        ctx: GraphContext = info.context
+        pred = checked(to_predicate(where, ctx.identity), ctx.store) if where else None
+        props = AGGREGATED[returns]
+        found = await ctx.reach(Reach((step,), pred), ctx.day(as_of), props).load(root.id)
+        return selection_of(returns, found.count, found.minimum, found.maximum)
+
+    resolve.__annotations__ = {
+        "root": Any,
+        "info": Info,
+        "where": Annotated[
+            LazyType(f"{returns}Where", "api.filters") | None,
+            strawberry.argument(description="Only nodes at the other end that match (筛选)"),
+        ],
+        "as_of": Annotated[date | None, strawberry.argument(description=AS_OF_HELP)],
+        "return": LazyType(f"{returns}AggregateSelection", "api.filters"),
     }
+    return strawberry.field(
+        resolver=resolve,
+        description=f"How many nodes {name} leads to, and the least and greatest of their "
+        f"dates and numbers, counted in the store (关联统计)",
+    )
+
+
+async def _reach_count(
+    root: Any,
+    info: Info,
+    path: Annotated[
+        list[LazyType("RelStep", "api.filters")],
+        strawberry.argument(description="One or two steps, e.g. [PARTY_TO_OUT, PARTY_TO_IN]"),
+    ],
+    where: Annotated[
+        LazyType("NodeWhere", "api.filters") | None,
+        strawberry.argument(description="Only reached nodes that match (筛选)"),
+    ] = None,
+    as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
+) -> int:
+    from api.filters import checked, to_reach
+
+    ctx: GraphContext = info.context
+    reach = to_reach(_Reach(path, where), ctx.identity)
+    checked(reach.where, ctx.store)
+    found = await ctx.reach(reach, ctx.day(as_of), ()).load(root.id)
+    return found.count
+
+
+class _Reach:
+    def __init__(self, path: Any, where: Any) -> None:
+        self.path, self.where = path, where
 
 
 def _build(
@@ -401,6 +466,15 @@ Node = _build(
             strawberry.field(
                 resolver=_relationships,
                 description="Every link of this node, by type, direction, day and kind (关联关系)",
+            ),
+        ),
+        "reach_count": (
+            None,
+            strawberry.field(
+                resolver=_reach_count,
+                description="How many distinct nodes a path of one or two relationship steps "
+                "reaches from this one, on links in force, counted in the store; what "
+                "orderBy {count: …} sorts by (关联计数)",
             ),
         ),
         "history": (
@@ -475,6 +549,15 @@ def _common_props(kinds: list[NodeKind]) -> tuple[Prop, ...]:
 
 _GRID_KINDS = ONTOLOGY.grid_kinds()
 _ORG_KINDS = ONTOLOGY.implementers(ORGANIZATION)
+INTERFACE_MEMBERS: dict[str, list[NodeKind]] = {
+    GRID: _GRID_KINDS,
+    ORGANIZATION: _ORG_KINDS,
+    "Node": list(ONTOLOGY.kinds.values()),
+}
+#: The kinds behind each interface, by name: the ends of relationships that join several kinds.
+INTERFACE_KINDS: dict[str, list[str]] = {
+    name: [k.name for k in kinds] for name, kinds in INTERFACE_MEMBERS.items()
+}
 
 Grid = _build(
     "Grid",
@@ -533,7 +616,12 @@ def _kind_type(kind: NodeKind) -> type:
         bases = (Organization,)
     common = {p.name for p in COMMON_NODE_PROPS}
     own = tuple(p for p in kind.props if p.name not in common)
-    props, rels = _prop_fields(own), _named_rel_fields([kind.name])
+    inherited = frozenset(
+        rel_fields_of([k.name for k in INTERFACE_MEMBERS[bases[0].__name__]])
+        if bases[0] is not Node
+        else ()
+    )
+    props, rels = _prop_fields(own), _named_rel_fields([kind.name], inherited)
     clash = set(props) & set(rels)
     if clash:  # a new property or relationship type needs another field name
         raise ValueError(f"{kind.name}: {sorted(clash)} name both a property and a relationship")

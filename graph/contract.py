@@ -15,6 +15,16 @@ from datetime import date
 from typing import Any
 
 from graph.errors import IntegrityError
+from graph.listing import (
+    Aggregate,
+    Listing,
+    ListPage,
+    Reach,
+    aggregate_of,
+    evaluate,
+    page_of,
+    reach_aggregates,
+)
 from graph.model import Counts, Direction, Hop, Node, Path, Relationship, WriteSummary
 from schema import ONTOLOGY
 from schema.ontology import PropType
@@ -154,9 +164,61 @@ class GraphStore(ABC):
     ) -> list[Node]:
         """Nodes of one kind, ordered by id, whose properties equal ``where``; keyset paging."""
 
+    def nodes_in_range(
+        self,
+        kind: str,
+        prop: str,
+        low: Any,
+        high: Any,
+        after: tuple[Any, str] | None = None,
+        limit: int | None = None,
+    ) -> list[Node]:
+        """Nodes of ``kind`` whose ``prop`` lies within ``low`` … ``high`` (both included), in
+        the order of ``(prop, id)``, after the keyset ``after`` (a ``(value, id)`` pair).
+
+        For the properties the ontology declares ``ordered`` (``Agreement.valid_to``), stores
+        answer from an index in value order, so a page costs the page, not the kind; this
+        fallback reads the kind."""
+        check_ordered(kind, prop)
+        keyed = sorted(
+            ((n.props[prop], n.id), n) for n in self.nodes_of_kind(kind)
+            if n.props.get(prop) is not None and low <= n.props[prop] <= high
+        )  # fmt: skip
+        found = [n for key, n in keyed if after is None or key > after]
+        return found if limit is None else found[:limit]
+
     @abstractmethod
     def count_nodes(self, kind: str, where: Mapping[str, Any] | None = None) -> int:
         """How many nodes of ``kind`` match ``where``."""
+
+    def list_nodes(
+        self, listing: Listing, after: str | None = None, limit: int | None = None
+    ) -> ListPage:
+        """The nodes of ``listing`` (AND/OR/NOT, relationship filters, orders by property or
+        by count), from the one after ``after`` (an id in the list; :class:`CursorNotInList`
+        otherwise), at most ``limit``, with the number of nodes the whole listing holds.
+
+        This fallback evaluates over the primitives above, one call per condition; a store
+        with a query language answers in one query."""
+        everything = evaluate(self, listing)
+        return ListPage(page_of(everything, after, limit), len(everything))
+
+    def aggregate_nodes(self, listing: Listing, props: Sequence[str] = ()) -> Aggregate:
+        """How many nodes ``listing`` holds, and the min and max of ``props`` among them."""
+        return aggregate_of(
+            evaluate(self, Listing(listing.kind, listing.where, (), listing.as_of)), props
+        )
+
+    def reach_aggregates(
+        self,
+        ids: Iterable[str],
+        reach: Reach,
+        as_of: date | None = None,
+        props: Sequence[str] = (),
+    ) -> dict[str, Aggregate]:
+        """For each id, how many distinct nodes (not itself) ``reach`` leads to along links
+        in force on ``as_of``, and the min and max of ``props`` among them."""
+        return reach_aggregates(self, list(dict.fromkeys(ids)), reach, as_of, props)
 
     @abstractmethod
     def counts(self) -> Counts:
@@ -196,6 +258,16 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def check_ordered(kind: str, prop: str) -> None:
+    """Range questions are asked of the properties the ontology keeps in value order."""
+    if not any(p.name == prop and p.ordered for p in ONTOLOGY.kind(kind).all_props):
+        ordered = [p.name for p in ONTOLOGY.kind(kind).all_props if p.ordered]
+        raise ValueError(
+            f"{kind}.{prop} is not kept in value order (ordered properties of {kind}: "
+            f"{', '.join(ordered) or 'none'})"
+        )
 
 
 def check_node(node: Node) -> None:

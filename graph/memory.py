@@ -11,6 +11,7 @@ counting the Neo4j store uses.
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import sqlite3
 import threading
@@ -31,6 +32,7 @@ from graph.contract import (
     Types,
     UnitOfWork,
     as_type_set,
+    check_ordered,
 )
 from graph.errors import StoreUnavailable
 from graph.model import (
@@ -44,7 +46,9 @@ from graph.model import (
     holds_on,
     hop_order,
 )
+from graph.name_index import NameIndex
 from graph.staging import WriteBuffer, stage
+from graph.value_index import ORDERED, ValueIndex
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, props TEXT NOT NULL);
@@ -97,10 +101,11 @@ class MemoryStore(GraphStore):
     # -- loading and refreshing ---------------------------------------------------------
     def _reset_memory(self) -> None:
         self._g: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._by_value = ValueIndex()  # ordered properties (graph.value_index)
         self._rel_ends: dict[str, tuple[str, str]] = {}
         self._by_kind: dict[str, set[str]] = {}
         self._sorted: dict[str, list[str]] = {}
-        self._haystack: dict[str, str] = {}
+        self._names = NameIndex()  # names and aliases: exact, and by n-gram for find()
 
     def _data_version(self) -> int:
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
@@ -129,20 +134,24 @@ class MemoryStore(GraphStore):
     def _put_nodes(self, nodes: Iterable[Node]) -> None:
         # What MultiDiGraph.add_node does, without its per-call checks (see _put_rels).
         attrs, succ, pred = self._g._node, self._g._succ, self._g._pred
-        by_kind, haystack, sorted_ids = self._by_kind, self._haystack, self._sorted
+        by_kind, names, sorted_ids = self._by_kind, self._names, self._sorted
+        by_value, ordered = self._by_value, ORDERED
         for node in nodes:
             nid, kind, props = node.id, node.kind, node.props
             data = attrs.get(nid)
+            old: Node | None = None
             if data is None:
                 attrs[nid] = {"node": node}
                 succ[nid] = {}
                 pred[nid] = {}
             else:
-                old: Node = data["node"]
+                old = data["node"]
                 if old.kind != kind:
                     by_kind[old.kind].discard(nid)
                     sorted_ids.pop(old.kind, None)
                 data["node"] = node
+            if kind in ordered or (old is not None and old.kind in ordered):
+                by_value.put(node, old)
             ids = by_kind.get(kind)
             if ids is None:
                 ids = by_kind[kind] = set()
@@ -150,10 +159,7 @@ class MemoryStore(GraphStore):
                 ids.add(nid)
                 sorted_ids.pop(kind, None)
             name, aliases = props.get("name"), props.get("aliases")
-            if aliases:
-                haystack[nid] = "\n".join(str(n) for n in (name, *aliases) if n)
-            else:
-                haystack[nid] = str(name) if name else ""
+            names.put(nid, (name, *aliases) if aliases else (name,))
         _forget_cached_results(self._g)
 
     def _drop_node(self, nid: str) -> None:
@@ -165,7 +171,8 @@ class MemoryStore(GraphStore):
         self._g.remove_node(nid)
         self._by_kind[node.kind].discard(nid)
         self._sorted.pop(node.kind, None)
-        self._haystack.pop(nid, None)
+        self._names.drop(nid)
+        self._by_value.drop(node)
 
     def _put_rels(self, rels: Iterable[Relationship]) -> None:
         # What MultiDiGraph.add_edge does, without its per-call checks: both endpoints are
@@ -410,34 +417,30 @@ class MemoryStore(GraphStore):
             return []
         with self._lock:
             self._fresh()
-            exact: list[Node] = []
-            partial: list[Node] = []
-            for nid, hay in self._haystack.items():
-                if needle not in hay:
-                    continue
-                node = self._g.nodes[nid]["node"]
-                if kind_set is not None and node.kind not in kind_set:
-                    continue
-                (exact if needle in hay.split("\n") else partial).append(node)
-            exact.sort(key=lambda n: n.id)
-            partial.sort(key=lambda n: n.id)
-            return (exact + partial)[:limit]
+            names, attrs = self._names, self._g._node
+            found = names.containing(needle)  # set operations in C: no loop over the graph
+            if kind_set is not None:  # each & walks the smaller set
+                found = set().union(*(found & self._by_kind.get(k, set()) for k in kind_set))
+            exact = sorted(names.named(needle) & found)
+            rest = (
+                heapq.nsmallest(limit - len(exact), found.difference(exact))
+                if limit > len(exact)
+                else []
+            )
+            return [attrs[nid]["node"] for nid in (exact + rest)[:limit]]
 
     def find_named(self, names: Iterable[str], kinds: Types = None) -> dict[str, list[Node]]:
-        """One pass over the names of the graph for a whole batch of names."""
+        """Each name looked up in the exact-name index (graph.name_index)."""
         wanted: dict[str, list[Node]] = {name: [] for name in dict.fromkeys(names)}
         kind_set = as_type_set(kinds)
         with self._lock:
             self._fresh()
-            for nid, hay in self._haystack.items():
-                matched = [name for name in hay.split("\n") if name in wanted]
-                if not matched:
-                    continue
-                node = self._g.nodes[nid]["node"]
-                if kind_set is not None and node.kind not in kind_set:
-                    continue
-                for name in dict.fromkeys(matched):
-                    wanted[name].append(node)
+            attrs = self._g._node
+            for name, hits in wanted.items():
+                for nid in self._names.named(name):
+                    node = attrs[nid]["node"]
+                    if kind_set is None or node.kind in kind_set:
+                        hits.append(node)
         for hits in wanted.values():
             hits.sort(key=lambda n: n.id)
         return wanted
@@ -467,6 +470,22 @@ class MemoryStore(GraphStore):
                 if limit is not None and len(out) >= limit:
                     break
             return out
+
+    def nodes_in_range(
+        self,
+        kind: str,
+        prop: str,
+        low: Any,
+        high: Any,
+        after: tuple[Any, str] | None = None,
+        limit: int | None = None,
+    ) -> list[Node]:
+        check_ordered(kind, prop)
+        with self._lock:
+            self._fresh()
+            ids = self._by_value.range(kind, prop, low, high, after, limit)
+            attrs = self._g._node
+            return [attrs[nid]["node"] for nid in ids]
 
     def count_nodes(self, kind: str, where: Mapping[str, Any] | None = None) -> int:
         with self._lock:

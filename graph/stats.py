@@ -244,6 +244,11 @@ def _party_figures(v: _View, f: dict[str, Number]) -> None:
     f["community_big_committees"] = levels[PartyLevel.COMMUNITY_BIG_COMMITTEE]
     f["compound_branches"] = levels[PartyLevel.COMPOUND_BRANCH]
     f["building_party_groups"] = levels[PartyLevel.BUILDING_GROUP]
+    upper = {PartyLevel.DISTRICT_COMMITTEE, PartyLevel.SUBDISTRICT_WORKING_COMMITTEE}
+    secretaries = v.held_in(PostType.PARTY_SECRETARY)
+    f["committee_secretaries"] = sum(
+        1 for i, o in orgs.items() if o.get("level") in upper and secretaries.get(i)
+    )
     branches = {i for i, o in orgs.items() if o.get("level") == PartyLevel.COMPOUND_BRANCH}
     with_branch = v.covered_by(branches.__contains__)
     f["compounds_without_branch"] = len(set(v.nodes("Compound")) - with_branch)
@@ -292,6 +297,9 @@ def _self_governance_figures(v: _View, f: dict[str, Number]) -> None:
     main = {i for i, c in committees.items() if c.get("committee_type") == "residents_committee"}
     f["residents_committees"] = len(main)
     f["residents_subcommittees"] = len(committees) - len(main)
+    chairs = v.held_in(PostType.COMMITTEE_DIRECTOR)
+    f["residents_committee_chairs"] = sum(1 for i in main if chairs.get(i))
+    f["owners_committee_chairs"] = sum(1 for i in v.nodes("OwnersCommittee") if chairs.get(i))
     parents = {
         r.target for r in v.rels("SUBORDINATE_TO") if r.target in main and r.source in committees
     }

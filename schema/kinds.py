@@ -425,6 +425,7 @@ AGREEMENT = NodeKind(
             "Last day in force; 长期, 至今 or a dash: open",
             "有效期至",
             headers=("合同终止日期", "截止日期", "到期日期", "终止日期"),
+            ordered=True,  # agreementsExpiring pages through agreements by the day they end
         ),
         Prop(
             "topics",

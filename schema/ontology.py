@@ -34,6 +34,10 @@ class Prop:
     ``personal`` marks personal information (个人信息) under China's PIPL, such as phone and ID
     numbers: the API masks it (``139****1234``) for roles without the right to see it, and logs
     every unmasked read in the audit trail (docs/security.md).
+    ``indexed`` asks the stores for an exact-value index (Neo4j: a range index); ``ordered`` for
+    an index in value order that answers range questions page by page (agreements by the day
+    they end) without looking at the rest: the embedded store keeps it sorted on every write,
+    Neo4j uses a range index.
     """
 
     name: str
@@ -45,6 +49,7 @@ class Prop:
     headers: tuple[str, ...] = ()
     indexed: bool = False
     personal: bool = False
+    ordered: bool = False
 
 
 class GridLevel(StrEnum):

@@ -89,3 +89,97 @@ def test_the_linter_is_live(probe_lint: list[dict[str, Any]], index: int) -> Non
         text,
         diagnostics,
     )
+
+
+# -- generated statements (listing requests) -----------------------------------------------
+
+
+def _generated_shapes() -> list[Statement]:
+    """Every construct the listing generator writes, for every kind and every relationship
+    step the ontology allows from it: property tests of each type, AND/OR/NOT, kinds, within,
+    some/none/all with a nested filter, orders by property and by counts of one and two steps,
+    min/max, and per-node counts."""
+    from graph.listing import (
+        AllOf,
+        AnyOf,
+        Below,
+        KindIn,
+        Listing,
+        Not,
+        PropTest,
+        Reach,
+        Related,
+        SortKey,
+        Step,
+        end_kinds,
+    )
+    from graph.model import Direction
+    from graph.neo4j.listing import aggregate_statement, listing_statement, reach_statement
+    from schema import ONTOLOGY
+    from schema.ontology import PropType
+
+    samples = {
+        PropType.STRING: [("eq", "x"), ("in", ("x",)), ("contains", "x")],
+        PropType.INT: [("gt", 1), ("lte", 2)],
+        PropType.FLOAT: [("gte", 1.5), ("lt", 2.5)],
+        PropType.BOOL: [("eq", True)],
+        PropType.DATE: [("gte", "2024-01-01"), ("lte", "2024-12-31")],
+        PropType.STRINGS: [("includes", "x")],
+    }
+    shapes: list[Statement] = []
+    for kind in ONTOLOGY.kinds.values():
+        tests = [  # one test per property, the ops of its type in turn
+            PropTest(p.name, *samples[p.type][i % len(samples[p.type])])  # type: ignore[arg-type]
+            for i, p in enumerate(kind.all_props)
+        ]
+        steps = [
+            Step(rel, d)
+            for rel in ONTOLOGY.relations
+            for d in (Direction.OUT, Direction.IN)
+            if end_kinds([kind.name], Step(rel, d))
+        ]
+        related = [
+            Related(s, q, PropTest("name", "eq", "x") if q != "none" else None)
+            for s in steps
+            for q in ("some", "none", "all")
+        ]
+        order = [SortKey(prop=p.name, descending=True) for p in kind.all_props[:2]]
+        order += [SortKey(reach=Reach((s,), KindIn(end_kinds([kind.name], s)))) for s in steps[:3]]
+        for s in steps[:2]:
+            for s2 in [
+                Step(r, d) for r in ONTOLOGY.relations for d in Direction if d.value != "both"
+            ]:
+                if end_kinds(end_kinds([kind.name], s), s2):
+                    order.append(SortKey(reach=Reach((s, s2))))
+                    break
+        some = tuple(r for r in related if r.quantifier == "some")
+        others = tuple(r for r in related if r.quantifier != "some")
+        first = AllOf((AnyOf(tuple(tests)), Not(tests[0]), AnyOf(some)))
+        if kind.grid_level is not None:
+            first = AllOf((*first.parts, Below("district:1")))
+        shapes.append(listing_statement(Listing(kind.name, first), "x", 10)[0])
+        second = Listing(kind.name, AnyOf(others), tuple(order))
+        shapes.append(listing_statement(second, None, None)[0])
+        dated = [p.name for p in kind.all_props if p.type in (PropType.DATE, PropType.INT)]
+        shapes.append(aggregate_statement(second, dated)[0])
+        for s in steps:
+            others = end_kinds([kind.name], s)
+            props = [p.name for p in ONTOLOGY.kind(others[0]).all_props if p.type == PropType.DATE]
+            shapes.append(reach_statement(["x:1"], Reach((s,), KindIn(others)), None, props)[0])
+    return shapes
+
+
+@pytest.fixture(scope="module")
+def generated_lint() -> tuple[list[Statement], dict[str, Any]]:
+    _require_linter()
+    shapes = _generated_shapes()
+    return shapes, run_linter(lint_payload(shapes))
+
+
+def test_generated_listing_statements_lint_clean(
+    generated_lint: tuple[list[Statement], dict[str, Any]],
+) -> None:
+    shapes, result = generated_lint
+    assert {r["name"] for r in result["results"]} == {s.name for s in shapes}
+    assert len(shapes) > 3 * 20, "a listing, an aggregate and counts for every kind"
+    assert _problems(result) == []

@@ -12,7 +12,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import GraphContext
-from api.limits import LimitExceeded
+from api.limits import LimitExceeded, check_page_size
 from api.types import AS_OF_HELP, Agreement, Node, wrap
 from graph.queries.agreements import (
     ExpiringAgreement,
@@ -96,9 +96,26 @@ class Query:
         info: Info,
         within_days: Annotated[int, strawberry.argument(description="Days from asOf")],
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description="How many at most (default: all, up to the page limit)"
+            ),
+        ] = None,
+        after: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The id of the last agreement of the previous page: the page after "
+                "it (上一页最后一项的标识)"
+            ),
+        ] = None,
     ) -> list[ExpiringAgreementType]:
         ctx: GraphContext = info.context
         if within_days < 0:
             raise LimitExceeded("withinDays must not be negative")
-        found = agreements_expiring(ctx.store, within_days, ctx.day(as_of))
+        if first is not None:
+            check_page_size(first, ctx.settings)
+        found = agreements_expiring(
+            ctx.store, within_days, ctx.day(as_of), first, str(after) if after else None
+        )
         return found

@@ -5,16 +5,17 @@
 counts of grids per level without fetching them.
 
 Everything is generated from the ontology: ``buildings(where: BuildingWhere, orderBy:
-[BuildingOrder!], first: Int, after: String): BuildingConnection!`` and so on for every kind.
-Equality filters are pushed down to the store; other filters, ordering and ``within`` (under
-an ancestor grid) run on the kind's nodes. ``totalCount`` alone costs one count in the store.
+[BuildingOrder!], first: Int, after: String, asOf: Date): BuildingConnection!`` and so on for
+every kind. The where inputs (:mod:`api.filters`) and orders become one listing request that
+the store answers whole (one Cypher statement on Neo4j): AND/OR/NOT, relationship filters,
+``within``, orders by property or by a count. Equality alone on an unordered list pages by id
+in the store; ``totalCount`` and ``aggregate`` cost one count in the store.
 """
 
 from __future__ import annotations
 
 import base64
 import types as pytypes
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -24,56 +25,37 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import GraphContext
-from api.identity import AccessDenied
+from api.filters import (
+    AGGREGATE_TYPES,
+    AGGREGATED,
+    WHERE_INPUTS,
+    ReachInput,
+    checked,
+    require_grid,
+    selection_of,
+    to_predicate,
+    to_reach,
+)
 from api.limits import LimitExceeded, check_page_size
-from api.personal import may_see_personal
-from api.types import KIND_TYPES, Grid, GridLevelEnum, describe, prop_description, wrap
+from api.types import KIND_TYPES, Grid, GridLevelEnum, describe, wrap
 from api.visibility import check_listing, logged_listing
-from graph.errors import GridGraphError, NodeNotFound
+from graph.errors import GridGraphError
+from graph.listing import (
+    Aggregate,
+    AllOf,
+    CursorNotInList,
+    Listing,
+    PropTest,
+    SortKey,
+)
+from graph.listing import (
+    check_listing as check_request,
+)
 from graph.model import Direction, Node
 from schema import ONTOLOGY
-from schema.ontology import GridLevel, NodeKind, Prop, PropType
+from schema.ontology import GridLevel, NodeKind, PropType
 
 DEFAULT_PAGE = 100
-
-
-# -- filter inputs shared by every kind ----------------------------------------------------
-@strawberry.input(description="Conditions on a text property (文本条件)")
-class StringFilter:
-    eq: str | None = strawberry.field(default=None, description="Equal to")
-    in_: list[str] | None = strawberry.field(default=None, name="in", description="One of")
-    contains: str | None = strawberry.field(default=None, description="Contains this text")
-
-
-@strawberry.input(description="Conditions on a whole-number property (整数条件)")
-class IntFilter:
-    eq: int | None = None
-    in_: list[int] | None = strawberry.field(default=None, name="in")
-    gt: int | None = None
-    gte: int | None = None
-    lt: int | None = None
-    lte: int | None = None
-
-
-@strawberry.input(description="Conditions on a decimal property (数值条件)")
-class FloatFilter:
-    eq: float | None = None
-    gt: float | None = None
-    gte: float | None = None
-    lt: float | None = None
-    lte: float | None = None
-
-
-@strawberry.input(description="Conditions on a date property; from and to are inclusive (日期条件)")
-class DateFilter:
-    eq: date | None = None
-    from_: date | None = strawberry.field(default=None, name="from")
-    to: date | None = None
-
-
-@strawberry.input(description="Conditions on a list-of-text property (列表条件)")
-class StringListFilter:
-    includes: str | None = strawberry.field(default=None, description="Has this element")
 
 
 @strawberry.enum(description="Sort direction (排序方向)")
@@ -90,49 +72,6 @@ class PageInfo:
     end_cursor: str | None
 
 
-_FILTER_OF: dict[PropType, Any] = {
-    PropType.STRING: StringFilter,
-    PropType.INT: IntFilter,
-    PropType.FLOAT: FloatFilter,
-    PropType.BOOL: bool,
-    PropType.DATE: DateFilter,
-    PropType.STRINGS: StringListFilter,
-}
-
-
-_CHOICE_FILTERS: dict[str, Any] = {}
-
-
-def choice_enum_name(kind: NodeKind, prop: Prop) -> str:
-    """``PostType`` for Post.post_type, ``DepartmentFunction`` for Department.function."""
-    camel = "".join(part.capitalize() for part in prop.name.split("_"))
-    return camel if camel.startswith(kind.name) else kind.name + camel
-
-
-def _filter_of(kind: NodeKind, prop: Prop) -> Any:
-    """The filter input of a property: a property with fixed choices (post types, functions,
-    levels…) is filtered by an enum, so an unknown value is a GraphQL error naming it."""
-    if not prop.choices or prop.type != PropType.STRING:
-        return _FILTER_OF[prop.type]
-    name = choice_enum_name(kind, prop)
-    if name not in _CHOICE_FILTERS:
-        enum = strawberry.enum(
-            Enum(name, {c.upper(): c for c in prop.choices}),
-            description=f"Values of {kind.name}.{prop.name} ({prop.zh or prop.name})",
-        )
-        _CHOICE_FILTERS[name] = _make(
-            f"{name}Filter",
-            {"eq": enum | None, "in_": list[enum] | None},
-            {
-                "eq": strawberry.field(default=None, description="Equal to"),
-                "in_": strawberry.field(default=None, name="in", description="One of"),
-            },
-            f"Conditions on {kind.name}.{prop.name}, one of its fixed values (取值条件)",
-            input_=True,
-        )
-    return _CHOICE_FILTERS[name]
-
-
 def encode_cursor(node_id: str) -> str:
     return base64.urlsafe_b64encode(node_id.encode()).decode()
 
@@ -144,124 +83,69 @@ def decode_cursor(cursor: str) -> str:
         raise GridGraphError(f"invalid cursor {cursor!r}") from None
 
 
-# -- evaluating a where input --------------------------------------------------------------
-Predicate = Callable[[Node], bool]
-
-
-def _predicates(prop: Prop, cond: Any) -> tuple[dict[str, Any], list[Predicate]]:
-    """Equality that the store can do, and the remaining tests as predicates."""
-    name = prop.name
-    if prop.type == PropType.BOOL:
-        return {name: cond}, []
-    push: dict[str, Any] = {}
-    tests: list[Predicate] = []
-    if prop.choices and prop.type == PropType.STRING:  # enum members: compare their values
-        if cond.eq is not None:
-            push[name] = cond.eq.value
-        if cond.in_ is not None:
-            values = frozenset(v.value for v in cond.in_)
-            tests.append(lambda n, vs=values: n.props.get(name) in vs)
-        return push, tests
-    if prop.type == PropType.STRINGS:
-        if cond.includes is not None:
-            tests.append(lambda n, v=cond.includes: v in (n.props.get(name) or ()))
-        return push, tests
-    if prop.type == PropType.DATE:
-        if cond.eq is not None:
-            push[name] = cond.eq.isoformat()
-        if cond.from_ is not None:
-            lo = cond.from_.isoformat()
-            tests.append(lambda n, lo=lo: (n.props.get(name) or "") >= lo)
-        if cond.to is not None:
-            hi = cond.to.isoformat()
-            tests.append(lambda n, hi=hi: bool(n.props.get(name)) and n.props[name] <= hi)
-        return push, tests
-    if cond.eq is not None:
-        push[name] = cond.eq
-    if getattr(cond, "in_", None) is not None:
-        tests.append(lambda n, vs=frozenset(cond.in_): n.props.get(name) in vs)
-    if getattr(cond, "contains", None) is not None:
-        tests.append(lambda n, v=cond.contains: v in str(n.props.get(name) or ""))
-    for op, check in (
-        ("gt", lambda a, b: a > b),
-        ("gte", lambda a, b: a >= b),
-        ("lt", lambda a, b: a < b),
-        ("lte", lambda a, b: a <= b),
-    ):
-        bound = getattr(cond, op, None)
-        if bound is not None:
-            tests.append(
-                lambda n, b=bound, c=check: n.props.get(name) is not None and c(n.props[name], b)
-            )
-    return push, tests
-
-
+# -- a page of a listing ------------------------------------------------------------------------
 @dataclass
 class Page:
-    """A connection, lazy: ``totalCount`` and the page are computed only if asked for."""
+    """A connection, lazy: ``totalCount``, ``aggregate`` and the page are computed only if asked
+    for. Equality alone on an unordered list pages by id in the store (``nodes_of_kind``);
+    anything more goes to the store whole as one listing request (:mod:`graph.listing`)."""
 
     ctx: GraphContext
     kind: NodeKind
-    push: dict[str, Any]
-    tests: list[Predicate]
-    within: str | None
-    order: list[tuple[str, bool]]
+    listing: Listing
     first: int
     after: str | None
     _rows: list[Node] | None = None
-    _all: list[Node] | None = None
+    _total: int | None = None
+    _aggregate: Aggregate | None = None
 
     @property
-    def simple(self) -> bool:
-        return not self.tests and self.within is None and not self.order
-
-    def everything(self) -> list[Node]:
-        """Every matching node, ordered: for totals, custom orders and non-equality filters."""
-        if self._all is None:
-            store = self.ctx.store
-            if self.within is not None:
-                # Only the grids below: as many as the subtree holds, not the whole kind.
-                below = store.walk([self.within], "PART_OF", Direction.IN, 4, self.ctx.today)
-                nodes = sorted(
-                    (n for n in below.get(self.within, []) if n.kind == self.kind.name),
-                    key=lambda n: n.id,
-                )
-                nodes = [n for n in nodes if all(n.props.get(k) == v for k, v in self.push.items())]
-            else:
-                nodes = store.nodes_of_kind(self.kind.name, self.push or None)
-            nodes = [n for n in nodes if all(t(n) for t in self.tests)]
-            for key, descending in reversed(self.order):
-                present = [n for n in nodes if n.props.get(key) is not None]
-                missing = [n for n in nodes if n.props.get(key) is None]
-                present.sort(key=lambda n, k=key: n.props[k], reverse=descending)
-                nodes = present + missing
-            self._all = nodes
-        return self._all
+    def push(self) -> dict[str, Any] | None:
+        """The equality filter when that is all the list asks (None otherwise)."""
+        if self.listing.order:
+            return None
+        where = self.listing.where
+        parts = () if where is None else where.parts if isinstance(where, AllOf) else (where,)
+        tests = [p for p in parts if isinstance(p, PropTest) and p.op == "eq"]
+        if len(tests) != len(parts) or len({t.prop for t in tests}) != len(tests):
+            return None
+        return {t.prop: t.value for t in tests}
 
     def rows(self) -> list[Node]:
         """The page plus one more node, to tell whether a next page exists."""
         if self._rows is None:
             after_id = decode_cursor(self.after) if self.after else None
-            if self.simple:
-                store = self.ctx.store
+            store = self.ctx.store
+            push = self.push
+            if push is not None:
                 self._rows = store.nodes_of_kind(
-                    self.kind.name, self.push or None, after_id, self.first + 1
+                    self.kind.name, push or None, after_id, self.first + 1
                 )
             else:
-                nodes = self.everything()
-                start = 0
-                if after_id is not None:
-                    positions = {n.id: i for i, n in enumerate(nodes)}
-                    if after_id not in positions:
-                        raise GridGraphError(f"cursor {self.after!r} is not in this list")
-                    start = positions[after_id] + 1
-                self._rows = nodes[start : start + self.first + 1]
+                try:
+                    listed = store.list_nodes(self.listing, after_id, self.first + 1)
+                except CursorNotInList:
+                    raise GridGraphError(
+                        f"cursor {self.after!r} is not in this list (游标不在此列表中)"
+                    ) from None
+                self._rows, self._total = listed.nodes, listed.total
         return self._rows
 
     def total_count(self) -> int:
-        if self.simple or (not self.tests and self.within is None):
-            return self.ctx.store.count_nodes(self.kind.name, self.push or None)
-        return len(self.everything())
+        """From the page's own store call when the list is more than equality."""
+        push = self.push
+        if push is not None:
+            return self.ctx.store.count_nodes(self.kind.name, push or None)
+        if self._total is None:
+            self.rows()
+        assert self._total is not None
+        return self._total
+
+    def aggregate(self) -> Aggregate:
+        if self._aggregate is None:
+            props = AGGREGATED[self.kind.name]
+            self._aggregate = self.ctx.store.aggregate_nodes(self.listing, props)
+        return self._aggregate
 
     def page_info(self) -> PageInfo:
         rows = self.rows()
@@ -315,31 +199,7 @@ def _list_field(kind: NodeKind) -> Any:
     node_type = KIND_TYPES[kind.name]
     label = describe(kind.description.split(";")[0].split(":")[0], kind.zh)
     props = [p for p in kind.all_props]
-    where_cls = _make(
-        f"{kind.name}Where",
-        {
-            **{p.name: _filter_of(kind, p) | None for p in props},
-            **({"within": strawberry.ID | None} if kind.grid_level else {}),
-        },
-        {
-            **{
-                p.name: strawberry.field(default=None, description=prop_description(p))
-                for p in props
-            },
-            **(
-                {
-                    "within": strawberry.field(
-                        default=None,
-                        description="Only grids below this grid, at any depth (所属上级网格)",
-                    )
-                }
-                if kind.grid_level
-                else {}
-            ),
-        },
-        f"Filters on {kind.name} (筛选条件); all given conditions must hold",
-        input_=True,
-    )
+    where_cls = WHERE_INPUTS[kind.name]
     sortable = [p for p in props if p.type != PropType.STRINGS]
     field_enum = strawberry.enum(
         Enum(f"{kind.name}Field", {p.name.upper(): p.name for p in sortable}),
@@ -347,9 +207,20 @@ def _list_field(kind: NodeKind) -> Any:
     )
     order_cls = _make(
         f"{kind.name}Order",
-        {"field": field_enum, "direction": SortDirection},
-        {"direction": strawberry.field(default=SortDirection.ASC)},
-        f"One ordering key for {kind.name} (排序); ties are broken by id",
+        {"field": field_enum | None, "count": ReachInput | None, "direction": SortDirection},
+        {
+            "field": strawberry.field(
+                default=None, description="A property; missing values go last (属性)"
+            ),
+            "count": strawberry.field(
+                default=None,
+                description="The number of distinct nodes a path reaches, counted in the "
+                "store, e.g. {path: [PAIRED_WITH_OUT], where: {kind: [COMMUNITY]}} (关联计数)",
+            ),
+            "direction": strawberry.field(default=SortDirection.ASC),
+        },
+        f"One ordering key for {kind.name}: a field or a count, not both (排序); ties are "
+        "broken by id",
         input_=True,
     )
     edge_cls = _make(
@@ -374,6 +245,12 @@ def _list_field(kind: NodeKind) -> Any:
     def c_page(self: Page) -> PageInfo:
         return self.page_info()
 
+    def c_aggregate(self: Page) -> Any:
+        found = self.aggregate()
+        return selection_of(kind.name, found.count, found.minimum, found.maximum)
+
+    c_aggregate.__annotations__["return"] = AGGREGATE_TYPES[kind.name]
+
     c_nodes.__annotations__["return"] = list[node_type]
     c_edges.__annotations__["return"] = list[edge_cls]
     connection_cls = _make(
@@ -386,6 +263,11 @@ def _list_field(kind: NodeKind) -> Any:
             "page_info": strawberry.field(resolver=c_page, description="Paging (分页信息)"),
             "edges": strawberry.field(resolver=c_edges, description="The page, with cursors"),
             "nodes": strawberry.field(resolver=c_nodes, description="The page (节点)"),
+            "aggregate": strawberry.field(
+                resolver=c_aggregate,
+                description="How many match and the least and greatest of their dates and "
+                "numbers, whatever the page, counted in the store (统计)",
+            ),
         },
         f"A page of {kind.name} nodes (分页结果)",
     )
@@ -405,6 +287,13 @@ def _list_field(kind: NodeKind) -> Any:
             str | None,
             strawberry.argument(description="Cursor of the last node of the previous page"),
         ] = None,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="Relationship filters, within and counts use links in force on "
+                "this day (default: today) (截至日期)"
+            ),
+        ] = None,
     ) -> Any:
         ctx: GraphContext = info.context
         _check_listing(kind, ctx)
@@ -412,25 +301,27 @@ def _list_field(kind: NodeKind) -> Any:
             first if first is not None else min(DEFAULT_PAGE, ctx.settings.max_page_size),
             ctx.settings,
         )
-        push: dict[str, Any] = {}
-        tests: list[Predicate] = []
-        within = None
-        if where is not None:
-            for p in props:
-                cond = getattr(where, p.name)
-                if cond is not None and p.personal and not may_see_personal(ctx.identity):
-                    raise AccessDenied(
-                        f"filtering on {p.name} needs a role that may see personal data", 403
-                    )
-                if cond is not None:
-                    more_push, more_tests = _predicates(p, cond)
-                    push.update(more_push)
-                    tests.extend(more_tests)
-            within = getattr(where, "within", None)
-            if within is not None:
-                _require_grid(ctx, str(within))
-        order = [(o.field.value, o.direction == SortDirection.DESC) for o in order_by or ()]
-        return Page(ctx, kind, push, tests, str(within) if within else None, order, size, after)
+        who = ctx.identity
+        pred = checked(to_predicate(where, who), ctx.store) if where is not None else None
+        order: list[SortKey] = []
+        for o in order_by or ():
+            descending = o.direction == SortDirection.DESC
+            if (o.field is None) == (o.count is None):
+                raise GridGraphError(
+                    "each orderBy key gives a field or a count, not both and not neither "
+                    "(排序键须给出 field 或 count 之一)"
+                )
+            if o.field is not None:
+                order.append(SortKey(prop=o.field.value, descending=descending))
+            else:
+                reach = to_reach(o.count, who)
+                checked(reach.where, ctx.store)
+                order.append(SortKey(reach=reach, descending=descending))
+        listing = Listing(kind.name, pred, tuple(order), ctx.day(as_of))
+        check_request(
+            listing
+        )  # a filter or order the ontology refuses: an error, whatever is asked
+        return Page(ctx, kind, listing, size, after)
 
     resolve.__annotations__.update(
         {"where": where_cls | None, "order_by": list[order_cls] | None, "return": connection_cls}
@@ -441,16 +332,7 @@ def _list_field(kind: NodeKind) -> Any:
 
 
 def _require_grid(ctx: GraphContext, within: str) -> None:
-    """``within`` must name a grid: an unknown id or another kind is an error, not an empty list."""
-    node = ctx.store.get_nodes([within]).get(within)
-    if node is None:
-        raise NodeNotFound(f"within: no grid with id {within!r} (找不到网格 {within!r})")
-    kind = ONTOLOGY.kind(node.kind)
-    if kind.grid_level is None:
-        raise GridGraphError(
-            f"within: {within!r} is a {kind.name}, not a grid (district, subdistrict, community, "
-            f"compound or building) ({within!r} 是{kind.zh}，不是网格)"
-        )
+    require_grid(ctx.store, within)
 
 
 @strawberry.type(description="A grid and how many grids of a lower level it holds (网格计数)")

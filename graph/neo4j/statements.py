@@ -16,6 +16,9 @@ the contract's relationship ``id`` plus its properties.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -100,6 +103,54 @@ class StatementRegistry(Mapping[str, Statement]):
         return len(self._items)
 
 
+GENERATED_MARK = "#"
+"""Names of generated statements carry it: ``listing[Community]#3f2a…`` (kind, then a hash
+of the text)."""
+
+
+class GeneratedStatements:
+    """Statements built per request from a listing request (:mod:`graph.neo4j.listing`).
+
+    Why a second registry: AND/OR/NOT and relationship filters nest as deep as a request
+    asks, so their Cypher cannot be written out in advance. Each text is produced only from
+    the ontology's names (checked by :func:`graph.listing.check_listing`) with every value a
+    parameter, is kept here under a name derived from its text, and goes to the driver through
+    :func:`run` like any other; ``tests/test_cypher_lint.py`` lints every shape the generator
+    makes. Bounded, the oldest forgotten first: the same question asked again reuses its entry.
+    """
+
+    def __init__(self, capacity: int = 2048) -> None:
+        self._items: OrderedDict[str, Statement] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def add(self, base: str, text: str, params: Mapping[str, Any], doc: str = "") -> Statement:
+        tidy = _tidy(text)
+        digest = hashlib.sha1(tidy.encode(), usedforsecurity=False).hexdigest()[:16]
+        name = f"{base}{GENERATED_MARK}{digest}"
+        with self._lock:
+            known = self._items.get(name)
+            if known is not None and known.text == tidy:
+                self._items.move_to_end(name)
+                return Statement(name, tidy, dict(params), "read", doc)
+            statement = Statement(name, tidy, dict(params), "read", doc)
+            self._items[name] = statement
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+            return statement
+
+    def get(self, name: str) -> Statement | None:
+        with self._lock:
+            return self._items.get(name)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+GENERATED = GeneratedStatements()
+"""The generated statements, by name; :func:`run` sends these too (read access only)."""
+
+
 def _tidy(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines()]
     return "\n".join(line for line in lines if line)
@@ -111,7 +162,9 @@ def run(tx: Any, name: str, **params: Any) -> list[Any]:
     The only place gridgraph passes Cypher text to the driver. Refuses unknown names and any
     parameter set other than the declared one, before anything reaches the server.
     """
-    statement = STATEMENTS[name]
+    statement = GENERATED.get(name) if GENERATED_MARK in name else None
+    if statement is None:
+        statement = STATEMENTS[name]
     if set(params) != set(statement.params):
         missing = sorted(set(statement.params) - set(params))
         extra = sorted(set(params) - set(statement.params))
@@ -209,6 +262,29 @@ def _kind_statements(reg: StatementRegistry, kind: NodeKind) -> None:
         "read",
         "Keyset page of one kind, by id, filtered by property equality.",
     )
+    for prop in (p.name for p in kind.all_props if p.ordered):
+        reg.add(
+            statement_name("nodes.in_range", f"{label}.{prop}"),
+            f"""
+            MATCH (n:{label})
+            WHERE n.{prop} >= $low AND n.{prop} <= $high
+            AND ($after_value IS NULL OR n.{prop} > $after_value
+            OR (n.{prop} = $after_value AND n.id > $after_id))
+            RETURN {node_fields("n")}
+            ORDER BY n.{prop}, id
+            LIMIT $limit
+            """,
+            {
+                "low": "2024-01-01",
+                "high": "2024-12-31",
+                "after_value": None,
+                "after_id": "",
+                "limit": 100,
+            },
+            "read",
+            f"A page of {label} nodes by {prop} within a range (its range index), keyset after "
+            "(value, id).",
+        )
     reg.add(
         statement_name("nodes.count", label),
         f"""
@@ -327,7 +403,9 @@ def _schema_statements(reg: StatementRegistry) -> None:
         )
         seen: set[tuple[str, ...]] = {("id",)}
         indexes: list[tuple[str, tuple[str, ...]]] = [(f"{prefix}_natural_key", kind.key)]
-        indexes += [(f"{prefix}_{p.name}", (p.name,)) for p in kind.all_props if p.indexed]
+        indexes += [
+            (f"{prefix}_{p.name}", (p.name,)) for p in kind.all_props if p.indexed or p.ordered
+        ]
         for index_name, keys in indexes:
             if keys in seen:
                 continue

@@ -33,8 +33,9 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from graph.contract import GraphStore, Types, UnitOfWork, as_type_set
+from graph.contract import GraphStore, Types, UnitOfWork, as_type_set, check_ordered
 from graph.errors import StoreError, StoreUnavailable
+from graph.listing import Aggregate, CursorNotInList, Listing, ListPage, Reach, check_reach
 from graph.model import (
     Counts,
     Direction,
@@ -45,6 +46,7 @@ from graph.model import (
     WriteSummary,
     hop_order,
 )
+from graph.neo4j.listing import aggregate_statement, listing_statement, reach_statement
 from graph.neo4j.native import NATIVE_QUERIES
 from graph.neo4j.statements import (
     SHORTEST_BOUNDS,
@@ -468,6 +470,30 @@ class Neo4jStore(GraphStore):
             return [decode_node(r) for r in records]
         return list(self._pages(name, after or "", dict(where or {})))
 
+    def nodes_in_range(
+        self,
+        kind: str,
+        prop: str,
+        low: Any,
+        high: Any,
+        after: tuple[Any, str] | None = None,
+        limit: int | None = None,
+    ) -> list[Node]:
+        check_ordered(kind, prop)
+        name = statement_name("nodes.in_range", f"{kind}.{prop}")
+        out: list[Node] = []
+        while limit is None or len(out) < limit:  # pages of at most the batch size
+            size = self._batch if limit is None else min(self._batch, limit - len(out))
+            value, after_id = after if after is not None else (None, "")
+            page = [decode_node(r) for r in self.read(
+                name, low=low, high=high, after_value=value, after_id=after_id, limit=size
+            )]  # fmt: skip
+            out.extend(page)
+            if len(page) < size:
+                break
+            after = (page[-1].props[prop], page[-1].id)
+        return out
+
     def _pages(self, name: str, after: str, where: dict[str, Any] | None) -> Iterator[Node]:
         """Keyset pages of one statement until a short page; each page its own read."""
         while True:
@@ -485,6 +511,44 @@ class Neo4jStore(GraphStore):
             return 0
         [record] = self.read(statement_name("nodes.count", kind), where=dict(where or {}))
         return int(record["total"])
+
+    def list_nodes(
+        self, listing: Listing, after: str | None = None, limit: int | None = None
+    ) -> ListPage:
+        """One statement: filter, order (by property or by count), count and page in Neo4j."""
+        statement, params = listing_statement(listing, after, limit)
+        records = self.read(statement.name, **params)
+        if records[0]["start"] is None:
+            raise CursorNotInList(f"the cursor's node {after!r} is not in this list")
+        nodes = [decode_node(r) for r in records if r["id"] is not None]
+        return ListPage(nodes, int(records[0]["total"]))
+
+    def aggregate_nodes(self, listing: Listing, props: Sequence[str] = ()) -> Aggregate:
+        statement, params = aggregate_statement(listing, props)
+        [record] = self.read(statement.name, **params)
+        return _aggregate(record, props)
+
+    def reach_aggregates(
+        self,
+        ids: Iterable[str],
+        reach: Reach,
+        as_of: date | None = None,
+        props: Sequence[str] = (),
+    ) -> dict[str, Aggregate]:
+        """One statement per batch of ids, whatever the number of nodes reached."""
+        wanted = list(dict.fromkeys(ids))
+        kinds = sorted({k for k in (_kind_name(i) for i in wanted) if k is not None})
+        if kinds:
+            check_reach(reach, kinds)
+        found: dict[str, Aggregate] = {}
+        for chunk in self._chunks(wanted):
+            statement, params = reach_statement(chunk, reach, as_of, props)
+            for record in self.read(statement.name, **params):
+                found[record["start_id"]] = _aggregate(record, props)
+        return {
+            i: found.get(i, Aggregate(0, dict.fromkeys(props), dict.fromkeys(props)))
+            for i in wanted
+        }
 
     def counts(self) -> Counts:
         def work(tx: neo4j.ManagedTransaction) -> tuple[list[Record], list[Record]]:
@@ -654,6 +718,21 @@ def type_named_by(rel_id: str) -> str | None:
     """The relationship type a derived id starts with (``TYPE:source>target``), if any."""
     prefix = rel_id.split(":", 1)[0]
     return prefix if prefix in ONTOLOGY.relations else None
+
+
+def _aggregate(record: Record, props: Sequence[str]) -> Aggregate:
+    return Aggregate(
+        int(record["total"]),
+        {p: record[f"min{i}"] for i, p in enumerate(props)},
+        {p: record[f"max{i}"] for i, p in enumerate(props)},
+    )
+
+
+def _kind_name(node_id: str) -> str | None:
+    try:
+        return ONTOLOGY.kind_of_id(node_id).name
+    except KeyError:
+        return None
 
 
 def decode_node(record: Record, prefix: str = "") -> Node:

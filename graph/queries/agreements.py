@@ -210,36 +210,53 @@ def assemble_shared(unit_id: str, material: SharedMaterial, day: date) -> list[S
 
 
 def agreements_expiring(
-    store: GraphStore, within_days: int, as_of: date | None = None
+    store: GraphStore,
+    within_days: int,
+    as_of: date | None = None,
+    first: int | None = None,
+    after: str | None = None,
 ) -> list[ExpiringAgreement]:
     """Agreements in force on ``as_of`` (default today) whose last day falls within
     ``within_days`` days of it, with their parties on that day.
 
     Lapsed agreements and agreements not yet in force (a renewal signed ahead) are left out,
-    like every other as-of question; ordered by end date, then id. Two store calls: the
-    agreements, then their parties.
+    like every other as-of question; ordered by end date, then id. ``first`` and ``after`` (the
+    id of the last agreement of the previous page) page through them. The agreements come from
+    the stores' index of agreements by end date (``Agreement.valid_to`` is ordered), a page at
+    a time: a page costs the page, not every agreement; then one call for their parties.
 
     Examples
     --------
     >>> from graph.memory import MemoryStore
     >>> from graph.model import new_node
     >>> s = MemoryStore()
-    >>> _ = s.upsert_nodes([new_node("Agreement", code="A1", valid_to="2024-03-01")])
-    >>> [e.days_left for e in agreements_expiring(s, 30, date(2024, 2, 1))]
-    [29]
+    >>> _ = s.upsert_nodes([new_node("Agreement", code="A1", valid_to="2024-03-01"),
+    ...                     new_node("Agreement", code="A2", valid_to="2024-02-10")])
+    >>> [(e.agreement.id, e.days_left) for e in agreements_expiring(s, 30, date(2024, 2, 1))]
+    [('agreement:A2', 9), ('agreement:A1', 29)]
+    >>> [e.agreement.id for e in agreements_expiring(s, 30, date(2024, 2, 1), after="agreement:A2")]
+    ['agreement:A1']
     """
     if within_days < 0:
         raise ValueError("within_days must not be negative")
-    native = store.native_query("agreements_expiring")
-    if native is not None:
-        result: list[ExpiringAgreement] = native(within_days, as_of)
-        return result
     day = as_of or today()
-    first, last = day.isoformat(), (day + timedelta(days=within_days)).isoformat()
-    ending = [
-        a for a in store.nodes_of_kind("Agreement")
-        if a.get("valid_to") and first <= a.get("valid_to") <= last and holds_on(a.props, day)
-    ]  # fmt: skip
+    low, high = day.isoformat(), (day + timedelta(days=within_days)).isoformat()
+    keyset = None
+    if after is not None:
+        last = store.get_nodes([after]).get(after)
+        if last is None or last.kind != "Agreement" or not last.get("valid_to"):
+            raise NodeNotFound(f"after: no agreement {after!r} with an end date (无此协议)")
+        keyset = (last.get("valid_to"), last.id)
+    ending: list[Node] = []
+    while first is None or len(ending) < first:  # agreements not yet in force are skipped
+        want = None if first is None else max(first - len(ending), 50)
+        page = store.nodes_in_range("Agreement", "valid_to", low, high, keyset, want)
+        ending += [a for a in page if holds_on(a.props, day)]
+        if want is None or len(page) < want:
+            break
+        keyset = (page[-1].get("valid_to"), page[-1].id)
+    if first is not None:
+        ending = ending[:first]
     parties = store.neighbours([a.id for a in ending], "PARTY_TO", Direction.IN, day)
     out = []
     for a in ending:
@@ -247,5 +264,4 @@ def agreements_expiring(
         out.append(
             ExpiringAgreement(a, end, (end - day).days, tuple(h.node for h in parties[a.id]))
         )
-    out.sort(key=lambda e: (e.valid_to, e.agreement.id))
     return out

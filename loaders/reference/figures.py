@@ -134,6 +134,9 @@ FIGURES: tuple[Figure, ...] = (
       "PartyOrganization level district_committee"),
     F("subdistrict_working_committees", "subdistrict party working committees", "街道党工委", 5, 5,
       "PartyOrganization level subdistrict_working_committee", source="derived"),
+    F("committee_secretaries", "district and working committees with a secretary in office",
+      "区委书记、街道党工委书记", 6, 6, "district_committee and subdistrict_working_committee "
+      "PartyOrganizations whose party_secretary Post is held as of the day", source="derived"),
     F("community_big_committees", "community big party committees", "41个城市社区大党委", 41, 41,
       "PartyOrganization level community_big_committee"),
     F("first_secretaries_heading_departments",
@@ -193,6 +196,12 @@ FIGURES: tuple[Figure, ...] = (
     # -- residents' self-governance ------------------------------------------------------------
     F("residents_committees", "residents' committees", "居委会", 56, 56,
       "ResidentsCommittee of type residents_committee", source="derived"),
+    F("residents_committee_chairs", "residents' committees with a chair in office", "居委会主任",
+      56, 56, "residents' committees whose committee_director Post is held as of the day",
+      source="derived"),
+    F("owners_committee_chairs", "owners' committees with a chair in office", "业委会主任",
+      160, 160, "OwnersCommittees whose committee_director Post is held as of the day",
+      source="derived"),
     F("residents_subcommittees", "residents'-committee sub-committees", "133个居委会下属委员会",
       133, 133, "ResidentsCommittee of any other type"),
     F("communities_with_subcommittees", "communities with sub-committees", "在27个社区成立",

@@ -28,8 +28,9 @@ from graphql import (
 
 from api.app import create_app
 from api.schema import build_schema
+from graph.listing import Step, end_kinds
 from graph.memory import MemoryStore
-from graph.model import Relationship, new_node
+from graph.model import Direction, Relationship, new_node
 from graph.settings import Settings
 from tests import small_graph as g
 from tests.api.conftest import LIMITS, GraphQL
@@ -175,8 +176,8 @@ def _unwrap(t: Any) -> Any:
 def _selection(t: Any) -> str:
     t = _unwrap(t)
     if isinstance(t, GraphQLObjectType | GraphQLInterfaceType):
-        inner = [f for f in ("id", "type", "validFrom") if f in t.fields]
-        if "node" in t.fields:
+        inner = [f for f in ("id", "type", "validFrom", "count") if f in t.fields]
+        if "node" in t.fields and "id" in _unwrap(t.fields["node"].type).fields:
             inner.append("node { id }")
         return "{ %s }" % (" ".join(inner) or "__typename")
     if isinstance(t, GraphQLUnionType):
@@ -184,14 +185,24 @@ def _selection(t: Any) -> str:
     return ""
 
 
-def _required(field: Any) -> str:
-    """Values for the field's other required arguments (enums: their last value)."""
+def _step(name: str) -> Step:
+    """``PARTY_TO_OUT`` as a step."""
+    rel, direction = name.rsplit("_", 1)
+    return Step(rel, Direction[direction])
+
+
+def _required(field: Any, kind: str) -> str:
+    """Values for the field's other required arguments (enums: their last value; a path of
+    relationship steps: the last step the kind can take)."""
     out = []
     for name, arg in field.args.items():
         if isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined:
             t = _unwrap(arg.type)
             assert isinstance(t, GraphQLEnumType), (name, t)
-            out.append(f"{name}: {list(t.values)[-1]}")
+            values = list(t.values)
+            if t.name == "RelStep":
+                values = [v for v in values if end_kinds([kind], _step(v))]
+            out.append(f"{name}: {values[-1]}")
     return ", ".join(out)
 
 
@@ -204,7 +215,7 @@ def _as_of_fields() -> list[tuple[str, str, str]]:
         assert isinstance(t, GraphQLObjectType)
         for field_name, field in sorted(t.fields.items()):
             if "asOf" in field.args:
-                args = _required(field)
+                args = _required(field, name)
                 out.append(
                     (
                         name,

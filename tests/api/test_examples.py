@@ -155,3 +155,30 @@ def test_markdown_example_runs(text: str, client: Client) -> None:
     result = client.execute(gql(text))  # type: ignore[attr-defined]
     empty = [k for k, v in result.items() if _empty(v)]
     assert result and not empty, f"answered nothing for {empty}"
+
+
+def test_the_answers_docs_api_md_quotes(client: Client) -> None:
+    """The History and Analytics sections of docs/api.md state what the served graph answers."""
+    result = client.execute(  # type: ignore[attr-defined]
+        gql(
+            """{
+              node(id: "community:410611004006") {
+                history(types: [PAIRED_WITH]) { node { name } validFrom validTo }
+              }
+              pairingLoad(asOf: "2024-07-01", first: 1) { department { name } communityCount }
+              buildingLeaderCoverage(asOf: "2024-07-01", first: 1) {
+                community { name } buildings led
+              }
+            }"""
+        )
+    )
+    assert result["node"]["history"] == [
+        {"node": {"name": "淇滨区政协办公室"}, "validFrom": "2021-06-01", "validTo": "2023-12-31"},
+        {"node": {"name": "淇滨区市场监督管理局"}, "validFrom": "2024-01-01", "validTo": None},
+    ]
+    assert result["pairingLoad"] == [
+        {"department": {"name": "淇滨区市场监督管理局"}, "communityCount": 3}
+    ]
+    assert result["buildingLeaderCoverage"] == [
+        {"community": {"name": "蒋屯社区"}, "buildings": 30, "led": 11}
+    ]

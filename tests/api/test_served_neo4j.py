@@ -203,6 +203,7 @@ def reference_variables(store: MemoryStore, rng: random.Random | None) -> dict[s
         return nodes[0] if rng is None else rng.choice(nodes)
 
     building, community, event = pick("Building"), pick("Community"), pick("EventType")
+    compound = pick("Compound")
     agreement = pick("Agreement")
     parties = store.neighbours([agreement.id], "PARTY_TO", Direction.IN)[agreement.id]
     top = store.walk([building.id], "PART_OF", Direction.OUT, 4)[building.id][-1]
@@ -219,6 +220,10 @@ def reference_variables(store: MemoryStore, rng: random.Random | None) -> dict[s
         "text": community.name,
         "kinds": ["Community"],
         "after": None,
+        "compound": compound.id,
+        "since": agreement.props["valid_from"],
+        "until": agreement.props["valid_to"],
+        "year": int(agreement.props["valid_from"][:4]),
     }
 
 

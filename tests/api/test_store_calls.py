@@ -116,9 +116,10 @@ def test_nested_query_costs_one_call_per_level_and_kind(
     assert len(buildings) == COMMUNITIES * COMPOUNDS * BUILDINGS
     assert all(b["posts"][0]["heldBy"][0]["name"].startswith("楼长") for b in buildings)
     assert {c["pairedBy"][0]["name"] for c in communities} == {"某局"}
-    # One nodes_of_kind for the page and its total, then one neighbours call per level and
-    # relationship kind: pairedBy, compounds, buildings, posts, holders, coveredBy.
-    assert proxy.calls == Counter({"nodes_of_kind": 1, "neighbours": 6})
+    # One list_nodes for the page and its total (a `contains` filter goes to the store whole),
+    # then one neighbours call per level and relationship kind: pairedBy, compounds,
+    # buildings, posts, holders, coveredBy.
+    assert proxy.calls == Counter({"list_nodes": 1, "neighbours": 6})
 
 
 def test_repeated_coverage_is_answered_from_the_cache(

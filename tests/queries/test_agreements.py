@@ -62,3 +62,27 @@ def test_agreements_expiring(graph: GraphStore) -> None:
     assert agreements_expiring(graph, 1000, date(2027, 1, 1)) == []
     with pytest.raises(ValueError):
         agreements_expiring(graph, -1)
+
+
+def test_agreements_expiring_page_by_page(graph: GraphStore) -> None:
+    """first/after give the same agreements as one answer, a page at a time; an agreement not
+    yet in force in the middle of the order is skipped without shortening a page."""
+    from graph.model import new_node
+
+    graph.upsert_nodes([new_node("Agreement", code="A9", name="续签", signed_on="2024-11-01",
+                                 valid_from="2025-06-01", valid_to="2025-07-01")])  # fmt: skip
+    day = date(2024, 12, 1)
+    whole = [e.agreement.id for e in agreements_expiring(graph, 1000, day)]
+    assert whole == [g.A2.id, g.A1.id, g.A3.id]
+    pages, after = [], None
+    while True:
+        page = [e.agreement.id for e in agreements_expiring(graph, 1000, day, 1, after)]
+        if not page:
+            break
+        pages.append(page)
+        after = page[-1]
+    assert pages == [[g.A2.id], [g.A1.id], [g.A3.id]]
+    assert [e.agreement.id for e in agreements_expiring(graph, 1000, day, 5, g.A2.id)] == [
+        g.A1.id, g.A3.id]  # fmt: skip
+    with pytest.raises(NodeNotFound, match="after: no agreement 'agreement:NOPE'"):
+        agreements_expiring(graph, 1000, day, 1, "agreement:NOPE")
