@@ -23,10 +23,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from graph.queries.chain import CHAIN_DEPTH
-from graph.queries.coverage import LINKS_TO_GRID, UP_DEPTH
+from graph.queries.coverage import LINKS_TO_GRID
 from graph.queries.grid_links import INCOMING_KINDS, INCOMING_TYPES
 from schema import ONTOLOGY, NodeKind, RelType
+from schema.ontology import GRID_STEPS
 from schema.responsibility import CHAIN_ORDER
 
 ENTITY = "Entity"
@@ -695,7 +695,7 @@ def _grid_link_branches(grids: str) -> list[str]:
 
 
 def _native_statements(reg: StatementRegistry) -> None:
-    up = f":PART_OF*1..{CHAIN_DEPTH}"
+    up = f":PART_OF*1..{GRID_STEPS}"
     chain_grids = f"""
         UNWIND $building_ids AS start_id
         MATCH (b:{ENTITY} {{id: start_id}})
@@ -786,7 +786,7 @@ def _native_statements(reg: StatementRegistry) -> None:
 
 
 def _coverage_statement(reg: StatementRegistry) -> None:
-    up = f":PART_OF*1..{UP_DEPTH}"
+    up = f":PART_OF*1..{GRID_STEPS}"
     linked = f"""
         MATCH (b:{ENTITY} {{id: $building_id}})
         OPTIONAL MATCH p = (b)-[{up}]->(above:{ENTITY})
