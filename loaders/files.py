@@ -20,7 +20,7 @@ import json
 import re
 import struct
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -344,24 +344,17 @@ def _check_xls(data: bytes, filename: str, limits: ReadLimits) -> None:
         _scan_xls_sheet(stream, start, limits, f"{filename} [{sheet}]: ")
 
 
-def _biff_records(stream: bytes, start: int) -> Iterator[tuple[int, int, int]]:
-    """(type, data offset, data length) of each record from ``start`` to the stream's end."""
-    end = len(stream)
-    at = start
-    while at + 4 <= end:
-        rtype, length = struct.unpack_from("<HH", stream, at)
-        yield rtype, at + 4, min(length, end - at - 4)
-        at += 4 + length
-
-
 def _xls_sheets(stream: bytes) -> list[tuple[str, int]]:
     """Each worksheet's name and the offset of its first record, from the BOUNDSHEET records
     of the workbook globals (an unreadable name is shown by its position)."""
     sheets: list[tuple[str, int]] = []
-    for rtype, at, length in _biff_records(stream, 0):
+    end, record = len(stream), 0
+    while record + 4 <= end:
+        rtype, length = struct.unpack_from("<HH", stream, record)
+        at, record = record + 4, record + 4 + length
         if rtype == _BIFF_EOF:
             break
-        if rtype != _BIFF_SHEET or length < 8:
+        if rtype != _BIFF_SHEET or length < 8 or record > end:
             continue
         start, kind = struct.unpack_from("<I", stream, at)[0], stream[at + 5]
         if kind != 0:  # 0 is a worksheet; charts and macro sheets are not read as data
@@ -379,6 +372,8 @@ def _xls_sheets(stream: bytes) -> list[tuple[str, int]]:
 
 
 def _scan_xls_sheet(stream: bytes, start: int, limits: ReadLimits, where: str) -> None:
+    """Refuse one sheet (its records from ``start``) over a limit, by its declared range or
+    by the bounding box of its value cells and merged ranges."""
     top = left = 1 << 32
     bottom = right = -1
     unpack, cells, end = struct.unpack_from, _BIFF_CELLS, len(stream)
