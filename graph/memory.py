@@ -312,20 +312,22 @@ class MemoryStore(GraphStore):
         with self._lock:
             self._fresh()
             found = {}
+            attrs = self._g._node  # _node() inlined: a load asks for every record it writes
             for nid in ids:
-                node = self._node(nid)
-                if node is not None:
-                    found[nid] = node
+                data = attrs.get(nid)
+                if data is not None:
+                    found[nid] = data["node"]
             return found
 
     def get_relationships(self, ids: Iterable[str]) -> dict[str, Relationship]:
         with self._lock:
             self._fresh()
             found = {}
+            rel_ends, succ = self._rel_ends, self._g._succ  # _rel() inlined, as in get_nodes
             for rid in ids:
-                rel = self._rel(rid)
-                if rel is not None:
-                    found[rid] = rel
+                ends = rel_ends.get(rid)
+                if ends is not None:
+                    found[rid] = succ[ends[0]][ends[1]][rid]["rel"]
             return found
 
     def neighbours(
@@ -376,7 +378,8 @@ class MemoryStore(GraphStore):
                     if kinds is not None and node.kind not in kinds:
                         continue
                     hops.append(Hop(rel, node))
-        hops.sort(key=hop_order)
+        if len(hops) > 1:
+            hops.sort(key=hop_order)
         return hops
 
     def walk(

@@ -587,8 +587,14 @@ class Checker:
     def _compare_with_store(self) -> None:
         rows = [r for r in self.plan.rows if r.kept]
         node_ids = {n.id for r in rows for n in r.nodes}
-        rel_ids = {x.id for r in rows for x in r.rels}
-        self.plan.existing_nodes = self.store.get_nodes(node_ids) if node_ids else {}
+        existing = self.plan.existing_nodes = self.store.get_nodes(node_ids) if node_ids else {}
+        # a link can be stored only if both its ends are: one ending at a record this file
+        # writes and the store was just found not to hold is new, without asking (in a first
+        # load, every link of every new agreement)
+        absent = node_ids - existing.keys()
+        rel_ids = {
+            x.id for r in rows for x in r.rels if x.source not in absent and x.target not in absent
+        }
         self.plan.existing_rels = self.store.get_relationships(rel_ids) if rel_ids else {}
         if self.on_conflict == "update":
             return
