@@ -160,6 +160,12 @@ class GeneratedStatements:
         with self._lock:
             return self._items.get(name)
 
+    def produced(self, statement: Statement) -> bool:
+        """Whether the generator wrote ``statement``: its name is its text's digest."""
+        base, mark, digest = statement.name.partition(GENERATED_MARK)
+        expected = hashlib.sha1(statement.text.encode(), usedforsecurity=False).hexdigest()[:16]
+        return bool(base and mark) and digest == expected and statement.access == "read"
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -173,15 +179,22 @@ def _tidy(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def run(tx: Any, name: str, **params: Any) -> list[Any]:
+def run(tx: Any, name: str | Statement, **params: Any) -> list[Any]:
     """Send the registered statement ``name`` in transaction ``tx``; the records, consumed.
 
     The only place gridgraph passes Cypher text to the driver. Refuses unknown names and any
-    parameter set other than the declared one, before anything reaches the server.
+    parameter set other than the declared one, before anything reaches the server. A
+    generated statement may be given itself (so a full :data:`GENERATED` cannot lose it
+    between writing and sending); it must be the generator's, read only.
     """
-    statement = GENERATED.get(name) if GENERATED_MARK in name else None
-    if statement is None:
-        statement = STATEMENTS[name]
+    if isinstance(name, Statement):
+        if not GENERATED.produced(name):
+            raise UnregisteredStatement(f"statement {name.name!r} is not the generator's")
+        statement = name
+        name = statement.name
+    else:
+        found = GENERATED.get(name) if GENERATED_MARK in name else None
+        statement = found if found is not None else STATEMENTS[name]
     if set(params) != set(statement.params):
         missing = sorted(set(statement.params) - set(params))
         extra = sorted(set(params) - set(statement.params))
