@@ -30,11 +30,13 @@ from api.personal import may_see_personal
 from api.types import INTERFACE_KINDS, Kind, prop_description, rel_fields_of
 from graph.errors import GridGraphError, NodeNotFound
 from graph.listing import (
+    MAX_DEPTH,
     AllOf,
     AnyOf,
     Below,
     IdIn,
     KindIn,
+    ListingError,
     Not,
     Predicate,
     PropTest,
@@ -292,8 +294,13 @@ for _iface, _kinds in INTERFACE_KINDS.items():
     _where_input(_iface, tuple(_kinds), with_kind=True)
 
 
-def to_predicate(where: Any, who: Identity) -> Predicate | None:
-    """The where input as the store's predicate; None when it asks nothing."""
+def to_predicate(where: Any, who: Identity, depth: int = 1) -> Predicate | None:
+    """The where input as the store's predicate; None when it asks nothing. Refuses a
+    nesting deeper than the store would accept before walking any further into it."""
+    if depth > MAX_DEPTH:
+        raise ListingError(
+            f"the filter nests deeper than {MAX_DEPTH} levels (筛选条件嵌套超过 {MAX_DEPTH} 层)"
+        )
     spec = SPECS[type(where)]
     parts: list[Predicate] = []
     for p in spec.props:
@@ -319,13 +326,13 @@ def to_predicate(where: Any, who: Identity) -> Predicate | None:
     for attr, step, quantifier in spec.rels:
         sub = getattr(where, attr)
         if sub is not None:
-            parts.append(Related(step, quantifier, to_predicate(sub, who)))  # type: ignore[arg-type]
+            parts.append(Related(step, quantifier, to_predicate(sub, who, depth + 1)))  # type: ignore[arg-type]
     if where.and_ is not None:
-        parts.append(AllOf(tuple(to_predicate(w, who) or AllOf(()) for w in where.and_)))
+        parts.append(AllOf(tuple(to_predicate(w, who, depth + 1) or AllOf(()) for w in where.and_)))
     if where.or_ is not None:
-        parts.append(AnyOf(tuple(to_predicate(w, who) or AllOf(()) for w in where.or_)))
+        parts.append(AnyOf(tuple(to_predicate(w, who, depth + 1) or AllOf(()) for w in where.or_)))
     if where.not_ is not None:
-        parts.append(Not(to_predicate(where.not_, who) or AllOf(())))
+        parts.append(Not(to_predicate(where.not_, who, depth + 1) or AllOf(())))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
