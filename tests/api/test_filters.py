@@ -161,3 +161,14 @@ def test_relationship_filters_and_counts_count_in_the_query_cost(gql: GraphQL) -
     assert "maximum cost" in gql.errors(per_node)[0]
     small_page = "{ departments(first: 10) { nodes { reachCount(path: [PAIRED_WITH_OUT]) } } }"
     assert len(gql.data(small_page)["departments"]["nodes"]) == 3
+
+
+def test_personal_data_neither_filters_nor_orders_without_the_role(gql: GraphQL) -> None:
+    """Masked values cannot be told apart by filtering or sorting on them; an admin may."""
+    order = "{ agreements(orderBy: [{field: CONTACT_PHONE}]) { nodes { code } } }"
+    assert "ordering by contact_phone needs a role" in gql.errors(order)[0]
+    nested = '{ communities(where: {partyTo_SOME: {contact: {eq: "x"}}}) { totalCount } }'
+    assert "filtering on contact needs a role" in gql.errors(nested)[0]
+    admin = {"Authorization": f"Bearer {ADMIN}"}
+    body = gql.client.post("/graphql", json={"query": order}, headers=admin).json()
+    assert "errors" not in body and len(body["data"]["agreements"]["nodes"]) == 3
