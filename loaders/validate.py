@@ -289,7 +289,7 @@ class Checker:
         # rows seen before with the same kind and columns, by their parsed cells (a sheet's
         # rows share kind and columns: the per-row key is the cells alone)
         seen = self._seen_rows.setdefault((kind.name, tuple(names)), {})
-        list_columns = any(c.type.value == "strings" for c, _, _ in columns)
+        list_columns = [j for j, (c, _, _) in enumerate(columns) if c.type.value == "strings"]
         parsed_columns = [parsers[c.name].column(body, i) for c, i, _ in columns]
         # the rows the cell checks below can find fault with, found column by column; the
         # others (nearly all, in a real file) skip those checks
@@ -325,8 +325,12 @@ class Checker:
                 row.notes.append(self.problem("example_row", sheet, row=number, severity="info"))
                 plans.append(row)
                 continue
-            if list_columns:
-                parsed = tuple(tuple(v) if v.__class__ is list else v for v in parsed)
+            if list_columns:  # lists as tuples, to be hashed: only the list columns looked at
+                cells = list(parsed)
+                for i in list_columns:
+                    if cells[i].__class__ is list:
+                        cells[i] = tuple(cells[i])
+                parsed = tuple(cells)
             first_row = seen.get(parsed)
             if first_row is not None:
                 row.errors.append(self.problem("duplicate_row", sheet, row=number,
