@@ -560,11 +560,14 @@ class Checker:
     def _register(self, row: RowPlan) -> None:
         """Refuse a row that disagrees with an earlier row about a record; else remember it."""
         file_nodes, file_rels = self._file_nodes, self._file_rels
-        for record, seen in _records(row, file_nodes, file_rels):
-            before = seen.get(record.id)
-            if before is None:
-                continue
-            props, first = before
+        # the records an earlier row wrote too (rare: one agreement signed by several parties)
+        earlier = [
+            (record, before)
+            for records, seen in ((row.nodes, file_nodes), (row.rels, file_rels))
+            for record in records
+            if (before := seen.get(record.id)) is not None
+        ]
+        for record, (props, first) in earlier:
             for k, v in record.props.items():
                 if k in props and props[k] != v:
                     row.errors.append(Problem.make(
@@ -761,10 +764,6 @@ def closest_kinds(headers: list[Any]) -> list[tuple[LoadKind, list[str]]]:
         scored.append((-len(matched), len(missing), kind, missing))
     scored.sort(key=lambda t: (t[0], t[1]))
     return [(k, m) for _, _, k, m in scored[:3]]
-
-
-def _records(row: RowPlan, nodes: Any, rels: Any) -> list[tuple[Any, Any]]:
-    return [(n, nodes) for n in row.nodes] + [(r, rels) for r in row.rels]
 
 
 def _header_index(rows: list[tuple[int, list[Any]]], kind: LoadKind | None) -> int | None:
