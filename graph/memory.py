@@ -179,13 +179,15 @@ class MemoryStore(GraphStore):
         # known nodes here, and bulk loads would otherwise spend most of their time in it.
         succ, pred, ends = self._g._succ, self._g._pred, self._rel_ends
         for rel in rels:
-            if rel.id in ends:
-                self._g.remove_edge(*ends[rel.id], key=rel.id)
-            keydict = succ[rel.source].get(rel.target)
+            rid, source, target = rel.id, rel.source, rel.target
+            if rid in ends:
+                self._g.remove_edge(*ends[rid], key=rid)
+            out = succ[source]
+            keydict = out.get(target)
             if keydict is None:
-                keydict = succ[rel.source][rel.target] = pred[rel.target][rel.source] = {}
-            keydict[rel.id] = {"rel": rel}
-            ends[rel.id] = (rel.source, rel.target)
+                keydict = out[target] = pred[target][source] = {}
+            keydict[rid] = {"rel": rel}
+            ends[rid] = (source, target)
         _forget_cached_results(self._g)
 
     def _drop_rel(self, rid: str) -> None:
