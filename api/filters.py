@@ -116,17 +116,14 @@ def make_type(
     namespace: dict[str, Any],
     description: str,
     input_: bool = False,
-    module: str = MODULE,
 ) -> Any:
-    """A strawberry type or input built at run time, kept in ``module``'s namespace (so lazy
+    """A strawberry type or input built at run time, kept in this module's namespace (so lazy
     references by name find it)."""
-    ns = {"__module__": module, "__annotations__": annotations, **namespace}
+    ns = {"__module__": MODULE, "__annotations__": annotations, **namespace}
     cls = pytypes.new_class(name, (), {}, lambda n: n.update(ns))
     deco = strawberry.input if input_ else strawberry.type
     built = deco(cls, name=name, description=description)
-    import sys
-
-    sys.modules[module].__dict__[name] = built
+    globals()[name] = built
     return built
 
 
@@ -405,9 +402,9 @@ def step_of(value: Any) -> Step:
     return Step(rel, Direction(direction))
 
 
-def to_reach(reach: Any, who: Identity) -> Reach:
-    where = to_predicate(reach.where, who) if reach.where is not None else None
-    return Reach(tuple(step_of(s) for s in reach.path), where)
+def to_reach(path: Sequence[Any], where: Any, who: Identity) -> Reach:
+    """A ``ReachInput``'s path and where (or ``reachCount``'s arguments) as the store's count."""
+    return Reach(tuple(step_of(s) for s in path), to_predicate(where, who) if where else None)
 
 
 # -- aggregate selections ------------------------------------------------------------------------

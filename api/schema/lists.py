@@ -322,7 +322,7 @@ def _list_field(kind: NodeKind) -> Any:
                     )
                 order.append(SortKey(prop=o.field.value, descending=descending))
             else:
-                reach = to_reach(o.count, who)
+                reach = to_reach(o.count.path, o.count.where, who)
                 checked(reach.where, ctx.store)
                 order.append(SortKey(reach=reach, descending=descending))
         listing = Listing(kind.name, pred, tuple(order), ctx.day(as_of))
