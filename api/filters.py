@@ -471,31 +471,26 @@ def _aggregate_types(type_name: str, kinds: tuple[str, ...]) -> Any:
         node_fields[p.name] = strawberry.field(
             resolver=_min_max(p), description=prop_description(p)
         )
-    if not props:  # a GraphQL object type needs a field
-        node_annotations["properties"] = int
-        node_fields["properties"] = strawberry.field(
-            resolver=lambda: 0, description="How many properties have a min and max here: none"
+    selection_fields: dict[str, Any] = {"count": strawberry.field(description="How many (数量)")}
+    if props:  # a kind with no dates or numbers has only the count
+        node_cls = make_type(
+            f"{type_name}AggregateNode",
+            node_annotations,
+            node_fields,
+            f"Least and greatest values of {type_name}'s dates and numbers (最值)",
         )
-    node_cls = make_type(
-        f"{type_name}AggregateNode",
-        node_annotations,
-        node_fields,
-        f"Least and greatest values of {type_name}'s dates and numbers (最值)",
-    )
 
-    def resolve_node(root: Any) -> Any:
-        return root
+        def resolve_node(root: Any) -> Any:
+            return root
 
-    resolve_node.__annotations__ = {"root": Any, "return": node_cls}
+        resolve_node.__annotations__ = {"root": Any, "return": node_cls}
+        selection_fields["node"] = strawberry.field(
+            resolver=resolve_node, description="Least and greatest values (最值)"
+        )
     selection = make_type(
         f"{type_name}AggregateSelection",
         {"count": int},
-        {
-            "count": strawberry.field(description="How many (数量)"),
-            "node": strawberry.field(
-                resolver=resolve_node, description="Least and greatest values (最值)"
-            ),
-        },
+        selection_fields,
         f"How many {type_name} nodes, and the least and greatest of their values (统计)",
     )
     AGGREGATE_TYPES[type_name] = selection
