@@ -63,11 +63,11 @@ from strawberry.types.info import Info
 BACKREF = "strawberry-definition"  # where strawberry keeps its field on a GraphQLField
 
 
-class Fallback(Exception):  # noqa: N818 - a signal, not an error shown to anyone
+class Fallback(Exception):
     """The compiled path cannot answer this request as graphql-core would: run it there."""
 
 
-class NotCompilable(Exception):  # noqa: N818
+class NotCompilable(Exception):
     """The document uses something the compiler does not handle; it runs interpreted."""
 
 
@@ -142,14 +142,14 @@ class Plan:
         out = run.object(self.root, None)
         if _awaitable(out):
             out = await out
-        return out  # type: ignore[no-any-return]
+        return out
 
 
 class Run:
     """One execution of a plan: the context, the variables, and arguments and infos computed
     once per field plan (not once per object it is asked of)."""
 
-    __slots__ = ("plan", "context", "variables", "_kwargs", "_infos")
+    __slots__ = ("_infos", "_kwargs", "context", "plan", "variables")
 
     def __init__(self, plan: Plan, context: Any, variables: Any) -> None:
         self.plan = plan
@@ -495,4 +495,3 @@ class _Document:
             return run.object(plan, value)
 
         return complete_abstract
-
