@@ -30,10 +30,13 @@ from api.personal import may_see_personal
 from api.types import INTERFACE_KINDS, Kind, prop_description, rel_fields_of
 from graph.errors import GridGraphError, NodeNotFound
 from graph.listing import (
+    MAX_DEPTH,
     AllOf,
     AnyOf,
     Below,
+    IdIn,
     KindIn,
+    ListingError,
     Not,
     Predicate,
     PropTest,
@@ -54,6 +57,14 @@ class StringFilter:
     eq: str | None = strawberry.field(default=None, description="Equal to")
     in_: list[str] | None = strawberry.field(default=None, name="in", description="One of")
     contains: str | None = strawberry.field(default=None, description="Contains this text")
+
+
+@strawberry.input(description="Conditions on a node's global id (标识条件)")
+class IdFilter:
+    eq: strawberry.ID | None = strawberry.field(default=None, description="This node")
+    in_: list[strawberry.ID] | None = strawberry.field(
+        default=None, name="in", description="One of these nodes"
+    )
 
 
 @strawberry.input(description="Conditions on a whole-number property (整数条件)")
@@ -226,8 +237,10 @@ def _where_input(type_name: str, kinds: tuple[str, ...], with_kind: bool) -> Any
     me: Any = LazyType(name, MODULE)
     props = common_props(kinds)
     first_kind = ONTOLOGY.kind(kinds[0])
-    annotations: dict[str, Any] = {}
-    fields: dict[str, Any] = {}
+    annotations: dict[str, Any] = {"id": IdFilter | None}
+    fields: dict[str, Any] = {
+        "id": strawberry.field(default=None, description="The node's global id (全局标识)")
+    }
     for p in props:
         annotations[p.name] = filter_of(first_kind, p) | None
         fields[p.name] = strawberry.field(default=None, description=prop_description(p))
@@ -281,8 +294,13 @@ for _iface, _kinds in INTERFACE_KINDS.items():
     _where_input(_iface, tuple(_kinds), with_kind=True)
 
 
-def to_predicate(where: Any, who: Identity) -> Predicate | None:
-    """The where input as the store's predicate; None when it asks nothing."""
+def to_predicate(where: Any, who: Identity, depth: int = 1) -> Predicate | None:
+    """The where input as the store's predicate; None when it asks nothing. Refuses a
+    nesting deeper than the store would accept before walking any further into it."""
+    if depth > MAX_DEPTH:
+        raise ListingError(
+            f"the filter nests deeper than {MAX_DEPTH} levels (筛选条件嵌套超过 {MAX_DEPTH} 层)"
+        )
     spec = SPECS[type(where)]
     parts: list[Predicate] = []
     for p in spec.props:
@@ -296,6 +314,11 @@ def to_predicate(where: Any, who: Identity) -> Predicate | None:
                 403,
             )
         parts += prop_tests(p, cond)
+    if where.id is not None:
+        if where.id.eq is not None:
+            parts.append(IdIn((str(where.id.eq),)))
+        if where.id.in_ is not None:
+            parts.append(IdIn(tuple(str(i) for i in where.id.in_)))
     if spec.within and where.within is not None:
         parts.append(Below(str(where.within)))
     if spec.kind_field and where.kind is not None:
@@ -303,13 +326,13 @@ def to_predicate(where: Any, who: Identity) -> Predicate | None:
     for attr, step, quantifier in spec.rels:
         sub = getattr(where, attr)
         if sub is not None:
-            parts.append(Related(step, quantifier, to_predicate(sub, who)))  # type: ignore[arg-type]
+            parts.append(Related(step, quantifier, to_predicate(sub, who, depth + 1)))  # type: ignore[arg-type]
     if where.and_ is not None:
-        parts.append(AllOf(tuple(to_predicate(w, who) or AllOf(()) for w in where.and_)))
+        parts.append(AllOf(tuple(to_predicate(w, who, depth + 1) or AllOf(()) for w in where.and_)))
     if where.or_ is not None:
-        parts.append(AnyOf(tuple(to_predicate(w, who) or AllOf(()) for w in where.or_)))
+        parts.append(AnyOf(tuple(to_predicate(w, who, depth + 1) or AllOf(()) for w in where.or_)))
     if where.not_ is not None:
-        parts.append(Not(to_predicate(where.not_, who) or AllOf(())))
+        parts.append(Not(to_predicate(where.not_, who, depth + 1) or AllOf(())))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else AllOf(tuple(parts))

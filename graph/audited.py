@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from graph.audit import MAX_DETAIL, AuditTrail
-from graph.contract import GraphStore, UnitOfWork
+from graph.contract import GraphStore, UnitOfWork, Writes
 from graph.model import Node, Relationship, WriteSummary
 from graph.scope import Written, check_scope
 
@@ -54,7 +54,7 @@ class _Recording(UnitOfWork):
         self.inner.delete_relationships(ids)
 
 
-class AuditedStore:
+class AuditedStore(Writes):
     """``store`` for one caller and action; reads pass straight through. With a ``scope`` (a
     scoped admin's subdistrict or community), a unit of work that reaches outside it is refused
     before it commits (:mod:`graph.scope`)."""
@@ -116,26 +116,6 @@ class AuditedStore:
             summary=_counts(summary), changes=changes,
             truncated=(changed - len(changes)) or None,
         )  # fmt: skip
-
-    def upsert_nodes(self, nodes: Iterable[Node]) -> WriteSummary:
-        with self.transaction() as tx:
-            tx.upsert_nodes(nodes)
-        return self.last_summary
-
-    def upsert_relationships(self, relationships: Iterable[Relationship]) -> WriteSummary:
-        with self.transaction() as tx:
-            tx.upsert_relationships(relationships)
-        return self.last_summary
-
-    def delete_nodes(self, ids: Iterable[str]) -> WriteSummary:
-        with self.transaction() as tx:
-            tx.delete_nodes(ids)
-        return self.last_summary
-
-    def delete_relationships(self, ids: Iterable[str]) -> WriteSummary:
-        with self.transaction() as tx:
-            tx.delete_relationships(ids)
-        return self.last_summary
 
 
 def _counts(summary: WriteSummary) -> dict[str, int]:

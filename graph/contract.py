@@ -62,12 +62,10 @@ class UnitOfWork(ABC):
         """Delete relationships by id."""
 
 
-class GraphStore(ABC):
-    """What the rest of gridgraph may ask of a store."""
+class Writes(ABC):
+    """Writing through units of work, and the one-call writes built on them: shared by every
+    store and by wrappers that watch the writes (:class:`graph.audited.AuditedStore`)."""
 
-    name: str = "store"
-
-    # -- writes -------------------------------------------------------------------------
     @abstractmethod
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
@@ -97,6 +95,12 @@ class GraphStore(ABC):
         with self.transaction() as tx:
             tx.delete_relationships(ids)
         return self.last_summary
+
+
+class GraphStore(Writes):
+    """What the rest of gridgraph may ask of a store."""
+
+    name: str = "store"
 
     # -- reads --------------------------------------------------------------------------
     @abstractmethod
@@ -250,7 +254,7 @@ class GraphStore(ABC):
         """A store's own implementation of a domain query (e.g. one Cypher round trip)."""
         return None
 
-    def close(self) -> None:  # noqa: B027 - optional hook
+    def close(self) -> None:
         """Release files, drivers and connections."""
 
     def __enter__(self) -> GraphStore:

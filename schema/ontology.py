@@ -66,6 +66,10 @@ class GridLevel(StrEnum):
         return list(GridLevel).index(self)
 
 
+#: ``PART_OF`` steps from a building up to its district: how far every upward walk goes.
+GRID_STEPS = len(GridLevel) - 1
+
+
 @dataclass(frozen=True)
 class GridLevelInfo:
     """What the seed says about one grid level: who leads it and which meeting it convenes."""

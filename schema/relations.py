@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from schema.kinds import ALL_KINDS, GRID, ORGANIZATION
 from schema.ontology import Prop, RelType
 from schema.vocab import AgreementRole, values
 
-GRIDS = ("District", "Subdistrict", "Community", "Compound", "Building")
-ORGS = (
-    "LeadingGroup", "Department", "PartyOrganization", "PropertyFirm", "OwnersCommittee",
-    "ResidentsCommittee", "SocialOrganization", "VolunteerTeam", "Unit",
-)  # fmt: skip
+#: The kinds that declare the interface, in declaration order: a new organisation kind is one
+#: that says it is an Organization, and every relationship an organisation may have follows.
+GRIDS = tuple(k.name for k in ALL_KINDS if GRID in k.interfaces)
+ORGS = tuple(k.name for k in ALL_KINDS if ORGANIZATION in k.interfaces)
 
 PART_OF = RelType(
     "PART_OF",

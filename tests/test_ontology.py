@@ -53,3 +53,17 @@ def test_personal_fields_are_declared_in_the_ontology() -> None:
     assert ONTOLOGY.kind("Agreement").personal_props == {"contact", "contact_phone"}
     assert ONTOLOGY.kind("Agreement").prop("contact").personal
     assert not ONTOLOGY.kind("Agreement").prop("code").personal
+
+
+def test_an_organisation_kind_needs_no_hand_kept_list() -> None:
+    """Declaring the Organization interface is all a new kind needs: the relationships that
+    organisations may have follow from it (schema.relations derives its lists)."""
+    from schema import ONTOLOGY
+    from schema.kinds import ORGANIZATION
+
+    orgs = {k.name for k in ONTOLOGY.implementers(ORGANIZATION)}
+    assert len(orgs) >= 9
+    rel = ONTOLOGY.relations
+    assert orgs <= set(rel["MEMBER_OF"].targets)
+    assert orgs <= set(rel["COVERS"].sources) and orgs <= set(rel["PARTY_TO"].sources)
+    assert orgs <= set(rel["POST_IN"].targets)

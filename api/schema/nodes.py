@@ -56,9 +56,31 @@ def _offset(after: str | None) -> int:
     raise GridGraphError(f"after: {after!r} is not a search cursor (不是搜索游标)")
 
 
-def _log_people(ctx: GraphContext, nodes: list[Any]) -> None:
-    """People found by a search are a page of people: logged like one (api.visibility)."""
-    ctx.people_listed.extend(n.id for n in nodes if logged_listing(n.kind))
+TextArg = Annotated[str, strawberry.argument(description=TEXT_HELP)]
+KindsArg = Annotated[
+    list[Kind] | None, strawberry.argument(description="Only nodes of these kinds (default: all)")
+]
+FirstArg = Annotated[int, strawberry.argument(description="How many at most")]
+AfterArg = Annotated[str | None, strawberry.argument(description=AFTER_HELP)]
+
+
+def _search_page(
+    info: Info, text: str, kinds: list[Any] | None, first: int, after: str | None
+) -> SearchResults:
+    """One page of a search, for both search fields: kinds the caller may not list left out,
+    people found logged like a page of people (api.visibility)."""
+    ctx: GraphContext = info.context
+    check_page_size(first, ctx.settings)
+    kind_names = visible_kinds(ctx.identity, [k.value for k in kinds] if kinds else None)
+    start = _offset(after)
+    hits = search_hits(ctx.state, text, kind_names, first + 1, start, ctx.store)
+    page = hits[:first]
+    ctx.people_listed.extend(h.node.id for h in page if logged_listing(h.node.kind))
+    return SearchResults(
+        hits=[SearchHit(node=wrap(h.node), score=h.score, matched=h.matched) for h in page],
+        end_cursor=_cursor(start + len(page)) if page else None,
+        has_next_page=len(hits) > first,
+    )
 
 
 @strawberry.type
@@ -94,20 +116,12 @@ class Query:
     def search(
         self,
         info: Info,
-        text: Annotated[str, strawberry.argument(description=TEXT_HELP)],
-        kinds: Annotated[
-            list[Kind] | None,
-            strawberry.argument(description="Only nodes of these kinds (default: all)"),
-        ] = None,
-        first: Annotated[int, strawberry.argument(description="How many at most")] = 20,
-        after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
+        text: TextArg,
+        kinds: KindsArg = None,
+        first: FirstArg = 20,
+        after: AfterArg = None,
     ) -> list[Node]:
-        ctx: GraphContext = info.context
-        check_page_size(first, ctx.settings)
-        kind_names = visible_kinds(ctx.identity, [k.value for k in kinds] if kinds else None)
-        hits = search_hits(ctx.state, text, kind_names, first, _offset(after), ctx.store)
-        _log_people(ctx, [h.node for h in hits])
-        return [wrap(h.node) for h in hits]
+        return [h.node for h in _search_page(info, text, kinds, first, after).hits]
 
     @strawberry.field(
         description="The search, each result with its score (0 to 1) and what it matched, a "
@@ -116,26 +130,12 @@ class Query:
     def search_results(
         self,
         info: Info,
-        text: Annotated[str, strawberry.argument(description=TEXT_HELP)],
-        kinds: Annotated[
-            list[Kind] | None,
-            strawberry.argument(description="Only nodes of these kinds (default: all)"),
-        ] = None,
-        first: Annotated[int, strawberry.argument(description="How many at most")] = 20,
-        after: Annotated[str | None, strawberry.argument(description=AFTER_HELP)] = None,
+        text: TextArg,
+        kinds: KindsArg = None,
+        first: FirstArg = 20,
+        after: AfterArg = None,
     ) -> SearchResults:
-        ctx: GraphContext = info.context
-        check_page_size(first, ctx.settings)
-        kind_names = visible_kinds(ctx.identity, [k.value for k in kinds] if kinds else None)
-        start = _offset(after)
-        hits = search_hits(ctx.state, text, kind_names, first + 1, start, ctx.store)
-        page = hits[:first]
-        _log_people(ctx, [h.node for h in page])
-        return SearchResults(
-            hits=[SearchHit(node=wrap(h.node), score=h.score, matched=h.matched) for h in page],
-            end_cursor=_cursor(start + len(page)) if page else None,
-            has_next_page=len(hits) > first,
-        )
+        return _search_page(info, text, kinds, first, after)
 
     @strawberry.field(description="Nodes per kind and relationships per type (节点与关系计数)")
     def counts(self, info: Info) -> JSON:

@@ -21,18 +21,18 @@ from graph.neo4j.native import native
 from graph.neo4j.store import breadth_first, decode_node, decode_rel, iso
 from graph.queries.agreements import SharedAgreement, SharedMaterial, assemble_shared
 from graph.queries.chain import (
-    CHAIN_DEPTH,
     ChainMaterial,
     ResponsibilityChain,
     as_day,
     assemble_chains,
     districts_reached,
 )
-from graph.queries.coverage import UP_DEPTH, Coverage, CoverageMaterial, assemble_coverage
+from graph.queries.coverage import Coverage, CoverageMaterial, assemble_coverage
 from graph.queries.gaps import GapMaterial, GapReport, assemble_gaps
 from graph.queries.grid_links import LinkMaterial
 from graph.settings import today
 from schema import ONTOLOGY
+from schema.ontology import GRID_STEPS
 from schema.responsibility import CHAIN_ORDER
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def responsibility_chains(
 def chain_material(records: Iterable[Mapping[str, Any]], building_ids: list[str]) -> ChainMaterial:
     """The rows of :data:`CHAINS` as :func:`~graph.queries.chain.gather_chains` returns them."""
     rows = Rows(records)
-    up = rows.walk("up", building_ids, CHAIN_DEPTH)
+    up = rows.walk("up", building_ids, GRID_STEPS)
     departments = rows.hops("key_unit")
     return ChainMaterial(
         nodes=rows.nodes("node"),
@@ -176,7 +176,7 @@ def coverage_material(records: Iterable[Mapping[str, Any]], building_id: str) ->
     rows = Rows(records)
     return CoverageMaterial(
         building=rows.nodes("node").get(building_id),
-        up=rows.walk("up", [building_id], UP_DEPTH)[building_id],
+        up=rows.walk("up", [building_id], GRID_STEPS)[building_id],
         linked=rows.hops("linked"),
         second=rows.hops("second"),
         holders=rows.hops("holds"),

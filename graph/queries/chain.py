@@ -41,15 +41,13 @@ from graph.queries.grid_links import (
 )
 from graph.settings import today
 from schema import ONTOLOGY
-from schema.ontology import GridLevel
+from schema.ontology import GRID_STEPS, GridLevel
 from schema.responsibility import CHAIN_ORDER, DUTY_OF, UnitRole
 from schema.vocab import KEY_FIVE
 
-CHAIN_DEPTH = len(CHAIN_ORDER) - 1
 """Steps up ``PART_OF`` from a building to its district."""
 
 __all__ = [
-    "CHAIN_DEPTH",
     "Accountability",
     "ChainLevel",
     "ChainMaterial",
@@ -295,7 +293,7 @@ def gather_chains(
     found = store.get_nodes([*building_ids, *event_ids])
     _require(found, building_ids, "Building")
     _require(found, event_ids, "EventType")
-    up = store.walk(building_ids, "PART_OF", Direction.OUT, max_depth=CHAIN_DEPTH, as_of=day)
+    up = store.walk(building_ids, "PART_OF", Direction.OUT, max_depth=GRID_STEPS, as_of=day)
     grids = _unique_grids({b: _grids_by_level(found[b], up[b]) for b in building_ids})
     links = gather_links(store, grids, day)
     event_hops = store.neighbours(event_ids, ("HANDLED_BY", "IN_CATEGORY"), Direction.OUT, day)

@@ -19,12 +19,11 @@ from graph.errors import GridGraphError, NodeNotFound
 from graph.model import Direction, Hop, Node, Relationship, holds_on
 from graph.settings import today
 from schema import ONTOLOGY
-from schema.ontology import GridLevel
+from schema.ontology import GRID_STEPS, GridLevel
 
 #: Grid levels from the building up, the order in which a coverage answer lists them.
 LEVELS_UP: tuple[GridLevel, ...] = tuple(reversed(GridLevel))
 #: Steps up ``PART_OF`` from a building to its district.
-UP_DEPTH = len(LEVELS_UP) - 1
 #: Kinds that sign agreements as the territory side; every other party is a partner.
 TERRITORY_KINDS = frozenset({"Community", "Subdistrict", "District"})
 LINKS_TO_GRID: tuple[str, ...] = (
@@ -192,7 +191,7 @@ def gather_coverage(store: GraphStore, building_id: str, day: date) -> CoverageM
     _check_building(building_id, building)
     assert building is not None
     # Level 1: the grids the building lies in.
-    up = store.walk([building_id], "PART_OF", Direction.OUT, UP_DEPTH, day)[building_id]
+    up = store.walk([building_id], "PART_OF", Direction.OUT, GRID_STEPS, day)[building_id]
     grid_ids = [g.id for g in _grids(building, up).values()]
 
     # Level 2: what is linked to those grids (in: posts, covering units; out: agreements).
