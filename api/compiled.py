@@ -21,8 +21,10 @@ never compiled: it runs on the ordinary path every time.
 from __future__ import annotations
 
 import asyncio
+import operator
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from types import GeneratorType
 from typing import Any
 
 from graphql import (
@@ -71,14 +73,22 @@ class NotCompilable(Exception):
     """The document uses something the compiler does not handle; it runs interpreted."""
 
 
-_PLAIN = (str, int, float, bool, type(None), list, dict, tuple)
+_SYNC: set[type] = {str, int, float, bool, type(None), list, dict, tuple}
+_ASYNC: set[type] = set()
 
 
 def _awaitable(value: Any) -> bool:
-    """Whether ``value`` must be awaited; plain data answers without the general check."""
-    if isinstance(value, _PLAIN):
+    """Whether ``value`` must be awaited: whether its class is awaitable, found once per
+    class (generators are asked each time: a generator-based coroutine is one by its flag)."""
+    cls = type(value)
+    if cls in _SYNC:
         return False
-    return graphql_is_awaitable(value)
+    if cls in _ASYNC:
+        return True
+    found = graphql_is_awaitable(value)
+    if cls is not GeneratorType:
+        (_ASYNC if found else _SYNC).add(cls)
+    return found
 
 
 # -- the plan -------------------------------------------------------------------------------
@@ -99,6 +109,9 @@ class FieldPlan:
     kw_source: tuple[str, ...] = ()  # parent/root parameters that receive the source
     resolver: Callable[..., Any] | None = None
     attribute: str | None = None  # a plain field: the attribute it reads
+    #: the value from the source alone (a plain attribute, a resolver of ``self`` only);
+    #: None when the resolver needs the request (its arguments, its info)
+    fetch: Callable[[Any], Any] | None = None
     complete: Completer | None = None
 
 
@@ -208,7 +221,8 @@ class Run:
                 out[f.key] = plan.type.name
                 continue
             try:
-                value = self.resolve(f, source)
+                fetch = f.fetch
+                value = fetch(source) if fetch is not None else self.resolve(f, source)
             except Exception as e:
                 raise Fallback(f.key) from e
             if _awaitable(value):
@@ -259,26 +273,31 @@ async def _gather(items: Sequence[Awaitable[Any]]) -> list[Any]:
 
 
 # -- completing values ------------------------------------------------------------------------
-def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Completer:
+def _leaf(type_: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Completer:
+    """A scalar or enum, null included (one call per value: the commonest completion)."""
     serialize = type_.serialize
+    fast: type | None = None
     if type_ is GraphQLString or type_ is GraphQLID:
-        fast: type | None = str
+        fast = str
     elif type_ is GraphQLBoolean:
         fast = bool
     elif type_ is GraphQLFloat:
         fast = float
-    else:
-        fast = None
+    name = type_.name
 
     def complete(run: Run, value: Any) -> Any:
-        if fast is not None and type(value) is fast:
+        if type(value) is fast:
             return value
+        if value is None:
+            if nullable:
+                return None
+            raise Fallback("non-null")
         try:
             out = serialize(value)
         except Exception as e:
-            raise Fallback(type_.name) from e
+            raise Fallback(name) from e
         if out is None:  # graphql-core: a leaf that serialises to nothing is an error
-            raise Fallback(type_.name)
+            raise Fallback(name)
         return out
 
     if type_ is GraphQLInt:
@@ -439,6 +458,7 @@ class _Document:
             if self.compiler.config.default_resolver is not getattr:
                 raise NotCompilable("a custom default resolver")
             plan.attribute = sfield.python_name
+            plan.fetch = operator.attrgetter(sfield.python_name)
         else:
             resolver = sfield.base_resolver
             plan.resolver = resolver
@@ -449,20 +469,27 @@ class _Document:
             )
             info = resolver.info_parameter
             plan.wants_info = info.name if info is not None else None
+            if not callable(resolver.wrapped_func):
+                raise NotCompilable(f"{parent.name}.{name}: the resolver is not callable")
+            plan.resolver = resolver.wrapped_func  # what StrawberryResolver.__call__ calls
+            if plan.self_arg and not (plan.has_arguments or plan.wants_info or plan.kw_source):
+                plan.fetch = resolver.wrapped_func
         sets = [n.selection_set for n in nodes if n.selection_set is not None]
         plan.complete = self.completer(definition.type, sets)
         return plan
 
     def completer(self, type_: GraphQLOutputType, sets: list[SelectionSetNode]) -> Completer:
-        if isinstance(type_, GraphQLNonNull):
-            return _non_null(self.inner(type_.of_type, sets))
-        return _nullable(self.inner(type_, sets))
+        nullable = not isinstance(type_, GraphQLNonNull)
+        named = type_ if nullable else type_.of_type  # type: ignore[union-attr]
+        if isinstance(named, GraphQLScalarType | GraphQLEnumType):
+            return _leaf(named, nullable)
+        if nullable:
+            return _nullable(self.inner(named, sets))
+        return _non_null(self.inner(named, sets))
 
     def inner(self, type_: Any, sets: list[SelectionSetNode]) -> Completer:
         if isinstance(type_, GraphQLList):
             return _list(self.completer(type_.of_type, sets))
-        if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
-            return _leaf(type_)
         if isinstance(type_, GraphQLObjectType):
             sub = self.object_plan(type_, sets)
 
