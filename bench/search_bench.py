@@ -29,7 +29,17 @@ sys.path.insert(0, str(ROOT))
 
 from bench.api_bench import seeded_store  # noqa: E402
 
-TEXTS = ("黎阳", "淇水街道", "黎阳九大院", "金盾物业", "公积金", "王", "社区", "3号楼", "志愿服务队")
+TEXTS = (
+    "黎阳",
+    "淇水街道",
+    "黎阳九大院",
+    "金盾物业",
+    "公积金",
+    "王",
+    "社区",
+    "3号楼",
+    "志愿服务队",
+)
 
 
 def _names(node: object) -> list[str]:
