@@ -14,6 +14,7 @@ from api.context import GraphContext
 from api.gate import Gate
 from api.identity import FailureLimiter, TokenBook
 from api.limits import extensions_for
+from api.persisted import PersistedQueries, build_registry
 from api.response_cache import ResponseCache
 from api.schema import build_schema
 from api.state import ApiState
@@ -58,6 +59,12 @@ def create_app(
     app.include_router(router, prefix="/graphql")
     mount_console(app)
     app.state.gridgraph = state
+    # inside the response cache: a cached answer never reaches it
+    registry = app.state.persisted = build_registry(schema, settings.persisted_queries_dir)
+    app.add_middleware(
+        PersistedQueries, registry=registry, state=state, book=book, limiter=schema.limiter,
+        compiled=settings.compiled_queries,
+    )  # fmt: skip
     if response_cache:
         app.add_middleware(ResponseCache, store=store, today=settings.today)
     # outermost: who is asking and how much they send, before anything else reads the body

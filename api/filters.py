@@ -30,10 +30,13 @@ from api.personal import may_see_personal
 from api.types import INTERFACE_KINDS, Kind, prop_description, rel_fields_of
 from graph.errors import GridGraphError, NodeNotFound
 from graph.listing import (
+    MAX_DEPTH,
     AllOf,
     AnyOf,
     Below,
+    IdIn,
     KindIn,
+    ListingError,
     Not,
     Predicate,
     PropTest,
@@ -54,6 +57,14 @@ class StringFilter:
     eq: str | None = strawberry.field(default=None, description="Equal to")
     in_: list[str] | None = strawberry.field(default=None, name="in", description="One of")
     contains: str | None = strawberry.field(default=None, description="Contains this text")
+
+
+@strawberry.input(description="Conditions on a node's global id (标识条件)")
+class IdFilter:
+    eq: strawberry.ID | None = strawberry.field(default=None, description="This node")
+    in_: list[strawberry.ID] | None = strawberry.field(
+        default=None, name="in", description="One of these nodes"
+    )
 
 
 @strawberry.input(description="Conditions on a whole-number property (整数条件)")
@@ -105,17 +116,14 @@ def make_type(
     namespace: dict[str, Any],
     description: str,
     input_: bool = False,
-    module: str = MODULE,
 ) -> Any:
-    """A strawberry type or input built at run time, kept in ``module``'s namespace (so lazy
+    """A strawberry type or input built at run time, kept in this module's namespace (so lazy
     references by name find it)."""
-    ns = {"__module__": module, "__annotations__": annotations, **namespace}
+    ns = {"__module__": MODULE, "__annotations__": annotations, **namespace}
     cls = pytypes.new_class(name, (), {}, lambda n: n.update(ns))
     deco = strawberry.input if input_ else strawberry.type
     built = deco(cls, name=name, description=description)
-    import sys
-
-    sys.modules[module].__dict__[name] = built
+    globals()[name] = built
     return built
 
 
@@ -226,8 +234,10 @@ def _where_input(type_name: str, kinds: tuple[str, ...], with_kind: bool) -> Any
     me: Any = LazyType(name, MODULE)
     props = common_props(kinds)
     first_kind = ONTOLOGY.kind(kinds[0])
-    annotations: dict[str, Any] = {}
-    fields: dict[str, Any] = {}
+    annotations: dict[str, Any] = {"id": IdFilter | None}
+    fields: dict[str, Any] = {
+        "id": strawberry.field(default=None, description="The node's global id (全局标识)")
+    }
     for p in props:
         annotations[p.name] = filter_of(first_kind, p) | None
         fields[p.name] = strawberry.field(default=None, description=prop_description(p))
@@ -281,8 +291,13 @@ for _iface, _kinds in INTERFACE_KINDS.items():
     _where_input(_iface, tuple(_kinds), with_kind=True)
 
 
-def to_predicate(where: Any, who: Identity) -> Predicate | None:
-    """The where input as the store's predicate; None when it asks nothing."""
+def to_predicate(where: Any, who: Identity, depth: int = 1) -> Predicate | None:
+    """The where input as the store's predicate; None when it asks nothing. Refuses a
+    nesting deeper than the store would accept before walking any further into it."""
+    if depth > MAX_DEPTH:
+        raise ListingError(
+            f"the filter nests deeper than {MAX_DEPTH} levels (筛选条件嵌套超过 {MAX_DEPTH} 层)"
+        )
     spec = SPECS[type(where)]
     parts: list[Predicate] = []
     for p in spec.props:
@@ -296,6 +311,11 @@ def to_predicate(where: Any, who: Identity) -> Predicate | None:
                 403,
             )
         parts += prop_tests(p, cond)
+    if where.id is not None:
+        if where.id.eq is not None:
+            parts.append(IdIn((str(where.id.eq),)))
+        if where.id.in_ is not None:
+            parts.append(IdIn(tuple(str(i) for i in where.id.in_)))
     if spec.within and where.within is not None:
         parts.append(Below(str(where.within)))
     if spec.kind_field and where.kind is not None:
@@ -303,13 +323,13 @@ def to_predicate(where: Any, who: Identity) -> Predicate | None:
     for attr, step, quantifier in spec.rels:
         sub = getattr(where, attr)
         if sub is not None:
-            parts.append(Related(step, quantifier, to_predicate(sub, who)))  # type: ignore[arg-type]
+            parts.append(Related(step, quantifier, to_predicate(sub, who, depth + 1)))  # type: ignore[arg-type]
     if where.and_ is not None:
-        parts.append(AllOf(tuple(to_predicate(w, who) or AllOf(()) for w in where.and_)))
+        parts.append(AllOf(tuple(to_predicate(w, who, depth + 1) or AllOf(()) for w in where.and_)))
     if where.or_ is not None:
-        parts.append(AnyOf(tuple(to_predicate(w, who) or AllOf(()) for w in where.or_)))
+        parts.append(AnyOf(tuple(to_predicate(w, who, depth + 1) or AllOf(()) for w in where.or_)))
     if where.not_ is not None:
-        parts.append(Not(to_predicate(where.not_, who) or AllOf(())))
+        parts.append(Not(to_predicate(where.not_, who, depth + 1) or AllOf(())))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
@@ -382,9 +402,9 @@ def step_of(value: Any) -> Step:
     return Step(rel, Direction(direction))
 
 
-def to_reach(reach: Any, who: Identity) -> Reach:
-    where = to_predicate(reach.where, who) if reach.where is not None else None
-    return Reach(tuple(step_of(s) for s in reach.path), where)
+def to_reach(path: Sequence[Any], where: Any, who: Identity) -> Reach:
+    """A ``ReachInput``'s path and where (or ``reachCount``'s arguments) as the store's count."""
+    return Reach(tuple(step_of(s) for s in path), to_predicate(where, who) if where else None)
 
 
 # -- aggregate selections ------------------------------------------------------------------------
@@ -451,31 +471,26 @@ def _aggregate_types(type_name: str, kinds: tuple[str, ...]) -> Any:
         node_fields[p.name] = strawberry.field(
             resolver=_min_max(p), description=prop_description(p)
         )
-    if not props:  # a GraphQL object type needs a field
-        node_annotations["properties"] = int
-        node_fields["properties"] = strawberry.field(
-            resolver=lambda: 0, description="How many properties have a min and max here: none"
+    selection_fields: dict[str, Any] = {"count": strawberry.field(description="How many (数量)")}
+    if props:  # a kind with no dates or numbers has only the count
+        node_cls = make_type(
+            f"{type_name}AggregateNode",
+            node_annotations,
+            node_fields,
+            f"Least and greatest values of {type_name}'s dates and numbers (最值)",
         )
-    node_cls = make_type(
-        f"{type_name}AggregateNode",
-        node_annotations,
-        node_fields,
-        f"Least and greatest values of {type_name}'s dates and numbers (最值)",
-    )
 
-    def resolve_node(root: Any) -> Any:
-        return root
+        def resolve_node(root: Any) -> Any:
+            return root
 
-    resolve_node.__annotations__ = {"root": Any, "return": node_cls}
+        resolve_node.__annotations__ = {"root": Any, "return": node_cls}
+        selection_fields["node"] = strawberry.field(
+            resolver=resolve_node, description="Least and greatest values (最值)"
+        )
     selection = make_type(
         f"{type_name}AggregateSelection",
         {"count": int},
-        {
-            "count": strawberry.field(description="How many (数量)"),
-            "node": strawberry.field(
-                resolver=resolve_node, description="Least and greatest values (最值)"
-            ),
-        },
+        selection_fields,
         f"How many {type_name} nodes, and the least and greatest of their values (统计)",
     )
     AGGREGATE_TYPES[type_name] = selection

@@ -10,7 +10,8 @@ The cost is the number of values execution would produce: a field costs 1, and a
 multiplies what lies below it by the number of items it may return: its ``first`` argument
 (or that argument's default), the ``first`` of the connection it belongs to for ``nodes`` and
 ``edges``, or :data:`LIST_GUESS` for the few small lists that take no ``first``. A few root
-fields that scan the whole graph (the gaps report, expiring agreements) carry their own weight.
+fields that scan the whole graph (the gaps report, expiring agreements) carry their own weight,
+and so do filters and counts that follow relationships (:data:`RELATION_WEIGHT` each).
 """
 
 from __future__ import annotations
@@ -56,6 +57,12 @@ WEIGHTS: Mapping[str, int] = {
     "pairingLoad": 100,
     "agreementsByTopicAndYear": 100,
 }
+
+#: What one relationship filter or one step of a counted path costs, in units of one field: a
+#: pass over the links of every node it tests (api/filters.py). Plain conditions cost 1.
+RELATION_WEIGHT = 1_000
+RELATION_SUFFIXES = ("_SOME", "_NONE", "_ALL")
+FILTER_ARGUMENTS = frozenset({"where", "orderBy", "path"})
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,7 @@ class _Walk:
             else:
                 items = float(LIST_GUESS)
         weight = float(WEIGHTS.get(name, 1)) if top else 1.0
+        weight += self.filters(node)
         below = _ZERO
         if node.selection_set is not None:
             child_page = first if not isinstance(type_, GraphQLList) else None
@@ -181,11 +189,43 @@ class _Walk:
             return self.count(value, arg.default_value)
         return self.count(None, arg.default_value)
 
+    def filters(self, node: FieldNode) -> float:
+        """What the field's filters and counts cost: :data:`RELATION_WEIGHT` per relationship
+        filter (``…_SOME``/``_NONE``/``_ALL``) and per step of a counted path, 1 per other
+        condition, however deep they nest."""
+        cost = 0.0
+        for given in node.arguments or ():
+            if given.name.value not in FILTER_ARGUMENTS:
+                continue
+            value = value_from_ast_untyped(given.value, self.variables)
+            if given.name.value == "path":
+                value = {"path": value}
+            cost += _filter_cost(value)
+        return cost
+
     def count(self, value: Any, default: Any) -> int:
         for v in (value, default):
             if isinstance(v, int) and not isinstance(v, bool):
                 return max(v, 0)
         return self.default_page  # no number given: the resolvers' default page applies
+
+
+def _filter_cost(value: Any) -> float:
+    if isinstance(value, list):
+        return sum(_filter_cost(v) for v in value)
+    if not isinstance(value, dict):
+        return 0.0
+    cost = 0.0
+    for key, inner in value.items():
+        if key.endswith(RELATION_SUFFIXES):
+            cost += RELATION_WEIGHT
+        elif key == "path" and isinstance(inner, list):
+            cost += RELATION_WEIGHT * len(inner)
+            continue
+        else:
+            cost += 1
+        cost += _filter_cost(inner)
+    return cost
 
 
 def _field_def(parent: Any, name: str) -> GraphQLField | None:

@@ -424,15 +424,10 @@ async def _reach_count(
     from api.filters import checked, to_reach
 
     ctx: GraphContext = info.context
-    reach = to_reach(_Reach(path, where), ctx.identity)
+    reach = to_reach(path, where, ctx.identity)
     checked(reach.where, ctx.store)
     found = await ctx.reach(reach, ctx.day(as_of), ()).load(root.id)
     return found.count
-
-
-class _Reach:
-    def __init__(self, path: Any, where: Any) -> None:
-        self.path, self.where = path, where
 
 
 def _build(

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from graph.errors import GridGraphError
 from graph.model import Direction, Node
 from schema import ONTOLOGY
-from schema.ontology import PropType
+from schema.ontology import GRID_STEPS, PropType
 
 if TYPE_CHECKING:
     from graph.contract import GraphStore
@@ -75,6 +75,13 @@ class KindIn:
     """The node is of one of these kinds (for ends of relationships that join several)."""
 
     kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IdIn:
+    """The node's id is one of these."""
+
+    ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -121,7 +128,7 @@ class Below:
     ancestor: str
 
 
-Predicate = PropTest | KindIn | AllOf | AnyOf | Not | Related | Below
+Predicate = PropTest | KindIn | IdIn | AllOf | AnyOf | Not | Related | Below
 
 
 @dataclass(frozen=True)
@@ -271,6 +278,9 @@ def check_predicate(pred: Predicate, kinds: Sequence[str], depth: int, budget: l
         unknown = [k for k in pred.kinds if k not in ONTOLOGY.kinds]
         if unknown:
             raise ListingError(f"unknown node kind {unknown[0]!r} (未知节点类型)")
+    elif isinstance(pred, IdIn):
+        if not all(isinstance(i, str) for i in pred.ids):
+            raise ListingError("an id condition takes ids (节点标识)")
     elif isinstance(pred, AllOf | AnyOf):
         for part in pred.parts:
             check_predicate(part, kinds, depth + 1, budget)
@@ -343,6 +353,8 @@ class Evaluator:
             return {n.id for n in nodes if prop_holds(n, pred)}
         if isinstance(pred, KindIn):
             return {n.id for n in nodes if n.kind in pred.kinds}
+        if isinstance(pred, IdIn):
+            return {n.id for n in nodes if n.id in pred.ids}
         if isinstance(pred, AllOf):
             left = list(nodes)
             for part in pred.parts:
@@ -357,7 +369,9 @@ class Evaluator:
         if isinstance(pred, Not):
             return {n.id for n in nodes} - self._ids(nodes, pred.part)
         if isinstance(pred, Below):
-            below = self.store.walk([pred.ancestor], "PART_OF", Direction.IN, 4, self.as_of)
+            below = self.store.walk(
+                [pred.ancestor], "PART_OF", Direction.IN, GRID_STEPS, self.as_of
+            )
             return {n.id for n in below.get(pred.ancestor, [])} & {n.id for n in nodes}
         return self._related(nodes, pred)
 

@@ -179,13 +179,15 @@ class MemoryStore(GraphStore):
         # known nodes here, and bulk loads would otherwise spend most of their time in it.
         succ, pred, ends = self._g._succ, self._g._pred, self._rel_ends
         for rel in rels:
-            if rel.id in ends:
-                self._g.remove_edge(*ends[rel.id], key=rel.id)
-            keydict = succ[rel.source].get(rel.target)
+            rid, source, target = rel.id, rel.source, rel.target
+            if rid in ends:
+                self._g.remove_edge(*ends[rid], key=rid)
+            out = succ[source]
+            keydict = out.get(target)
             if keydict is None:
-                keydict = succ[rel.source][rel.target] = pred[rel.target][rel.source] = {}
-            keydict[rel.id] = {"rel": rel}
-            ends[rel.id] = (rel.source, rel.target)
+                keydict = out[target] = pred[target][source] = {}
+            keydict[rid] = {"rel": rel}
+            ends[rid] = (source, target)
         _forget_cached_results(self._g)
 
     def _drop_rel(self, rid: str) -> None:
@@ -312,20 +314,22 @@ class MemoryStore(GraphStore):
         with self._lock:
             self._fresh()
             found = {}
+            attrs = self._g._node  # _node() inlined: a load asks for every record it writes
             for nid in ids:
-                node = self._node(nid)
-                if node is not None:
-                    found[nid] = node
+                data = attrs.get(nid)
+                if data is not None:
+                    found[nid] = data["node"]
             return found
 
     def get_relationships(self, ids: Iterable[str]) -> dict[str, Relationship]:
         with self._lock:
             self._fresh()
             found = {}
+            rel_ends, succ = self._rel_ends, self._g._succ  # _rel() inlined, as in get_nodes
             for rid in ids:
-                rel = self._rel(rid)
-                if rel is not None:
-                    found[rid] = rel
+                ends = rel_ends.get(rid)
+                if ends is not None:
+                    found[rid] = succ[ends[0]][ends[1]][rid]["rel"]
             return found
 
     def neighbours(
@@ -376,7 +380,8 @@ class MemoryStore(GraphStore):
                     if kinds is not None and node.kind not in kinds:
                         continue
                     hops.append(Hop(rel, node))
-        hops.sort(key=hop_order)
+        if len(hops) > 1:
+            hops.sort(key=hop_order)
         return hops
 
     def walk(

@@ -94,6 +94,12 @@ class Settings(BaseSettings):
     max_query_bytes: int = Field(100_000, ge=1, description="Bytes of query text and variables")
     request_timeout: float = Field(10.0, gt=0, description="Seconds one request may run")
     graphql_threads: int = Field(2, ge=1, description="Requests executing at once per process")
+    persisted_queries_dir: Path | None = Field(
+        None, description="More persisted queries: every *.graphql in this folder"
+    )
+    compiled_queries: bool = Field(
+        True, description="Answer persisted queries from compiled plans (off: graphql-core)"
+    )
 
     timezone: str = Field(
         "Asia/Shanghai",

@@ -289,7 +289,7 @@ class Checker:
         # rows seen before with the same kind and columns, by their parsed cells (a sheet's
         # rows share kind and columns: the per-row key is the cells alone)
         seen = self._seen_rows.setdefault((kind.name, tuple(names)), {})
-        list_columns = any(c.type.value == "strings" for c, _, _ in columns)
+        list_columns = [j for j, (c, _, _) in enumerate(columns) if c.type.value == "strings"]
         parsed_columns = [parsers[c.name].column(body, i) for c, i, _ in columns]
         # the rows the cell checks below can find fault with, found column by column; the
         # others (nearly all, in a real file) skip those checks
@@ -325,8 +325,12 @@ class Checker:
                 row.notes.append(self.problem("example_row", sheet, row=number, severity="info"))
                 plans.append(row)
                 continue
-            if list_columns:
-                parsed = tuple(tuple(v) if v.__class__ is list else v for v in parsed)
+            if list_columns:  # lists as tuples, to be hashed: only the list columns looked at
+                cells = list(parsed)
+                for i in list_columns:
+                    if cells[i].__class__ is list:
+                        cells[i] = tuple(cells[i])
+                parsed = tuple(cells)
             first_row = seen.get(parsed)
             if first_row is not None:
                 row.errors.append(self.problem("duplicate_row", sheet, row=number,
@@ -556,11 +560,14 @@ class Checker:
     def _register(self, row: RowPlan) -> None:
         """Refuse a row that disagrees with an earlier row about a record; else remember it."""
         file_nodes, file_rels = self._file_nodes, self._file_rels
-        for record, seen in _records(row, file_nodes, file_rels):
-            before = seen.get(record.id)
-            if before is None:
-                continue
-            props, first = before
+        # the records an earlier row wrote too (rare: one agreement signed by several parties)
+        earlier = [
+            (record, before)
+            for records, seen in ((row.nodes, file_nodes), (row.rels, file_rels))
+            for record in records
+            if (before := seen.get(record.id)) is not None
+        ]
+        for record, (props, first) in earlier:
             for k, v in record.props.items():
                 if k in props and props[k] != v:
                     row.errors.append(Problem.make(
@@ -587,8 +594,14 @@ class Checker:
     def _compare_with_store(self) -> None:
         rows = [r for r in self.plan.rows if r.kept]
         node_ids = {n.id for r in rows for n in r.nodes}
-        rel_ids = {x.id for r in rows for x in r.rels}
-        self.plan.existing_nodes = self.store.get_nodes(node_ids) if node_ids else {}
+        existing = self.plan.existing_nodes = self.store.get_nodes(node_ids) if node_ids else {}
+        # a link can be stored only if both its ends are: one ending at a record this file
+        # writes and the store was just found not to hold is new, without asking (in a first
+        # load, every link of every new agreement)
+        absent = node_ids - existing.keys()
+        rel_ids = {
+            x.id for r in rows for x in r.rels if x.source not in absent and x.target not in absent
+        }
         self.plan.existing_rels = self.store.get_relationships(rel_ids) if rel_ids else {}
         if self.on_conflict == "update":
             return
@@ -751,10 +764,6 @@ def closest_kinds(headers: list[Any]) -> list[tuple[LoadKind, list[str]]]:
         scored.append((-len(matched), len(missing), kind, missing))
     scored.sort(key=lambda t: (t[0], t[1]))
     return [(k, m) for _, _, k, m in scored[:3]]
-
-
-def _records(row: RowPlan, nodes: Any, rels: Any) -> list[tuple[Any, Any]]:
-    return [(n, nodes) for n in row.nodes] + [(r, rels) for r in row.rels]
 
 
 def _header_index(rows: list[tuple[int, list[Any]]], kind: LoadKind | None) -> int | None:

@@ -79,23 +79,23 @@ def _to_send(
 ) -> list[Any]:
     """The new and changed records, stamped with their provenance; counts every state."""
     out = []
-    created = 0
+    created = unchanged = 0
     for rid, (record, provenance) in records.items():
         old = existing.get(rid)
-        kind = getattr(record, "kind", None) or record.type
         if old is None:
             created += 1
             if every_record and len(listed) < MAX_LISTED:
-                listed.append(RecordChange(id=rid, kind=kind, action="created", changes=[
-                    FieldChange(field=k, new=v) for k, v in record.props.items()
-                    if v is not None]))  # fmt: skip
+                listed.append(RecordChange(id=rid, kind=_kind(record), action="created",
+                    changes=[FieldChange(field=k, new=v) for k, v in record.props.items()
+                             if v is not None]))  # fmt: skip
         else:
-            merged = merge_props(old.props, record.props)
-            if merged == old.props:
-                counts[prefix + "unchanged"] += 1
+            if _changes_nothing(old.props, record.props):
+                unchanged += 1
                 if every_record and len(listed) < MAX_LISTED:
-                    listed.append(RecordChange(id=rid, kind=kind, action="unchanged"))
+                    listed.append(RecordChange(id=rid, kind=_kind(record), action="unchanged"))
                 continue
+            merged = merge_props(old.props, record.props)
+            kind = _kind(record)
             counts[prefix + "updated"] += 1
             if len(listed) < MAX_LISTED:
                 listed.append(RecordChange(id=rid, kind=kind, action="updated", changes=[
@@ -107,7 +107,29 @@ def _to_send(
         out.append(record)
     if created:
         counts[prefix + "created"] += created
+    if unchanged:
+        counts[prefix + "unchanged"] += unchanged
     return out
+
+
+def _kind(record: Node | Relationship) -> str:
+    return record.kind if isinstance(record, Node) else record.type
+
+
+def _changes_nothing(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """``merge_props(old, new) == old``, without building the merge: a reload of an unchanged
+    file asks this of every one of its records."""
+    for k, v in new.items():
+        if v is None:
+            if k in old:
+                return False
+        elif k not in old:
+            return False
+        else:
+            was = old[k]
+            if was is not v and was != v:  # as dict equality compares: identity first
+                return False
+    return True
 
 
 def commit(

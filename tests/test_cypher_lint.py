@@ -95,14 +95,15 @@ def test_the_linter_is_live(probe_lint: list[dict[str, Any]], index: int) -> Non
 
 
 def _generated_shapes() -> list[Statement]:
-    """Every construct the listing generator writes, for every kind and every relationship
-    step the ontology allows from it: property tests of each type, AND/OR/NOT, kinds, within,
-    some/none/all with a nested filter, orders by property and by counts of one and two steps,
-    min/max, and per-node counts."""
+    """Every construct the listing generator writes: every property of every kind (tests of
+    each type, AND/OR/NOT, ids, within, orders, min/max), and every relationship step in both
+    directions (some/none/all with a nested filter, orders by counts of one and two steps,
+    per-node counts). The text of a step is the same from any kind that can take it."""
     from graph.listing import (
         AllOf,
         AnyOf,
         Below,
+        IdIn,
         KindIn,
         Listing,
         Not,
@@ -114,7 +115,7 @@ def _generated_shapes() -> list[Statement]:
         end_kinds,
     )
     from graph.model import Direction
-    from graph.neo4j.listing import aggregate_statement, listing_statement, reach_statement
+    from graph.neo4j.statements import aggregate_statement, listing_statement, reach_statement
     from schema import ONTOLOGY
     from schema.ontology import PropType
 
@@ -127,45 +128,36 @@ def _generated_shapes() -> list[Statement]:
         PropType.STRINGS: [("includes", "x")],
     }
     shapes: list[Statement] = []
-    for kind in ONTOLOGY.kinds.values():
+    every_step = [Step(r, d) for r in ONTOLOGY.relations for d in (Direction.OUT, Direction.IN)]
+    for kind in ONTOLOGY.kinds.values():  # every property of every kind, within, orders
         tests = [  # one test per property, the ops of its type in turn
             PropTest(p.name, *samples[p.type][i % len(samples[p.type])])  # type: ignore[arg-type]
             for i, p in enumerate(kind.all_props)
         ]
-        steps = [
-            Step(rel, d)
-            for rel in ONTOLOGY.relations
-            for d in (Direction.OUT, Direction.IN)
-            if end_kinds([kind.name], Step(rel, d))
-        ]
-        related = [
-            Related(s, q, PropTest("name", "eq", "x") if q != "none" else None)
-            for s in steps
-            for q in ("some", "none", "all")
-        ]
-        order = [SortKey(prop=p.name, descending=True) for p in kind.all_props[:2]]
-        order += [SortKey(reach=Reach((s,), KindIn(end_kinds([kind.name], s)))) for s in steps[:3]]
-        for s in steps[:2]:
-            for s2 in [
-                Step(r, d) for r in ONTOLOGY.relations for d in Direction if d.value != "both"
-            ]:
-                if end_kinds(end_kinds([kind.name], s), s2):
-                    order.append(SortKey(reach=Reach((s, s2))))
-                    break
-        some = tuple(r for r in related if r.quantifier == "some")
-        others = tuple(r for r in related if r.quantifier != "some")
-        first = AllOf((AnyOf(tuple(tests)), Not(tests[0]), AnyOf(some)))
+        where = AllOf((AnyOf(tuple(tests)), Not(tests[0]), IdIn(("x:1",))))
         if kind.grid_level is not None:
-            first = AllOf((*first.parts, Below("district:1")))
-        shapes.append(listing_statement(Listing(kind.name, first), "x", 10)[0])
-        second = Listing(kind.name, AnyOf(others), tuple(order))
-        shapes.append(listing_statement(second, None, None)[0])
+            where = AllOf((*where.parts, Below("district:1")))
+        order = tuple(SortKey(prop=p.name, descending=True) for p in kind.all_props[:2])
+        listing = Listing(kind.name, where, order)
+        shapes.append(listing_statement(listing, "x", 10)[0])
         dated = [p.name for p in kind.all_props if p.type in (PropType.DATE, PropType.INT)]
-        shapes.append(aggregate_statement(second, dated)[0])
-        for s in steps:
-            others = end_kinds([kind.name], s)
-            props = [p.name for p in ONTOLOGY.kind(others[0]).all_props if p.type == PropType.DATE]
-            shapes.append(reach_statement(["x:1"], Reach((s,), KindIn(others)), None, props)[0])
+        shapes.append(aggregate_statement(listing, dated)[0])
+    for step in every_step:  # every relationship step, from the first kind that can take it
+        kind = next(k for k in ONTOLOGY.kinds if end_kinds([k], step))
+        others = end_kinds([kind], step)
+        related = AnyOf(
+            tuple(
+                Related(step, q, PropTest("name", "eq", "x") if q != "none" else None)
+                for q in ("some", "none", "all")
+            )
+        )
+        order = [SortKey(reach=Reach((step,), KindIn(others)), descending=True)]
+        onward = next((s for s in every_step if end_kinds(others, s)), None)
+        if onward is not None:
+            order.append(SortKey(reach=Reach((step, onward))))
+        shapes.append(listing_statement(Listing(kind, related, tuple(order)), None, None)[0])
+        props = [p.name for p in ONTOLOGY.kind(others[0]).all_props if p.type == PropType.DATE]
+        shapes.append(reach_statement(["x:1"], Reach((step,), KindIn(others)), None, props)[0])
     return shapes
 
 
@@ -181,5 +173,5 @@ def test_generated_listing_statements_lint_clean(
 ) -> None:
     shapes, result = generated_lint
     assert {r["name"] for r in result["results"]} == {s.name for s in shapes}
-    assert len(shapes) > 3 * 20, "a listing, an aggregate and counts for every kind"
+    assert len(shapes) >= 2 * 20 + 2 * 26, "every kind and every relationship step"
     assert _problems(result) == []

@@ -176,3 +176,38 @@ def test_registry_is_sized_by_the_ontology() -> None:
     walks = types * len(st.DIRECTIONS) * len(st.WALK_BOUNDS)
     assert sum(1 for n in STATEMENTS if n.startswith("walk[")) == walks
     assert sum(1 for n in STATEMENTS if n.startswith("nodes.put[")) == kinds
+
+
+def test_generated_statements_are_sent_only_as_the_generator_wrote_them() -> None:
+    """A listing's statement goes to the driver as written (even once a full registry has
+    forgotten it); a text changed after writing is refused before anything is sent."""
+    from graph.listing import Listing, PropTest
+    from graph.neo4j.statements import (
+        GeneratedStatements,
+        Statement,
+        UnregisteredStatement,
+        listing_statement,
+        run,
+    )
+
+    statement, params = listing_statement(
+        Listing("Community", PropTest("name", "eq", "x")), None, 5
+    )
+    sent: list[str] = []
+
+    class Tx:
+        def run(self, text: str, values: dict[str, object]) -> list[object]:
+            sent.append(text)
+            return []
+
+    assert run(Tx(), statement, **params) == []
+    forged = Statement(
+        statement.name, statement.text + "\nDETACH DELETE n", statement.params, "read"
+    )
+    with pytest.raises(UnregisteredStatement, match="not the generator's"):
+        run(Tx(), forged, **params)
+    small = GeneratedStatements(capacity=1)
+    small.add("a", "RETURN 1", {})
+    small.add("b", "RETURN 2", {})
+    assert len(small) == 1
+    assert sent == [statement.text]

@@ -36,7 +36,9 @@ from api.filters import (
     to_predicate,
     to_reach,
 )
+from api.identity import AccessDenied
 from api.limits import LimitExceeded, check_page_size
+from api.personal import may_see_personal
 from api.types import KIND_TYPES, Grid, GridLevelEnum, describe, wrap
 from api.visibility import check_listing, logged_listing
 from graph.errors import GridGraphError
@@ -312,9 +314,15 @@ def _list_field(kind: NodeKind) -> Any:
                     "(排序键须给出 field 或 count 之一)"
                 )
             if o.field is not None:
+                if o.field.value in kind.personal_props and not may_see_personal(who):
+                    raise AccessDenied(  # an order tells masked values apart
+                        f"ordering by {o.field.value} needs a role that may see personal data "
+                        "(按个人信息排序需要相应权限)",
+                        403,
+                    )
                 order.append(SortKey(prop=o.field.value, descending=descending))
             else:
-                reach = to_reach(o.count, who)
+                reach = to_reach(o.count.path, o.count.where, who)
                 checked(reach.where, ctx.store)
                 order.append(SortKey(reach=reach, descending=descending))
         listing = Listing(kind.name, pred, tuple(order), ctx.day(as_of))

@@ -46,12 +46,15 @@ from graph.model import (
     WriteSummary,
     hop_order,
 )
-from graph.neo4j.listing import aggregate_statement, listing_statement, reach_statement
 from graph.neo4j.native import NATIVE_QUERIES
 from graph.neo4j.statements import (
     SHORTEST_BOUNDS,
     STATEMENTS,
     WALK_BOUNDS,
+    Statement,
+    aggregate_statement,
+    listing_statement,
+    reach_statement,
     run,
     schema_statement_names,
     shortest_statement_name,
@@ -201,7 +204,7 @@ class Neo4jStore(GraphStore):
         except DriverError as e:
             raise StoreError(one_line(f"Neo4j at {self.uri}: {e}")) from None
 
-    def read(self, name: str, **params: Any) -> list[Record]:
+    def read(self, name: str | Statement, **params: Any) -> list[Record]:
         """Run one registered statement in a read transaction: for native queries."""
         return self._read(lambda tx: run(tx, name, **params))
 
@@ -523,7 +526,7 @@ class Neo4jStore(GraphStore):
     ) -> ListPage:
         """One statement: filter, order (by property or by count), count and page in Neo4j."""
         statement, params = listing_statement(listing, after, limit)
-        records = self.read(statement.name, **params)
+        records = self.read(statement, **params)
         if records[0]["start"] is None:
             raise CursorNotInList(f"the cursor's node {after!r} is not in this list")
         nodes = [decode_node(r) for r in records if r["id"] is not None]
@@ -531,7 +534,7 @@ class Neo4jStore(GraphStore):
 
     def aggregate_nodes(self, listing: Listing, props: Sequence[str] = ()) -> Aggregate:
         statement, params = aggregate_statement(listing, props)
-        [record] = self.read(statement.name, **params)
+        [record] = self.read(statement, **params)
         return _aggregate(record, props)
 
     def reach_aggregates(
@@ -549,7 +552,7 @@ class Neo4jStore(GraphStore):
         found: dict[str, Aggregate] = {}
         for chunk in self._chunks(wanted):
             statement, params = reach_statement(chunk, reach, as_of, props)
-            for record in self.read(statement.name, **params):
+            for record in self.read(statement, **params):
                 found[record["start_id"]] = _aggregate(record, props)
         return {
             i: found.get(i, Aggregate(0, dict.fromkeys(props), dict.fromkeys(props)))

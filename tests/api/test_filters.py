@@ -67,7 +67,7 @@ def test_buildings_whose_leader_post_is_vacant(gql: GraphQL) -> None:
 
 def test_departments_by_the_communities_they_pair_with(gql: GraphQL) -> None:
     q = """query($d: Date) {
-      departments(asOf: $d, orderBy: [{count: {path: [PAIRED_WITH_OUT],
+      departments(first: 10, asOf: $d, orderBy: [{count: {path: [PAIRED_WITH_OUT],
           where: {kind: [Community]}}, direction: DESC}]) {
         nodes { name reachCount(path: [PAIRED_WITH_OUT], where: {kind: [Community]}, asOf: $d)
                 pairedWithAggregate(asOf: $d) { count } } } }"""
@@ -81,7 +81,7 @@ def test_departments_by_the_communities_they_pair_with(gql: GraphQL) -> None:
 
 def test_partners_by_the_communities_they_reach(gql: GraphQL) -> None:
     q = """query($d: Date) {
-      units(asOf: $d, orderBy: [{count: {path: [PARTY_TO_OUT, PARTY_TO_IN],
+      units(first: 10, asOf: $d, orderBy: [{count: {path: [PARTY_TO_OUT, PARTY_TO_IN],
           where: {kind: [Community]}}, direction: DESC}, {field: NAME}]) {
         nodes { name reachCount(path: [PARTY_TO_OUT, PARTY_TO_IN], where: {kind: [Community]},
                                 asOf: $d) } } }"""
@@ -147,3 +147,28 @@ def test_nesting_is_bounded(gql: GraphQL) -> None:
         deep = "{NOT: " + deep + "}"
     errors = gql.errors("{ communities(where: " + deep + ") { totalCount } }")
     assert "nests deeper than 6 levels" in errors[0]
+
+
+def test_relationship_filters_and_counts_count_in_the_query_cost(gql: GraphQL) -> None:
+    """The fixture allows a cost of 50,000; each relationship filter or counted step costs
+    1,000, nested in a page it is paid per node."""
+    few = "{ communities(where: {OR: [" + "{partyTo_SOME: {}}, " * 40 + "]}) { totalCount } }"
+    assert gql.data(few)["communities"]["totalCount"] == 1
+    many = "{ communities(where: {OR: [" + "{partyTo_SOME: {}}, " * 60 + "]}) { totalCount } }"
+    assert "above the maximum cost of 50,000" in gql.errors(many)[0]
+    per_node = """{ departments(first: 60) { nodes {
+        reachCount(path: [PAIRED_WITH_OUT]) } } }"""
+    assert "maximum cost" in gql.errors(per_node)[0]
+    small_page = "{ departments(first: 10) { nodes { reachCount(path: [PAIRED_WITH_OUT]) } } }"
+    assert len(gql.data(small_page)["departments"]["nodes"]) == 3
+
+
+def test_personal_data_neither_filters_nor_orders_without_the_role(gql: GraphQL) -> None:
+    """Masked values cannot be told apart by filtering or sorting on them; an admin may."""
+    order = "{ agreements(orderBy: [{field: CONTACT_PHONE}]) { nodes { code } } }"
+    assert "ordering by contact_phone needs a role" in gql.errors(order)[0]
+    nested = '{ communities(where: {partyTo_SOME: {contact: {eq: "x"}}}) { totalCount } }'
+    assert "filtering on contact needs a role" in gql.errors(nested)[0]
+    admin = {"Authorization": f"Bearer {ADMIN}"}
+    body = gql.client.post("/graphql", json={"query": order}, headers=admin).json()
+    assert "errors" not in body and len(body["data"]["agreements"]["nodes"]) == 3

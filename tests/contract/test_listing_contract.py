@@ -14,6 +14,7 @@ from graph.listing import (
     AnyOf,
     Below,
     CursorNotInList,
+    IdIn,
     KindIn,
     Listing,
     ListingError,
@@ -80,6 +81,8 @@ def test_and_or_not_over_properties(planned: GraphStore) -> None:
     assert names(planned, "Community", AnyOf(())) == []
     assert names(planned, "Community", AllOf(())) == ["黎阳社区", "东方社区"]
     assert names(planned, "Agreement", PropTest("code", "in", ("A3", "A9"))) == ["东方共建"]
+    by_id = AnyOf((IdIn((g.AG_3.id, "agreement:none")), Not(IdIn((g.AG_2.id, g.AG_3.id)))))
+    assert names(planned, "Agreement", by_id) == ["黎阳共建", "东方共建"]
 
 
 def test_communities_with_no_partner_in_force(planned: GraphStore) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import struct
 import zipfile
 from pathlib import Path
@@ -195,3 +196,20 @@ def test_an_xls_within_the_limits_loads(seeded: MemoryStore) -> None:
     assert report.status == "loaded", report.problems
     [unit] = [n for n in seeded.nodes_of_kind("Unit") if n.props.get("name") == "淇滨测试单位"]
     assert unit.props["uscc"] == code
+
+
+def test_damaged_xls_files_are_reports_not_crashes(seeded: MemoryStore) -> None:
+    """Bytes flipped at random in a real workbook: each load gives a report (refused,
+    unreadable or checked), never an exception, and a dry run writes nothing."""
+    rng = random.Random(15)
+    good = _xls({(r, c): f"v{r}-{c}" for r in range(30) for c in range(4)})
+    before = snapshot(seeded)
+    statuses = set()
+    for _ in range(80):
+        damaged = bytearray(good)
+        for _ in range(rng.randint(1, 40)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        report = load_file(seeded, bytes(damaged), filename="damaged.xls", dry_run=True)
+        statuses.add(report.status)
+    assert "unloadable" in statuses  # the damage was seen, not read as data
+    assert snapshot(seeded) == before

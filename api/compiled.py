@@ -1,0 +1,497 @@
+"""Compiled plans for registered GraphQL documents: the same resolvers, without graphql-core's
+per-field machinery.
+
+Why: a building's coverage answers with about 470 fields, and graphql-core with strawberry
+spends about 20 µs on each (an info object, argument conversion, extension chains, type
+checks), twenty times the cost of the domain answer itself. A document that is known before
+it is asked (:mod:`api.persisted`) is collected, typed and checked once; a :class:`Plan` holds,
+for every field, how to get its value (an attribute read for a plain field, the resolver
+strawberry would call for the others, with arguments converted once per request rather than
+once per object) and how to complete it (a leaf serialised by its own type, an object by its
+sub-plan, an interface by the runtime type of each value).
+
+Only the success path is compiled. Anything unusual (a variable that does not coerce, a
+resolver that raises, a null where the schema promises a value, a value of an unexpected type)
+raises :class:`Fallback`, and the caller runs the request again on the ordinary graphql-core
+path, which gives the errors exactly as an ad-hoc request gets them. A document that uses what
+the compiler does not support (directives, subscriptions, field extensions, introspection) is
+never compiled: it runs on the ordinary path every time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLAbstractType,
+    GraphQLBoolean,
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLSchema,
+    GraphQLString,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+)
+from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.pyutils import Path
+from graphql.pyutils import is_awaitable as graphql_is_awaitable
+from strawberry.types.arguments import convert_arguments
+from strawberry.types.cast import get_strawberry_type_cast
+from strawberry.types.field import StrawberryField
+from strawberry.types.info import Info
+
+BACKREF = "strawberry-definition"  # where strawberry keeps its field on a GraphQLField
+
+
+class Fallback(Exception):
+    """The compiled path cannot answer this request as graphql-core would: run it there."""
+
+
+class NotCompilable(Exception):
+    """The document uses something the compiler does not handle; it runs interpreted."""
+
+
+_PLAIN = (str, int, float, bool, type(None), list, dict, tuple)
+
+
+def _awaitable(value: Any) -> bool:
+    """Whether ``value`` must be awaited; plain data answers without the general check."""
+    if isinstance(value, _PLAIN):
+        return False
+    return graphql_is_awaitable(value)
+
+
+# -- the plan -------------------------------------------------------------------------------
+@dataclass(eq=False)
+class FieldPlan:
+    """One response key of one object type: how to get its value and how to complete it."""
+
+    key: str
+    name: str
+    nodes: list[FieldNode]
+    definition: GraphQLField | None  # None for __typename
+    parent: GraphQLObjectType
+    strawberry: StrawberryField | None
+    return_type: GraphQLOutputType
+    has_arguments: bool = False
+    wants_info: str | None = None  # the resolver's info parameter, when it asks for one
+    self_arg: bool = False
+    kw_source: tuple[str, ...] = ()  # parent/root parameters that receive the source
+    resolver: Callable[..., Any] | None = None
+    attribute: str | None = None  # a plain field: the attribute it reads
+    complete: Completer | None = None
+
+
+Completer = Callable[["Run", Any], Any]
+
+
+@dataclass(eq=False)
+class ObjectPlan:
+    """The fields one object type answers with, for one set of selection sets."""
+
+    type: GraphQLObjectType
+    fields: list[FieldPlan]
+
+
+@dataclass(eq=False)
+class Plan:
+    """One operation of a registered document, compiled against one schema."""
+
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    fragments: dict[str, FragmentDefinitionNode]
+    root: ObjectPlan
+    schema: GraphQLSchema
+    scalar_registry: Any
+    config: Any
+    _cache: dict[Any, Any] = field(default_factory=dict)
+
+    def variables(self, inputs: dict[str, Any] | None) -> Any:
+        """The request's variables, coerced as graphql-core coerces them; :class:`Fallback`
+        when they do not coerce (the ordinary path reports why)."""
+        found = get_variable_values(
+            self.schema, self.operation.variable_definitions or (), inputs or {}, max_errors=50
+        )
+        if isinstance(found, list):  # errors
+            raise Fallback("variables")
+        return found
+
+    async def execute(self, context: Any, variables: Any) -> dict[str, Any]:
+        """The ``data`` of the answer; :class:`Fallback` whenever it would hold an error."""
+        run = Run(self, context, variables)
+        out = run.object(self.root, None)
+        if _awaitable(out):
+            out = await out
+        return out
+
+
+class Run:
+    """One execution of a plan: the context, the variables, and arguments and infos computed
+    once per field plan (not once per object it is asked of)."""
+
+    __slots__ = ("_infos", "_kwargs", "context", "plan", "variables")
+
+    def __init__(self, plan: Plan, context: Any, variables: Any) -> None:
+        self.plan = plan
+        self.context = context
+        self.variables = variables
+        self._kwargs: dict[int, dict[str, Any]] = {}
+        self._infos: dict[int, Info] = {}
+
+    def info(self, f: FieldPlan) -> Info:
+        found = self._infos.get(id(f))
+        if found is None:
+            plan = self.plan
+            raw = GraphQLResolveInfo(
+                f.name, f.nodes, f.return_type, f.parent, Path(None, f.key, f.parent.name),
+                plan.schema, plan.fragments, None, plan.operation, self.variables,
+                self.context, graphql_is_awaitable, None, None,  # type: ignore[arg-type]
+            )  # fmt: skip
+            assert f.strawberry is not None
+            found = self._infos[id(f)] = Info(_raw_info=raw, _field=f.strawberry)
+        return found
+
+    def kwargs(self, f: FieldPlan) -> dict[str, Any]:
+        """The resolver's keyword arguments, converted as strawberry converts them."""
+        found = self._kwargs.get(id(f))
+        if found is None:
+            found = {}
+            if f.has_arguments:
+                assert f.definition is not None and f.strawberry is not None
+                raw = get_argument_values(f.definition, f.nodes[0], self.variables)
+                found = convert_arguments(
+                    raw, f.strawberry.arguments, scalar_registry=self.plan.scalar_registry,
+                    config=self.plan.config, info=self.info(f),
+                )  # fmt: skip
+            if f.wants_info is not None:
+                found[f.wants_info] = self.info(f)
+            self._kwargs[id(f)] = found
+        return found
+
+    def resolve(self, f: FieldPlan, source: Any) -> Any:
+        if f.attribute is not None:
+            return getattr(source, f.attribute)
+        assert f.resolver is not None
+        kwargs = self.kwargs(f)
+        if f.kw_source:
+            kwargs = {**kwargs, **dict.fromkeys(f.kw_source, source)}
+        if f.self_arg:
+            return f.resolver(source, **kwargs)
+        return f.resolver(**kwargs)
+
+    def object(self, plan: ObjectPlan, source: Any) -> Any:
+        """A dict in the plan's key order, or an awaitable of one when a resolver awaits."""
+        out: dict[str, Any] = {}
+        pending: list[tuple[str, Awaitable[Any]]] | None = None
+        for f in plan.fields:
+            if f.definition is None:
+                out[f.key] = plan.type.name
+                continue
+            try:
+                value = self.resolve(f, source)
+            except Exception as e:
+                raise Fallback(f.key) from e
+            if _awaitable(value):
+                out[f.key] = None  # keeps the key's place
+                (pending := pending or []).append((f.key, self._later(f, value)))
+                continue
+            assert f.complete is not None
+            done = f.complete(self, value)
+            out[f.key] = done
+            if _awaitable(done):
+                (pending := pending or []).append((f.key, done))
+        if pending is None:
+            return out
+        return self._gather_object(out, pending)
+
+    async def _later(self, f: FieldPlan, value: Awaitable[Any]) -> Any:
+        try:
+            resolved = await value
+        except Exception as e:
+            raise Fallback(f.key) from e
+        assert f.complete is not None
+        done = f.complete(self, resolved)
+        if _awaitable(done):
+            done = await done
+        return done
+
+    @staticmethod
+    async def _gather_object(
+        out: dict[str, Any], pending: list[tuple[str, Awaitable[Any]]]
+    ) -> dict[str, Any]:
+        values = await _gather([p for _, p in pending])
+        for (key, _), value in zip(pending, values, strict=True):
+            out[key] = value
+        return out
+
+
+async def _gather(items: Sequence[Awaitable[Any]]) -> list[Any]:
+    """All of them at once (DataLoaders batch across siblings, as in graphql-core); on a
+    failure the others are cancelled before it propagates."""
+    tasks = [asyncio.ensure_future(i) for i in items]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+# -- completing values ------------------------------------------------------------------------
+def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Completer:
+    serialize = type_.serialize
+    if type_ is GraphQLString or type_ is GraphQLID:
+        fast: type | None = str
+    elif type_ is GraphQLBoolean:
+        fast = bool
+    elif type_ is GraphQLFloat:
+        fast = float
+    else:
+        fast = None
+
+    def complete(run: Run, value: Any) -> Any:
+        if fast is not None and type(value) is fast:
+            return value
+        try:
+            out = serialize(value)
+        except Exception as e:
+            raise Fallback(type_.name) from e
+        if out is None:  # graphql-core: a leaf that serialises to nothing is an error
+            raise Fallback(type_.name)
+        return out
+
+    if type_ is GraphQLInt:
+
+        def complete_int(run: Run, value: Any) -> Any:
+            if type(value) is int and -(2**31) <= value < 2**31:
+                return value
+            return complete(run, value)
+
+        return complete_int
+    return complete
+
+
+def _non_null(inner: Completer) -> Completer:
+    def complete(run: Run, value: Any) -> Any:
+        if value is None:
+            raise Fallback("non-null")
+        return inner(run, value)
+
+    return complete
+
+
+def _nullable(inner: Completer) -> Completer:
+    def complete(run: Run, value: Any) -> Any:
+        if value is None:
+            return None
+        return inner(run, value)
+
+    return complete
+
+
+def _list(item: Completer) -> Completer:
+    def complete(run: Run, value: Any) -> Any:
+        if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
+            raise Fallback("list")
+        out = [item(run, v) for v in value]
+        waiting = [i for i, v in enumerate(out) if _awaitable(v)]
+        if not waiting:
+            return out
+        return _fill_list(out, waiting)
+
+    return complete
+
+
+async def _fill_list(out: list[Any], waiting: list[int]) -> list[Any]:
+    values = await _gather([out[i] for i in waiting])
+    for i, v in zip(waiting, values, strict=True):
+        out[i] = v
+    return out
+
+
+# -- compiling --------------------------------------------------------------------------------
+class Compiler:
+    """Compiles operations against one strawberry schema; sub-plans per (type, selections)
+    are shared within a document."""
+
+    def __init__(self, strawberry_schema: Any) -> None:
+        self.strawberry_schema = strawberry_schema
+        self.schema: GraphQLSchema = strawberry_schema._schema
+        self.scalar_registry = strawberry_schema.schema_converter.scalar_registry
+        self.config = strawberry_schema.config
+
+    def compile(self, document: DocumentNode, operation_name: str | None) -> Plan:
+        ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        if operation_name is not None:
+            ops = [o for o in ops if o.name is not None and o.name.value == operation_name]
+        if len(ops) != 1:
+            raise NotCompilable("no single operation")
+        op = ops[0]
+        if op.operation != OperationType.QUERY:
+            raise NotCompilable("only queries are compiled")
+        if op.directives or any(v.directives for v in op.variable_definitions or ()):
+            raise NotCompilable("directives")
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        query_type = self.schema.query_type
+        assert query_type is not None
+        state = _Document(self, fragments)
+        root = state.object_plan(query_type, [op.selection_set])
+        return Plan(document, op, fragments, root, self.schema, self.scalar_registry, self.config)
+
+
+class _Document:
+    def __init__(self, compiler: Compiler, fragments: dict[str, FragmentDefinitionNode]) -> None:
+        self.compiler = compiler
+        self.schema = compiler.schema
+        self.fragments = fragments
+
+    def collect(
+        self, type_: GraphQLObjectType, sets: Sequence[SelectionSetNode]
+    ) -> dict[str, list[FieldNode]]:
+        """Fields by response key, in the order graphql-core collects them."""
+        out: dict[str, list[FieldNode]] = {}
+        seen: set[str] = set()
+
+        def visit(selection_set: SelectionSetNode) -> None:
+            for sel in selection_set.selections:
+                if sel.directives:
+                    raise NotCompilable("directives")
+                if isinstance(sel, FieldNode):
+                    key = sel.alias.value if sel.alias else sel.name.value
+                    out.setdefault(key, []).append(sel)
+                elif isinstance(sel, InlineFragmentNode):
+                    if sel.type_condition is None or self.matches(
+                        sel.type_condition.name.value, type_
+                    ):
+                        visit(sel.selection_set)
+                elif isinstance(sel, FragmentSpreadNode):
+                    name = sel.name.value
+                    if name in seen:
+                        continue
+                    seen.add(name)
+                    fragment = self.fragments.get(name)
+                    if fragment is None:
+                        raise NotCompilable(f"unknown fragment {name}")
+                    if getattr(fragment, "variable_definitions", None):
+                        raise NotCompilable("fragment variables")
+                    if self.matches(fragment.type_condition.name.value, type_):
+                        visit(fragment.selection_set)
+
+        for s in sets:
+            visit(s)
+        return out
+
+    def matches(self, condition: str, type_: GraphQLObjectType) -> bool:
+        cond = self.schema.get_type(condition)
+        if cond is type_:
+            return True
+        if isinstance(cond, GraphQLInterfaceType | GraphQLUnionType):
+            return self.schema.is_sub_type(cond, type_)
+        return False
+
+    def object_plan(self, type_: GraphQLObjectType, sets: Sequence[SelectionSetNode]) -> ObjectPlan:
+        fields = []
+        for key, nodes in self.collect(type_, sets).items():
+            fields.append(self.field_plan(type_, key, nodes))
+        return ObjectPlan(type_, fields)
+
+    def field_plan(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> FieldPlan:
+        name = nodes[0].name.value
+        if name == "__typename":
+            return FieldPlan(key, name, nodes, None, parent, None, GraphQLString)
+        if name.startswith("__"):
+            raise NotCompilable("introspection")
+        definition = parent.fields.get(name)
+        if definition is None:
+            raise NotCompilable(f"no field {parent.name}.{name}")
+        sfield = (definition.extensions or {}).get(BACKREF)
+        if not isinstance(sfield, StrawberryField):
+            raise NotCompilable(f"{parent.name}.{name} is not a strawberry field")
+        if sfield.extensions or getattr(sfield, "permission_classes", None):
+            raise NotCompilable(f"{parent.name}.{name} has field extensions")
+        plan = FieldPlan(key, name, nodes, definition, parent, sfield, definition.type)
+        if sfield.base_resolver is None:
+            if definition.args and any(n.arguments for n in nodes):
+                raise NotCompilable("arguments on a plain field")
+            if self.compiler.config.default_resolver is not getattr:
+                raise NotCompilable("a custom default resolver")
+            plan.attribute = sfield.python_name
+        else:
+            resolver = sfield.base_resolver
+            plan.resolver = resolver
+            plan.has_arguments = bool(sfield.arguments)
+            plan.self_arg = resolver.self_parameter is not None
+            plan.kw_source = tuple(
+                p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p
+            )
+            info = resolver.info_parameter
+            plan.wants_info = info.name if info is not None else None
+        sets = [n.selection_set for n in nodes if n.selection_set is not None]
+        plan.complete = self.completer(definition.type, sets)
+        return plan
+
+    def completer(self, type_: GraphQLOutputType, sets: list[SelectionSetNode]) -> Completer:
+        if isinstance(type_, GraphQLNonNull):
+            return _non_null(self.inner(type_.of_type, sets))
+        return _nullable(self.inner(type_, sets))
+
+    def inner(self, type_: Any, sets: list[SelectionSetNode]) -> Completer:
+        if isinstance(type_, GraphQLList):
+            return _list(self.completer(type_.of_type, sets))
+        if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
+            return _leaf(type_)
+        if isinstance(type_, GraphQLObjectType):
+            sub = self.object_plan(type_, sets)
+
+            def complete_object(run: Run, value: Any) -> Any:
+                return run.object(sub, value)
+
+            return complete_object
+        if isinstance(type_, GraphQLInterfaceType | GraphQLUnionType):
+            return self.abstract(type_, sets)
+        raise NotCompilable(f"type {type_}")
+
+    def abstract(self, type_: GraphQLAbstractType, sets: list[SelectionSetNode]) -> Completer:
+        """An interface or union: the runtime type by the value's class (strawberry resolves
+        a typed instance to its class's type), a sub-plan per possible type."""
+        plans = {t.name: self.object_plan(t, sets) for t in self.schema.get_possible_types(type_)}
+        by_class: dict[type, ObjectPlan] = {}
+
+        def complete_abstract(run: Run, value: Any) -> Any:
+            plan = by_class.get(type(value))
+            if plan is None:
+                definition = getattr(type(value), "__strawberry_definition__", None)
+                if definition is None or getattr(definition, "is_graphql_generic", False):
+                    raise Fallback("abstract")
+                if get_strawberry_type_cast(value) is not None:  # strawberry.cast
+                    raise Fallback("cast")
+                found = plans.get(definition.name)
+                if found is None:
+                    raise Fallback("abstract")
+                plan = by_class[type(value)] = found
+            return run.object(plan, value)
+
+        return complete_abstract
