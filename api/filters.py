@@ -116,17 +116,14 @@ def make_type(
     namespace: dict[str, Any],
     description: str,
     input_: bool = False,
-    module: str = MODULE,
 ) -> Any:
-    """A strawberry type or input built at run time, kept in ``module``'s namespace (so lazy
+    """A strawberry type or input built at run time, kept in this module's namespace (so lazy
     references by name find it)."""
-    ns = {"__module__": module, "__annotations__": annotations, **namespace}
+    ns = {"__module__": MODULE, "__annotations__": annotations, **namespace}
     cls = pytypes.new_class(name, (), {}, lambda n: n.update(ns))
     deco = strawberry.input if input_ else strawberry.type
     built = deco(cls, name=name, description=description)
-    import sys
-
-    sys.modules[module].__dict__[name] = built
+    globals()[name] = built
     return built
 
 
@@ -262,8 +259,8 @@ def _where_input(type_name: str, kinds: tuple[str, ...], with_kind: bool) -> Any
             fields[attr] = strawberry.field(
                 default=None,
                 name=f"{to_camel_case(field_name)}_{suffix}",
-                description=f"Along {field_name} ({rel.name} {direction.value}, {rel.zh}), "
-                f"on links in force on the list's day: {text}",
+                description=f"Along {to_camel_case(field_name)} ({rel.name} "
+                f"{direction.value}, {rel.zh}), on links in force on the list's day: {text}",
             )
             rels.append((attr, step, quantifier))
     for attr, gql, text in (
@@ -390,7 +387,7 @@ RelStep = strawberry.enum(
 @strawberry.input(
     description="Distinct nodes reached along a path of one or two relationship steps, on "
     "links in force on the list's day, the start itself left out; e.g. PARTY_TO_OUT then "
-    "PARTY_TO_IN with where {kind: [COMMUNITY]}: the communities a unit's agreements reach "
+    "PARTY_TO_IN with where {kind: [Community]}: the communities a unit's agreements reach "
     "(关联计数)"
 )
 class ReachInput:
@@ -400,14 +397,62 @@ class ReachInput:
     )
 
 
+RELATED_INPUTS: dict[str, Any] = {}
+RELATED_STEPS: dict[type, dict[str, tuple[Step, str]]] = {}
+
+
+def related_input(kind: NodeKind) -> Any | None:
+    """``<Kind>Related``: one field per relationship field of the kind, with a where typed for
+    the other end; an order by it counts the matching nodes one step away (None when the kind
+    has no relationship fields)."""
+    rels = rel_fields_of([kind.name])
+    if not rels:
+        return None
+    annotations: dict[str, Any] = {}
+    fields: dict[str, Any] = {}
+    steps: dict[str, tuple[Step, str]] = {}
+    for field_name, (rel, direction, returns) in rels.items():
+        annotations[field_name] = LazyType(where_name(returns), MODULE) | None
+        fields[field_name] = strawberry.field(
+            default=None,
+            description=f"The {returns} nodes {to_camel_case(field_name)} leads to ({rel.name} "
+            f"{direction.value}, {rel.zh}) that match; {{}} for all of them",
+        )
+        steps[field_name] = (Step(rel.name, direction), returns)
+    cls = make_type(
+        f"{kind.name}Related",
+        annotations,
+        fields,
+        f"A count of {kind.name}'s related nodes to order by: give one relationship field "
+        "(按关联数量排序)",
+        input_=True,
+    )
+    RELATED_STEPS[cls] = steps
+    RELATED_INPUTS[kind.name] = cls
+    return cls
+
+
+def related_reach(related: Any, who: Identity) -> Reach:
+    """The one relationship field a ``<Kind>Related`` gives, as the store's count."""
+    given = [(name, getattr(related, name)) for name in RELATED_STEPS[type(related)]]
+    chosen = [(name, where) for name, where in given if where is not None]
+    if len(chosen) != 1:
+        raise GridGraphError(
+            "related: give exactly one relationship field to count (related 须给出一个关系字段)"
+        )
+    name, where = chosen[0]
+    step, _ = RELATED_STEPS[type(related)][name]
+    return Reach((step,), to_predicate(where, who))
+
+
 def step_of(value: Any) -> Step:
     rel, direction = str(value.value).split(":")
     return Step(rel, Direction(direction))
 
 
-def to_reach(reach: Any, who: Identity) -> Reach:
-    where = to_predicate(reach.where, who) if reach.where is not None else None
-    return Reach(tuple(step_of(s) for s in reach.path), where)
+def to_reach(path: Sequence[Any], where: Any, who: Identity) -> Reach:
+    """A ``ReachInput``'s path and where (or ``reachCount``'s arguments) as the store's count."""
+    return Reach(tuple(step_of(s) for s in path), to_predicate(where, who) if where else None)
 
 
 # -- aggregate selections ------------------------------------------------------------------------
@@ -474,31 +519,26 @@ def _aggregate_types(type_name: str, kinds: tuple[str, ...]) -> Any:
         node_fields[p.name] = strawberry.field(
             resolver=_min_max(p), description=prop_description(p)
         )
-    if not props:  # a GraphQL object type needs a field
-        node_annotations["properties"] = int
-        node_fields["properties"] = strawberry.field(
-            resolver=lambda: 0, description="How many properties have a min and max here: none"
+    selection_fields: dict[str, Any] = {"count": strawberry.field(description="How many (数量)")}
+    if props:  # a kind with no dates or numbers has only the count
+        node_cls = make_type(
+            f"{type_name}AggregateNode",
+            node_annotations,
+            node_fields,
+            f"Least and greatest values of {type_name}'s dates and numbers (最值)",
         )
-    node_cls = make_type(
-        f"{type_name}AggregateNode",
-        node_annotations,
-        node_fields,
-        f"Least and greatest values of {type_name}'s dates and numbers (最值)",
-    )
 
-    def resolve_node(root: Any) -> Any:
-        return root
+        def resolve_node(root: Any) -> Any:
+            return root
 
-    resolve_node.__annotations__ = {"root": Any, "return": node_cls}
+        resolve_node.__annotations__ = {"root": Any, "return": node_cls}
+        selection_fields["node"] = strawberry.field(
+            resolver=resolve_node, description="Least and greatest values (最值)"
+        )
     selection = make_type(
         f"{type_name}AggregateSelection",
         {"count": int},
-        {
-            "count": strawberry.field(description="How many (数量)"),
-            "node": strawberry.field(
-                resolver=resolve_node, description="Least and greatest values (最值)"
-            ),
-        },
+        selection_fields,
         f"How many {type_name} nodes, and the least and greatest of their values (统计)",
     )
     AGGREGATE_TYPES[type_name] = selection
