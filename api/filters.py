@@ -259,8 +259,8 @@ def _where_input(type_name: str, kinds: tuple[str, ...], with_kind: bool) -> Any
             fields[attr] = strawberry.field(
                 default=None,
                 name=f"{to_camel_case(field_name)}_{suffix}",
-                description=f"Along {field_name} ({rel.name} {direction.value}, {rel.zh}), "
-                f"on links in force on the list's day: {text}",
+                description=f"Along {to_camel_case(field_name)} ({rel.name} "
+                f"{direction.value}, {rel.zh}), on links in force on the list's day: {text}",
             )
             rels.append((attr, step, quantifier))
     for attr, gql, text in (
@@ -387,7 +387,7 @@ RelStep = strawberry.enum(
 @strawberry.input(
     description="Distinct nodes reached along a path of one or two relationship steps, on "
     "links in force on the list's day, the start itself left out; e.g. PARTY_TO_OUT then "
-    "PARTY_TO_IN with where {kind: [COMMUNITY]}: the communities a unit's agreements reach "
+    "PARTY_TO_IN with where {kind: [Community]}: the communities a unit's agreements reach "
     "(关联计数)"
 )
 class ReachInput:
@@ -395,6 +395,54 @@ class ReachInput:
     where: NodeWhere | None = strawberry.field(  # type: ignore[name-defined] # noqa: F821
         default=None, description="Only reached nodes that match (筛选)"
     )
+
+
+RELATED_INPUTS: dict[str, Any] = {}
+RELATED_STEPS: dict[type, dict[str, tuple[Step, str]]] = {}
+
+
+def related_input(kind: NodeKind) -> Any | None:
+    """``<Kind>Related``: one field per relationship field of the kind, with a where typed for
+    the other end; an order by it counts the matching nodes one step away (None when the kind
+    has no relationship fields)."""
+    rels = rel_fields_of([kind.name])
+    if not rels:
+        return None
+    annotations: dict[str, Any] = {}
+    fields: dict[str, Any] = {}
+    steps: dict[str, tuple[Step, str]] = {}
+    for field_name, (rel, direction, returns) in rels.items():
+        annotations[field_name] = LazyType(where_name(returns), MODULE) | None
+        fields[field_name] = strawberry.field(
+            default=None,
+            description=f"The {returns} nodes {to_camel_case(field_name)} leads to ({rel.name} "
+            f"{direction.value}, {rel.zh}) that match; {{}} for all of them",
+        )
+        steps[field_name] = (Step(rel.name, direction), returns)
+    cls = make_type(
+        f"{kind.name}Related",
+        annotations,
+        fields,
+        f"A count of {kind.name}'s related nodes to order by: give one relationship field "
+        "(按关联数量排序)",
+        input_=True,
+    )
+    RELATED_STEPS[cls] = steps
+    RELATED_INPUTS[kind.name] = cls
+    return cls
+
+
+def related_reach(related: Any, who: Identity) -> Reach:
+    """The one relationship field a ``<Kind>Related`` gives, as the store's count."""
+    given = [(name, getattr(related, name)) for name in RELATED_STEPS[type(related)]]
+    chosen = [(name, where) for name, where in given if where is not None]
+    if len(chosen) != 1:
+        raise GridGraphError(
+            "related: give exactly one relationship field to count (related 须给出一个关系字段)"
+        )
+    name, where = chosen[0]
+    step, _ = RELATED_STEPS[type(related)][name]
+    return Reach((step,), to_predicate(where, who))
 
 
 def step_of(value: Any) -> Step:

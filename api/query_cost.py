@@ -222,6 +222,8 @@ def _filter_cost(value: Any) -> float:
         elif key == "path" and isinstance(inner, list):
             cost += RELATION_WEIGHT * len(inner)
             continue
+        elif key == "related" and isinstance(inner, dict):
+            cost += RELATION_WEIGHT * len(inner)
         else:
             cost += 1
         cost += _filter_cost(inner)

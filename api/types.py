@@ -24,6 +24,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 from strawberry.types.lazy_type import LazyType
+from strawberry.utils.str_converters import to_camel_case
 
 from api.personal import mask, may_see_personal
 from graph.listing import Reach, Step
@@ -403,8 +404,8 @@ def _aggregate_field(name: str, rel: RelType, direction: StoreDirection, returns
     }
     return strawberry.field(
         resolver=resolve,
-        description=f"How many nodes {name} leads to, and the least and greatest of their "
-        f"dates and numbers, counted in the store (关联统计)",
+        description=f"How many nodes {to_camel_case(name)} leads to, and the least and "
+        "greatest of their dates and numbers, counted in the store (关联统计)",
     )
 
 

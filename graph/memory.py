@@ -105,7 +105,9 @@ class MemoryStore(GraphStore):
         self._rel_ends: dict[str, tuple[str, str]] = {}
         self._by_kind: dict[str, set[str]] = {}
         self._sorted: dict[str, list[str]] = {}
-        self._names = NameIndex()  # names and aliases: exact, and by n-gram for find()
+        # names and aliases, exact and by n-gram, for find(): built on the first look-up (a
+        # third of reopening a large graph otherwise), then kept up to date by every write
+        self._names: NameIndex | None = None
 
     def _data_version(self) -> int:
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
@@ -158,9 +160,17 @@ class MemoryStore(GraphStore):
             if nid not in ids:
                 ids.add(nid)
                 sorted_ids.pop(kind, None)
-            name, aliases = props.get("name"), props.get("aliases")
-            names.put(nid, (name, *aliases) if aliases else (name,))
+            if names is not None:
+                names.put(nid, _names_of(props))
         _forget_cached_results(self._g)
+
+    def _name_index(self) -> NameIndex:
+        """The name index, built in one pass over the graph the first time it is needed."""
+        if self._names is None:
+            index = NameIndex()
+            index.build((nid, _names_of(data["node"].props)) for nid, data in self._g._node.items())
+            self._names = index
+        return self._names
 
     def _drop_node(self, nid: str) -> None:
         node: Node = self._g.nodes[nid]["node"]
@@ -171,7 +181,8 @@ class MemoryStore(GraphStore):
         self._g.remove_node(nid)
         self._by_kind[node.kind].discard(nid)
         self._sorted.pop(node.kind, None)
-        self._names.drop(nid)
+        if self._names is not None:
+            self._names.drop(nid)
         self._by_value.drop(node)
 
     def _put_rels(self, rels: Iterable[Relationship]) -> None:
@@ -419,7 +430,7 @@ class MemoryStore(GraphStore):
             return []
         with self._lock:
             self._fresh()
-            names, attrs = self._names, self._g._node
+            names, attrs = self._name_index(), self._g._node
             found = names.containing(needle)  # set operations in C: no loop over the graph
             if kind_set is not None:  # each & walks the smaller set
                 found = set().union(*(found & self._by_kind.get(k, set()) for k in kind_set))
@@ -439,7 +450,7 @@ class MemoryStore(GraphStore):
             self._fresh()
             attrs = self._g._node
             for name, hits in wanted.items():
-                for nid in self._names.named(name):
+                for nid in self._name_index().named(name):
                     node = attrs[nid]["node"]
                     if kind_set is None or node.kind in kind_set:
                         hits.append(node)
@@ -569,6 +580,11 @@ class MemoryStore(GraphStore):
     def graph(self) -> nx.MultiDiGraph:
         """The networkx graph itself, read-only by convention, for analytics."""
         return self._g
+
+
+def _names_of(props: Mapping[str, Any]) -> tuple[Any, ...]:
+    name, aliases = props.get("name"), props.get("aliases")
+    return (name, *aliases) if aliases else (name,)
 
 
 def _dumps(props: Mapping[str, Any]) -> str:

@@ -68,6 +68,30 @@ class NameIndex:
                 else:
                     posting.add(node_id)
 
+    def build(self, entries: Iterable[tuple[str, Iterable[object]]]) -> None:
+        """Index many nodes at once into an empty index: :meth:`put` without the look-ups
+        of what each node had before."""
+        intern = sys.intern
+        names_of, exact, grams = self._names, self._exact, self._grams
+        for node_id, names in entries:
+            fresh = tuple(dict.fromkeys(intern(str(n)) for n in names if n))
+            if not fresh:
+                continue
+            names_of[node_id] = fresh
+            for name in fresh:
+                posting = exact.get(name)
+                if posting is None:
+                    exact[name] = {node_id}
+                else:
+                    posting.add(node_id)
+                for i in range(len(name) - 1):
+                    gram = name[i : i + 2]
+                    posting = grams.get(gram)
+                    if posting is None:
+                        grams[intern(gram)] = {node_id}
+                    else:
+                        posting.add(node_id)
+
     def drop(self, node_id: str) -> None:
         old = self._names.pop(node_id, None)
         if old:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.memory import MemoryStore
+from graph.model import Node, new_node
 from graph.name_index import NameIndex
 from loaders.reference import seed_reference_graph
+from schema.codes import uscc_with_check
 
 CHARS = "黎阳社区淇园小号楼3１a"
 names = st.lists(st.text(alphabet=CHARS, min_size=0, max_size=6), max_size=3)
@@ -73,3 +76,29 @@ def test_pairs_present_out_of_order_are_not_a_match() -> None:
     index.put("a", ["阳黎阳"])  # holds the pairs 阳黎 and 黎阳, but not the text 黎阳黎
     assert index.containing("黎阳黎") == set()
     assert index.containing("阳黎阳") == {"a"}
+
+
+def test_build_indexes_as_put_does() -> None:
+    entries = [("a", ["黎阳社区", "黎阳"]), ("b", ["淇园小区", ""]), ("c", []), ("d", ["黎阳"])]
+    one_by_one, at_once = NameIndex(), NameIndex()
+    for nid, names in entries:
+        one_by_one.put(nid, names)
+    at_once.build(entries)
+    for text in ["黎阳", "阳社", "区", "黎", "淇园小区", "x"]:
+        assert at_once.containing(text) == one_by_one.containing(text)
+        assert at_once.named(text) == one_by_one.named(text)
+    assert len(at_once) == len(one_by_one) == 3
+
+
+def test_the_store_builds_its_index_on_first_use_and_keeps_it_after(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path / "s.sqlite")
+    store.upsert_nodes([new_node("Unit", uscc=uscc_with_check("91410611MA0000001"), name="甲公司")])
+    store.close()
+    store = MemoryStore(tmp_path / "s.sqlite")  # reopened: the index is not built yet
+    assert [n.name for n in store.find("公司")] == ["甲公司"]  # built now
+    store.upsert_nodes([new_node("Unit", uscc=uscc_with_check("91410611MA0000002"), name="乙公司")])
+    unit = store.find("甲公司")[0]
+    store.upsert_nodes([Node(unit.id, "Unit", {"name": "丙单位"})])
+    assert [n.name for n in store.find("公司")] == ["乙公司"]
+    assert [n.name for n in store.find_named(["丙单位"])["丙单位"]] == ["丙单位"]
+    store.close()

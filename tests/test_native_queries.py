@@ -370,3 +370,25 @@ def test_bad_ids_raise_the_same_errors(in_neo4j: Neo4jStore, sample: Sample) -> 
         native = raised(call, in_neo4j)
         assert native == raised(call, sample.store)
         assert issubclass(native[0], kind), native
+
+
+@pytest.mark.xdist_group(GROUP)
+def test_find_through_the_names_index_equals_the_embedded_store(
+    in_neo4j: Neo4jStore, reference: MemoryStore
+) -> None:
+    """Texts of Chinese characters go through Neo4j's full-text names index, the rest through
+    the scan; both answer as the embedded store's n-gram index does: same nodes, same order."""
+    rng = random.Random(11)
+    names = sorted({str(n.props["name"]) for n in reference.iter_nodes() if n.props.get("name")})
+    texts = {"黎阳", "社区", "淇水街道", "王", "3号楼", "志愿服务队", "不存在的名字", "A座"}
+    for name in rng.sample(names, 40):
+        start = rng.randrange(len(name))
+        texts.add(name[start : start + rng.choice((2, 3, 4))])
+    kinds = [None, "Community", ("Unit", "PropertyFirm")]
+    for text in sorted(t for t in texts if t.strip()):
+        kind = kinds[hash(text) % 3]
+        embedded = [n.id for n in reference.find(text, kind, limit=30)]
+        native = [n.id for n in in_neo4j.find(text, kind, limit=30)]
+        assert native == embedded, text
+    found = STATEMENTS.get("nodes.find_fulltext")
+    assert found is not None and found.access == "read"

@@ -31,6 +31,8 @@ from api.filters import (
     WHERE_INPUTS,
     ReachInput,
     checked,
+    related_input,
+    related_reach,
     require_grid,
     selection_of,
     to_predicate,
@@ -207,22 +209,41 @@ def _list_field(kind: NodeKind) -> Any:
         Enum(f"{kind.name}Field", {p.name.upper(): p.name for p in sortable}),
         description=f"Properties of {kind.name} to order by (排序字段)",
     )
+    related_cls = related_input(kind)
+    related_field = (
+        {
+            "related": strawberry.field(
+                default=None,
+                description="The number of matching nodes one relationship field leads to, "
+                'e.g. {partyTo: {signedOn: {from: "2023-01-01"}}}: what '
+                "<field>Aggregate(where:) { count } shows (关联数量)",
+            )
+        }
+        if related_cls is not None
+        else {}
+    )
     order_cls = _make(
         f"{kind.name}Order",
-        {"field": field_enum | None, "count": ReachInput | None, "direction": SortDirection},
         {
+            "field": field_enum | None,
+            "count": ReachInput | None,
+            **({"related": related_cls | None} if related_cls is not None else {}),
+            "direction": SortDirection,
+        },
+        {
+            **related_field,
             "field": strawberry.field(
                 default=None, description="A property; missing values go last (属性)"
             ),
             "count": strawberry.field(
                 default=None,
                 description="The number of distinct nodes a path reaches, counted in the "
-                "store, e.g. {path: [PAIRED_WITH_OUT], where: {kind: [COMMUNITY]}} (关联计数)",
+                "store, e.g. {path: [PAIRED_WITH_OUT], where: {kind: [Community]}} (关联计数)",
             ),
             "direction": strawberry.field(default=SortDirection.ASC),
         },
-        f"One ordering key for {kind.name}: a field or a count, not both (排序); ties are "
-        "broken by id",
+        f"One ordering key for {kind.name}: a field, a count or a related count, one of them "
+        "(排序); ties are broken by id",
         input_=True,
     )
     edge_cls = _make(
@@ -308,11 +329,17 @@ def _list_field(kind: NodeKind) -> Any:
         order: list[SortKey] = []
         for o in order_by or ():
             descending = o.direction == SortDirection.DESC
-            if (o.field is None) == (o.count is None):
+            related = getattr(o, "related", None)
+            if sum(x is not None for x in (o.field, o.count, related)) != 1:
                 raise GridGraphError(
-                    "each orderBy key gives a field or a count, not both and not neither "
-                    "(排序键须给出 field 或 count 之一)"
+                    "each orderBy key gives one of field, count and related, not both and not "
+                    "neither (排序键须给出 field、count 或 related 之一)"
                 )
+            if related is not None:
+                reach = related_reach(related, who)
+                checked(reach.where, ctx.store)
+                order.append(SortKey(reach=reach, descending=descending))
+                continue
             if o.field is not None:
                 if o.field.value in kind.personal_props and not may_see_personal(who):
                     raise AccessDenied(  # an order tells masked values apart

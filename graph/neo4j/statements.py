@@ -48,6 +48,9 @@ from schema.responsibility import CHAIN_ORDER
 ENTITY = "Entity"
 """The label every gridgraph node carries besides its kind's, with ``id`` unique."""
 
+NAMES_INDEX = "entity_names"
+"""The full-text index of every node's name and aliases (nodes.find_fulltext)."""
+
 META = "GridgraphMeta"
 """The label of the one bookkeeping node (``key: 'data'``) outside the graph's data: its
 ``version`` counts committed units of work (Community Neo4j has no commit counter readers can
@@ -455,6 +458,15 @@ def _schema_statements(reg: StatementRegistry) -> None:
             "schema",
         )
     reg.add(
+        "schema.fulltext[names]",
+        f"CREATE FULLTEXT INDEX {NAMES_INDEX} IF NOT EXISTS FOR (n:{ENTITY}) "
+        "ON EACH [n.name, n.aliases] OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}",
+        {},
+        "schema",
+        "Names and aliases by pairs of Chinese characters (Lucene's CJK analyzer): the index "
+        "behind nodes.find_fulltext.",
+    )
+    reg.add(
         "schema.await",
         "CALL db.awaitIndexes($timeout_seconds)",
         {"timeout_seconds": 300},
@@ -533,6 +545,24 @@ def _generic_statements(reg: StatementRegistry) -> None:
         {"kinds": ["Community"], "text": "黎阳", "limit": 20},
         "read",
         "Name or alias contains the text; exact matches first, then by id.",
+    )
+    reg.add(
+        "nodes.find_fulltext",
+        f"""
+        CALL db.index.fulltext.queryNodes('{NAMES_INDEX}', $phrase) YIELD node AS n
+        WHERE $kinds IS NULL OR any(label IN labels(n) WHERE label IN $kinds)
+        WITH n, [name IN [n.name] + coalesce(n.aliases, [])
+        WHERE name IS NOT NULL AND toString(name) <> '' | toString(name)] AS names
+        WHERE any(name IN names WHERE name CONTAINS $text)
+        WITH n, $text IN names AS exact
+        RETURN {node_fields("n")}
+        ORDER BY exact DESC, id
+        LIMIT $limit
+        """,
+        {"phrase": '"黎阳"', "kinds": ["Community"], "text": "黎阳", "limit": 20},
+        "read",
+        "nodes.find for a text of Chinese characters only: the candidates from the names "
+        "index (a phrase of its character pairs), then the same check and order as nodes.find.",
     )
     reg.add(
         "rels.get_any",

@@ -82,6 +82,12 @@ _SCHEMA_READY: set[tuple[str, str]] = set()
 """(uri, database) pairs whose constraints this process has already applied."""
 
 
+#: Texts the names index finds exactly: two or more Chinese characters and nothing else, each
+#: a token of Lucene's CJK analyzer, so every name holding the text holds its character pairs in
+#: order (a phrase); the statement then checks each candidate for the whole text.
+_FULLTEXT_TEXT = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
 class Neo4jStore(GraphStore):
     """The production store. Build it with :meth:`from_settings` (checks the server first)."""
 
@@ -429,12 +435,12 @@ class Neo4jStore(GraphStore):
         needle = text.strip()
         if not needle or limit <= 0:
             return []
-        records = self.read(
-            "nodes.find",
-            text=needle,
-            kinds=sorted(kind_set) if kind_set is not None else None,
-            limit=limit,
-        )
+        kinds_param = sorted(kind_set) if kind_set is not None else None
+        if _FULLTEXT_TEXT.fullmatch(needle):  # the names index answers; else every name is read
+            records = self.read("nodes.find_fulltext", phrase=f'"{needle}"', text=needle,
+                                kinds=kinds_param, limit=limit)  # fmt: skip
+        else:
+            records = self.read("nodes.find", text=needle, kinds=kinds_param, limit=limit)
         return [decode_node(r) for r in records]
 
     def find_named(self, names: Iterable[str], kinds: Types = None) -> dict[str, list[Node]]:

@@ -172,3 +172,23 @@ def test_personal_data_neither_filters_nor_orders_without_the_role(gql: GraphQL)
     admin = {"Authorization": f"Bearer {ADMIN}"}
     body = gql.client.post("/graphql", json={"query": order}, headers=admin).json()
     assert "errors" not in body and len(body["data"]["agreements"]["nodes"]) == 3
+
+
+def test_order_by_a_related_count_with_a_typed_where(gql: GraphQL) -> None:
+    """``related`` counts the nodes one relationship field leads to that match a where of the
+    other end's own kind: what ``<field>Aggregate(where:)`` shows."""
+    q = """{ communities(asOf: "2024-06-01", orderBy: [{related: {partyTo:
+        {signedOn: {from: "2024-01-01"}}}, direction: DESC}]) { nodes { name
+        partyToAggregate(asOf: "2024-06-01", where: {signedOn: {from: "2024-01-01"}}) {
+          count } } } }"""
+    assert gql.data(q)["communities"]["nodes"] == [
+        {"name": "黎阳社区", "partyToAggregate": {"count": 1}},
+        {"name": "东方社区", "partyToAggregate": {"count": 0}},
+    ]
+    by_pairings = """{ departments(asOf: "2024-06-01", orderBy: [{related: {pairedWith:
+        {kind: [Community]}}, direction: DESC}]) { nodes { name } } }"""
+    assert names(gql.data(by_pairings), "departments") == ["区卫健委", "区民政局", "区城市管理局"]
+    two = "{ departments(orderBy: [{related: {pairedWith: {}, handles: {}}}]) { totalCount } }"
+    assert "exactly one relationship field" in gql.errors(two)[0]
+    three = "{ departments(orderBy: [{field: NAME, related: {pairedWith: {}}}]) { totalCount } }"
+    assert "one of field, count and related" in gql.errors(three)[0]
