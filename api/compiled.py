@@ -21,8 +21,10 @@ never compiled: it runs on the ordinary path every time.
 from __future__ import annotations
 
 import asyncio
+import operator
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from types import GeneratorType
 from typing import Any
 
 from graphql import (
@@ -71,14 +73,22 @@ class NotCompilable(Exception):
     """The document uses something the compiler does not handle; it runs interpreted."""
 
 
-_PLAIN = (str, int, float, bool, type(None), list, dict, tuple)
+_SYNC: set[type] = {str, int, float, bool, type(None), list, dict, tuple}
+_ASYNC: set[type] = set()
 
 
 def _awaitable(value: Any) -> bool:
-    """Whether ``value`` must be awaited; plain data answers without the general check."""
-    if isinstance(value, _PLAIN):
+    """Whether ``value`` must be awaited: whether its class is awaitable, found once per
+    class (generators are asked each time: a generator-based coroutine is one by its flag)."""
+    cls = type(value)
+    if cls in _SYNC:
         return False
-    return graphql_is_awaitable(value)
+    if cls in _ASYNC:
+        return True
+    found = graphql_is_awaitable(value)
+    if cls is not GeneratorType:
+        (_ASYNC if found else _SYNC).add(cls)
+    return found
 
 
 # -- the plan -------------------------------------------------------------------------------
@@ -99,7 +109,12 @@ class FieldPlan:
     kw_source: tuple[str, ...] = ()  # parent/root parameters that receive the source
     resolver: Callable[..., Any] | None = None
     attribute: str | None = None  # a plain field: the attribute it reads
+    #: the value from the source alone (a plain attribute, a resolver of ``self`` only);
+    #: None when the resolver needs the request (its arguments, its info)
+    fetch: Callable[[Any], Any] | None = None
     complete: Completer | None = None
+    leaf: bool = False  # completed to a scalar or enum (never awaits)
+    leaf_fast: type | None = None  # a value of exactly this class is its own serialisation
 
 
 Completer = Callable[["Run", Any], Any]
@@ -111,6 +126,8 @@ class ObjectPlan:
 
     type: GraphQLObjectType
     fields: list[FieldPlan]
+    #: the generated function that answers this plan for one source (:func:`_generate`)
+    fn: Callable[[Run, Any], Any] | None = None
 
 
 @dataclass(eq=False)
@@ -139,7 +156,8 @@ class Plan:
     async def execute(self, context: Any, variables: Any) -> dict[str, Any]:
         """The ``data`` of the answer; :class:`Fallback` whenever it would hold an error."""
         run = Run(self, context, variables)
-        out = run.object(self.root, None)
+        assert self.root.fn is not None
+        out = self.root.fn(run, None)
         if _awaitable(out):
             out = await out
         return out
@@ -199,31 +217,6 @@ class Run:
             return f.resolver(source, **kwargs)
         return f.resolver(**kwargs)
 
-    def object(self, plan: ObjectPlan, source: Any) -> Any:
-        """A dict in the plan's key order, or an awaitable of one when a resolver awaits."""
-        out: dict[str, Any] = {}
-        pending: list[tuple[str, Awaitable[Any]]] | None = None
-        for f in plan.fields:
-            if f.definition is None:
-                out[f.key] = plan.type.name
-                continue
-            try:
-                value = self.resolve(f, source)
-            except Exception as e:
-                raise Fallback(f.key) from e
-            if _awaitable(value):
-                out[f.key] = None  # keeps the key's place
-                (pending := pending or []).append((f.key, self._later(f, value)))
-                continue
-            assert f.complete is not None
-            done = f.complete(self, value)
-            out[f.key] = done
-            if _awaitable(done):
-                (pending := pending or []).append((f.key, done))
-        if pending is None:
-            return out
-        return self._gather_object(out, pending)
-
     async def _later(self, f: FieldPlan, value: Awaitable[Any]) -> Any:
         try:
             resolved = await value
@@ -259,26 +252,89 @@ async def _gather(items: Sequence[Awaitable[Any]]) -> list[Any]:
 
 
 # -- completing values ------------------------------------------------------------------------
-def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Completer:
+_FAST = {GraphQLString.name: str, GraphQLID.name: str, GraphQLBoolean.name: bool,
+         GraphQLFloat.name: float}  # fmt: skip
+
+
+def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
+    """One Python function per object plan, its fields unrolled: a plain field is an
+    attribute read, a string that is a string is copied as it is, and only what a resolver or
+    a sub-plan returns is asked whether it awaits. Generated once, when the document is
+    registered; the names it uses are the plan's own (no text from a request enters it)."""
+    env: dict[str, Any] = {"Fallback": Fallback, "_awaitable": _awaitable,
+                           "_gather_object": Run._gather_object}  # fmt: skip
+    lines = ["def fn(run, source):", "    out = {}", "    pending = None", "    key = None",
+             "    try:"]  # fmt: skip
+    for i, f in enumerate(plan.fields):
+        key = repr(f.key)
+        env[f"f{i}"] = f
+        env[f"c{i}"] = f.complete
+        body = [f"key = {key}"]
+        if f.definition is None:
+            body.append(f"out[{key}] = {plan.type.name!r}")
+            lines += ["        " + b for b in body]
+            continue
+        if f.attribute is not None and f.attribute.isidentifier():
+            body.append(f"v = source.{f.attribute}")
+        elif f.fetch is not None:
+            env[f"g{i}"] = f.fetch
+            body.append(f"v = g{i}(source)")
+        else:
+            body.append(f"v = run.resolve(f{i}, source)")
+        may_await = f.attribute is None
+        if may_await:
+            body += ["if _awaitable(v):",
+                     f"    out[{key}] = None",
+                     "    pending = pending or []",
+                     f"    pending.append(({key}, run._later(f{i}, v)))",
+                     "else:"]  # fmt: skip
+        pad = "    " if may_await else ""
+        if f.leaf:
+            if f.leaf_fast is not None:
+                env[f"t{i}"] = f.leaf_fast
+                body.append(f"{pad}out[{key}] = v if type(v) is t{i} else c{i}(run, v)")
+            else:
+                body.append(f"{pad}out[{key}] = c{i}(run, v)")
+        else:
+            body += [f"{pad}d = c{i}(run, v)", f"{pad}out[{key}] = d",
+                     f"{pad}if _awaitable(d):",
+                     f"{pad}    pending = pending or []",
+                     f"{pad}    pending.append(({key}, d))"]  # fmt: skip
+        lines += ["        " + b for b in body]
+    lines += ["    except Fallback:", "        raise",
+              "    except Exception as e:", "        raise Fallback(key) from e",
+              "    if pending is None:", "        return out",
+              "    return _gather_object(out, pending)"]  # fmt: skip
+    exec(compile("\n".join(lines), f"<plan {plan.type.name}>", "exec"), env)
+    fn: Callable[[Run, Any], Any] = env["fn"]
+    return fn
+
+
+def _leaf(type_: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Completer:
+    """A scalar or enum, null included (one call per value: the commonest completion)."""
     serialize = type_.serialize
+    fast: type | None = None
     if type_ is GraphQLString or type_ is GraphQLID:
-        fast: type | None = str
+        fast = str
     elif type_ is GraphQLBoolean:
         fast = bool
     elif type_ is GraphQLFloat:
         fast = float
-    else:
-        fast = None
+    name = type_.name
 
     def complete(run: Run, value: Any) -> Any:
-        if fast is not None and type(value) is fast:
+        if type(value) is fast:
             return value
+        if value is None:
+            if nullable:
+                return None
+            raise Fallback("non-null")
         try:
             out = serialize(value)
         except Exception as e:
-            raise Fallback(type_.name) from e
+            raise Fallback(name) from e
         if out is None:  # graphql-core: a leaf that serialises to nothing is an error
-            raise Fallback(type_.name)
+            raise Fallback(name)
         return out
 
     if type_ is GraphQLInt:
@@ -292,27 +348,19 @@ def _leaf(type_: GraphQLScalarType | GraphQLEnumType) -> Completer:
     return complete
 
 
-def _non_null(inner: Completer) -> Completer:
+def _null(nullable: bool) -> None:
+    """What a null completes to where it stands: null, or (non-null) not this path."""
+    if not nullable:
+        raise Fallback("non-null")
+
+
+def _list(item: Completer, nullable: bool) -> Completer:
     def complete(run: Run, value: Any) -> Any:
         if value is None:
-            raise Fallback("non-null")
-        return inner(run, value)
-
-    return complete
-
-
-def _nullable(inner: Completer) -> Completer:
-    def complete(run: Run, value: Any) -> Any:
-        if value is None:
-            return None
-        return inner(run, value)
-
-    return complete
-
-
-def _list(item: Completer) -> Completer:
-    def complete(run: Run, value: Any) -> Any:
-        if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
+            return _null(nullable)
+        if type(value) is not list and (
+            isinstance(value, str | bytes | dict) or not isinstance(value, Iterable)
+        ):
             raise Fallback("list")
         out = [item(run, v) for v in value]
         waiting = [i for i, v in enumerate(out) if _awaitable(v)]
@@ -416,7 +464,9 @@ class _Document:
         fields = []
         for key, nodes in self.collect(type_, sets).items():
             fields.append(self.field_plan(type_, key, nodes))
-        return ObjectPlan(type_, fields)
+        plan = ObjectPlan(type_, fields)
+        plan.fn = _generate(plan)
+        return plan
 
     def field_plan(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> FieldPlan:
         name = nodes[0].name.value
@@ -439,6 +489,7 @@ class _Document:
             if self.compiler.config.default_resolver is not getattr:
                 raise NotCompilable("a custom default resolver")
             plan.attribute = sfield.python_name
+            plan.fetch = operator.attrgetter(sfield.python_name)
         else:
             resolver = sfield.base_resolver
             plan.resolver = resolver
@@ -449,49 +500,67 @@ class _Document:
             )
             info = resolver.info_parameter
             plan.wants_info = info.name if info is not None else None
+            if not callable(resolver.wrapped_func):
+                raise NotCompilable(f"{parent.name}.{name}: the resolver is not callable")
+            plan.resolver = resolver.wrapped_func  # what StrawberryResolver.__call__ calls
+            if plan.self_arg and not (plan.has_arguments or plan.wants_info or plan.kw_source):
+                plan.fetch = resolver.wrapped_func
         sets = [n.selection_set for n in nodes if n.selection_set is not None]
         plan.complete = self.completer(definition.type, sets)
+        named = definition.type
+        if isinstance(named, GraphQLNonNull):
+            named = named.of_type
+        if isinstance(named, GraphQLScalarType | GraphQLEnumType):
+            plan.leaf = True
+            plan.leaf_fast = _FAST.get(named.name)
         return plan
 
     def completer(self, type_: GraphQLOutputType, sets: list[SelectionSetNode]) -> Completer:
-        if isinstance(type_, GraphQLNonNull):
-            return _non_null(self.inner(type_.of_type, sets))
-        return _nullable(self.inner(type_, sets))
-
-    def inner(self, type_: Any, sets: list[SelectionSetNode]) -> Completer:
-        if isinstance(type_, GraphQLList):
-            return _list(self.completer(type_.of_type, sets))
-        if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
-            return _leaf(type_)
-        if isinstance(type_, GraphQLObjectType):
-            sub = self.object_plan(type_, sets)
+        """How a value of ``type_`` is completed, its null check included (one call per value
+        and level, no wrappers)."""
+        nullable = not isinstance(type_, GraphQLNonNull)
+        named: Any = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        if isinstance(named, GraphQLScalarType | GraphQLEnumType):
+            return _leaf(named, nullable)
+        if isinstance(named, GraphQLList):
+            return _list(self.completer(named.of_type, sets), nullable)
+        if isinstance(named, GraphQLObjectType):
+            fn = self.object_plan(named, sets).fn
+            assert fn is not None
 
             def complete_object(run: Run, value: Any) -> Any:
-                return run.object(sub, value)
+                if value is None:
+                    return _null(nullable)
+                return fn(run, value)
 
             return complete_object
-        if isinstance(type_, GraphQLInterfaceType | GraphQLUnionType):
-            return self.abstract(type_, sets)
-        raise NotCompilable(f"type {type_}")
+        if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
+            return self.abstract(named, sets, nullable)
+        raise NotCompilable(f"type {named}")
 
-    def abstract(self, type_: GraphQLAbstractType, sets: list[SelectionSetNode]) -> Completer:
+    def abstract(
+        self, type_: GraphQLAbstractType, sets: list[SelectionSetNode], nullable: bool
+    ) -> Completer:
         """An interface or union: the runtime type by the value's class (strawberry resolves
         a typed instance to its class's type), a sub-plan per possible type."""
         plans = {t.name: self.object_plan(t, sets) for t in self.schema.get_possible_types(type_)}
         by_class: dict[type, ObjectPlan] = {}
 
         def complete_abstract(run: Run, value: Any) -> Any:
+            if value is None:
+                return _null(nullable)
+            if get_strawberry_type_cast(value) is not None:  # strawberry.cast: by its cast
+                raise Fallback("cast")
             plan = by_class.get(type(value))
             if plan is None:
                 definition = getattr(type(value), "__strawberry_definition__", None)
                 if definition is None or getattr(definition, "is_graphql_generic", False):
                     raise Fallback("abstract")
-                if get_strawberry_type_cast(value) is not None:  # strawberry.cast
-                    raise Fallback("cast")
                 found = plans.get(definition.name)
                 if found is None:
                     raise Fallback("abstract")
                 plan = by_class[type(value)] = found
-            return run.object(plan, value)
+            assert plan.fn is not None
+            return plan.fn(run, value)
 
         return complete_abstract

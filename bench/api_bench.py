@@ -178,9 +178,11 @@ def wait_until_healthy(
 
 
 @contextmanager
-def started_server(store_path: Path, response_cache: bool) -> Iterator[int]:
+def started_server(
+    store_path: Path, response_cache: bool, env_extra: dict[str, str] | None = None
+) -> Iterator[int]:
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path]), **(env_extra or {})}
     command = [sys.executable, __file__, "--serve", str(store_path), "--port", str(port)]
     if not response_cache:
         command.append("--no-response-cache")

@@ -9,7 +9,8 @@ The answers are computed by :func:`graph.queries.chain.responsibility_chains` an
 through a per-request DataLoader keyed by (building, event type, day): every chain asked in
 one request (aliases, or many clients' questions batched by a gateway) costs ONE call of
 ``responsibility_chains`` per day asked, i.e. a fixed number of store calls. The district's
-gap report is computed once per store version and day and paged from memory.
+gap report is computed once per store version and interval of change days (the days on which
+a link begins or ends: :class:`graph.queries.gaps.KeptGaps`) and paged from memory.
 
 The enums (kinds of gap, gap levels, unit roles, handler roles, routing stages) are derived
 from the domain enums and the ontology, never listed here by hand.
@@ -17,6 +18,7 @@ from the domain enums and the ontology, never listed here by hand.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -32,6 +34,7 @@ from strawberry.types import Info
 from api.context import GraphContext
 from api.limits import check_page_size
 from api.schema.lists import PageInfo, decode_cursor, encode_cursor
+from api.state import ApiState
 from api.types import (
     AS_OF_HELP,
     Building,
@@ -61,7 +64,7 @@ from graph.queries.chain import (
     Stage,
     responsibility_chains,
 )
-from graph.queries.gaps import GapReport, GapRow, find_gaps
+from graph.queries.gaps import GapReport, GapRow, KeptGaps, relabel_gap
 from graph.queries.grid_links import (
     EVENT_LEVEL,
     GAP_DESCRIPTIONS,
@@ -538,14 +541,31 @@ class GapConnection:
 class GapIndex:
     """A gap report with what paging needs, built once per store version and day: the counts,
     and per filter the matching rows and (when a cursor is used) their positions. So a page
-    costs a slice, not a pass over the district's rows (tens of thousands at scale 10)."""
+    costs a slice, not a pass over the district's rows (tens of thousands at scale 10).
+
+    Shared by every day with the same links in force (:class:`~graph.queries.gaps.ChangeDays`):
+    :meth:`on` answers for another such day, relabelling only the rows of the pages asked."""
 
     def __init__(self, report: GapReport) -> None:
         self.report = report
+        self.as_of = report.as_of
         self.counts = report.counts()
         self._lock = threading.Lock()
         self._rows: dict[FilterKey, tuple[GapRow, ...]] = {(None, None): report.rows}
         self._positions: dict[FilterKey, dict[str, int]] = {}
+
+    def on(self, day: date) -> GapIndex:
+        """This index answering for ``day``, a day of the same interval: rows, counts and
+        positions shared, so it costs nothing until a page is asked."""
+        if day == self.as_of:
+            return self
+        view = copy.copy(self)  # shares the report, the lock and the filtered rows
+        view.as_of = day
+        return view
+
+    def gap(self, row: GapRow) -> Gap:
+        """A row's gap as it reads on this index's day."""
+        return relabel_gap(row.gap, self.report.as_of, self.as_of)
 
     def rows(self, key: FilterKey) -> tuple[GapRow, ...]:
         with self._lock:
@@ -587,7 +607,7 @@ def _cursor_key(gap: Gap) -> str:
 class GapReportType:
     @strawberry.field(description="The day the report holds for (截至日期)")
     def as_of(self: GapIndex) -> date:
-        return self.report.as_of
+        return self.as_of
 
     @strawberry.field(description="Number of gaps in all (缺失总数)")
     def total_count(self: GapIndex) -> int:
@@ -650,7 +670,7 @@ class GapReportType:
             if found is None:
                 raise GridGraphError(f"cursor {after!r} is not in this list")
             start = found + 1
-        page = [GapView(r.gap, r.node, r.community) for r in rows[start : start + first]]
+        page = [GapView(self.gap(r), r.node, r.community) for r in rows[start : start + first]]
         return GapConnection(
             total_count=len(rows),
             page_info=PageInfo(
@@ -766,7 +786,13 @@ class Query:
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> GapReportType:
         ctx: GraphContext = info.context
-        day = ctx.day(as_of)
-        return ctx.state.cache.get_or_compute(
-            ("gaps", day), lambda: GapIndex(find_gaps(ctx.store, day))
-        )
+        return kept_gaps(ctx.state, ctx.day(as_of))
+
+
+def kept_gaps(state: ApiState, day: date) -> GapIndex:
+    """The gap report on ``day``, computed once per store version and interval of change days
+    (:class:`~graph.queries.gaps.KeptGaps`): a new day with the same links in force as a day
+    already asked is a look-up, not a pass over the district."""
+    store = state.store
+    kept = state.indexes.get_or_compute(("gaps kept",), lambda: KeptGaps(store, GapIndex))
+    return kept.get(day).on(day)
