@@ -337,21 +337,27 @@ def to_predicate(where: Any, who: Identity, depth: int = 1) -> Predicate | None:
 
 def require_grid(store: Any, within: str) -> None:
     """``within`` must name a grid: an unknown id or another kind is an error, not an empty list."""
-    node = store.get_nodes([within]).get(within)
-    if node is None:
-        raise NodeNotFound(f"within: no grid with id {within!r} (找不到网格 {within!r})")
-    kind = ONTOLOGY.kind(node.kind)
-    if kind.grid_level is None:
-        raise GridGraphError(
-            f"within: {within!r} is a {kind.name}, not a grid (district, subdistrict, community, "
-            f"compound or building) ({within!r} 是{kind.zh}，不是网格)"
-        )
+    require_grids(store, [within])
+
+
+def require_grids(store: Any, ids: Sequence[str]) -> None:
+    """Every id names a grid; one store call for them all."""
+    found = store.get_nodes(ids) if ids else {}
+    for within in ids:
+        node = found.get(within)
+        if node is None:
+            raise NodeNotFound(f"within: no grid with id {within!r} (找不到网格 {within!r})")
+        kind = ONTOLOGY.kind(node.kind)
+        if kind.grid_level is None:
+            raise GridGraphError(
+                f"within: {within!r} is a {kind.name}, not a grid (district, subdistrict, "
+                f"community, compound or building) ({within!r} 是{kind.zh}，不是网格)"
+            )
 
 
 def checked(pred: Predicate | None, store: Any) -> Predicate | None:
     """``pred``, once every ``within`` in it names a grid."""
-    for grid in dict.fromkeys(grid_ids(pred)):
-        require_grid(store, grid)
+    require_grids(store, list(dict.fromkeys(grid_ids(pred))))
     return pred
 
 

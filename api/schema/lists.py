@@ -353,9 +353,8 @@ def _list_field(kind: NodeKind) -> Any:
                 checked(reach.where, ctx.store)
                 order.append(SortKey(reach=reach, descending=descending))
         listing = Listing(kind.name, pred, tuple(order), ctx.day(as_of))
-        check_request(
-            listing
-        )  # a filter or order the ontology refuses: an error, whatever is asked
+        # a filter or order the ontology refuses is an error, whatever the query asks for
+        check_request(listing)
         return Page(ctx, kind, listing, size, after)
 
     resolve.__annotations__.update(
