@@ -675,8 +675,3 @@ def _build_object(node: StoreNode) -> Any:
     values["level"] = _LEVELS[node.kind]
     values["_node"] = node
     return obj
-
-
-def unwrap(obj: Any) -> StoreNode:
-    node: StoreNode = obj._node
-    return node

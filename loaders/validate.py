@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.contract import GraphStore, merge_props
+from graph.contract import GraphStore
 from graph.model import Direction, Node, Relationship
 from loaders.cells import CLEARED, clearable, parse_string, parse_strings, parser_for
 from loaders.errors import InvalidCell
@@ -873,7 +873,3 @@ def _header_of(row: RowPlan, prop: str) -> str | None:
     return row.headers.get(prop) or next(
         (h for c, h in row.headers.items() if c.endswith("_" + prop)), None
     )
-
-
-def merge_for_store(old: Node | None, new: dict[str, Any]) -> dict[str, Any]:
-    return merge_props(old.props if old else None, new)
