@@ -18,7 +18,7 @@ import contextlib
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from graph.contract import GraphStore, merge_props
 from graph.model import Direction, Node, Relationship
@@ -26,11 +26,10 @@ from loaders.cells import CLEARED, clearable, parse_string, parse_strings, parse
 from loaders.errors import InvalidCell
 from loaders.files import Sheet
 from loaders.kinds import LOAD_KINDS, Column, LoadKind, infer_kind, load_kind, normalise_header
-from loaders.report import Problem, SheetReport
+from loaders.report import OnConflict, Problem, SheetReport
 from loaders.resolve import Resolver, english, kinds_label
 from schema import ONTOLOGY
 
-OnConflict = Literal["update", "skip", "fail"]
 Progress = Callable[[str, int, int], None]
 
 # Columns admins add for themselves; ignored without a warning.

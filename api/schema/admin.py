@@ -33,7 +33,7 @@ from strawberry.types import Info
 from api.context import GraphContext
 from api.types import KIND_TYPES, describe, wrap
 from graph.model import WriteSummary
-from loaders import LOAD_KINDS, LoadReport, load_file, load_records
+from loaders import LOAD_KINDS, ON_CONFLICT, LoadReport, load_file, load_records
 from loaders.edits import end_agreement, end_pairing
 from loaders.files import ReadLimits, too_big
 from loaders.importlog import KIND as IMPORT_RUN
@@ -80,7 +80,7 @@ LoadStatus = _enum(
 )
 OnConflict = _enum(
     "OnConflict",
-    ("update", "skip", "fail"),
+    ON_CONFLICT,
     "What to do with a row whose record already exists (冲突处理): UPDATE it, SKIP the row, "
     "or FAIL (the row is an error)",
 )
