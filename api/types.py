@@ -79,7 +79,8 @@ DirectionEnum = strawberry.enum(
     description="Which way to follow relationships: OUT from the node, IN to it, or BOTH (方向)",
 )
 
-_SCALARS: dict[PropType, Any] = {
+#: The Python (and so GraphQL) type of each ontology property type, for output and input types.
+SCALARS: dict[PropType, Any] = {
     PropType.STRING: str,
     PropType.INT: int,
     PropType.FLOAT: float,
@@ -341,7 +342,7 @@ def _prop_fields(props: tuple[Prop, ...]) -> Fields:
         p.name: (
             (None, _personal_field(p))
             if p.personal
-            else (_SCALARS[p.type] | None, strawberry.field(description=prop_description(p)))
+            else (SCALARS[p.type] | None, strawberry.field(description=prop_description(p)))
         )
         for p in props
     }
@@ -362,7 +363,7 @@ def _personal_field(prop: Prop) -> Any:
             return value
         return mask(value)
 
-    resolve.__annotations__ = {"root": Any, "info": Info, "return": _SCALARS[prop.type] | None}
+    resolve.__annotations__ = {"root": Any, "info": Info, "return": SCALARS[prop.type] | None}
     return strawberry.field(resolver=resolve, description=prop_description(prop))
 
 

@@ -31,7 +31,7 @@ from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from api.context import GraphContext
-from api.types import KIND_TYPES, describe, wrap
+from api.types import KIND_TYPES, SCALARS, describe, wrap
 from graph.model import WriteSummary
 from loaders import LOAD_KINDS, ON_CONFLICT, LoadReport, load_file, load_records
 from loaders.edits import end_agreement, end_pairing
@@ -46,7 +46,6 @@ from loaders.report import (
     Status,
     summary_line,
 )
-from schema.ontology import PropType
 
 T = TypeVar("T")
 SOURCE = "graphql"  # recorded as source_file of records added by the small mutations
@@ -243,23 +242,13 @@ class LoadReportType:
 
 
 # -- inputs, from the load kinds' columns --------------------------------------------------
-_INPUT_SCALARS: dict[PropType, Any] = {
-    PropType.STRING: str,
-    PropType.INT: int,
-    PropType.FLOAT: float,
-    PropType.BOOL: bool,
-    PropType.DATE: date,
-    PropType.STRINGS: list[str],
-}
-
-
 def _record_input(load_kind: str, name: str) -> Any:
     """An input type with one field per column of a load kind (required columns non-null)."""
     columns = LOAD_KINDS[load_kind].columns
     annotations: dict[str, Any] = {}
     namespace: dict[str, Any] = {}
     for col in columns:
-        scalar = _INPUT_SCALARS[col.type]
+        scalar = SCALARS[col.type]
         annotations[col.name] = scalar if col.required else scalar | None
         text = describe(col.description or col.name, col.zh)
         if col.choices:
