@@ -27,7 +27,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from api.identity import AccessDenied, Identity
 from api.personal import may_see_personal
-from api.types import INTERFACE_KINDS, Kind, prop_description, rel_fields_of
+from api.types import INTERFACE_KINDS, Kind, graphql_enum, prop_description, rel_fields_of
 from graph.errors import GridGraphError, NodeNotFound
 from graph.listing import (
     MAX_DEPTH,
@@ -140,9 +140,8 @@ def filter_of(kind: NodeKind, prop: Prop) -> Any:
         return _FILTER_OF[prop.type]
     name = choice_enum_name(kind, prop)
     if name not in _CHOICE_FILTERS:
-        enum = strawberry.enum(
-            Enum(name, {c.upper(): c for c in prop.choices}),
-            description=f"Values of {kind.name}.{prop.name} ({prop.zh or prop.name})",
+        enum = graphql_enum(
+            name, prop.choices, f"Values of {kind.name}.{prop.name} ({prop.zh or prop.name})"
         )
         _CHOICE_FILTERS[name] = make_type(
             f"{name}Filter",

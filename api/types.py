@@ -16,6 +16,7 @@ level and relationship kind, whatever the number of nodes.
 from __future__ import annotations
 
 import types as pytypes
+from collections.abc import Iterable
 from datetime import date
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -61,6 +62,24 @@ def describe(text: str, zh: str) -> str:
 
 
 # -- enums --------------------------------------------------------------------------------
+def graphql_enum(
+    name: str, values: Iterable[str | tuple[str, str, str | None]], description: str
+) -> Any:
+    """A GraphQL enum from values (each member its value in capitals) or from (member, value,
+    description) triples: a copy of a domain enum or literal, so that the domain stays free of
+    strawberry. The one builder of the API's enums."""
+    items = [(v.upper(), v, None) if isinstance(v, str) else v for v in values]
+    built = strawberry.enum(
+        Enum(name, {member: value for member, value, _ in items}),
+        name=name,
+        description=description,
+    )
+    notes = {member: note for member, _, note in items}
+    for value in built.__strawberry_definition__.values:
+        value.description = notes.get(value.name)
+    return built
+
+
 Kind = strawberry.enum(
     Enum("Kind", {k: k for k in ONTOLOGY.kinds}),
     description="The kinds of node in the governance graph (节点类型)",

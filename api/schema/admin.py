@@ -23,7 +23,6 @@ import threading
 import types as pytypes
 from collections.abc import Callable
 from datetime import date
-from enum import Enum
 from typing import Annotated, Any, TypeVar, get_args
 
 import strawberry
@@ -31,7 +30,7 @@ from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from api.context import GraphContext
-from api.types import KIND_TYPES, SCALARS, describe, wrap
+from api.types import KIND_TYPES, SCALARS, describe, graphql_enum, wrap
 from graph.model import WriteSummary
 from loaders import LOAD_KINDS, ON_CONFLICT, LoadReport, load_file, load_records
 from loaders.edits import end_agreement, end_pairing
@@ -64,26 +63,22 @@ async def _in_worker(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 # -- enums, from the loaders' own literals ------------------------------------------------
-def _enum(name: str, values: tuple[str, ...], description: str) -> Any:
-    return strawberry.enum(
-        Enum(name, {v.upper(): v for v in values}), name=name, description=description
-    )
-
-
-LoadStatus = _enum(
+LoadStatus = graphql_enum(
     "LoadStatus",
     get_args(Status),
     "How a load ended (导入结果): LOADED every row, PARTIAL the valid rows (skipInvalid), "
     "REJECTED nothing (a row or header is invalid), CHECKED a dry run, UNLOADABLE the file "
     "could not be read",
 )
-OnConflict = _enum(
+OnConflict = graphql_enum(
     "OnConflict",
     ON_CONFLICT,
     "What to do with a row whose record already exists (冲突处理): UPDATE it, SKIP the row, "
     "or FAIL (the row is an error)",
 )
-ProblemSeverity = _enum("ProblemSeverity", get_args(Severity), "How bad a problem is (问题级别)")
+ProblemSeverity = graphql_enum(
+    "ProblemSeverity", get_args(Severity), "How bad a problem is (问题级别)"
+)
 
 
 # -- the report ----------------------------------------------------------------------------
