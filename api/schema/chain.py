@@ -21,10 +21,9 @@ from __future__ import annotations
 import copy
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
@@ -51,6 +50,7 @@ from api.types import (
     Person,
     Post,
     describe,
+    graphql_enum,
     wrap,
 )
 from graph.errors import GridGraphError, NodeNotFound
@@ -83,26 +83,12 @@ DEFAULT_GAP_PAGE = 100
 
 
 # -- enums, derived from the domain's -------------------------------------------------------
-def _graphql_enum(
-    name: str, values: Iterable[tuple[str, str, str | None]], description: str
-) -> type[Enum]:
-    """A GraphQL enum from (member name, value, description) triples: a copy of a domain
-    enum, so the domain class itself stays free of strawberry."""
-    items = list(values)
-    cls = Enum(name, {member: value for member, value, _ in items})
-    built = strawberry.enum(cls, name=name, description=description)
-    notes = {member: note for member, _, note in items}
-    for value in built.__strawberry_definition__.values:
-        value.description = notes.get(value.name)
-    return built
-
-
-GapKindEnum = _graphql_enum(
+GapKindEnum = graphql_enum(
     "GapKind",
     ((k.name, k.value, GAP_DESCRIPTIONS[k]) for k in GapKind),
     "Kinds of missing link in a responsibility chain (缺失环节类型)",
 )
-GapLevelEnum = _graphql_enum(
+GapLevelEnum = graphql_enum(
     "GapLevel",
     [
         *(
@@ -122,7 +108,7 @@ _UNIT_ROLE_NOTES = {
     UnitRole.N_DEPARTMENT: "A further department that handles the event type: the N of 1+5+N "
     "(N个职能部门)",
 }
-UnitRoleEnum = _graphql_enum(
+UnitRoleEnum = graphql_enum(
     "UnitRole",
     ((r.name, r.value, _UNIT_ROLE_NOTES.get(r)) for r in UnitRole),
     "Why a grid may convene a unit (可召集单位的角色)",
@@ -132,7 +118,7 @@ _HANDLER_ROLE_NOTES = {
     "key": "One of the five key responsible units (五个重点责任单位)",
     "n": "One of the N further functional departments (N个职能部门)",
 }
-HandlerRoleEnum = _graphql_enum(
+HandlerRoleEnum = graphql_enum(
     "HandlerRole",
     ((c.upper(), c, _HANDLER_ROLE_NOTES.get(c)) for c in _ROLE_PROP.choices),
     describe(f"Role of a handling department: {_ROLE_PROP.description}", _ROLE_PROP.zh),
@@ -143,7 +129,7 @@ _STAGE_NOTES = {
     Stage.HANDLER: "The functional departments that handle the event type (1+5+N 处置)",
     Stage.ESCALATION: "The levels above the response level, each by its meeting (逐级上报)",
 }
-StageEnum = _graphql_enum(
+StageEnum = graphql_enum(
     "RoutingStage",
     ((s.name, s.value, _STAGE_NOTES.get(s)) for s in Stage),
     "Stages of routing an event: the territory answers first, then the owner (属地优先)",
