@@ -1,0 +1,136 @@
+"""The gap report's first ask of a new day, kept versus recomputed (run on demand).
+
+For each scale the seeded reference graph is opened and served in-process as ``gridgraph
+serve`` does (the app over ASGI, the loaded graph frozen for the collector), and the GraphQL
+``gaps`` field is asked (counts and the first 20 rows), each time for a day never asked before:
+
+- the floor: a whole report for a new day (``find_gaps``, what every new day cost before);
+- the first ask of all (change-days index and a whole report);
+- a new day in an interval already asked (no link begins or ends in between);
+- a new day across change days (the nearest kept report, its touched grids recomputed),
+  walking back from today over change days one by one, each interval asked for the first time;
+- ``counts`` alone, executed, for a day asked before, and the kept counts themselves.
+
+    python bench/gaps_bench.py                 # scales 1 and 10
+    python bench/gaps_bench.py --scale 100     # province scale (about 6 GiB, minutes to open)
+
+Targets (issue 13): the first ask of a new day ≤ 100 ms at scale 100, counts ≤ 1 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.api_bench import GAPS, seeded_store  # noqa: E402
+
+TODAY = date(2026, 12, 2)
+COUNTS = "query($d: Date) { gaps(asOf: $d) { counts { level kind count } } }"
+PAGE = GAPS.replace("{ gaps {", "query($d: Date) { gaps(asOf: $d) {")
+
+
+def ms(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def run_scale(scale: int, directory: Path, floors: int, crossings: int) -> None:
+    from starlette.testclient import TestClient
+
+    from api.app import create_app
+    from api.schema.chain import kept_gaps
+    from graph.collector import settle_for_serving
+    from graph.memory import MemoryStore
+    from graph.queries.gaps import KeptGaps, find_gaps
+    from graph.settings import Settings
+
+    store = MemoryStore(seeded_store(scale, directory))
+    app = create_app(store, Settings(response_cache=False, request_timeout=3600))
+    settle_for_serving(store)
+    with TestClient(app) as client:
+
+        def ask(query: str, day: date) -> Any:
+            body = client.post(
+                "/graphql", json={"query": query, "variables": {"d": day.isoformat()}}
+            ).json()
+            if body.get("errors"):
+                raise RuntimeError(body["errors"])
+            return body["data"]
+
+        first = ms(lambda: ask(PAGE, TODAY))
+        state = app.state.gridgraph
+        # the serving process's own kept reports
+        kept = next(v for v in state.indexes._items.values() if isinstance(v, KeptGaps))
+        assert kept.days is not None
+        floor = [ms(partial(find_gaps, store, d)) for d in _days_before(TODAY, 400, floors)]
+
+        # new days with no change day between them and today
+        same = [
+            d
+            for d in (TODAY + timedelta(days=k) for k in range(1, 120))
+            if kept.days.interval(d) == kept.days.interval(TODAY)
+        ][:20]
+        same_ms = [ms(partial(ask, PAGE, d)) for d in same]
+
+        # walking back over change days: each ask a new interval, next to the last one asked
+        change = [d for d in kept.days.days if d <= TODAY][-crossings - 1 : -1][::-1]
+        before = dict(kept.recomputed)
+        cross_ms = [ms(partial(ask, PAGE, d)) for d in change]
+        whole = kept.recomputed["whole"] - before.get("whole", 0)
+
+        counts_ms = [ms(lambda: ask(COUNTS, TODAY)) for _ in range(50)]
+        kept_counts = [
+            ms(lambda: kept_gaps(state, TODAY + timedelta(days=1)).counts) for _ in range(200)
+        ]
+    store.close()
+
+    p50 = statistics.median
+    print(f"\nscale {scale}: gaps(asOf: new day) {{ counts, 20 rows }} over ASGI; milliseconds")
+    print(f"{'case':<58} {'n':>4} {'p50':>9} {'max':>9}  target")
+    rows = [
+        ("floor: whole report for a new day (find_gaps)", floor, "-"),
+        ("first ask of all (index + whole report + page)", [first], "-"),
+        ("new day, same interval", same_ms, "<= 100"),
+        (f"new day across a change day ({whole} of them whole)", cross_ms, "<= 100"),
+        ("counts, executed (day asked before)", counts_ms, "<= 1"),
+        ("counts, kept (resolver's look-up, new day)", kept_counts, "<= 1"),
+    ]
+    for label, samples, target in rows:
+        print(f"{label:<58} {len(samples):>4} {p50(samples):>9.2f} {max(samples):>9.2f}  {target}")
+    print(
+        f"change days: {len(kept.days.days)}; rows today: "
+        f"{sum(kept.get(TODAY).counts.values())}; floor p50 / same-interval p50: "
+        f"{p50(floor) / p50(same_ms):.0f}x, / across p50: {p50(floor) / p50(cross_ms):.0f}x"
+    )
+
+
+def _days_before(day: date, span: int, n: int) -> list[date]:
+    return [day - timedelta(days=span + 37 * i) for i in range(n)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, action="append", help="default: 1 and 10")
+    parser.add_argument("--floors", type=int, default=3, help="whole reports timed (the floor)")
+    parser.add_argument("--crossings", type=int, default=30, help="change days crossed")
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "gridgraph-bench")
+    args = parser.parse_args(argv)
+    args.dir.mkdir(parents=True, exist_ok=True)
+    for scale in args.scale or [1, 10]:
+        run_scale(scale, args.dir, args.floors, args.crossings)
+
+
+if __name__ == "__main__":
+    main()
