@@ -10,6 +10,7 @@ Owner-managed compounds (an OwnersCommittee MANAGES them) are not gaps.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import threading
 from collections import Counter, OrderedDict
@@ -373,7 +374,7 @@ class _Kept:
         order = sorted(
             (k for k, (ids, _) in self.groups.items() if ids), key=lambda k: group_order(*k)
         )
-        rows = tuple(r for k in order for r in self.groups[k][1])
+        rows = tuple(itertools.chain.from_iterable(self.groups[k][1] for k in order))
         tally = {k: len(self.groups[k][0]) for k in order}
         return GapReport(self.as_of, rows, dict(self.checked), tally)
 
