@@ -27,7 +27,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from api.identity import AccessDenied, Identity
 from api.personal import may_see_personal
-from api.types import INTERFACE_KINDS, Kind, prop_description, rel_fields_of
+from api.types import INTERFACE_KINDS, Kind, graphql_enum, prop_description, rel_fields_of
 from graph.errors import GridGraphError, NodeNotFound
 from graph.listing import (
     MAX_DEPTH,
@@ -140,9 +140,8 @@ def filter_of(kind: NodeKind, prop: Prop) -> Any:
         return _FILTER_OF[prop.type]
     name = choice_enum_name(kind, prop)
     if name not in _CHOICE_FILTERS:
-        enum = strawberry.enum(
-            Enum(name, {c.upper(): c for c in prop.choices}),
-            description=f"Values of {kind.name}.{prop.name} ({prop.zh or prop.name})",
+        enum = graphql_enum(
+            name, prop.choices, f"Values of {kind.name}.{prop.name} ({prop.zh or prop.name})"
         )
         _CHOICE_FILTERS[name] = make_type(
             f"{name}Filter",
@@ -337,21 +336,27 @@ def to_predicate(where: Any, who: Identity, depth: int = 1) -> Predicate | None:
 
 def require_grid(store: Any, within: str) -> None:
     """``within`` must name a grid: an unknown id or another kind is an error, not an empty list."""
-    node = store.get_nodes([within]).get(within)
-    if node is None:
-        raise NodeNotFound(f"within: no grid with id {within!r} (找不到网格 {within!r})")
-    kind = ONTOLOGY.kind(node.kind)
-    if kind.grid_level is None:
-        raise GridGraphError(
-            f"within: {within!r} is a {kind.name}, not a grid (district, subdistrict, community, "
-            f"compound or building) ({within!r} 是{kind.zh}，不是网格)"
-        )
+    require_grids(store, [within])
+
+
+def require_grids(store: Any, ids: Sequence[str]) -> None:
+    """Every id names a grid; one store call for them all."""
+    found = store.get_nodes(ids) if ids else {}
+    for within in ids:
+        node = found.get(within)
+        if node is None:
+            raise NodeNotFound(f"within: no grid with id {within!r} (找不到网格 {within!r})")
+        kind = ONTOLOGY.kind(node.kind)
+        if kind.grid_level is None:
+            raise GridGraphError(
+                f"within: {within!r} is a {kind.name}, not a grid (district, subdistrict, "
+                f"community, compound or building) ({within!r} 是{kind.zh}，不是网格)"
+            )
 
 
 def checked(pred: Predicate | None, store: Any) -> Predicate | None:
     """``pred``, once every ``within`` in it names a grid."""
-    for grid in dict.fromkeys(grid_ids(pred)):
-        require_grid(store, grid)
+    require_grids(store, list(dict.fromkeys(grid_ids(pred))))
     return pred
 
 

@@ -16,6 +16,7 @@ level and relationship kind, whatever the number of nodes.
 from __future__ import annotations
 
 import types as pytypes
+from collections.abc import Iterable
 from datetime import date
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -61,6 +62,24 @@ def describe(text: str, zh: str) -> str:
 
 
 # -- enums --------------------------------------------------------------------------------
+def graphql_enum(
+    name: str, values: Iterable[str | tuple[str, str, str | None]], description: str
+) -> Any:
+    """A GraphQL enum from values (each member its value in capitals) or from (member, value,
+    description) triples: a copy of a domain enum or literal, so that the domain stays free of
+    strawberry. The one builder of the API's enums."""
+    items = [(v.upper(), v, None) if isinstance(v, str) else v for v in values]
+    built = strawberry.enum(
+        Enum(name, {member: value for member, value, _ in items}),
+        name=name,
+        description=description,
+    )
+    notes = {member: note for member, _, note in items}
+    for value in built.__strawberry_definition__.values:
+        value.description = notes.get(value.name)
+    return built
+
+
 Kind = strawberry.enum(
     Enum("Kind", {k: k for k in ONTOLOGY.kinds}),
     description="The kinds of node in the governance graph (节点类型)",
@@ -79,7 +98,8 @@ DirectionEnum = strawberry.enum(
     description="Which way to follow relationships: OUT from the node, IN to it, or BOTH (方向)",
 )
 
-_SCALARS: dict[PropType, Any] = {
+#: The Python (and so GraphQL) type of each ontology property type, for output and input types.
+SCALARS: dict[PropType, Any] = {
     PropType.STRING: str,
     PropType.INT: int,
     PropType.FLOAT: float,
@@ -341,7 +361,7 @@ def _prop_fields(props: tuple[Prop, ...]) -> Fields:
         p.name: (
             (None, _personal_field(p))
             if p.personal
-            else (_SCALARS[p.type] | None, strawberry.field(description=prop_description(p)))
+            else (SCALARS[p.type] | None, strawberry.field(description=prop_description(p)))
         )
         for p in props
     }
@@ -362,7 +382,7 @@ def _personal_field(prop: Prop) -> Any:
             return value
         return mask(value)
 
-    resolve.__annotations__ = {"root": Any, "info": Info, "return": _SCALARS[prop.type] | None}
+    resolve.__annotations__ = {"root": Any, "info": Info, "return": SCALARS[prop.type] | None}
     return strawberry.field(resolver=resolve, description=prop_description(prop))
 
 
@@ -675,8 +695,3 @@ def _build_object(node: StoreNode) -> Any:
     values["level"] = _LEVELS[node.kind]
     values["_node"] = node
     return obj
-
-
-def unwrap(obj: Any) -> StoreNode:
-    node: StoreNode = obj._node
-    return node

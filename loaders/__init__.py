@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, get_args
 
 from graph.bulk import gc_paused
 from graph.contract import GraphStore
@@ -24,8 +24,8 @@ from loaders.files import (
 )
 from loaders.importlog import default_loaded_by, import_run_node, now_iso, run_code
 from loaders.kinds import LOAD_KINDS, LoadKind, load_kind
-from loaders.report import Changes, LoadReport, Problem
-from loaders.validate import Checker, OnConflict, Progress
+from loaders.report import Changes, LoadReport, OnConflict, Problem
+from loaders.validate import Checker, Progress
 from loaders.write import MAX_LISTED, commit, final_records
 
 __all__ = [
@@ -40,7 +40,7 @@ __all__ = [
     "load_records",
 ]
 
-ON_CONFLICT: tuple[str, ...] = ("update", "skip", "fail")
+ON_CONFLICT: tuple[str, ...] = get_args(OnConflict)
 
 
 def load_file(
@@ -51,7 +51,7 @@ def load_file(
     kind: str | None = None,
     sheet: str | None = None,
     dry_run: bool = False,
-    on_conflict: OnConflict | Literal["update", "skip", "fail"] = "update",
+    on_conflict: OnConflict = "update",
     skip_invalid: bool = False,
     loaded_by: str | None = None,
     progress: Progress | None = None,
@@ -115,7 +115,7 @@ def load_records(
     *,
     source: str = "api",
     dry_run: bool = False,
-    on_conflict: OnConflict | Literal["update", "skip", "fail"] = "update",
+    on_conflict: OnConflict = "update",
     loaded_by: str | None = None,
 ) -> LoadReport:
     """Load rows given as dicts (keys: English or Chinese headers), exactly like a file's rows.

@@ -14,6 +14,8 @@ from loaders.errors import message
 
 Severity = Literal["error", "warning", "info"]
 Status = Literal["loaded", "partial", "rejected", "checked", "unloadable"]
+#: What to do with a row whose record already exists: the one list of choices (CLI, API, docs).
+OnConflict = Literal["update", "skip", "fail"]
 
 
 class Problem(BaseModel):
@@ -96,7 +98,7 @@ class LoadReport(BaseModel):
     format: str | None = None
     encoding: str | None = None
     dry_run: bool = False
-    on_conflict: Literal["update", "skip", "fail"] = "update"
+    on_conflict: OnConflict = "update"
     status: Status = "rejected"
     sheets: list[SheetReport] = Field(default_factory=list)
     rows: int = 0

@@ -18,19 +18,18 @@ import contextlib
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from graph.contract import GraphStore, merge_props
+from graph.contract import GraphStore
 from graph.model import Direction, Node, Relationship
 from loaders.cells import CLEARED, clearable, parse_string, parse_strings, parser_for
 from loaders.errors import InvalidCell
 from loaders.files import Sheet
 from loaders.kinds import LOAD_KINDS, Column, LoadKind, infer_kind, load_kind, normalise_header
-from loaders.report import Problem, SheetReport
+from loaders.report import OnConflict, Problem, SheetReport
 from loaders.resolve import Resolver, english, kinds_label
 from schema import ONTOLOGY
 
-OnConflict = Literal["update", "skip", "fail"]
 Progress = Callable[[str, int, int], None]
 
 # Columns admins add for themselves; ignored without a warning.
@@ -874,7 +873,3 @@ def _header_of(row: RowPlan, prop: str) -> str | None:
     return row.headers.get(prop) or next(
         (h for c, h in row.headers.items() if c.endswith("_" + prop)), None
     )
-
-
-def merge_for_store(old: Node | None, new: dict[str, Any]) -> dict[str, Any]:
-    return merge_props(old.props if old else None, new)

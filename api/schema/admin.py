@@ -23,7 +23,6 @@ import threading
 import types as pytypes
 from collections.abc import Callable
 from datetime import date
-from enum import Enum
 from typing import Annotated, Any, TypeVar, get_args
 
 import strawberry
@@ -31,9 +30,9 @@ from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from api.context import GraphContext
-from api.types import KIND_TYPES, describe, wrap
+from api.types import KIND_TYPES, SCALARS, describe, graphql_enum, wrap
 from graph.model import WriteSummary
-from loaders import LOAD_KINDS, LoadReport, load_file, load_records
+from loaders import LOAD_KINDS, ON_CONFLICT, LoadReport, load_file, load_records
 from loaders.edits import end_agreement, end_pairing
 from loaders.files import ReadLimits, too_big
 from loaders.importlog import KIND as IMPORT_RUN
@@ -46,7 +45,6 @@ from loaders.report import (
     Status,
     summary_line,
 )
-from schema.ontology import PropType
 
 T = TypeVar("T")
 SOURCE = "graphql"  # recorded as source_file of records added by the small mutations
@@ -65,26 +63,22 @@ async def _in_worker(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 # -- enums, from the loaders' own literals ------------------------------------------------
-def _enum(name: str, values: tuple[str, ...], description: str) -> Any:
-    return strawberry.enum(
-        Enum(name, {v.upper(): v for v in values}), name=name, description=description
-    )
-
-
-LoadStatus = _enum(
+LoadStatus = graphql_enum(
     "LoadStatus",
     get_args(Status),
     "How a load ended (导入结果): LOADED every row, PARTIAL the valid rows (skipInvalid), "
     "REJECTED nothing (a row or header is invalid), CHECKED a dry run, UNLOADABLE the file "
     "could not be read",
 )
-OnConflict = _enum(
+OnConflict = graphql_enum(
     "OnConflict",
-    ("update", "skip", "fail"),
+    ON_CONFLICT,
     "What to do with a row whose record already exists (冲突处理): UPDATE it, SKIP the row, "
     "or FAIL (the row is an error)",
 )
-ProblemSeverity = _enum("ProblemSeverity", get_args(Severity), "How bad a problem is (问题级别)")
+ProblemSeverity = graphql_enum(
+    "ProblemSeverity", get_args(Severity), "How bad a problem is (问题级别)"
+)
 
 
 # -- the report ----------------------------------------------------------------------------
@@ -243,23 +237,13 @@ class LoadReportType:
 
 
 # -- inputs, from the load kinds' columns --------------------------------------------------
-_INPUT_SCALARS: dict[PropType, Any] = {
-    PropType.STRING: str,
-    PropType.INT: int,
-    PropType.FLOAT: float,
-    PropType.BOOL: bool,
-    PropType.DATE: date,
-    PropType.STRINGS: list[str],
-}
-
-
 def _record_input(load_kind: str, name: str) -> Any:
     """An input type with one field per column of a load kind (required columns non-null)."""
     columns = LOAD_KINDS[load_kind].columns
     annotations: dict[str, Any] = {}
     namespace: dict[str, Any] = {}
     for col in columns:
-        scalar = _INPUT_SCALARS[col.type]
+        scalar = SCALARS[col.type]
         annotations[col.name] = scalar if col.required else scalar | None
         text = describe(col.description or col.name, col.zh)
         if col.choices:

@@ -9,7 +9,8 @@ The answers are computed by :func:`graph.queries.chain.responsibility_chains` an
 through a per-request DataLoader keyed by (building, event type, day): every chain asked in
 one request (aliases, or many clients' questions batched by a gateway) costs ONE call of
 ``responsibility_chains`` per day asked, i.e. a fixed number of store calls. The district's
-gap report is computed once per store version and day and paged from memory.
+gap report is computed once per store version and interval of change days (the days on which
+a link begins or ends: :class:`graph.queries.gaps.KeptGaps`) and paged from memory.
 
 The enums (kinds of gap, gap levels, unit roles, handler roles, routing stages) are derived
 from the domain enums and the ontology, never listed here by hand.
@@ -17,12 +18,12 @@ from the domain enums and the ontology, never listed here by hand.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
@@ -32,6 +33,7 @@ from strawberry.types import Info
 from api.context import GraphContext
 from api.limits import check_page_size
 from api.schema.lists import PageInfo, decode_cursor, encode_cursor
+from api.state import ApiState
 from api.types import (
     AS_OF_HELP,
     Building,
@@ -48,6 +50,7 @@ from api.types import (
     Person,
     Post,
     describe,
+    graphql_enum,
     wrap,
 )
 from graph.errors import GridGraphError, NodeNotFound
@@ -61,7 +64,7 @@ from graph.queries.chain import (
     Stage,
     responsibility_chains,
 )
-from graph.queries.gaps import GapReport, GapRow, find_gaps
+from graph.queries.gaps import GapReport, GapRow, KeptGaps, relabel_gap
 from graph.queries.grid_links import (
     EVENT_LEVEL,
     GAP_DESCRIPTIONS,
@@ -80,26 +83,12 @@ DEFAULT_GAP_PAGE = 100
 
 
 # -- enums, derived from the domain's -------------------------------------------------------
-def _graphql_enum(
-    name: str, values: Iterable[tuple[str, str, str | None]], description: str
-) -> type[Enum]:
-    """A GraphQL enum from (member name, value, description) triples: a copy of a domain
-    enum, so the domain class itself stays free of strawberry."""
-    items = list(values)
-    cls = Enum(name, {member: value for member, value, _ in items})
-    built = strawberry.enum(cls, name=name, description=description)
-    notes = {member: note for member, _, note in items}
-    for value in built.__strawberry_definition__.values:
-        value.description = notes.get(value.name)
-    return built
-
-
-GapKindEnum = _graphql_enum(
+GapKindEnum = graphql_enum(
     "GapKind",
     ((k.name, k.value, GAP_DESCRIPTIONS[k]) for k in GapKind),
     "Kinds of missing link in a responsibility chain (缺失环节类型)",
 )
-GapLevelEnum = _graphql_enum(
+GapLevelEnum = graphql_enum(
     "GapLevel",
     [
         *(
@@ -119,7 +108,7 @@ _UNIT_ROLE_NOTES = {
     UnitRole.N_DEPARTMENT: "A further department that handles the event type: the N of 1+5+N "
     "(N个职能部门)",
 }
-UnitRoleEnum = _graphql_enum(
+UnitRoleEnum = graphql_enum(
     "UnitRole",
     ((r.name, r.value, _UNIT_ROLE_NOTES.get(r)) for r in UnitRole),
     "Why a grid may convene a unit (可召集单位的角色)",
@@ -129,7 +118,7 @@ _HANDLER_ROLE_NOTES = {
     "key": "One of the five key responsible units (五个重点责任单位)",
     "n": "One of the N further functional departments (N个职能部门)",
 }
-HandlerRoleEnum = _graphql_enum(
+HandlerRoleEnum = graphql_enum(
     "HandlerRole",
     ((c.upper(), c, _HANDLER_ROLE_NOTES.get(c)) for c in _ROLE_PROP.choices),
     describe(f"Role of a handling department: {_ROLE_PROP.description}", _ROLE_PROP.zh),
@@ -140,7 +129,7 @@ _STAGE_NOTES = {
     Stage.HANDLER: "The functional departments that handle the event type (1+5+N 处置)",
     Stage.ESCALATION: "The levels above the response level, each by its meeting (逐级上报)",
 }
-StageEnum = _graphql_enum(
+StageEnum = graphql_enum(
     "RoutingStage",
     ((s.name, s.value, _STAGE_NOTES.get(s)) for s in Stage),
     "Stages of routing an event: the territory answers first, then the owner (属地优先)",
@@ -538,14 +527,31 @@ class GapConnection:
 class GapIndex:
     """A gap report with what paging needs, built once per store version and day: the counts,
     and per filter the matching rows and (when a cursor is used) their positions. So a page
-    costs a slice, not a pass over the district's rows (tens of thousands at scale 10)."""
+    costs a slice, not a pass over the district's rows (tens of thousands at scale 10).
+
+    Shared by every day with the same links in force (:class:`~graph.queries.gaps.ChangeDays`):
+    :meth:`on` answers for another such day, relabelling only the rows of the pages asked."""
 
     def __init__(self, report: GapReport) -> None:
         self.report = report
+        self.as_of = report.as_of
         self.counts = report.counts()
         self._lock = threading.Lock()
         self._rows: dict[FilterKey, tuple[GapRow, ...]] = {(None, None): report.rows}
         self._positions: dict[FilterKey, dict[str, int]] = {}
+
+    def on(self, day: date) -> GapIndex:
+        """This index answering for ``day``, a day of the same interval: rows, counts and
+        positions shared, so it costs nothing until a page is asked."""
+        if day == self.as_of:
+            return self
+        view = copy.copy(self)  # shares the report, the lock and the filtered rows
+        view.as_of = day
+        return view
+
+    def gap(self, row: GapRow) -> Gap:
+        """A row's gap as it reads on this index's day."""
+        return relabel_gap(row.gap, self.report.as_of, self.as_of)
 
     def rows(self, key: FilterKey) -> tuple[GapRow, ...]:
         with self._lock:
@@ -587,7 +593,7 @@ def _cursor_key(gap: Gap) -> str:
 class GapReportType:
     @strawberry.field(description="The day the report holds for (截至日期)")
     def as_of(self: GapIndex) -> date:
-        return self.report.as_of
+        return self.as_of
 
     @strawberry.field(description="Number of gaps in all (缺失总数)")
     def total_count(self: GapIndex) -> int:
@@ -650,7 +656,7 @@ class GapReportType:
             if found is None:
                 raise GridGraphError(f"cursor {after!r} is not in this list")
             start = found + 1
-        page = [GapView(r.gap, r.node, r.community) for r in rows[start : start + first]]
+        page = [GapView(self.gap(r), r.node, r.community) for r in rows[start : start + first]]
         return GapConnection(
             total_count=len(rows),
             page_info=PageInfo(
@@ -766,7 +772,13 @@ class Query:
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> GapReportType:
         ctx: GraphContext = info.context
-        day = ctx.day(as_of)
-        return ctx.state.cache.get_or_compute(
-            ("gaps", day), lambda: GapIndex(find_gaps(ctx.store, day))
-        )
+        return kept_gaps(ctx.state, ctx.day(as_of))
+
+
+def kept_gaps(state: ApiState, day: date) -> GapIndex:
+    """The gap report on ``day``, computed once per store version and interval of change days
+    (:class:`~graph.queries.gaps.KeptGaps`): a new day with the same links in force as a day
+    already asked is a look-up, not a pass over the district."""
+    store = state.store
+    kept = state.indexes.get_or_compute(("gaps kept",), lambda: KeptGaps(store, GapIndex))
+    return kept.get(day).on(day)

@@ -41,7 +41,7 @@ from api.filters import (
 from api.identity import AccessDenied
 from api.limits import LimitExceeded, check_page_size
 from api.personal import may_see_personal
-from api.types import KIND_TYPES, Grid, GridLevelEnum, describe, wrap
+from api.types import KIND_TYPES, Grid, GridLevelEnum, describe, graphql_enum, wrap
 from api.visibility import check_listing, logged_listing
 from graph.errors import GridGraphError
 from graph.listing import (
@@ -205,9 +205,10 @@ def _list_field(kind: NodeKind) -> Any:
     props = [p for p in kind.all_props]
     where_cls = WHERE_INPUTS[kind.name]
     sortable = [p for p in props if p.type != PropType.STRINGS]
-    field_enum = strawberry.enum(
-        Enum(f"{kind.name}Field", {p.name.upper(): p.name for p in sortable}),
-        description=f"Properties of {kind.name} to order by (排序字段)",
+    field_enum = graphql_enum(
+        f"{kind.name}Field",
+        [p.name for p in sortable],
+        f"Properties of {kind.name} to order by (排序字段)",
     )
     related_cls = related_input(kind)
     related_field = (
@@ -353,9 +354,8 @@ def _list_field(kind: NodeKind) -> Any:
                 checked(reach.where, ctx.store)
                 order.append(SortKey(reach=reach, descending=descending))
         listing = Listing(kind.name, pred, tuple(order), ctx.day(as_of))
-        check_request(
-            listing
-        )  # a filter or order the ontology refuses: an error, whatever is asked
+        # a filter or order the ontology refuses is an error, whatever the query asks for
+        check_request(listing)
         return Page(ctx, kind, listing, size, after)
 
     resolve.__annotations__.update(

@@ -10,9 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.commands.gaps import AsOfOption, fail, open_existing_store, parse_day
+from cli.commands.gaps import AsOfOption, open_existing_store, parse_day
 from cli.options import StoreKindOption, StorePathOption
-from graph.errors import GridGraphError
 
 
 def _name(node: Any) -> str:
@@ -44,14 +43,11 @@ def register(app: typer.Typer) -> None:
         from graph.queries.chain import as_day, to_jsonable
 
         day = as_day(parse_day(as_of))
-        try:
-            with open_existing_store(store, store_kind) as graph_store:
-                loads = pairing_load(graph_store, day)
-                leaders = building_leader_coverage(graph_store, day)
-                net = co_construction(graph_store, day)
-                topics = agreements_by_topic_and_year(graph_store)
-        except GridGraphError as e:
-            raise fail(e) from None
+        with open_existing_store(store, store_kind) as graph_store:
+            loads = pairing_load(graph_store, day)
+            leaders = building_leader_coverage(graph_store, day)
+            net = co_construction(graph_store, day)
+            topics = agreements_by_topic_and_year(graph_store)
         if as_json:
             data = {
                 "as_of": day.isoformat(),

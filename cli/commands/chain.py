@@ -9,10 +9,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from cli.commands.gaps import AsOfOption, fail, open_existing_store, parse_day
+from cli.commands.gaps import AsOfOption, open_existing_store, parse_day
 from cli.options import StoreKindOption, StorePathOption
 from graph.contract import GraphStore
-from graph.errors import GridGraphError
 from graph.model import Node
 from graph.queries.resolve import resolve_node
 
@@ -43,13 +42,10 @@ def register(app: typer.Typer) -> None:
         from graph.queries.chain import responsibility_chain
 
         day = parse_day(as_of)
-        try:
-            with open_existing_store(store, store_kind) as graph_store:
-                b = resolve(graph_store, building, "Building")
-                e = resolve(graph_store, event_type, "EventType")
-                answer = responsibility_chain(graph_store, b, e, day)
-        except GridGraphError as err:
-            raise fail(err) from None
+        with open_existing_store(store, store_kind) as graph_store:
+            b = resolve(graph_store, building, "Building")
+            e = resolve(graph_store, event_type, "EventType")
+            answer = responsibility_chain(graph_store, b, e, day)
 
         if as_json:
             typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))

@@ -14,7 +14,7 @@ from rich.table import Table
 from cli.options import StoreKindOption, StorePathOption, settings_from
 from graph import dates
 from graph.contract import GraphStore
-from graph.errors import GridGraphError, StoreUnavailable
+from graph.errors import StoreUnavailable
 
 AsOfOption = Annotated[
     str | None,
@@ -49,12 +49,6 @@ def open_existing_store(store: Path | None, store_kind: str | None) -> GraphStor
     return open_store(settings)
 
 
-def fail(error: GridGraphError) -> typer.Exit:
-    """Print a library error as one line on stderr and give the exit to raise."""
-    typer.echo(f"Error: {error}", err=True)
-    return typer.Exit(1)
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def gaps(
@@ -84,11 +78,8 @@ def register(app: typer.Typer) -> None:
         from graph.queries.gaps import find_gaps
 
         day = parse_day(as_of)
-        try:
-            with open_existing_store(store, store_kind) as graph_store:
-                report = find_gaps(graph_store, day)
-        except GridGraphError as e:
-            raise fail(e) from None
+        with open_existing_store(store, store_kind) as graph_store:
+            report = find_gaps(graph_store, day)
 
         if csv_file == "-":
             report.write_csv(sys.stdout, bom=bool(bom))

@@ -9,17 +9,20 @@ Owner-managed compounds (an OwnersCommittee MANAGES them) are not gaps.
 
 from __future__ import annotations
 
+import bisect
+import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from datetime import date
-from typing import IO, Any
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import IO, Any, Generic, TypeVar
 
 from graph.contract import GraphStore
 from graph.csvexport import ExcelCsv
 from graph.model import Direction, Hop, Node
 from graph.queries.chain import as_day, event_facts
 from graph.queries.grid_links import (
+    INCOMING_TYPES,
     Gap,
     LinkMaterial,
     assemble_links,
@@ -34,13 +37,20 @@ from schema.responsibility import CHAIN_ORDER
 
 __all__ = [
     "CSV_COLUMNS",
+    "GAP_RELATION_TYPES",
+    "ChangeDays",
     "GapMaterial",
     "GapReport",
     "GapRow",
+    "KeptGaps",
     "assemble_gaps",
+    "change_days",
     "find_gaps",
     "gather_gaps",
+    "relabel_gap",
 ]
+
+T = TypeVar("T")
 
 #: Columns of the CSV export, in order.
 CSV_COLUMNS: tuple[str, ...] = (
@@ -96,6 +106,16 @@ class GapReport:
                     "parent_community": _community_label(r.community),
                     "reason": r.gap.reason,
                 }
+
+    def on(self, day: date) -> GapReport:
+        """The same report for another day with the same links in force (the same interval of
+        :class:`ChangeDays`): only the day in the reasons differs, so no store is asked."""
+        if day == self.as_of:
+            return self
+        rows = tuple(
+            GapRow(relabel_gap(r.gap, self.as_of, day), r.node, r.community) for r in self.rows
+        )
+        return GapReport(day, rows, dict(self.checked))
 
     def write_csv(self, out: IO[str], bom: bool = False) -> int:
         """Write the report as CSV for people (header row first; cells that Excel would run
@@ -230,3 +250,105 @@ def _community_of(grid: Node, parent: dict[str, Node | None]) -> Node | None:
             return node
         node = parent.get(node.id)
     return None
+
+
+def relabel_gap(gap: Gap, was: date, day: date) -> Gap:
+    """A gap's reason as it reads on ``day`` rather than ``was``: every reason that names its
+    day ends with " on <day>" (:mod:`graph.queries.grid_links`, :func:`event_facts`)."""
+    if was == day:
+        return gap
+    suffix = f" on {was.isoformat()}"
+    if not gap.reason.endswith(suffix):
+        return gap
+    return replace(gap, reason=f"{gap.reason[: -len(suffix)]} on {day.isoformat()}")
+
+
+#: Every relationship type the report reads (:func:`gather_gaps`): only their dates matter.
+GAP_RELATION_TYPES: frozenset[str] = frozenset(("PART_OF", *INCOMING_TYPES, "HOLDS", "HANDLED_BY"))
+
+
+@dataclass(frozen=True)
+class ChangeDays:
+    """The days on which a link the report reads begins or ends, for one version of the data.
+
+    A link is in force on ``d`` when ``valid_from <= d <= valid_to`` (:func:`graph.model.
+    holds_on`), so the links in force change only on a ``valid_from`` or on the day after a
+    ``valid_to``. Two days with no change day between them see the same links, hence the same
+    report but for the day named in its reasons (:meth:`GapReport.on`): a new day is a look-up.
+    """
+
+    starts: tuple[str, ...]
+    """Every ``valid_from`` (ISO day), sorted, with repeats."""
+    ends: tuple[str, ...]
+    """Every ``valid_to`` (ISO day), sorted, with repeats."""
+
+    def interval(self, day: date) -> tuple[int, int]:
+        """Which interval ``day`` lies in: the links begun by it and those ended before it.
+
+        Equal for two days exactly when no link of the report begins or ends between them."""
+        iso = day.isoformat()
+        return (bisect.bisect_right(self.starts, iso), bisect.bisect_left(self.ends, iso))
+
+    @property
+    def days(self) -> tuple[date, ...]:
+        """The change days, sorted: each ``valid_from`` and each day after a ``valid_to``."""
+        found: set[date] = set()
+        for iso, after in [(s, 0) for s in self.starts] + [(e, 1) for e in self.ends]:
+            try:  # the shape is checked on write (YYYY-MM-DD), not the calendar: 2024-02-30
+                day = date.fromisoformat(iso)
+            except ValueError:
+                continue
+            if day < date.max or not after:
+                found.add(day + timedelta(days=after))
+        return tuple(sorted(found))
+
+
+def change_days(store: GraphStore) -> ChangeDays:
+    """The :class:`ChangeDays` of the store as it is now, in one pass over its relationships."""
+    starts: list[str] = []
+    ends: list[str] = []
+    for rel in store.iter_relationships():
+        if rel.type not in GAP_RELATION_TYPES:
+            continue
+        start, end = rel.props.get("valid_from"), rel.props.get("valid_to")
+        if start is not None:
+            starts.append(str(start))
+        if end is not None:
+            ends.append(str(end))
+    starts.sort()
+    ends.sort()
+    return ChangeDays(tuple(starts), tuple(ends))
+
+
+class KeptGaps(Generic[T]):
+    """Gap reports of one version of the store, one per interval of its :class:`ChangeDays`,
+    each kept as ``keep(report)`` (the API keeps a paging index); what a reader keeps per
+    store version so that a new day costs a bisection, not a pass over the district.
+
+    Nothing computed while the store changed is kept: the change days are read between two
+    looks at :meth:`~graph.contract.GraphStore.version`, and so is every report."""
+
+    def __init__(self, store: GraphStore, keep: Callable[[GapReport], T]) -> None:
+        self.store = store
+        self.keep = keep
+        self.version = store.version()
+        # a store that cannot tell its version gets a fresh report every time: no index
+        self.days = change_days(store) if self.version is not None else None
+        self.current = self.version is not None and store.version() == self.version
+        self._lock = threading.Lock()
+        self._kept: dict[tuple[int, int], T] = {}
+
+    def get(self, day: date) -> T:
+        """What is kept for ``day``'s interval (its report may be of another day of it)."""
+        if self.days is None:
+            return self.keep(find_gaps(self.store, day))
+        key = self.days.interval(day)
+        with self._lock:
+            found = self._kept.get(key)
+        if found is not None:
+            return found
+        value = self.keep(find_gaps(self.store, day))
+        if self.current and self.store.version() == self.version:
+            with self._lock:
+                value = self._kept.setdefault(key, value)
+        return value

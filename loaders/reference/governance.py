@@ -37,12 +37,6 @@ class Governance:
     big_committee: dict[str, Node] = field(default_factory=dict)  # community id ->
     branch: dict[str, Node] = field(default_factory=dict)  # compound id ->
 
-    def paired_on(self, community: Node, day: str) -> Node:
-        for dept, start, end in self.pairings[community.id]:
-            if start <= day and (end is None or day <= end):
-                return dept
-        raise LookupError(f"{community.id} has no pairing on {day}")
-
 
 def overlap(a: tuple[str, str | None], b: tuple[str, str | None]) -> tuple[str, str | None] | None:
     """The common part of two periods with open ends, or None."""

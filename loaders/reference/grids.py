@@ -41,11 +41,6 @@ class Grid:
     def urban_communities(self) -> list[Node]:
         return [c for c in self.communities if c.props["community_type"] == "urban"]
 
-    def community_of(self, grid: Node) -> Node:
-        while grid.kind != "Community":
-            grid = self.parent[grid.id]
-        return grid
-
 
 def build_grid(b: DistrictBuild) -> Grid:
     district = _district(b)

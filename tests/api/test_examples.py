@@ -182,3 +182,35 @@ def test_the_answers_docs_api_md_quotes(client: Client) -> None:
     assert result["buildingLeaderCoverage"] == [
         {"community": {"name": "蒋屯社区"}, "buildings": 30, "led": 11}
     ]
+
+
+def test_the_answers_filters_and_aggregates_quotes(client: Client) -> None:
+    """The Filters and aggregates section of docs/api.md states what the served graph answers:
+    on the report's day 15 communities, all village-to-residence, have no agreement; 16
+    buildings of 黎阳社区 have a leader post nobody holds; after the 2024 re-pairing
+    淇滨区市场监督管理局 is paired with the most communities (three); 鹤壁市图书馆 reaches
+    three communities through its agreements."""
+    result = client.execute(  # type: ignore[attr-defined]
+        gql(
+            """{
+              communities(asOf: "2023-06-30", where: {partyTo_NONE: {}}, first: 20) {
+                totalCount nodes { communityType } }
+              buildings(asOf: "2023-06-30", first: 1, where: {within: "community:410611001001",
+                  posts_SOME: {postType: {eq: BUILDING_LEADER}, heldBy_NONE: {}}}) { totalCount }
+              departments(asOf: "2024-07-01", first: 1, orderBy: [{count: {path:
+                  [PAIRED_WITH_OUT], where: {kind: [Community]}}, direction: DESC}]) {
+                nodes { name reachCount(asOf: "2024-07-01", path: [PAIRED_WITH_OUT],
+                  where: {kind: [Community]}) } }
+              units(asOf: "2023-06-30", first: 1, orderBy: [{count: {path: [PARTY_TO_OUT,
+                  PARTY_TO_IN], where: {kind: [Community]}}, direction: DESC}, {field: NAME}]) {
+                nodes { name reachCount(asOf: "2023-06-30", path: [PARTY_TO_OUT, PARTY_TO_IN],
+                  where: {kind: [Community]}) } }
+            }"""
+        )
+    )
+    communities = result["communities"]
+    assert communities["totalCount"] == 15
+    assert {c["communityType"] for c in communities["nodes"]} == {"village_to_residence"}
+    assert result["buildings"]["totalCount"] == 16
+    assert result["departments"]["nodes"] == [{"name": "淇滨区市场监督管理局", "reachCount": 3}]
+    assert result["units"]["nodes"] == [{"name": "鹤壁市图书馆", "reachCount": 3}]

@@ -112,7 +112,9 @@ class Serving:
 
 def server_env(extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDGRAPH_")}
-    return {**env, **extra, "GRIDGRAPH_ADMIN_TOKEN": ADMIN}
+    # answers are compared here, not timed: a whole-graph report on a busy machine may take
+    # longer than the 10 s a served read gets by default (the limit has tests of its own)
+    return {**env, **extra, "GRIDGRAPH_ADMIN_TOKEN": ADMIN, "GRIDGRAPH_REQUEST_TIMEOUT": "120"}
 
 
 @pytest.fixture(scope="module")
