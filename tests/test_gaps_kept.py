@@ -90,6 +90,9 @@ def test_kept_reports_equal_fresh_ones(store: GraphStore) -> None:
     for day in asked:
         same(kept.get(day).on(day), find_gaps(store, day))
     assert len(kept._kept) <= len(change_days(store).days) + 1
+    # one whole report; every other interval from the nearest kept one, its touched grids
+    assert kept.recomputed["whole"] == 1
+    assert kept.recomputed["touched"] == len(kept._kept) - 1 >= 2
 
 
 def random_write(store: GraphStore, rng: random.Random) -> None:
@@ -131,6 +134,31 @@ def test_kept_reports_equal_fresh_ones_after_random_writes(store: GraphStore, se
                 kept = KeptGaps(store, lambda r: r)
             same(kept.get(day).on(day), find_gaps(store, day))
         random_write(store, rng)
+
+
+@pytest.fixture(scope="module")
+def reference() -> Iterator[MemoryStore]:
+    generator = pytest.importorskip("loaders.reference.generator")
+    store = MemoryStore()
+    generator.seed_reference_graph(store, scale=2)
+    yield store
+    store.close()
+
+
+def test_kept_reports_equal_fresh_ones_on_the_reference_graph(reference: MemoryStore) -> None:
+    """Scale 2, random days and days either side of change days, then random writes."""
+    rng = random.Random(13)
+    span = (LAST - FIRST).days
+    for round_ in range(2):
+        kept: KeptGaps[GapReport] = KeptGaps(reference, lambda r: r)
+        change = [d for d in kept.days.days if FIRST <= d <= LAST] if kept.days else []
+        asked = [FIRST + timedelta(days=rng.randrange(span)) for _ in range(4)]
+        asked += [d + timedelta(days=k) for d in rng.sample(change, 2) for k in (-1, 0)]
+        for day in asked:
+            same(kept.get(day).on(day), find_gaps(reference, day))
+        assert kept.recomputed["touched"] >= len(asked) // 2, kept.recomputed
+        if round_ == 0:
+            random_write(reference, rng)
 
 
 class CountingStore:

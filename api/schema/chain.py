@@ -551,7 +551,7 @@ class GapIndex:
 
     def gap(self, row: GapRow) -> Gap:
         """A row's gap as it reads on this index's day."""
-        return relabel_gap(row.gap, self.report.as_of, self.as_of)
+        return relabel_gap(row.gap, self.as_of)
 
     def rows(self, key: FilterKey) -> tuple[GapRow, ...]:
         with self._lock:

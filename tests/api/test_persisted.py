@@ -191,6 +191,21 @@ def test_an_unknown_or_mismatched_hash_is_refused(
     assert "不符" in error["message"]
 
 
+def test_an_unregistered_text_with_its_hash_is_an_ordinary_request(
+    servers: tuple[httpx.Client, httpx.Client, Registry],
+) -> None:
+    """Apollo's client sends the hash alone, then the text with it: the second is answered
+    (through graphql-core; the client's document is not registered)."""
+    compiled, _, registry = servers
+    text = "query Unregistered { __typename }"
+    apq = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(text)}}}
+    first = compiled.post("/graphql", json=apq).json()
+    assert first["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    second = compiled.post("/graphql", json={**apq, "query": text}).json()
+    assert second == {"data": {"__typename": "Query"}}
+    assert registry.get(sha256(text)) is None
+
+
 def test_an_ad_hoc_query_takes_the_ordinary_path(
     servers: tuple[httpx.Client, httpx.Client, Registry],
 ) -> None:
