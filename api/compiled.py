@@ -77,7 +77,7 @@ _SYNC: set[type] = {str, int, float, bool, type(None), list, dict, tuple}
 _ASYNC: set[type] = set()
 
 
-def _awaitable(value: Any) -> bool:
+def awaitable(value: Any) -> bool:
     """Whether ``value`` must be awaited: whether its class is awaitable, found once per
     class (generators are asked each time: a generator-based coroutine is one by its flag)."""
     cls = type(value)
@@ -153,12 +153,17 @@ class Plan:
             raise Fallback("variables")
         return found
 
-    async def execute(self, context: Any, variables: Any) -> dict[str, Any]:
-        """The ``data`` of the answer; :class:`Fallback` whenever it would hold an error."""
+    def start(self, context: Any, variables: Any) -> Any:
+        """The ``data`` of the answer when no resolver awaited, else an awaitable of it;
+        :class:`Fallback` whenever it would hold an error."""
         run = Run(self, context, variables)
         assert self.root.fn is not None
-        out = self.root.fn(run, None)
-        if _awaitable(out):
+        return self.root.fn(run, None)
+
+    async def execute(self, context: Any, variables: Any) -> dict[str, Any]:
+        """The ``data`` of the answer, awaited; :class:`Fallback` as for :meth:`start`."""
+        out = self.start(context, variables)
+        if awaitable(out):
             out = await out
         return out
 
@@ -224,7 +229,7 @@ class Run:
             raise Fallback(f.key) from e
         assert f.complete is not None
         done = f.complete(self, resolved)
-        if _awaitable(done):
+        if awaitable(done):
             done = await done
         return done
 
@@ -261,7 +266,7 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
     attribute read, a string that is a string is copied as it is, and only what a resolver or
     a sub-plan returns is asked whether it awaits. Generated once, when the document is
     registered; the names it uses are the plan's own (no text from a request enters it)."""
-    env: dict[str, Any] = {"Fallback": Fallback, "_awaitable": _awaitable,
+    env: dict[str, Any] = {"Fallback": Fallback, "awaitable": awaitable,
                            "_gather_object": Run._gather_object}  # fmt: skip
     lines = ["def fn(run, source):", "    out = {}", "    pending = None", "    key = None",
              "    try:"]  # fmt: skip
@@ -283,7 +288,7 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
             body.append(f"v = run.resolve(f{i}, source)")
         may_await = f.attribute is None
         if may_await:
-            body += ["if _awaitable(v):",
+            body += ["if awaitable(v):",
                      f"    out[{key}] = None",
                      "    pending = pending or []",
                      f"    pending.append(({key}, run._later(f{i}, v)))",
@@ -297,7 +302,7 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
                 body.append(f"{pad}out[{key}] = c{i}(run, v)")
         else:
             body += [f"{pad}d = c{i}(run, v)", f"{pad}out[{key}] = d",
-                     f"{pad}if _awaitable(d):",
+                     f"{pad}if awaitable(d):",
                      f"{pad}    pending = pending or []",
                      f"{pad}    pending.append(({key}, d))"]  # fmt: skip
         lines += ["        " + b for b in body]
@@ -363,7 +368,7 @@ def _list(item: Completer, nullable: bool) -> Completer:
         ):
             raise Fallback("list")
         out = [item(run, v) for v in value]
-        waiting = [i for i, v in enumerate(out) if _awaitable(v)]
+        waiting = [i for i, v in enumerate(out) if awaitable(v)]
         if not waiting:
             return out
         return _fill_list(out, waiting)

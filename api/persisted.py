@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
-from api.compiled import Compiler, Fallback, NotCompilable, Plan
+from api.compiled import Compiler, Fallback, NotCompilable, Plan, awaitable
 from api.context import GraphContext
 from api.execution import run_off_loop
 from api.gate import identity_of
@@ -330,12 +330,21 @@ class PersistedQueries:
         context.request = request
         context.response = Response()
 
-        async def run() -> ExecutionResult:
+        async def finish(pending: Awaitable[Any]) -> ExecutionResult:
             try:
-                data = await plan.execute(context, coerced)
+                data = await pending
             except Fallback:
                 return _FALLBACK
             return ExecutionResult(data=data, errors=None)
+
+        def run() -> ExecutionResult | Awaitable[ExecutionResult]:
+            try:
+                out = plan.start(context, coerced)  # no event loop unless a resolver awaits
+            except Fallback:
+                return _FALLBACK
+            if awaitable(out):
+                return finish(out)
+            return ExecutionResult(data=out, errors=None)
 
         result = await run_off_loop(run, context.deadline, self.limiter, receive)
         if result is _FALLBACK:

@@ -295,3 +295,21 @@ def test_a_bad_operator_file_is_named_at_start(tmp_path: Path) -> None:
     with pytest.raises(PersistedQueryError, match="not a folder"):
         create_app(store, Settings(persisted_queries_dir=tmp_path / "missing"))
     store.close()
+
+
+def test_the_time_limit_stops_a_persisted_query() -> None:
+    """A compiled request's store calls check the request's deadline like any other's: past
+    it, the answer is the time-limit error, and it is not cached."""
+    store = MemoryStore()
+    seed_small_graph(store)
+    text = (ROOT / "docs/queries/grid_counts.graphql").read_text(encoding="utf-8")
+    app = create_app(store, Settings(request_timeout=1e-9))
+    with served(app) as url:
+        for _ in range(2):
+            answer = httpx.post(f"{url}/graphql", json={"documentId": sha256(text)}, timeout=60)
+            error = answer.json()["errors"][0]
+            assert error["extensions"]["code"] == "REQUEST_STOPPED", error
+            assert "请求超时" in error["message"]
+    registry = app.state.persisted
+    assert registry.hits + registry.fallbacks == 2  # it was a persisted request, both times
+    store.close()
