@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from types import GeneratorType
 from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -141,16 +142,29 @@ class Plan:
     schema: GraphQLSchema
     scalar_registry: Any
     config: Any
-    _cache: dict[Any, Any] = field(default_factory=dict)
+    #: coerced variables by their JSON text: apps ask the same few buildings again and again
+    _coerced: dict[bytes, Any] = field(default_factory=dict)
 
     def variables(self, inputs: dict[str, Any] | None) -> Any:
-        """The request's variables, coerced as graphql-core coerces them; :class:`Fallback`
-        when they do not coerce (the ordinary path reports why)."""
+        """The request's variables, coerced as graphql-core coerces them (the same inputs,
+        the same values: kept for the next ask, up to 256); :class:`Fallback` when they do not
+        coerce (the ordinary path reports why)."""
+        try:
+            key: bytes | None = orjson.dumps(inputs or {}, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:  # nested too deep to be a key: coerce, do not keep
+            key = None
+        found = self._coerced.get(key) if key is not None else None
+        if found is not None:
+            return found
         found = get_variable_values(
             self.schema, self.operation.variable_definitions or (), inputs or {}, max_errors=50
         )
         if isinstance(found, list):  # errors
             raise Fallback("variables")
+        if key is not None:
+            if len(self._coerced) >= 256:
+                self._coerced.clear()
+            self._coerced[key] = found
         return found
 
     def start(self, context: Any, variables: Any) -> Any:

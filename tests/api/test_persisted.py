@@ -129,6 +129,13 @@ def test_the_consoles_queries_answer_the_same_bytes(
     assert hits == (0 if entry.plans.get(None) is None else 1)
 
 
+def _nested(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 def test_errors_come_from_the_ordinary_path(
     servers: tuple[httpx.Client, httpx.Client, Registry],
 ) -> None:
@@ -153,6 +160,18 @@ def test_errors_come_from_the_ordinary_path(
         assert a.json().get("errors"), (body, a.text[:300])
         assert hits == 0
         assert registry.fallbacks == before + 1
+
+
+def test_variables_nested_too_deep_to_keep_are_still_answered(
+    servers: tuple[httpx.Client, httpx.Client, Registry],
+) -> None:
+    """Coerced variables are kept by their JSON text; a value nested past what orjson writes
+    is coerced afresh, not refused (an unused variable is no error)."""
+    coverage = (ROOT / "docs/queries/coverage.graphql").read_text(encoding="utf-8")
+    body = {"query": coverage, "variables": {"building": BUILDING, "deep": _nested(400)}}
+    a, b, hits = _both(servers, body)
+    assert a.status_code == 200 and "errors" not in a.json()
+    assert a.content == b.content and hits == 1
 
 
 def test_a_registered_hash_runs_its_document(
