@@ -280,7 +280,7 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
     attribute read, a string that is a string is copied as it is, and only what a resolver or
     a sub-plan returns is asked whether it awaits. Generated once, when the document is
     registered; the names it uses are the plan's own (no text from a request enters it)."""
-    env: dict[str, Any] = {"Fallback": Fallback, "awaitable": awaitable,
+    env: dict[str, Any] = {"Fallback": Fallback, "awaitable": awaitable, "_SYNC": _SYNC,
                            "_gather_object": Run._gather_object}  # fmt: skip
     lines = ["def fn(run, source):", "    out = {}", "    pending = None", "    key = None",
              "    try:"]  # fmt: skip
@@ -316,7 +316,7 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
                 body.append(f"{pad}out[{key}] = c{i}(run, v)")
         else:
             body += [f"{pad}d = c{i}(run, v)", f"{pad}out[{key}] = d",
-                     f"{pad}if awaitable(d):",
+                     f"{pad}if type(d) not in _SYNC and awaitable(d):",
                      f"{pad}    pending = pending or []",
                      f"{pad}    pending.append(({key}, d))"]  # fmt: skip
         lines += ["        " + b for b in body]
@@ -373,7 +373,7 @@ def _null(nullable: bool) -> None:
         raise Fallback("non-null")
 
 
-def _list(item: Completer, nullable: bool) -> Completer:
+def _list(item: Completer, nullable: bool, leaf: bool = False) -> Completer:
     def complete(run: Run, value: Any) -> Any:
         if value is None:
             return _null(nullable)
@@ -382,7 +382,9 @@ def _list(item: Completer, nullable: bool) -> Completer:
         ):
             raise Fallback("list")
         out = [item(run, v) for v in value]
-        waiting = [i for i, v in enumerate(out) if awaitable(v)]
+        if leaf:  # a scalar never awaits
+            return out
+        waiting = [i for i, v in enumerate(out) if type(v) not in _SYNC and awaitable(v)]
         if not waiting:
             return out
         return _fill_list(out, waiting)
@@ -542,7 +544,10 @@ class _Document:
         if isinstance(named, GraphQLScalarType | GraphQLEnumType):
             return _leaf(named, nullable)
         if isinstance(named, GraphQLList):
-            return _list(self.completer(named.of_type, sets), nullable)
+            inner = named.of_type
+            inner = inner.of_type if isinstance(inner, GraphQLNonNull) else inner
+            leaf = isinstance(inner, GraphQLScalarType | GraphQLEnumType)
+            return _list(self.completer(named.of_type, sets), nullable, leaf)
         if isinstance(named, GraphQLObjectType):
             fn = self.object_plan(named, sets).fn
             assert fn is not None
