@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from types import GeneratorType
 from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -77,7 +78,7 @@ _SYNC: set[type] = {str, int, float, bool, type(None), list, dict, tuple}
 _ASYNC: set[type] = set()
 
 
-def _awaitable(value: Any) -> bool:
+def awaitable(value: Any) -> bool:
     """Whether ``value`` must be awaited: whether its class is awaitable, found once per
     class (generators are asked each time: a generator-based coroutine is one by its flag)."""
     cls = type(value)
@@ -141,24 +142,42 @@ class Plan:
     schema: GraphQLSchema
     scalar_registry: Any
     config: Any
-    _cache: dict[Any, Any] = field(default_factory=dict)
+    #: coerced variables by their JSON text: apps ask the same few buildings again and again
+    _coerced: dict[bytes, Any] = field(default_factory=dict)
 
     def variables(self, inputs: dict[str, Any] | None) -> Any:
-        """The request's variables, coerced as graphql-core coerces them; :class:`Fallback`
-        when they do not coerce (the ordinary path reports why)."""
+        """The request's variables, coerced as graphql-core coerces them (the same inputs,
+        the same values: kept for the next ask, up to 256); :class:`Fallback` when they do not
+        coerce (the ordinary path reports why)."""
+        try:
+            key: bytes | None = orjson.dumps(inputs or {}, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:  # nested too deep to be a key: coerce, do not keep
+            key = None
+        found = self._coerced.get(key) if key is not None else None
+        if found is not None:
+            return found
         found = get_variable_values(
             self.schema, self.operation.variable_definitions or (), inputs or {}, max_errors=50
         )
         if isinstance(found, list):  # errors
             raise Fallback("variables")
+        if key is not None:
+            if len(self._coerced) >= 256:
+                self._coerced.clear()
+            self._coerced[key] = found
         return found
 
-    async def execute(self, context: Any, variables: Any) -> dict[str, Any]:
-        """The ``data`` of the answer; :class:`Fallback` whenever it would hold an error."""
+    def start(self, context: Any, variables: Any) -> Any:
+        """The ``data`` of the answer when no resolver awaited, else an awaitable of it;
+        :class:`Fallback` whenever it would hold an error."""
         run = Run(self, context, variables)
         assert self.root.fn is not None
-        out = self.root.fn(run, None)
-        if _awaitable(out):
+        return self.root.fn(run, None)
+
+    async def execute(self, context: Any, variables: Any) -> dict[str, Any]:
+        """The ``data`` of the answer, awaited; :class:`Fallback` as for :meth:`start`."""
+        out = self.start(context, variables)
+        if awaitable(out):
             out = await out
         return out
 
@@ -224,7 +243,7 @@ class Run:
             raise Fallback(f.key) from e
         assert f.complete is not None
         done = f.complete(self, resolved)
-        if _awaitable(done):
+        if awaitable(done):
             done = await done
         return done
 
@@ -261,7 +280,7 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
     attribute read, a string that is a string is copied as it is, and only what a resolver or
     a sub-plan returns is asked whether it awaits. Generated once, when the document is
     registered; the names it uses are the plan's own (no text from a request enters it)."""
-    env: dict[str, Any] = {"Fallback": Fallback, "_awaitable": _awaitable,
+    env: dict[str, Any] = {"Fallback": Fallback, "awaitable": awaitable, "_SYNC": _SYNC,
                            "_gather_object": Run._gather_object}  # fmt: skip
     lines = ["def fn(run, source):", "    out = {}", "    pending = None", "    key = None",
              "    try:"]  # fmt: skip
@@ -283,7 +302,7 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
             body.append(f"v = run.resolve(f{i}, source)")
         may_await = f.attribute is None
         if may_await:
-            body += ["if _awaitable(v):",
+            body += ["if awaitable(v):",
                      f"    out[{key}] = None",
                      "    pending = pending or []",
                      f"    pending.append(({key}, run._later(f{i}, v)))",
@@ -297,7 +316,7 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
                 body.append(f"{pad}out[{key}] = c{i}(run, v)")
         else:
             body += [f"{pad}d = c{i}(run, v)", f"{pad}out[{key}] = d",
-                     f"{pad}if _awaitable(d):",
+                     f"{pad}if type(d) not in _SYNC and awaitable(d):",
                      f"{pad}    pending = pending or []",
                      f"{pad}    pending.append(({key}, d))"]  # fmt: skip
         lines += ["        " + b for b in body]
@@ -354,7 +373,7 @@ def _null(nullable: bool) -> None:
         raise Fallback("non-null")
 
 
-def _list(item: Completer, nullable: bool) -> Completer:
+def _list(item: Completer, nullable: bool, leaf: bool = False) -> Completer:
     def complete(run: Run, value: Any) -> Any:
         if value is None:
             return _null(nullable)
@@ -363,7 +382,9 @@ def _list(item: Completer, nullable: bool) -> Completer:
         ):
             raise Fallback("list")
         out = [item(run, v) for v in value]
-        waiting = [i for i, v in enumerate(out) if _awaitable(v)]
+        if leaf:  # a scalar never awaits
+            return out
+        waiting = [i for i, v in enumerate(out) if type(v) not in _SYNC and awaitable(v)]
         if not waiting:
             return out
         return _fill_list(out, waiting)
@@ -523,7 +544,10 @@ class _Document:
         if isinstance(named, GraphQLScalarType | GraphQLEnumType):
             return _leaf(named, nullable)
         if isinstance(named, GraphQLList):
-            return _list(self.completer(named.of_type, sets), nullable)
+            inner = named.of_type
+            inner = inner.of_type if isinstance(inner, GraphQLNonNull) else inner
+            leaf = isinstance(inner, GraphQLScalarType | GraphQLEnumType)
+            return _list(self.completer(named.of_type, sets), nullable, leaf)
         if isinstance(named, GraphQLObjectType):
             fn = self.object_plan(named, sets).fn
             assert fn is not None

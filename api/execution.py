@@ -96,24 +96,29 @@ def _thread_loop() -> asyncio.AbstractEventLoop:
     loop: asyncio.AbstractEventLoop | None = getattr(_local, "loop", None)
     if loop is None or loop.is_closed():
         loop = _local.loop = asyncio.new_event_loop()
+        # the thread's current loop: a compiled plan's synchronous pass (api.compiled) makes
+        # DataLoaders before the loop runs, and they find it here
+        asyncio.set_event_loop(loop)
     return loop
 
 
 async def run_off_loop(
-    make: Callable[[], Awaitable[ExecutionResult]],
+    make: Callable[[], Awaitable[ExecutionResult] | ExecutionResult],
     deadline: Deadline,
     limiter: anyio.CapacityLimiter,
     receive: Callable[[], Awaitable[Mapping[str, Any]]] | None,
 ) -> ExecutionResult:
     """Run the coroutine ``make()`` builds in a worker thread; answer with an error at the
     deadline or when the client disconnects (``receive`` yields ``http.disconnect``), and
-    stop the work there. Nothing polls: the loop sleeps until one of the three happens."""
+    stop the work there. Nothing polls: the loop sleeps until one of the three happens.
+    ``make`` may answer at once (a compiled plan that awaited nothing): then no loop runs."""
 
     def run() -> ExecutionResult:
         if deadline.reason is not None:  # stopped while it waited for a thread
             return _stopped(deadline.reason)
         loop = _thread_loop()
-        result = loop.run_until_complete(make())
+        made = make()
+        result = made if isinstance(made, ExecutionResult) else loop.run_until_complete(made)
         if deadline.reason is not None:
             return _stopped(deadline.reason)
         return result

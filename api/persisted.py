@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
-from api.compiled import Compiler, Fallback, NotCompilable, Plan
+from api.compiled import Compiler, Fallback, NotCompilable, Plan, awaitable
 from api.context import GraphContext
 from api.execution import run_off_loop
 from api.gate import identity_of
@@ -254,20 +254,22 @@ class PersistedQueries:
         digest = _requested_hash(payload)
         entry: Registered | None = None
         if digest is not None:
+            if isinstance(query, str) and sha256(query) != digest.lower():
+                await _answer(send, 400, _error_body(
+                    "the query's text does not match the persisted query hash sent with it "
+                    "(查询文本与持久化查询哈希不符)", MISMATCH))  # fmt: skip
+                return
             entry = self.registry.get(digest)
-            if entry is None:
+            if entry is None and not isinstance(query, str):
                 await _answer(send, 200, _error_body(
                     f"no persisted query has the hash {digest!r} on this server: send the "
                     "query's text, or register it (GRIDGRAPH_PERSISTED_QUERIES_DIR) "
                     "(未找到该哈希对应的持久化查询)", NOT_FOUND))  # fmt: skip
                 return
-            if isinstance(query, str) and sha256(query) != entry_digest(entry):
-                await _answer(send, 400, _error_body(
-                    "the query's text does not match the persisted query hash sent with it "
-                    "(查询文本与持久化查询哈希不符)", MISMATCH))  # fmt: skip
-                return
+            # the text and its hash, or a registered hash alone: the router gets the text
+            # (a client's text is never registered: the registry is the operator's)
             rewritten = {k: v for k, v in payload.items() if k != "documentId"}
-            rewritten["query"] = entry.text
+            rewritten["query"] = entry.text if entry is not None else query
             extensions = rewritten.get("extensions")
             if isinstance(extensions, dict):
                 rest = {k: v for k, v in extensions.items() if k != "persistedQuery"}
@@ -328,12 +330,21 @@ class PersistedQueries:
         context.request = request
         context.response = Response()
 
-        async def run() -> ExecutionResult:
+        async def finish(pending: Awaitable[Any]) -> ExecutionResult:
             try:
-                data = await plan.execute(context, coerced)
+                data = await pending
             except Fallback:
                 return _FALLBACK
             return ExecutionResult(data=data, errors=None)
+
+        def run() -> ExecutionResult | Awaitable[ExecutionResult]:
+            try:
+                out = plan.start(context, coerced)  # no event loop unless a resolver awaits
+            except Fallback:
+                return _FALLBACK
+            if awaitable(out):
+                return finish(out)
+            return ExecutionResult(data=out, errors=None)
 
         result = await run_off_loop(run, context.deadline, self.limiter, receive)
         if result is _FALLBACK:
@@ -342,10 +353,6 @@ class PersistedQueries:
         if result.errors:  # stopped: the time limit, or the client went away
             return orjson.dumps({"data": None, "errors": [e.formatted for e in result.errors]})
         return orjson.dumps({"data": result.data})
-
-
-def entry_digest(entry: Registered) -> str:
-    return sha256(entry.text)
 
 
 def _requested_hash(payload: dict[str, Any]) -> str | None:

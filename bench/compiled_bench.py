@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -44,6 +46,17 @@ def persisted(text: str, **variables: Any) -> dict[str, Any]:
             "variables": variables}  # fmt: skip
 
 
+def post_raw(client: Http, path: str, payload: dict[str, Any]) -> bytes:
+    """POST and read the answer's bytes; checked for errors without parsing it (parsing an
+    11 kB answer on the client would be timed too, and the floor's is 11 bytes)."""
+    client.conn.request("POST", path, orjson.dumps(payload), {"Content-Type": "application/json"})
+    response = client.conn.getresponse()
+    data = response.read()
+    if response.status != 200 or b'"errors"' in data:
+        raise RuntimeError(f"{path}: HTTP {response.status}: {data[:300]!r}")
+    return data
+
+
 def measure(port: int, rounds: int, warmup: int) -> dict[str, list[float]]:
     """Milliseconds per request of each kind, interleaved round by round."""
     client = Http(port)
@@ -53,10 +66,10 @@ def measure(port: int, rounds: int, warmup: int) -> dict[str, list[float]]:
     events = [e["id"] for e in sample["eventTypes"]["nodes"]]
     floor_body = persisted(COVERAGE, building=buildings[0])
     kinds = {
-        "floor: no-op POST": lambda i: client.post("/noop", floor_body),
-        "coverage": lambda i: client.post(
+        "floor: no-op POST": lambda i: post_raw(client, "/noop", floor_body),
+        "coverage": lambda i: post_raw(client,
             "/graphql", persisted(COVERAGE, building=buildings[i % len(buildings)])),
-        "responsibility chain": lambda i: client.post("/graphql", persisted(
+        "responsibility chain": lambda i: post_raw(client, "/graphql", persisted(
             CHAIN, building=buildings[i % len(buildings)], eventType=events[i % len(events)])),
     }  # fmt: skip
     times: dict[str, list[float]] = {k: [] for k in kinds}

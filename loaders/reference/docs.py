@@ -1,7 +1,7 @@
 """Tables of docs/reference-graph.md, rendered from the code so the document cannot drift.
 
 ``python -m loaders.reference.docs`` rewrites the tables between their markers in place;
-``tests/test_reference_docs.py`` fails when the document differs from what this renders.
+``tests/loaders/test_reference_docs.py`` fails when the document differs from what this renders.
 """
 
 from __future__ import annotations

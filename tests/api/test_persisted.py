@@ -129,6 +129,13 @@ def test_the_consoles_queries_answer_the_same_bytes(
     assert hits == (0 if entry.plans.get(None) is None else 1)
 
 
+def _nested(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 def test_errors_come_from_the_ordinary_path(
     servers: tuple[httpx.Client, httpx.Client, Registry],
 ) -> None:
@@ -153,6 +160,18 @@ def test_errors_come_from_the_ordinary_path(
         assert a.json().get("errors"), (body, a.text[:300])
         assert hits == 0
         assert registry.fallbacks == before + 1
+
+
+def test_variables_nested_too_deep_to_keep_are_still_answered(
+    servers: tuple[httpx.Client, httpx.Client, Registry],
+) -> None:
+    """Coerced variables are kept by their JSON text; a value nested past what orjson writes
+    is coerced afresh, not refused (an unused variable is no error)."""
+    coverage = (ROOT / "docs/queries/coverage.graphql").read_text(encoding="utf-8")
+    body = {"query": coverage, "variables": {"building": BUILDING, "deep": _nested(400)}}
+    a, b, hits = _both(servers, body)
+    assert a.status_code == 200 and "errors" not in a.json()
+    assert a.content == b.content and hits == 1
 
 
 def test_a_registered_hash_runs_its_document(
@@ -189,6 +208,21 @@ def test_an_unknown_or_mismatched_hash_is_refused(
     error = wrong.json()["errors"][0]
     assert error["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
     assert "不符" in error["message"]
+
+
+def test_an_unregistered_text_with_its_hash_is_an_ordinary_request(
+    servers: tuple[httpx.Client, httpx.Client, Registry],
+) -> None:
+    """Apollo's client sends the hash alone, then the text with it: the second is answered
+    (through graphql-core; the client's document is not registered)."""
+    compiled, _, registry = servers
+    text = "query Unregistered { __typename }"
+    apq = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(text)}}}
+    first = compiled.post("/graphql", json=apq).json()
+    assert first["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    second = compiled.post("/graphql", json={**apq, "query": text}).json()
+    assert second == {"data": {"__typename": "Query"}}
+    assert registry.get(sha256(text)) is None
 
 
 def test_an_ad_hoc_query_takes_the_ordinary_path(
@@ -279,4 +313,22 @@ def test_a_bad_operator_file_is_named_at_start(tmp_path: Path) -> None:
         create_app(store, Settings(persisted_queries_dir=tmp_path))
     with pytest.raises(PersistedQueryError, match="not a folder"):
         create_app(store, Settings(persisted_queries_dir=tmp_path / "missing"))
+    store.close()
+
+
+def test_the_time_limit_stops_a_persisted_query() -> None:
+    """A compiled request's store calls check the request's deadline like any other's: past
+    it, the answer is the time-limit error, and it is not cached."""
+    store = MemoryStore()
+    seed_small_graph(store)
+    text = (ROOT / "docs/queries/grid_counts.graphql").read_text(encoding="utf-8")
+    app = create_app(store, Settings(request_timeout=1e-9))
+    with served(app) as url:
+        for _ in range(2):
+            answer = httpx.post(f"{url}/graphql", json={"documentId": sha256(text)}, timeout=60)
+            error = answer.json()["errors"][0]
+            assert error["extensions"]["code"] == "REQUEST_STOPPED", error
+            assert "请求超时" in error["message"]
+    registry = app.state.persisted
+    assert registry.hits + registry.fallbacks == 2  # it was a persisted request, both times
     store.close()

@@ -24,7 +24,7 @@ from graph.neo4j.statements import (
 )
 from schema import ONTOLOGY
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 

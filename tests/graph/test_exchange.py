@@ -27,7 +27,7 @@ from graph.model import Node, Relationship, new_node
 from schema import ONTOLOGY
 from schema.ontology import PropType
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 DISTRICT = new_node("District", division_code="410611", name="淇滨区", area_km2=294.5)
 SUBDISTRICT = new_node(

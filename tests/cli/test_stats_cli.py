@@ -141,7 +141,7 @@ def _free_port() -> int:
 def test_serve_seeds_an_empty_store_then_answers(tmp_path: Path) -> None:
     port = _free_port()
     store = tmp_path / "served.sqlite"
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     proc = subprocess.Popen(
         [sys.executable, "-m", "cli", "serve", "--store", str(store), "--port", str(port)],
         stdout=subprocess.PIPE,

@@ -22,7 +22,7 @@ from graph.neo4j.native import NATIVE_QUERIES, native
 from graph.settings import Settings
 from graph.stores import open_store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
