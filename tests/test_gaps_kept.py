@@ -95,6 +95,16 @@ def test_kept_reports_equal_fresh_ones(store: GraphStore) -> None:
     assert kept.recomputed["touched"] == len(kept._kept) - 1 >= 2
 
 
+def test_kept_intervals_are_bounded(store: GraphStore) -> None:
+    build_synthetic_district(store, communities=2, compounds_per=2, buildings_per=2, seed=4)
+    kept: KeptGaps[GapReport] = KeptGaps(store, lambda r: r)
+    kept.KEEP = 1
+    assert kept.days is not None and len(kept.days.days) >= 2
+    for day in [FIRST, *kept.days.days, FIRST]:
+        same(kept.get(day).on(day), find_gaps(store, day))
+        assert len(kept._kept) == 1
+
+
 def random_write(store: GraphStore, rng: random.Random) -> None:
     """Delete some of the report's relationships, redate others, or delete a grid."""
     rels = sorted(
