@@ -424,7 +424,8 @@ class KeptGaps(Generic[T]):
     Nothing computed while the store changed is kept: the change days are read between two
     looks at :meth:`~graph.contract.GraphStore.version`, and so is every report."""
 
-    #: Above this share of the district's grids touched, a whole report is cheaper.
+    #: Above this share of the district's grids touched (and 100 grids), a whole report is
+    #: cheaper; so are more than four times as many links changed.
     WHOLE_ABOVE = 0.25
     #: Intervals kept at most, the least recently asked dropped first: each holds its rows and
     #: the groups of rows it changed (some 10 MB at province scale, 400,000 rows).
