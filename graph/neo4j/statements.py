@@ -1,8 +1,8 @@
 """Every Cypher statement gridgraph can send to Neo4j, by name, with its declared parameters.
 
 Why one registry: the statements are linted as a whole by Neo4j's own Cypher front end
-(``tests/graph/neo4j/test_cypher_lint.py``), and :func:`run` is the only function in gridgraph that hands
-Cypher to the driver, so a statement that is not here cannot be sent.
+(``tests/graph/neo4j/test_cypher_lint.py``), and :func:`run` is the only function in gridgraph
+that hands Cypher to the driver, so a statement that is not here cannot be sent.
 
 Labels and relationship types cannot be parameters in Neo4j 5, so statements that need them
 are generated from :data:`schema.ONTOLOGY` at import time, one per kind or type (names like
@@ -135,8 +135,8 @@ class GeneratedStatements:
     asks, so their Cypher cannot be written out in advance. Each text is produced only from
     the ontology's names (checked by :func:`graph.listing.check_listing`) with every value a
     parameter, is kept here under a name derived from its text, and goes to the driver through
-    :func:`run` like any other; ``tests/graph/neo4j/test_cypher_lint.py`` lints every shape the generator
-    makes. Bounded, the oldest forgotten first: the same question asked again reuses its entry.
+    :func:`run` like any other; ``tests/graph/neo4j/test_cypher_lint.py`` lints every shape the
+    generator makes. Bounded, the oldest forgotten first: the same question asked again reuses its entry.
     """
 
     def __init__(self, capacity: int = 2048) -> None:
@@ -1052,8 +1052,8 @@ def schema_statement_names() -> list[str]:
 # A listing request (graph.listing) is checked against the ontology first, so the labels,
 # relationship types and property keys written into the text are the ontology's own; every
 # value a caller gave (names, dates, ids, the cursor, the page size) is a parameter. The texts
-# go through GENERATED and run() like every other statement, and tests/graph/neo4j/test_cypher_lint.py
-# lints every shape the generator writes.
+# go through GENERATED and run() like every other statement, and
+# tests/graph/neo4j/test_cypher_lint.py lints every shape the generator writes.
 #
 # Semantics match graph.listing.evaluate: a missing property fails a test (each test is
 # coalesce(…, false), so NOT of it holds), relationship filters and counts use links in force
