@@ -136,7 +136,8 @@ class GeneratedStatements:
     the ontology's names (checked by :func:`graph.listing.check_listing`) with every value a
     parameter, is kept here under a name derived from its text, and goes to the driver through
     :func:`run` like any other; ``tests/graph/neo4j/test_cypher_lint.py`` lints every shape the
-    generator makes. Bounded, the oldest forgotten first: the same question asked again reuses its entry.
+    generator makes. Bounded, the oldest forgotten first: the same question asked again reuses
+    its entry.
     """
 
     def __init__(self, capacity: int = 2048) -> None:
