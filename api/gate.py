@@ -85,7 +85,7 @@ class Gate:
             if too_large:
                 await _refuse(send, _too_large(self.settings.max_query_bytes), status=413)
                 return
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay_body(body, receive), send)
             return
         await self.app(scope, receive, send)
 
@@ -145,7 +145,9 @@ async def _read_bounded(receive: Receive, limit: int) -> tuple[bytes, bool]:
             return b"".join(parts), False
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay_body(body: bytes, receive: Receive) -> Receive:
+    """``receive`` for an app after a middleware read the body: the body once, then the
+    client's own messages (so a disconnect still reaches the app)."""
     sent = False
 
     async def replay() -> Message:

@@ -43,13 +43,13 @@ from graphql import (
 from graphql.language import Lexer, Source, TokenKind
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
 from api.compiled import Compiler, Fallback, NotCompilable, Plan, awaitable
 from api.context import GraphContext
 from api.execution import run_off_loop
-from api.gate import identity_of
+from api.gate import identity_of, replay_body
 from api.identity import ANONYMOUS, AccessDenied, TokenBook, check_access
 from api.limits import DEFAULT_FIRST
 from api.query_cost import measure
@@ -248,7 +248,7 @@ class PersistedQueries:
         except orjson.JSONDecodeError:
             payload = None
         if not isinstance(payload, dict):
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay_body(body, receive), send)
             return
         query = payload.get("query")
         digest = _requested_hash(payload)
@@ -281,12 +281,12 @@ class PersistedQueries:
         elif isinstance(query, str):
             entry = self.registry.get(sha256(query))
         if entry is None or not self.compiled:
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay_body(body, receive), send)
             return
         answer = await self._compiled(scope, receive, entry, payload)
         if answer is None:
             self.registry.fallbacks += 1
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay_body(body, receive), send)
             return
         self.registry.hits += 1
         await _answer(send, 200, answer)
@@ -377,19 +377,6 @@ async def _read_all(receive: Receive) -> bytes:
         if not message.get("more_body", False):
             break
     return b"".join(parts)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 async def _answer(send: Send, status: int, body: bytes) -> None:

@@ -1,8 +1,9 @@
 """The Qibin reference graph (fixed dates) in an embedded store and in the suite's Neo4j.
 
-The tests that compare the two stores on the reference graph (``tests/test_native_queries.py``,
-``tests/api/test_served_neo4j.py``) copy it into Neo4j with :func:`graph.exchange.copy_graph`,
-the function behind ``gridgraph copy``: a copy takes seconds, so it is made once, not per test.
+The tests that compare the two stores on the reference graph
+(``tests/graph/neo4j/test_native_queries.py``, ``tests/api/test_served_neo4j.py``) copy it into
+Neo4j with :func:`graph.exchange.copy_graph`, the function behind ``gridgraph copy``: a copy
+takes seconds, so it is made once, not per test.
 
 Why a check before every test rather than trusting a module-scoped copy: every other Neo4j test
 wipes the worker's one database, and pytest-xdist may run such a test between two of ours on the

@@ -4,7 +4,6 @@ random writes too, and a new day of a known interval asks the store nothing."""
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from graph.queries.gaps import (
     find_gaps,
 )
 from tests.api.serving import served
+from tests.api.test_store_calls import CountingStore
 from tests.chain_graph import build_small_district, build_synthetic_district
 
 FIRST, LAST = date(2018, 1, 1), date(2026, 12, 31)
@@ -169,25 +169,6 @@ def test_kept_reports_equal_fresh_ones_on_the_reference_graph(reference: MemoryS
         assert kept.recomputed["touched"] >= len(asked) // 2, kept.recomputed
         if round_ == 0:
             random_write(reference, rng)
-
-
-class CountingStore:
-    """A memory store whose reads are counted, by method."""
-
-    def __init__(self, inner: MemoryStore) -> None:
-        self.inner = inner
-        self.calls: Counter[str] = Counter()
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self.inner, name)
-        if not callable(attr):
-            return attr
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.calls[name] += 1
-            return attr(*args, **kwargs)
-
-        return counted
 
 
 GAPS = """query($d: Date) { gaps(asOf: $d) { asOf totalCount counts { level kind count }

@@ -277,7 +277,7 @@ def test_the_docs_name_every_kind_of_gap_and_unit_role() -> None:
     from graph.queries.grid_links import GapKind
     from schema.responsibility import UnitRole
 
-    text = (Path(__file__).parent.parent / "docs" / "responsibility-chains.md").read_text()
+    text = (Path(__file__).resolve().parents[2] / "docs" / "responsibility-chains.md").read_text()
     for value in [*GapKind, *UnitRole]:
         assert f"`{value.value}`" in text, value
 
