@@ -114,6 +114,9 @@ class MemoryStore(GraphStore):
 
     def _load(self) -> None:
         with self._lock, gc_paused():
+            # the version first: a commit landing while the rows are read makes the next look
+            # reload again, where a version read afterwards would hide it
+            version = self._data_version()
             self._reset_memory()
             rows = self._db.execute("SELECT id, kind, props FROM nodes")
             self._put_nodes(Node(nid, kind, orjson.loads(props)) for nid, kind, props in rows)
@@ -122,7 +125,7 @@ class MemoryStore(GraphStore):
                 Relationship(type_, src, tgt, orjson.loads(props), rid)
                 for rid, type_, src, tgt, props in rows
             )
-            self._version = self._data_version()
+            self._version = version
             self._generation += 1
 
     def _fresh(self) -> None:
@@ -242,12 +245,16 @@ class MemoryStore(GraphStore):
                 # are written and indexed as they are, without a pass to look for them
                 deletes = bool(summary.nodes_deleted or summary.relationships_deleted)
                 self._persist(nodes, rels, deletes)
+                # the version this graph reflects, read while we hold the write lock: read
+                # after COMMIT it could already count another process's next commit, which this
+                # graph would then never load (our own commit does not change it)
+                version = self._data_version()
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
-            self._version = self._data_version()
+            self._version = version
             if deletes:
                 for nid, maybe_node in nodes.items():
                     if maybe_node is None and nid in self._g:
