@@ -14,6 +14,7 @@ Cypher statement on Neo4j).
 
 from __future__ import annotations
 
+import sys
 import types as pytypes
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -116,14 +117,15 @@ def make_type(
     namespace: dict[str, Any],
     description: str,
     input_: bool = False,
+    module: str = MODULE,
 ) -> Any:
-    """A strawberry type or input built at run time, kept in this module's namespace (so lazy
-    references by name find it)."""
-    ns = {"__module__": MODULE, "__annotations__": annotations, **namespace}
+    """A strawberry type or input built at run time, kept in ``module``'s namespace (so that
+    its annotations, and lazy references by name, resolve there)."""
+    ns = {"__module__": module, "__annotations__": annotations, **namespace}
     cls = pytypes.new_class(name, (), {}, lambda n: n.update(ns))
     deco = strawberry.input if input_ else strawberry.type
     built = deco(cls, name=name, description=description)
-    globals()[name] = built
+    setattr(sys.modules[module], name, built)
     return built
 
 

@@ -15,7 +15,6 @@ in the store; ``totalCount`` and ``aggregate`` cost one count in the store.
 from __future__ import annotations
 
 import base64
-import types as pytypes
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -31,6 +30,7 @@ from api.filters import (
     WHERE_INPUTS,
     ReachInput,
     checked,
+    make_type,
     related_input,
     related_reach,
     require_grid,
@@ -180,12 +180,7 @@ def _make(
     description: str,
     input_: bool = False,
 ) -> Any:
-    ns = {"__module__": __name__, "__annotations__": annotations, **namespace}
-    cls = pytypes.new_class(name, (), {}, lambda n: n.update(ns))
-    deco = strawberry.input if input_ else strawberry.type
-    built = deco(cls, name=name, description=description)
-    globals()[name] = built
-    return built
+    return make_type(name, annotations, namespace, description, input_, module=__name__)
 
 
 def _check_listing(kind: NodeKind, ctx: GraphContext) -> None:
