@@ -59,18 +59,9 @@ def serve(kind: str, store_path: str, port: int) -> None:
 
         neo4j_store.run = counted_run  # type: ignore[assignment]
     else:
-        for method in (
-            "get_nodes",
-            "get_relationships",
-            "neighbours",
-            "walk",
-            "find",
-            "nodes_of_kind",
-            "count_nodes",
-            "counts",
-            "shortest_path",
-            "version",
-        ):
+        from graph.contract import READ_METHODS
+
+        for method in (*READ_METHODS, "version"):
             real = getattr(store, method)
 
             def counted(*a: Any, _real: Callable[..., Any] = real, **k: Any) -> Any:

@@ -97,6 +97,14 @@ class Writes(ABC):
         return self.last_summary
 
 
+#: The contract's reads: what a query may ask of a store (the calls benches and tests count).
+READ_METHODS: tuple[str, ...] = (
+    "get_nodes", "get_relationships", "neighbours", "walk", "find", "find_named",
+    "nodes_of_kind", "nodes_in_range", "count_nodes", "list_nodes", "aggregate_nodes",
+    "reach_aggregates", "counts", "shortest_path", "iter_nodes", "iter_relationships",
+)  # fmt: skip
+
+
 class GraphStore(Writes):
     """What the rest of gridgraph may ask of a store."""
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from api.app import create_app
+from graph.contract import GraphStore
 from graph.memory import MemoryStore
 from graph.model import Node, Relationship, new_node
 from tests.api.serving import served
@@ -19,15 +20,21 @@ COMMUNITIES, COMPOUNDS, BUILDINGS = 8, 4, 5
 
 
 class CountingStore:
-    """Proxy that counts every call to the wrapped store, by method name."""
+    """Proxy that counts the calls to the wrapped store, by method name: every call, or only
+    those named in ``only`` (e.g. the contract's reads, ``graph.contract.READ_METHODS``)."""
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: GraphStore, only: Collection[str] | None = None) -> None:
         self._store = store
+        self.only = only
         self.calls: Counter[str] = Counter()
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._store, name)
-        if not callable(attr):
+        if not callable(attr) or (self.only is not None and name not in self.only):
             return attr
 
         def counted(*args: Any, **kwargs: Any) -> Any:

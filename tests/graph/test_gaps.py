@@ -15,48 +15,12 @@ from hypothesis import strategies as st
 
 import graph.queries.chain
 import graph.queries.gaps
-from graph.contract import GraphStore
+from graph.contract import READ_METHODS, GraphStore
 from graph.memory import MemoryStore
 from graph.queries.chain import responsibility_chain, responsibility_chains
 from graph.queries.gaps import CSV_COLUMNS, find_gaps
+from tests.api.test_store_calls import CountingStore
 from tests.chain_graph import Built, build_small_district, build_synthetic_district
-
-READS = (
-    "get_nodes",
-    "get_relationships",
-    "neighbours",
-    "walk",
-    "find",
-    "nodes_of_kind",
-    "count_nodes",
-    "counts",
-    "shortest_path",
-    "iter_nodes",
-    "iter_relationships",
-)
-
-
-class CountingStore:
-    """Passes every call to a real store and counts the reads, by method."""
-
-    def __init__(self, inner: GraphStore) -> None:
-        self.inner = inner
-        self.calls: Counter[str] = Counter()
-
-    def __getattr__(self, attr: str) -> Any:
-        target = getattr(self.inner, attr)
-        if attr not in READS:
-            return target
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.calls[attr] += 1
-            return target(*args, **kwargs)
-
-        return counted
-
-    @property
-    def total(self) -> int:
-        return sum(self.calls.values())
 
 
 @pytest.fixture
@@ -192,7 +156,7 @@ def store_calls(
 ) -> Counter[str]:
     inner = MemoryStore()
     b = build(inner)
-    counting = CountingStore(inner)
+    counting = CountingStore(inner, only=READ_METHODS)
     ask(counting, b)  # type: ignore[arg-type]
     return counting.calls
 
