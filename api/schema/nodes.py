@@ -111,7 +111,8 @@ class Query:
         "alias (traditional characters read as simplified); latin letters also match the "
         "pinyin or its initials ('liyang' or 'lysq' finds 黎阳社区). Best first: the thing "
         "itself before things named after it, places before organisations before the rest. "
-        "searchResults gives the same with scores and paging (搜索)"
+        "People are found for the planner role and up (each search that finds them is logged), "
+        "the import log for admins. searchResults gives the same with scores and paging (搜索)"
     )
     def search(
         self,
