@@ -1,4 +1,4 @@
-"""The small graph served over real HTTP by uvicorn, once per test module."""
+"""The small graph behind the app, once per test module, asked in process (no socket)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from api.app import create_app
 from graph.memory import MemoryStore
 from graph.settings import Settings
-from tests.api.serving import served
+from tests.api.serving import in_process
 from tests.small_graph import seed_small_graph
 
 PLANNER_TOKEN = "api-tests-admin"  # reads stay open; some lists need a role (people)
@@ -29,19 +29,13 @@ def small_store() -> Iterator[MemoryStore]:
 
 
 @pytest.fixture(scope="module")
-def base_url(small_store: MemoryStore) -> Iterator[str]:
-    with served(create_app(small_store, LIMITS)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def client(base_url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=base_url, timeout=30) as c:
+def client(small_store: MemoryStore) -> Iterator[httpx.Client]:
+    with in_process(create_app(small_store, LIMITS)) as c:
         yield c
 
 
 class GraphQL:
-    """POST a query over HTTP; ``data`` asserts there were no errors."""
+    """POST a query to the app; ``data`` asserts there were no errors."""
 
     def __init__(self, client: httpx.Client) -> None:
         self.client = client

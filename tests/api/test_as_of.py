@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-import httpx
 import pytest
 import time_machine
 from graphql import (
@@ -34,7 +33,7 @@ from graph.model import Direction, Relationship, new_node
 from graph.settings import Settings
 from tests import small_graph as g
 from tests.api.conftest import LIMITS, GraphQL
-from tests.api.serving import served
+from tests.api.serving import in_process
 
 FLIP = datetime(2024, 6, 30, 17, 0, tzinfo=UTC)  # 2024-07-01 01:00 in Shanghai
 SHANGHAI_DAY, UTC_DAY = "2024-07-01", "2024-06-30"
@@ -76,7 +75,7 @@ def store() -> Iterator[MemoryStore]:
 
 
 def _client(store: MemoryStore, settings: Settings) -> Iterator[GraphQL]:
-    with served(create_app(store, settings)) as url, httpx.Client(base_url=url, timeout=30) as c:
+    with in_process(create_app(store, settings)) as c:
         yield GraphQL(c)
 
 

@@ -17,7 +17,7 @@ from api.schema import build_schema
 from graph.memory import MemoryStore
 from graph.settings import Settings
 from tests.api.conftest import LIMITS, GraphQL
-from tests.api.serving import served
+from tests.api.serving import in_process
 from tests.api.test_store_calls import CountingStore
 from tests.chain_graph import (
     LEADER_CHANGE,
@@ -381,12 +381,12 @@ def test_an_unknown_id_fails_only_its_own_question(gql: GraphQL, built: Built) -
 
 # -- store calls ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def counting() -> Iterator[tuple[CountingStore, str, Built]]:
+def counting() -> Iterator[tuple[CountingStore, httpx.Client, Built]]:
     store = MemoryStore()
     built = build_synthetic_district(store, communities=4, compounds_per=3, buildings_per=4)
     proxy = CountingStore(store)
-    with served(create_app(proxy, response_cache=False)) as url:  # type: ignore[arg-type]
-        yield proxy, url, built
+    with in_process(create_app(proxy, response_cache=False)) as client:  # type: ignore[arg-type]
+        yield proxy, client, built
     store.close()
 
 
@@ -403,15 +403,15 @@ def _aliased(pairs: list[tuple[str, str]], day: str, prefix: str = "c") -> str:
 
 
 def test_many_chains_in_one_request_cost_a_bounded_number_of_store_calls(
-    counting: tuple[CountingStore, str, Built],
+    counting: tuple[CountingStore, httpx.Client, Built],
 ) -> None:
-    proxy, url, built = counting
+    proxy, client, built = counting
     buildings = sorted(n.id for n in built.nodes.values() if n.kind == "Building")
     events = sorted(n.id for n in built.nodes.values() if n.kind == "EventType")
 
     def calls(pairs: list[tuple[str, str]], day: str = "2024-06-01") -> Counter[str]:
         proxy.calls.clear()
-        body = httpx.post(f"{url}/graphql", json={"query": _aliased(pairs, day)}, timeout=60)
+        body = client.post("/graphql", json={"query": _aliased(pairs, day)})
         data = body.json()
         assert "errors" not in data, data["errors"]
         assert len(data["data"]) == len(pairs)
@@ -428,20 +428,20 @@ def test_many_chains_in_one_request_cost_a_bounded_number_of_store_calls(
     # Two days asked in one request: one batch per day.
     mixed = _aliased(many[:10], "2023-01-01", "x")[:-1] + _aliased(many[10:20], "2024-06-01")[1:]
     proxy.calls.clear()
-    body = httpx.post(f"{url}/graphql", json={"query": mixed}, timeout=60).json()
+    body = client.post("/graphql", json={"query": mixed}).json()
     assert "errors" not in body, body["errors"]
     assert Counter(proxy.calls) == Counter({k: 2 * v for k, v in one.items()})
 
 
 def test_the_gap_report_is_computed_once_per_version(
-    counting: tuple[CountingStore, str, Built],
+    counting: tuple[CountingStore, httpx.Client, Built],
 ) -> None:
-    proxy, url, _ = counting
+    proxy, client, _ = counting
     query = '{ gaps(asOf: "2024-06-01") { totalCount rows(first: 5) { nodes { kind } } } }'
-    httpx.post(f"{url}/graphql", json={"query": query}, timeout=60)
+    client.post("/graphql", json={"query": query})
     proxy.calls.clear()
     paged = '{ gaps(asOf: "2024-06-01") { counts { count } rows(first: 2) { totalCount } } }'
-    body = httpx.post(f"{url}/graphql", json={"query": paged}, timeout=60).json()
+    body = client.post("/graphql", json={"query": paged}).json()
     assert "errors" not in body, body
     assert proxy.calls == Counter({"version": 1})
 

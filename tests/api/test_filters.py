@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from api.app import create_app
 from graph.memory import MemoryStore
 from graph.settings import Settings
 from tests.api.conftest import GraphQL
-from tests.api.serving import served
+from tests.api.serving import in_process
 from tests.contract import graphs as g
 
 ADMIN = "filters-admin-token"
@@ -27,7 +26,7 @@ def gql() -> Iterator[GraphQL]:
         tx.upsert_nodes(nodes)
         tx.upsert_relationships(rels)
     settings = Settings(admin_token=ADMIN, max_query_cost=50_000)
-    with served(create_app(store, settings)) as url, httpx.Client(base_url=url, timeout=30) as c:
+    with in_process(create_app(store, settings)) as c:
         yield GraphQL(c)
     store.close()
 

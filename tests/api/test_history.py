@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from api.app import create_app
 from graph.memory import MemoryStore
 from tests.api.conftest import GraphQL
-from tests.api.serving import served
+from tests.api.serving import in_process
 from tests.api.test_store_calls import CountingStore
 from tests.chain_graph import LEADER_CHANGE, PAIRING_CHANGE, Built, build_small_district
 
@@ -30,7 +29,7 @@ def district() -> Iterator[tuple[CountingStore, Built]]:
 def gql(district: tuple[CountingStore, Built]) -> Iterator[GraphQL]:
     proxy, _ = district
     app = create_app(proxy, response_cache=False)  # type: ignore[arg-type]
-    with served(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+    with in_process(app) as client:
         yield GraphQL(client)
 
 

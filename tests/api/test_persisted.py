@@ -30,7 +30,7 @@ from graph.memory import MemoryStore
 from graph.model import new_node
 from graph.settings import Settings
 from loaders.reference import seed_reference_graph
-from tests.api.serving import served
+from tests.api.serving import in_process
 from tests.small_graph import seed_small_graph
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,12 +73,7 @@ def servers(reference: MemoryStore) -> Iterator[tuple[httpx.Client, httpx.Client
     plain = create_app(
         reference, Settings(request_timeout=120, compiled_queries=False), response_cache=False
     )
-    with (
-        served(compiled) as a,
-        served(plain) as b,
-        httpx.Client(base_url=a, timeout=120) as ca,
-        httpx.Client(base_url=b, timeout=120) as cb,
-    ):
+    with in_process(compiled) as ca, in_process(plain) as cb:
         yield ca, cb, compiled.state.persisted
 
 
@@ -242,7 +237,9 @@ PEOPLE = "query People($n: Int) { people(first: $n) { nodes { id name } } }\n"
 
 
 @pytest.fixture(scope="module")
-def operator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any, Registry]]:
+def operator(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[httpx.Client, Any, Registry]]:
     tmp = tmp_path_factory.mktemp("persisted")
     folder = tmp / "queries"
     folder.mkdir()
@@ -259,25 +256,25 @@ def operator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, An
     store.upsert_nodes([new_node("Agreement", code="A1", contact=PHONE)])
     settings = Settings(tokens_file=tokens, persisted_queries_dir=folder, read_token=None)
     app = create_app(store, settings)
-    with served(app) as url:
-        yield url, app.state.gridgraph.audit, app.state.persisted
+    with in_process(app) as client:
+        yield client, app.state.gridgraph.audit, app.state.persisted
     store.close()
 
 
-def _post(url: str, role: str | None, body: dict[str, Any]) -> httpx.Response:
+def _post(client: httpx.Client, role: str | None, body: dict[str, Any]) -> httpx.Response:
     headers = {"Authorization": f"Bearer t-{role}"} if role else {}
-    return httpx.post(f"{url}/graphql", json=body, headers=headers, timeout=60)
+    return client.post("/graphql", json=body, headers=headers)
 
 
 @pytest.mark.parametrize(("role", "logged"), [("reader", False), ("app", True)])
 def test_personal_data_is_masked_or_logged_on_the_compiled_path(
-    operator: tuple[str, Any, Registry], role: str, logged: bool
+    operator: tuple[httpx.Client, Any, Registry], role: str, logged: bool
 ) -> None:
-    url, trail, registry = operator
+    client, trail, registry = operator
     before = len(list(trail.entries()))
     hits = registry.hits
     for _ in range(2):  # the second read is logged too: never answered from the cache
-        body = _post(url, role, {"documentId": sha256(PERSONAL)}).json()
+        body = _post(client, role, {"documentId": sha256(PERSONAL)}).json()
         contact = body["data"]["agreements"]["nodes"][0]["contact"]
         assert contact == (PHONE if logged else "张** 139****1234")
     # a masked answer is cached (the second ask never reaches the plan); a logged one is not
@@ -288,15 +285,17 @@ def test_personal_data_is_masked_or_logged_on_the_compiled_path(
         assert reads[0]["who"] == "app-user" and reads[0]["reads"] == {"agreement:A1": ["contact"]}
 
 
-def test_per_request_variables_are_still_bounded(operator: tuple[str, Any, Registry]) -> None:
+def test_per_request_variables_are_still_bounded(
+    operator: tuple[httpx.Client, Any, Registry],
+) -> None:
     """``first`` in a variable: the cost is measured with this request's variables, before
     anything runs, as on the ordinary path."""
-    url, _, registry = operator
+    client, _, registry = operator
     hits = registry.hits
-    ok = _post(url, "app", {"documentId": sha256(PEOPLE), "variables": {"n": 2}}).json()
+    ok = _post(client, "app", {"documentId": sha256(PEOPLE), "variables": {"n": 2}}).json()
     assert len(ok["data"]["people"]["nodes"]) == 2, ok
     assert registry.hits == hits + 1
-    too_many = _post(url, "app", {"documentId": sha256(PEOPLE), "variables": {"n": 10**6}})
+    too_many = _post(client, "app", {"documentId": sha256(PEOPLE), "variables": {"n": 10**6}})
     error = too_many.json()["errors"][0]
     assert error["extensions"]["code"] == "QUERY_TOO_LARGE", error
     assert "查询代价超限" in error["message"]
@@ -323,9 +322,9 @@ def test_the_time_limit_stops_a_persisted_query() -> None:
     seed_small_graph(store)
     text = (ROOT / "docs/queries/grid_counts.graphql").read_text(encoding="utf-8")
     app = create_app(store, Settings(request_timeout=1e-9))
-    with served(app) as url:
+    with in_process(app) as client:
         for _ in range(2):
-            answer = httpx.post(f"{url}/graphql", json={"documentId": sha256(text)}, timeout=60)
+            answer = client.post("/graphql", json={"documentId": sha256(text)})
             error = answer.json()["errors"][0]
             assert error["extensions"]["code"] == "REQUEST_STOPPED", error
             assert "请求超时" in error["message"]

@@ -12,7 +12,7 @@ from api.app import create_app
 from graph.memory import MemoryStore
 from graph.settings import Settings
 from tests import small_graph as g
-from tests.api.serving import served
+from tests.api.serving import in_process
 from tests.api.test_store_calls import CountingStore
 from tests.small_graph import seed_small_graph
 
@@ -25,7 +25,7 @@ def setup() -> Iterator[tuple[MemoryStore, CountingStore, httpx.Client]]:
     seed_small_graph(store)
     proxy = CountingStore(store)
     settings = Settings(admin_token="other")  # a second known caller beside anonymous
-    with served(create_app(proxy, settings)) as url, httpx.Client(base_url=url) as client:  # type: ignore[arg-type]
+    with in_process(create_app(proxy, settings)) as client:  # type: ignore[arg-type]
         yield store, proxy, client
     store.close()
 

@@ -23,7 +23,7 @@ from graph.audit import AuditBroken, AuditTrail
 from graph.memory import MemoryStore
 from graph.model import new_node
 from graph.settings import Settings
-from tests.api.serving import served
+from tests.api.serving import in_process
 from tests.small_graph import seed_small_graph
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,16 +39,16 @@ TOKENS = {
 
 @dataclass
 class Server:
-    url: str
+    client: httpx.Client
     store: MemoryStore
     trail: AuditTrail
     path: Path
 
     def post(self, who: str | None, query: str, **variables: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer token-{who}"} if who else {}
-        with httpx.Client(base_url=self.url, timeout=60) as c:
-            return c.post("/graphql", json={"query": query, "variables": variables},
-                          headers=headers)  # fmt: skip
+        return self.client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +70,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     store.upsert_nodes([new_node("Agreement", code="A1", contact=PHONE), run])
     settings = Settings(tokens_file=tokens, introspection_roles="planner,app,admin")
     app = create_app(store, settings)
-    with served(app) as url:
-        yield Server(url, store, app.state.gridgraph.audit, path)
+    with in_process(app) as client:
+        yield Server(client, store, app.state.gridgraph.audit, path)
     store.close()
 
 
@@ -237,7 +237,7 @@ def test_the_import_log_stays_closed_while_reads_are_open(tmp_path: Path) -> Non
     seed_small_graph(store)
     store.upsert_nodes([new_node("ImportRun", code="R1", file="共建协议.csv")])
     app = create_app(store, Settings(admin_token="an-admin-token"))
-    with served(app) as url, httpx.Client(base_url=url, timeout=60) as c:
+    with in_process(app) as c:
         assert c.post("/graphql", json={"query": PLAIN}).json()["data"]["node"]["name"]
         for query in (IMPORTS, RUN_BY_ID):
             body = c.post("/graphql", json={"query": query}).json()

@@ -8,14 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from api.app import create_app
 from graph.memory import MemoryStore
 from loaders.reference import seed_reference_graph
 from tests.api.conftest import GraphQL
-from tests.api.serving import served
+from tests.api.serving import in_process
 
 RESULTS = """query($t: String!, $k: [Kind!], $n: Int!, $a: String) {
   searchResults(text: $t, kinds: $k, first: $n, after: $a) {
@@ -26,7 +25,7 @@ RESULTS = """query($t: String!, $k: [Kind!], $n: Int!, $a: String) {
 def qibin() -> Iterator[GraphQL]:
     store = MemoryStore()
     seed_reference_graph(store)
-    with served(create_app(store)) as url, httpx.Client(base_url=url, timeout=60) as c:
+    with in_process(create_app(store)) as c:
         yield GraphQL(c)
     store.close()
 

@@ -13,7 +13,7 @@ from api.app import create_app
 from graph.contract import GraphStore
 from graph.memory import MemoryStore
 from graph.model import Node, Relationship, new_node
-from tests.api.serving import served
+from tests.api.serving import in_process
 from tests.small_graph import seed_small_graph
 
 COMMUNITIES, COMPOUNDS, BUILDINGS = 8, 4, 5
@@ -75,7 +75,7 @@ def _many_grids() -> tuple[list[Node], list[Relationship]]:
 
 
 @pytest.fixture(scope="module")
-def counting() -> Iterator[tuple[CountingStore, str]]:
+def counting() -> Iterator[tuple[CountingStore, httpx.Client]]:
     store = MemoryStore()
     seed_small_graph(store)
     nodes, rels = _many_grids()
@@ -83,8 +83,8 @@ def counting() -> Iterator[tuple[CountingStore, str]]:
         tx.upsert_nodes(nodes)
         tx.upsert_relationships(rels)
     proxy = CountingStore(store)
-    with served(create_app(proxy, response_cache=False)) as url:  # type: ignore[arg-type]
-        yield proxy, url
+    with in_process(create_app(proxy, response_cache=False)) as client:  # type: ignore[arg-type]
+        yield proxy, client
     store.close()
 
 
@@ -111,11 +111,11 @@ NESTED = """
 
 
 def test_nested_query_costs_one_call_per_level_and_kind(
-    counting: tuple[CountingStore, str],
+    counting: tuple[CountingStore, httpx.Client],
 ) -> None:
-    proxy, url = counting
+    proxy, client = counting
     proxy.calls.clear()
-    body = httpx.post(f"{url}/graphql", json={"query": NESTED}, timeout=30).json()
+    body = client.post("/graphql", json={"query": NESTED}).json()
     assert "errors" not in body, body
     communities = body["data"]["communities"]["nodes"]
     buildings = [b for c in communities for cpd in c["parts"] for b in cpd["parts"]]
@@ -130,12 +130,12 @@ def test_nested_query_costs_one_call_per_level_and_kind(
 
 
 def test_repeated_coverage_is_answered_from_the_cache(
-    counting: tuple[CountingStore, str],
+    counting: tuple[CountingStore, httpx.Client],
 ) -> None:
-    proxy, url = counting
+    proxy, client = counting
     query = '{ coverage(building: "building:410611001001-007-03", asOf: "2024-01-01") { asOf } }'
-    httpx.post(f"{url}/graphql", json={"query": query}, timeout=30)
+    client.post("/graphql", json={"query": query})
     proxy.calls.clear()
-    body = httpx.post(f"{url}/graphql", json={"query": query}, timeout=30).json()
+    body = client.post("/graphql", json={"query": query}).json()
     assert body == {"data": {"coverage": {"asOf": "2024-01-01"}}}
     assert proxy.calls == Counter({"version": 1})

@@ -22,7 +22,7 @@ from graph.queries.gaps import (
     change_days,
     find_gaps,
 )
-from tests.api.serving import served
+from tests.api.serving import in_process
 from tests.api.test_store_calls import CountingStore
 from tests.chain_graph import build_small_district, build_synthetic_district
 
@@ -214,10 +214,7 @@ def test_api_reuses_the_interval_and_follows_writes() -> None:
     proxy = CountingStore(inner)
     days = change_days(inner).days
     first, second = days[-1] + timedelta(days=3), days[-1] + timedelta(days=40)
-    with (
-        served(create_app(proxy, response_cache=False)) as url,  # type: ignore[arg-type]
-        httpx.Client(base_url=url, timeout=30) as client,
-    ):
+    with in_process(create_app(proxy, response_cache=False)) as client:  # type: ignore[arg-type]
         assert api_gaps(client, first) == expected(inner, first)
         proxy.calls.clear()
         assert api_gaps(client, second) == expected(inner, second)
