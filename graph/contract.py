@@ -8,6 +8,7 @@ against this contract; a store may offer a faster native version through :meth:`
 from __future__ import annotations
 
 import re
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -74,7 +75,10 @@ class Writes(ABC):
     @property
     @abstractmethod
     def last_summary(self) -> WriteSummary:
-        """What the most recent committed unit of work changed."""
+        """What the most recent unit of work this thread committed changed.
+
+        Per thread (:class:`ThreadSummaries`): an API request writes in a worker thread, and two
+        requests writing at once must each report their own changes."""
 
     def upsert_nodes(self, nodes: Iterable[Node]) -> WriteSummary:
         with self.transaction() as tx:
@@ -103,6 +107,13 @@ READ_METHODS: tuple[str, ...] = (
     "nodes_of_kind", "nodes_in_range", "count_nodes", "list_nodes", "aggregate_nodes",
     "reach_aggregates", "counts", "shortest_path", "iter_nodes", "iter_relationships",
 )  # fmt: skip
+
+
+class ThreadSummaries(threading.local):
+    """Each thread's :attr:`GraphStore.last_summary`, for the stores to keep."""
+
+    def __init__(self) -> None:
+        self.last = WriteSummary()
 
 
 class GraphStore(Writes):

@@ -29,6 +29,7 @@ from graph.algorithms import bounded_bidirectional_path
 from graph.bulk import gc_paused
 from graph.contract import (
     GraphStore,
+    ThreadSummaries,
     Types,
     UnitOfWork,
     as_type_set,
@@ -68,7 +69,7 @@ class MemoryStore(GraphStore):
         self.path = FsPath(path) if path is not None else None
         self._busy_timeout = busy_timeout
         self._lock = threading.RLock()
-        self._summary = WriteSummary()
+        self._summaries = ThreadSummaries()
         self._generation = 0
         #: called after the graph is read again from the file (another process committed)
         self.after_reload: list[Callable[[], None]] = []
@@ -222,7 +223,7 @@ class MemoryStore(GraphStore):
     # -- writes -------------------------------------------------------------------------
     @property
     def last_summary(self) -> WriteSummary:
-        return self._summary
+        return self._summaries.last
 
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
@@ -267,7 +268,7 @@ class MemoryStore(GraphStore):
             else:
                 self._put_nodes(cast("Iterable[Node]", nodes.values()))  # no None: no deletes
                 self._put_rels(cast("Iterable[Relationship]", rels.values()))
-            self._summary = summary
+            self._summaries.last = summary
             if summary.changed:
                 self._generation += 1
 

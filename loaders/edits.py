@@ -2,7 +2,8 @@
 
 Adding goes through :func:`loaders.load_records`, so a record typed into a form is checked
 exactly like a spreadsheet row. Ending sets ``valid_to`` — history is kept, never deleted: an
-agreement that lapsed still answers "who was partnered with whom on date D".
+agreement that lapsed still answers "who was partnered with whom on date D". Ending again on
+the day a record already ends writes nothing: its provenance stays that of the first end.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def end_agreement(
         for r in links
         if not r.props.get("valid_to") or r.props["valid_to"] > day
     ]
+    if agreement.props.get("valid_to") == day and not rels:  # already ended so: no new stamp
+        return WriteSummary(nodes_unchanged=1)
     with store.transaction() as tx:
         tx.upsert_nodes([Node(nid, agreement.kind, {"valid_to": day, **prov})])
         tx.upsert_relationships(rels)
@@ -93,10 +96,13 @@ def end_pairing(
     if not current:
         raise LoadError(f"{dept.props.get('name', dept.id)} is not paired with "
                         f"{place.props.get('name', place.id)} on {day}")  # fmt: skip
+    to_end = [r for r in current if r.props.get("valid_to") != day]
+    if not to_end:  # already ends that day: ending it again changes nothing, not even the stamp
+        return WriteSummary(relationships_unchanged=len(current))
     prov = _provenance(source, loaded_by)
     with store.transaction() as tx:
         tx.upsert_relationships(
             Relationship(r.type, r.source, r.target, {"valid_to": day, **prov}, r.id)
-            for r in current
+            for r in to_end
         )
     return store.last_summary

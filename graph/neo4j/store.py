@@ -33,7 +33,14 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from graph.contract import GraphStore, Types, UnitOfWork, as_type_set, check_ordered
+from graph.contract import (
+    GraphStore,
+    ThreadSummaries,
+    Types,
+    UnitOfWork,
+    as_type_set,
+    check_ordered,
+)
 from graph.errors import StoreError, StoreUnavailable
 from graph.listing import Aggregate, CursorNotInList, Listing, ListPage, Reach, check_reach
 from graph.model import (
@@ -100,7 +107,7 @@ class Neo4jStore(GraphStore):
         self._database = database
         self._batch = max(1, batch_size)
         self.uri = uri
-        self._summary = WriteSummary()
+        self._summaries = ThreadSummaries()
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -215,16 +222,16 @@ class Neo4jStore(GraphStore):
     # -- writes ---------------------------------------------------------------------------
     @property
     def last_summary(self) -> WriteSummary:
-        return self._summary
+        return self._summaries.last
 
     @contextmanager
     def transaction(self) -> Iterator[UnitOfWork]:
         buffer = WriteBuffer()
         yield buffer
         if not any(items for _, items in buffer.ops):
-            self._summary = WriteSummary()
+            self._summaries.last = WriteSummary()
             return
-        self._summary = self._write(lambda tx: self._commit(tx, buffer))
+        self._summaries.last = self._write(lambda tx: self._commit(tx, buffer))
 
     def _commit(self, tx: neo4j.ManagedTransaction, buffer: WriteBuffer) -> WriteSummary:
         """The whole unit of work inside one write transaction (retried as a whole).

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
 
 from graph.contract import GraphStore
 from graph.errors import IntegrityError
-from graph.model import Direction, Node, Relationship, new_node
+from graph.model import Direction, Node, Relationship, WriteSummary, new_node
 from tests.conftest import StoreOpener
 from tests.contract import graphs as g
 
@@ -50,6 +51,29 @@ def test_upserting_the_same_data_twice_reports_unchanged(populated: GraphStore) 
     summary = populated.last_summary
     assert not summary.changed
     assert (summary.nodes_unchanged, summary.relationships_unchanged) == (len(nodes), len(rels))
+
+
+def test_each_thread_reads_its_own_last_summary(store: GraphStore) -> None:
+    """Two writers at once (API requests in worker threads) each report what they changed."""
+    store.upsert_nodes([g.DISTRICT])
+    first_done, second_done = threading.Event(), threading.Event()
+    seen: dict[str, WriteSummary] = {}
+
+    def first() -> None:
+        with store.transaction() as tx:
+            tx.upsert_nodes([g.SUBDISTRICT, g.LIYANG])
+        first_done.set()
+        second_done.wait(timeout=30)
+        seen["first"] = store.last_summary
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert first_done.wait(timeout=30)
+    store.upsert_nodes([g.DISTRICT])  # this thread: one unchanged node, after the other's commit
+    second_done.set()
+    thread.join(timeout=30)
+    assert (store.last_summary.nodes_created, store.last_summary.nodes_unchanged) == (0, 1)
+    assert (seen["first"].nodes_created, seen["first"].nodes_unchanged) == (2, 0)
 
 
 def test_relationship_needs_both_endpoints(store: GraphStore) -> None:

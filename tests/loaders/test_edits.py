@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from graph.memory import MemoryStore
-from loaders import load_records
+from loaders import edits, load_records
 from loaders.edits import end_agreement, end_pairing
 from loaders.errors import LoadError
 
@@ -50,3 +50,26 @@ def test_add_and_end_a_pairing(seeded: MemoryStore) -> None:
         end_pairing(seeded, "D002", "观景社区", "2024-01-01")
     with pytest.raises(LoadError, match="matches several records"):
         end_pairing(seeded, "D002", "老城社区", "2024-01-01")
+
+
+def test_ending_again_on_the_same_day_writes_nothing(
+    seeded: MemoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even a second later (a new ``loaded_at`` stamp), the second end is no change."""
+    pairing = {"包联单位": "D002", "社区": "观景社区", "生效日期": "2022-01-01"}
+    agreement = {"code": "GJ-9", "partner": "河师大", "community": "黎阳社区",
+                 "valid_from": "2023-05-01"}  # fmt: skip
+    load_records(seeded, "pairings", [pairing])
+    load_records(seeded, "agreements", [agreement])
+    stamps = iter(["2026-01-01T00:00:01", "2026-01-01T00:00:02", "2026-01-01T00:00:03",
+                   "2026-01-01T00:00:04"])  # fmt: skip
+    monkeypatch.setattr(edits, "now_iso", lambda: next(stamps))
+    assert end_pairing(seeded, "D002", "观景社区", "2023-06-30").relationships_updated == 1
+    again = end_pairing(seeded, "D002", "观景社区", "2023-06-30")
+    assert not again.changed and again.relationships_unchanged == 1
+    assert end_agreement(seeded, "GJ-9", "2024-12-31").changed
+    version = seeded.version()
+    assert not end_agreement(seeded, "GJ-9", "2024-12-31").changed
+    assert seeded.version() == version
+    node = seeded.get_nodes(["agreement:GJ-9"])["agreement:GJ-9"]
+    assert node.props["loaded_at"] == "2026-01-01T00:00:02"  # the first end's stamp
