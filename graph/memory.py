@@ -121,9 +121,14 @@ class MemoryStore(GraphStore):
             self._reset_memory()
             rows = self._db.execute("SELECT id, kind, props FROM nodes")
             self._put_nodes(Node(nid, kind, orjson.loads(props)) for nid, kind, props in rows)
+            # A link's ends are the nodes' own id strings, not copies read from its row, and
+            # links with the same small properties (most: a date, a synthetic flag) share one
+            # read-only dict: together a third of a link's memory.
+            ends = {nid: nid for nid in self._g._node}.get
+            shared: dict[str, Mapping[str, Any]] = {}
             rows = self._db.execute("SELECT id, type, source, target, props FROM rels")
             self._put_rels(
-                Relationship(type_, src, tgt, orjson.loads(props), rid)
+                Relationship(type_, ends(src, src), ends(tgt, tgt), _props(props, shared), rid)
                 for rid, type_, src, tgt, props in rows
             )
             self._version = version
@@ -593,6 +598,20 @@ class MemoryStore(GraphStore):
 def _names_of(props: Mapping[str, Any]) -> tuple[Any, ...]:
     name, aliases = props.get("name"), props.get("aliases")
     return (name, *aliases) if aliases else (name,)
+
+
+def _props(text: str, shared: dict[str, Mapping[str, Any]]) -> Mapping[str, Any]:
+    """The properties a row's JSON holds; one dict for every short text read before."""
+    if len(text) > SHARED_PROPS_CHARS:
+        return cast("Mapping[str, Any]", orjson.loads(text))
+    props = shared.get(text)
+    if props is None:
+        props = shared[text] = orjson.loads(text)
+    return props
+
+
+#: Property texts up to this length are shared between the links that have them, on reading.
+SHARED_PROPS_CHARS = 96
 
 
 def _dumps(props: Mapping[str, Any]) -> str:

@@ -8,6 +8,7 @@ import pytest
 
 from graph.errors import StoreUnavailable
 from graph.memory import MemoryStore
+from graph.model import Relationship
 from tests.contract import graphs as g
 
 
@@ -43,3 +44,28 @@ def test_networkx_graph_is_available_for_analytics() -> None:
         tx.upsert_relationships(rels)
     assert store.graph.number_of_nodes() == len(nodes)
     assert store.graph.number_of_edges() == len(rels)
+
+
+def test_a_reopened_graph_shares_what_links_repeat_and_writes_stay_apart(tmp_path: Path) -> None:
+    """Reading the file, links with the same small properties share one dict, and a link's
+    ends are its nodes' own id strings; a later write to one link leaves the others as they
+    were."""
+    path = tmp_path / "s.sqlite"
+    nodes, rels = g.district_slice()
+    with MemoryStore(path).transaction() as tx:
+        tx.upsert_nodes(nodes)
+        tx.upsert_relationships(rels)
+    again = MemoryStore(path)
+    node_ids = {nid: nid for nid in again.graph.nodes}  # the graph's own id strings
+    by_props: dict[str, list[Relationship]] = {}
+    for rel in again.get_relationships([r.id for r in rels]).values():
+        assert rel.source is node_ids[rel.source] and rel.target is node_ids[rel.target]
+        by_props.setdefault(repr(sorted(rel.props.items())), []).append(rel)
+    first, second = next(group for group in by_props.values() if len(group) > 1)[:2]
+    assert first.props is second.props
+    again.upsert_relationships(
+        [Relationship(first.type, first.source, first.target, {"source_file": "改.csv"}, first.id)]
+    )
+    assert again.get_relationships([first.id])[first.id].props["source_file"] == "改.csv"
+    assert "source_file" not in again.get_relationships([second.id])[second.id].props
+    again.close()
