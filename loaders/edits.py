@@ -60,8 +60,8 @@ def end_agreement(
         for r in links
         if not r.props.get("valid_to") or r.props["valid_to"] > day
     ]
-    if agreement.props.get("valid_to") == day and not rels:  # already ended so: no new stamp
-        return WriteSummary(nodes_unchanged=1)
+    if agreement.props.get("valid_to") == day and not rels:
+        prov = {}  # already ended so: no new stamp, but still one unit of work (a scope judges it)
     with store.transaction() as tx:
         tx.upsert_nodes([Node(nid, agreement.kind, {"valid_to": day, **prov})])
         tx.upsert_relationships(rels)
@@ -96,13 +96,13 @@ def end_pairing(
     if not current:
         raise LoadError(f"{dept.props.get('name', dept.id)} is not paired with "
                         f"{place.props.get('name', place.id)} on {day}")  # fmt: skip
-    to_end = [r for r in current if r.props.get("valid_to") != day]
-    if not to_end:  # already ends that day: ending it again changes nothing, not even the stamp
-        return WriteSummary(relationships_unchanged=len(current))
-    prov = _provenance(source, loaded_by)
+    # already ending that day: written again without a new stamp, so nothing changes, but it is
+    # still one unit of work (a scoped admin's is judged on the records it touches)
+    again = all(r.props.get("valid_to") == day for r in current)
+    prov = {} if again else _provenance(source, loaded_by)
     with store.transaction() as tx:
         tx.upsert_relationships(
             Relationship(r.type, r.source, r.target, {"valid_to": day, **prov}, r.id)
-            for r in to_end
+            for r in current
         )
     return store.last_summary
