@@ -3,11 +3,14 @@
 Adding goes through :func:`loaders.load_records`, so a record typed into a form is checked
 exactly like a spreadsheet row. Ending sets ``valid_to`` — history is kept, never deleted: an
 agreement that lapsed still answers "who was partnered with whom on date D". Ending again on
-the day a record already ends writes nothing: its provenance stays that of the first end.
+the day a record already ends changes nothing, not even its provenance (:func:`_ended`); it is
+still one unit of work, so a scoped admin's is judged like any other.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -35,6 +38,20 @@ def _provenance(source: str, loaded_by: str | None) -> dict[str, Any]:
             "loaded_by": loaded_by or default_loaded_by()}  # fmt: skip
 
 
+Stamp = Callable[[], dict[str, Any]]
+
+
+def _stamp(source: str, loaded_by: str | None) -> Stamp:
+    """This edit's provenance, taken once, on the first record that needs it."""
+    return functools.cache(lambda: _provenance(source, loaded_by))
+
+
+def _ended(props: Mapping[str, Any], day: str, stamp: Stamp) -> dict[str, Any]:
+    """What ending a record on ``day`` writes: ``valid_to``, with this edit's provenance only
+    when that changes the record (one already ending that day keeps the first end's stamp)."""
+    return {"valid_to": day, **stamp()} if props.get("valid_to") != day else {"valid_to": day}
+
+
 def end_agreement(
     store: GraphStore,
     code: str,
@@ -52,18 +69,16 @@ def end_agreement(
     start = agreement.props.get("valid_from") or agreement.props.get("signed_on")
     if start and day < start:
         raise LoadError(f"agreement {code} starts on {start}, it cannot end on {day}")
-    prov = _provenance(source, loaded_by)
+    stamp = _stamp(source, loaded_by)
     hops = store.neighbours([nid], "PARTY_TO", direction=Direction.IN)[nid]
     links = [h.relationship for h in hops]
     rels = [
-        Relationship(r.type, r.source, r.target, {"valid_to": day, **prov}, r.id)
+        Relationship(r.type, r.source, r.target, _ended(r.props, day, stamp), r.id)
         for r in links
         if not r.props.get("valid_to") or r.props["valid_to"] > day
     ]
-    if agreement.props.get("valid_to") == day and not rels:
-        prov = {}  # already ended so: no new stamp, but still one unit of work (a scope judges it)
     with store.transaction() as tx:
-        tx.upsert_nodes([Node(nid, agreement.kind, {"valid_to": day, **prov})])
+        tx.upsert_nodes([Node(nid, agreement.kind, _ended(agreement.props, day, stamp))])
         tx.upsert_relationships(rels)
     return store.last_summary
 
@@ -96,13 +111,10 @@ def end_pairing(
     if not current:
         raise LoadError(f"{dept.props.get('name', dept.id)} is not paired with "
                         f"{place.props.get('name', place.id)} on {day}")  # fmt: skip
-    # already ending that day: written again without a new stamp, so nothing changes, but it is
-    # still one unit of work (a scoped admin's is judged on the records it touches)
-    again = all(r.props.get("valid_to") == day for r in current)
-    prov = {} if again else _provenance(source, loaded_by)
+    stamp = _stamp(source, loaded_by)
     with store.transaction() as tx:
         tx.upsert_relationships(
-            Relationship(r.type, r.source, r.target, {"valid_to": day, **prov}, r.id)
+            Relationship(r.type, r.source, r.target, _ended(r.props, day, stamp), r.id)
             for r in current
         )
     return store.last_summary
