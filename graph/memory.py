@@ -600,6 +600,10 @@ def _names_of(props: Mapping[str, Any]) -> tuple[Any, ...]:
     return (name, *aliases) if aliases else (name,)
 
 
+#: Property texts up to this length are shared between the links that have them, on reading.
+SHARED_PROPS_CHARS = 96
+
+
 def _props(text: str, shared: dict[str, Mapping[str, Any]]) -> Mapping[str, Any]:
     """The properties a row's JSON holds; one dict for every short text read before."""
     if len(text) > SHARED_PROPS_CHARS:
@@ -608,10 +612,6 @@ def _props(text: str, shared: dict[str, Mapping[str, Any]]) -> Mapping[str, Any]
     if props is None:
         props = shared[text] = orjson.loads(text)
     return props
-
-
-#: Property texts up to this length are shared between the links that have them, on reading.
-SHARED_PROPS_CHARS = 96
 
 
 def _dumps(props: Mapping[str, Any]) -> str:

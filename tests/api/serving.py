@@ -2,8 +2,9 @@
 
 Most API tests ask a question and read the answer; a socket adds nothing to that, so they use
 :func:`in_process`: httpx's own ASGI transport, driven from the test's thread. Tests of what
-only a real server shows (a client that hangs up, concurrent clients, the served
-reference graph, the browser) use :func:`served`: uvicorn on a free 127.0.0.1 port.
+only a real server shows (uploads beside reads, attacks and a client that hangs up, the served
+reference graph, Neo4j behind the API, the browser) use :func:`served`: uvicorn on a free
+127.0.0.1 port.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def served(app: FastAPI) -> Iterator[str]:
 
 
 @contextmanager
-def in_process(app: FastAPI, headers: dict[str, str] | None = None) -> Iterator[httpx.Client]:
+def in_process(app: FastAPI) -> Iterator[httpx.Client]:
     """Yield a (synchronous) httpx client that calls ``app`` in this process, with no socket.
 
     A server error comes back as a 500 response, as over HTTP, rather than as the exception.
@@ -52,7 +53,7 @@ def in_process(app: FastAPI, headers: dict[str, str] | None = None) -> Iterator[
     with anyio.from_thread.start_blocking_portal() as portal:
         asgi = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         transport = _PortalTransport(asgi, portal)
-        with httpx.Client(transport=transport, base_url="http://in-process", headers=headers) as c:
+        with httpx.Client(transport=transport, base_url="http://in-process") as c:
             yield c
 
 
