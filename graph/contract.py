@@ -2,7 +2,8 @@
 
 Batched on purpose: each call takes many ids, so a GraphQL request costs one store call per
 nesting level, not one per node. The domain queries in :mod:`graph.queries` are written only
-against this contract; a store may offer a faster native version through :meth:`native_query`.
+against this contract; a query may carry a faster native version per :attr:`GraphStore.backend`
+(:mod:`graph.queries.dispatch`).
 """
 
 from __future__ import annotations
@@ -120,6 +121,9 @@ class GraphStore(Writes):
     """What the rest of gridgraph may ask of a store."""
 
     name: str = "store"
+    backend: str = "contract"
+    """Which native versions of the domain queries answer on this store
+    (:mod:`graph.queries.dispatch`); wrappers pass their inner store's through."""
 
     # -- reads --------------------------------------------------------------------------
     @abstractmethod
@@ -269,10 +273,6 @@ class GraphStore(Writes):
         return None
 
     # -- lifecycle ----------------------------------------------------------------------
-    def native_query(self, name: str) -> Callable[..., Any] | None:
-        """A store's own implementation of a domain query (e.g. one Cypher round trip)."""
-        return None
-
     def close(self) -> None:
         """Release files, drivers and connections."""
 

@@ -64,6 +64,7 @@ class MemoryStore(GraphStore):
     """The default store. ``path=None`` keeps the graph in memory only (tests, scratch work)."""
 
     name = "memory"
+    backend = "memory"
 
     def __init__(self, path: str | FsPath | None = None, busy_timeout: float = 30) -> None:
         self.path = FsPath(path) if path is not None else None

@@ -46,3 +46,46 @@ def test_the_check_sees_a_wrong_import(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from api.app import create_app\n", encoding="utf-8")
     assert _imports(module) == {"api"}
+
+
+def _project_imports(path: Path) -> set[str]:
+    """Every module of the project that ``path`` imports by absolute name."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+#: Inside graph/: the store layer never imports the domain queries (they register their
+#: native versions on themselves, graph.queries.dispatch).
+FORBIDDEN_INSIDE: dict[str, tuple[str, ...]] = {
+    "graph/neo4j": ("graph.queries", "graph.analytics"),
+}
+
+
+def _forbidden(used: set[str], forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in used if any(m == f or m.startswith(f"{f}.") for f in forbidden))
+
+
+@pytest.mark.parametrize("folder", sorted(FORBIDDEN_INSIDE))
+def test_the_store_layer_does_not_import_the_domain_queries(folder: str) -> None:
+    wrong = {
+        str(path.relative_to(ROOT)): bad
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if (bad := _forbidden(_project_imports(path), FORBIDDEN_INSIDE[folder]))
+    }
+    assert wrong == {}
+
+
+def test_the_store_layer_check_sees_a_wrong_import(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("from graph import queries\nimport graph.analytics\n", encoding="utf-8")
+    assert _forbidden(_project_imports(module), FORBIDDEN_INSIDE["graph/neo4j"]) == [
+        "graph.analytics",
+        "graph.queries",
+    ]

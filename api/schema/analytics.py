@@ -23,7 +23,7 @@ from strawberry.types import Info
 from api.context import GraphContext
 from api.limits import check_page_size
 from api.types import AS_OF_HELP, NESTED_PAGE, Community, Department, Node, wrap
-from graph.analytics import (
+from graph.queries.analytics import (
     CoConstruction,
     CommunityLeaders,
     DepartmentLoad,

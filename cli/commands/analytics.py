@@ -1,5 +1,5 @@
 """``gridgraph analytics``: the district on a day, as tables or JSON (a shell over
-:mod:`graph.analytics`)."""
+:mod:`graph.queries.analytics`)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         """Pairing load, building-leader coverage, partners by reach and centrality, the
         co-construction network's components, communities without partners, agreements by
         topic and year."""
-        from graph.analytics import (
+        from graph.queries.analytics import (
             agreements_by_topic_and_year,
             building_leader_coverage,
             co_construction,

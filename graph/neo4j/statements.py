@@ -39,11 +39,8 @@ from graph.listing import (
     check_listing,
 )
 from graph.model import Direction
-from graph.queries.coverage import LINKS_TO_GRID
-from graph.queries.grid_links import INCOMING_KINDS, INCOMING_TYPES
 from schema import ONTOLOGY, NodeKind, RelType
 from schema.ontology import GRID_STEPS
-from schema.responsibility import CHAIN_ORDER
 
 ENTITY = "Entity"
 """The label every gridgraph node carries besides its kind's, with ``id`` unique."""
@@ -676,8 +673,9 @@ def _generic_statements(reg: StatementRegistry) -> None:
 # contract call it stands for), ``key`` the node it belongs to (the id a contract call was asked
 # about), ``rel`` and ``node`` a relationship and a node as maps (decoded like any other read).
 # The branches are joined with UNION ALL, so the whole answer is one statement, one round trip.
-# ``graph.neo4j.flagship`` decodes the rows into the same records the contract calls return and
-# hands them to the domain query's own assembly.
+# The statements themselves live with their queries (``graph/queries/<query>/cypher.py``),
+# registered through native_statement(); ``graph.neo4j.rows`` decodes the rows into the same
+# records the contract calls return, and the query's own assembly builds the answer.
 
 
 def node_map(var: str) -> str:
@@ -696,332 +694,21 @@ def rel_map(var: str) -> str:
     )
 
 
-def _row(part: str, key: str, rel: str | None, node: str) -> str:
+def native_row(part: str, key: str, rel: str | None, node: str) -> str:
+    """The ``RETURN`` of one branch: ``part, key, rel, node`` (``rel`` None: a node row)."""
     rel_column = rel_map(rel) if rel is not None else "null"
     return f"RETURN '{part}' AS part, {key} AS key, {rel_column} AS rel, {node_map(node)} AS node"
 
 
-def _union(*branches: str) -> str:
+def union_all(*branches: str) -> str:
+    """The branches as one statement, one round trip."""
     return "\nUNION ALL\n".join(_tidy(b) for b in branches)
 
 
-def _kinds_test(var: str, kinds: Iterable[str]) -> str:
+def kinds_test(var: str, kinds: Iterable[str]) -> str:
+    """``var`` carries one of the labels ``kinds``."""
     listed = ", ".join(f"'{k}'" for k in kinds)
     return f"any(label IN labels({var}) WHERE label IN [{listed}])"
-
-
-def _holders_branch(linked: str) -> str:
-    """Rows ``holds``: the people holding the posts in force at each ``m`` that ``linked``
-    yields (or holding ``m`` itself when it is a post), as the gather steps ask for them."""
-    return f"""
-        {linked}
-        WITH DISTINCT m
-        OPTIONAL MATCH (m)<-[r2:POST_IN]-(q:Post)
-        WHERE {in_force("r2")}
-        WITH collect(m) + collect(q) AS candidates
-        UNWIND candidates AS p
-        WITH DISTINCT p
-        WHERE p:Post
-        MATCH (p)<-[h:HOLDS]-(person:Person)
-        WHERE {in_force("h")}
-        {_row("holds", "p.id", "h", "person")}
-        """
-
-
-def _grid_link_branches(grids: str) -> list[str]:
-    """``gather_links`` as three branches, after ``grids`` has bound each grid once as ``g``.
-
-    The incoming hops of every grid; the posts of every unit so linked (a superset of the
-    organisations the assembly asks about); the holders of every post among them.
-    """
-    linked = f"""
-        {grids}
-        MATCH (g)<-[r:{"|".join(INCOMING_TYPES)}]-(m:{ENTITY})
-        WHERE {in_force("r")} AND {_kinds_test("m", INCOMING_KINDS)}
-        """
-    return [
-        f"""
-        {linked}
-        {_row("in", "g.id", "r", "m")}
-        """,
-        f"""
-        {linked}
-        WITH DISTINCT m
-        MATCH (m)<-[r2:POST_IN]-(p:Post)
-        WHERE {in_force("r2")}
-        {_row("post", "m.id", "r2", "p")}
-        """,
-        _holders_branch(linked),
-    ]
-
-
-def _native_statements(reg: StatementRegistry) -> None:
-    up = f":PART_OF*1..{GRID_STEPS}"
-    chain_grids = f"""
-        UNWIND $building_ids AS start_id
-        MATCH (b:{ENTITY} {{id: start_id}})
-        OPTIONAL MATCH p = (b)-[{up}]->(above:{ENTITY})
-        WHERE all(step IN relationships(p) WHERE {in_force("step")})
-        WITH collect(b) + collect(above) AS grids
-        UNWIND grids AS g
-        WITH DISTINCT g
-        """
-    reg.add(
-        "native.responsibility_chains",
-        _union(
-            f"""
-            UNWIND $building_ids + $event_ids AS node_id
-            MATCH (n:{ENTITY} {{id: node_id}})
-            {_row("node", "node_id", None, "n")}
-            """,
-            f"""
-            UNWIND $building_ids AS start_id
-            MATCH p = (:{ENTITY} {{id: start_id}})-[{up}]->(:{ENTITY})
-            WHERE all(step IN relationships(p) WHERE {in_force("step")})
-            UNWIND relationships(p) AS r
-            WITH DISTINCT start_id, r
-            WITH start_id, r, endNode(r) AS above
-            {_row("up", "start_id", "r", "above")}
-            """,
-            *_grid_link_branches(chain_grids),
-            f"""
-            UNWIND $event_ids AS event_id
-            MATCH (:{ENTITY} {{id: event_id}})-[r:HANDLED_BY|IN_CATEGORY]->(m:{ENTITY})
-            WHERE {in_force("r")}
-            {_row("event", "event_id", "r", "m")}
-            """,
-            f"""
-            UNWIND $building_ids AS start_id
-            MATCH p = (:{ENTITY} {{id: start_id}})-[{up}]->(district:District)
-            WHERE all(step IN relationships(p) WHERE {in_force("step")})
-            WITH DISTINCT district
-            MATCH (d:{ENTITY})-[r:DEPARTMENT_OF]->(district)
-            WHERE {in_force("r")}
-            {_row("key_unit", "district.id", "r", "d")}
-            """,
-        ),
-        {
-            "building_ids": ["building:410611001001-007-03"],
-            "event_ids": ["event_type:E01"],
-            "as_of": _AS_OF,
-        },
-        "read",
-        "Responsibility chains: the buildings and event types, every PART_OF link up to the "
-        "district, the grids' posts, organisations and holders, the event types' handlers and "
-        "categories, the districts' departments; what graph.queries.chain.gather_chains reads.",
-    )
-
-    grid_labels = [ONTOLOGY.grid_kind(level).name for level in CHAIN_ORDER]
-    child_labels = grid_labels[:-1]
-    all_grids = f"""
-        MATCH (g:{"|".join(grid_labels)})
-        """
-    reg.add(
-        "native.find_gaps",
-        _union(
-            f"""
-            {all_grids}
-            {_row("grid", "g.id", None, "g")}
-            """,
-            f"""
-            MATCH (g:{"|".join(child_labels)})-[r:PART_OF]->(m:{ENTITY})
-            WHERE {in_force("r")}
-            {_row("up", "g.id", "r", "m")}
-            """,
-            *_grid_link_branches(all_grids),
-            f"""
-            MATCH (e:EventType)
-            {_row("event_type", "e.id", None, "e")}
-            """,
-            f"""
-            MATCH (e:EventType)-[r:HANDLED_BY]->(m:{ENTITY})
-            WHERE {in_force("r")}
-            {_row("event", "e.id", "r", "m")}
-            """,
-        ),
-        {"as_of": _AS_OF},
-        "read",
-        "The gap report: every grid, the grids' PART_OF links, their posts, organisations and "
-        "holders, the event types and their handlers; what graph.queries.gaps.gather_gaps reads.",
-    )
-
-
-def _coverage_statement(reg: StatementRegistry) -> None:
-    up = f":PART_OF*1..{GRID_STEPS}"
-    linked = f"""
-        MATCH (b:{ENTITY} {{id: $building_id}})
-        OPTIONAL MATCH p = (b)-[{up}]->(above:{ENTITY})
-        WHERE all(step IN relationships(p) WHERE {in_force("step")})
-        WITH collect(b) + collect(above) AS grids
-        UNWIND grids AS g
-        WITH DISTINCT g
-        MATCH (g)-[r:{"|".join(LINKS_TO_GRID)}]-(m:{ENTITY})
-        WHERE {in_force("r")}
-        """
-    reg.add(
-        "native.coverage",
-        _union(
-            f"""
-            MATCH (n:{ENTITY} {{id: $building_id}})
-            {_row("node", "n.id", None, "n")}
-            """,
-            f"""
-            MATCH p = (:{ENTITY} {{id: $building_id}})-[{up}]->(:{ENTITY})
-            WHERE all(step IN relationships(p) WHERE {in_force("step")})
-            UNWIND relationships(p) AS r
-            WITH DISTINCT r
-            WITH r, endNode(r) AS above
-            {_row("up", "$building_id", "r", "above")}
-            """,
-            f"""
-            {linked}
-            {_row("linked", "g.id", "r", "m")}
-            """,
-            f"""
-            {linked}
-            AND ((type(r) <> 'PARTY_TO' AND NOT m:Post)
-            OR (type(r) = 'PARTY_TO' AND {in_force("m")}))
-            WITH DISTINCT m
-            MATCH (m)<-[r2:POST_IN|PARTY_TO]-(x:{ENTITY})
-            WHERE {in_force("r2")}
-            {_row("second", "m.id", "r2", "x")}
-            """,
-            _holders_branch(linked),
-        ),
-        {"building_id": "building:410611001001-007-03", "as_of": _AS_OF},
-        "read",
-        "Coverage of a building: the building, its PART_OF links up, every link of its grids "
-        "either way, the posts and parties of the linked units and agreements, the posts' "
-        "holders; what graph.queries.coverage.gather_coverage reads.",
-    )
-
-
-def _shared_statement(reg: StatementRegistry) -> None:
-    own = f"""
-        MATCH (:{ENTITY} {{id: $unit_id}})-[r:PARTY_TO]->(a:{ENTITY})
-        WHERE {in_force("r")}
-        """
-    parties = f"""
-        {own}
-        AND {in_force("a")}
-        MATCH (a)<-[r2:PARTY_TO]-(x:{ENTITY})
-        WHERE {in_force("r2")}
-        """
-    theirs = f"""
-        {parties}
-        WITH DISTINCT x
-        MATCH (x)-[r3:PARTY_TO]->(b:{ENTITY})
-        WHERE {in_force("r3")}
-        """
-    reg.add(
-        "native.shared_agreements",
-        _union(
-            f"""
-            MATCH (n:{ENTITY} {{id: $unit_id}})
-            {_row("node", "n.id", None, "n")}
-            """,
-            f"""
-            {own}
-            {_row("own", "$unit_id", "r", "a")}
-            """,
-            f"""
-            {parties}
-            {_row("parties", "a.id", "r2", "x")}
-            """,
-            f"""
-            {theirs}
-            {_row("theirs", "x.id", "r3", "b")}
-            """,
-            f"""
-            {theirs}
-            AND {in_force("b")}
-            WITH DISTINCT b
-            MATCH (b)<-[r4:PARTY_TO]-(y:{ENTITY})
-            WHERE {in_force("r4")}
-            {_row("second", "b.id", "r4", "y")}
-            """,
-        ),
-        {"unit_id": "unit:12410000MB0000000U", "as_of": _AS_OF},
-        "read",
-        "Shared agreements of a unit: its agreements in force, their parties, those parties' "
-        "agreements and the parties to those; what graph.queries.agreements.gather_shared reads.",
-    )
-
-
-def _analytics_statements(reg: StatementRegistry) -> None:
-    """The district's analytics (:mod:`graph.analytics`): aggregations Neo4j does itself
-    (pairing load, building-leader coverage, agreements by topic and year) and, for the
-    co-construction network that networkx analyses, the records it is built from."""
-    reg.add(
-        "native.pairing_load",
-        f"""
-        MATCH (d:Department)
-        OPTIONAL MATCH (d)-[r:PAIRED_WITH]->(c:Community)
-        WHERE {in_force("r")}
-        WITH d, collect(DISTINCT c) AS communities
-        RETURN {node_map("d")} AS department, [x IN communities | {node_map("x")}] AS communities
-        ORDER BY d.id
-        """,
-        {"as_of": _AS_OF},
-        "read",
-        "Every department with the communities it is paired with on the day.",
-    )
-    reg.add(
-        "native.building_leader_coverage",
-        f"""
-        MATCH (c:Community)
-        OPTIONAL MATCH (c)<-[rs:PART_OF*1..2]-(b:Building)
-        WHERE all(r IN rs WHERE {in_force("r")})
-        WITH c, collect(DISTINCT b) AS buildings
-        RETURN {node_map("c")} AS community, size(buildings) AS buildings,
-        size([b IN buildings WHERE EXISTS {{
-        MATCH (b)<-[r1:POST_IN]-(p:Post)<-[h:HOLDS]-(:Person)
-        WHERE p.post_type = 'building_leader' AND {in_force("r1")} AND {in_force("h")}
-        }}]) AS led
-        ORDER BY c.id
-        """,
-        {"as_of": _AS_OF},
-        "read",
-        "Per community: its buildings on the day and those whose building leader post is held.",
-    )
-    reg.add(
-        "native.agreements_by_topic_and_year",
-        """
-        MATCH (a:Agreement)
-        WITH a, coalesce(a.valid_from, a.signed_on) AS start
-        UNWIND CASE WHEN a.topics IS NULL OR size(a.topics) = 0 THEN [null] ELSE a.topics END
-        AS topic
-        WITH DISTINCT a, topic, start
-        RETURN topic, CASE WHEN start IS NULL THEN null ELSE toInteger(left(start, 4)) END
-        AS year, count(a) AS agreements
-        """,
-        {},
-        "read",
-        "Agreements per topic and first year in force, over the whole history.",
-    )
-    reg.add(
-        "native.co_construction",
-        _union(
-            f"""
-            MATCH (a:Agreement)
-            WHERE {in_force("a")}
-            {_row("agreement", "a.id", None, "a")}
-            """,
-            f"""
-            MATCH (a:Agreement)<-[r:PARTY_TO]-(x:{ENTITY})
-            WHERE {in_force("a")} AND {in_force("r")}
-            {_row("parties", "a.id", "r", "x")}
-            """,
-            f"""
-            MATCH (c:Community)
-            {_row("community", "c.id", None, "c")}
-            """,
-        ),
-        {"as_of": _AS_OF},
-        "read",
-        "The agreements in force on the day, their parties in force, and every community: "
-        "what graph.analytics.gather_network reads.",
-    )
 
 
 def _build() -> StatementRegistry:
@@ -1032,15 +719,25 @@ def _build() -> StatementRegistry:
         _kind_statements(reg, kind)
     for rel in ONTOLOGY.relations.values():
         _type_statements(reg, rel)
-    _native_statements(reg)
-    _coverage_statement(reg)
-    _shared_statement(reg)
-    _analytics_statements(reg)
     return reg
 
 
 STATEMENTS: StatementRegistry = _build()
-"""The registry: every statement gridgraph sends to Neo4j."""
+"""The registry: every statement gridgraph sends to Neo4j. The native versions of the domain
+queries add theirs through :func:`native_statement` when their package is imported
+(:mod:`graph.queries.flagship` imports them all)."""
+
+
+def native_statement(name: str, text: str, params: Mapping[str, Any], doc: str = "") -> Statement:
+    """Register a read statement of a native domain query (``native.*``), in the one registry.
+
+    Why here and not in the store: the query's own folder (``graph/queries/<query>/cypher.py``)
+    holds its Cypher, next to the Python it stands for, while every statement is still linted
+    and sent through :func:`run` like the rest.
+    """
+    if not name.startswith("native."):
+        raise ValueError(f"native statement {name!r} must be named native.*")
+    return STATEMENTS.add(name, text, params, "read", doc)
 
 
 def schema_statement_names() -> list[str]:

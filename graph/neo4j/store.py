@@ -53,7 +53,6 @@ from graph.model import (
     WriteSummary,
     hop_order,
 )
-from graph.neo4j.native import NATIVE_QUERIES
 from graph.neo4j.statements import (
     SHORTEST_BOUNDS,
     STATEMENTS,
@@ -99,6 +98,7 @@ class Neo4jStore(GraphStore):
     """The production store. Build it with :meth:`from_settings` (checks the server first)."""
 
     name = "neo4j"
+    backend = "neo4j"
 
     def __init__(
         self, driver: neo4j.Driver, database: str = "neo4j", batch_size: int = 5000, uri: str = ""
@@ -636,10 +636,6 @@ class Neo4jStore(GraphStore):
         return int(record["version"])
 
     # -- lifecycle ------------------------------------------------------------------------
-    def native_query(self, name: str) -> Callable[..., Any] | None:
-        function = NATIVE_QUERIES.get(name)
-        return functools.partial(function, self) if function is not None else None
-
     def close(self) -> None:
         self._driver.close()
 

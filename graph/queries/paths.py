@@ -47,10 +47,6 @@ def shortest_connection(
     >>> [n.name for n in shortest_connection(s, d.id, sd.id).nodes]
     ['淇滨区', '九州路街道']
     """
-    native = store.native_query("shortest_connection")
-    if native is not None:
-        result: Connection | None = native(source, target, max_length, as_of)
-        return result
     found = store.get_nodes([source, target])
     missing = [i for i in (source, target) if i not in found]
     if missing:

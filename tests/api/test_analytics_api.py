@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from graph.analytics import co_construction
 from graph.memory import MemoryStore
+from graph.queries.analytics import co_construction
 from tests.api.conftest import GraphQL
 from tests.small_graph import PAIRING_CHANGE, UNIVERSITY
 

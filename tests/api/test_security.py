@@ -435,7 +435,7 @@ class _SlowStore(CountingStore):
 
     def __getattr__(self, name: str) -> Any:
         attr = super().__getattr__(name)
-        if not callable(attr) or name in ("version", "close", "native_query"):
+        if not callable(attr) or name in ("version", "close"):
             return attr
 
         def slow(*args: Any, **kwargs: Any) -> Any:

@@ -11,8 +11,11 @@ from datetime import date
 
 import pytest
 
-import graph.analytics as analytics_module
-from graph.analytics import (
+import graph.queries.analytics.query as analytics_module
+from graph.contract import GraphStore
+from graph.memory import MemoryStore
+from graph.model import new_node
+from graph.queries.analytics import (
     agreements_by_topic_and_year,
     assemble_leader_coverage,
     assemble_network,
@@ -25,9 +28,6 @@ from graph.analytics import (
     gather_pairing_load,
     pairing_load,
 )
-from graph.contract import GraphStore
-from graph.memory import MemoryStore
-from graph.model import new_node
 from tests import small_graph as sg
 from tests.conftest import Neo4jServer
 from tests.reference_neo4j import GROUP, build_reference, ensure_copied
@@ -202,18 +202,17 @@ def test_reference_topics_count_every_agreement(reference: MemoryStore) -> None:
 
 # -- Neo4j's native answers equal the embedded store's --------------------------------------
 
-NATIVE_NAMES = ("pairing_load", "building_leader_coverage", "agreements_by_topic_and_year",
-                "co_construction")  # fmt: skip
+NATIVE = (pairing_load, building_leader_coverage, agreements_by_topic_and_year, co_construction)
 
 
 def test_natives_are_registered_reads() -> None:
-    from graph.neo4j.analytics import LEADER_COVERAGE, NETWORK, PAIRING_LOAD, TOPICS
-    from graph.neo4j.native import NATIVE_QUERIES
     from graph.neo4j.statements import STATEMENTS
+    from graph.queries.analytics.cypher import LEADER_COVERAGE, NETWORK, PAIRING_LOAD, TOPICS
 
-    assert set(NATIVE_NAMES) <= set(NATIVE_QUERIES)
-    for name in (PAIRING_LOAD, LEADER_COVERAGE, TOPICS, NETWORK):
-        assert STATEMENTS[name].access == "read"
+    assert all("neo4j" in query.natives for query in NATIVE)
+    for statement in (PAIRING_LOAD, LEADER_COVERAGE, TOPICS, NETWORK):
+        assert STATEMENTS[statement.name] is statement
+        assert statement.access == "read"
 
 
 def test_native_and_contract_gathering_agree_on_the_small_graph(small: GraphStore) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -279,21 +280,33 @@ def test_to_dict_is_json(store: GraphStore, district: Built) -> None:
     }
 
 
-def test_native_query_is_used_when_the_store_offers_one(store: GraphStore, district: Built) -> None:
+def test_a_native_version_is_used_on_its_backend(store: GraphStore, district: Built) -> None:
+    """A version registered on ``responsibility_chains`` for a store's backend answers in
+    place of the contract-based query, given the query's own arguments; ``responsibility_chain``
+    goes through it too. Wrappers pass the inner store's backend through."""
     calls: list[tuple[Any, ...]] = []
 
-    class Native:
+    class Wrapped:
+        backend = "test-native"
+
         def __getattr__(self, attr: str) -> Any:
             return getattr(store, attr)
 
-        def native_query(self, name: str) -> Any:
-            if name == "responsibility_chain":
-                return lambda *a, **kw: calls.append((*a, kw["as_of"].isoformat())) or "native"
-            return None
+    @responsibility_chains.native("test-native")
+    def native(s: Any, requests: Any, as_of: date | str | None = None) -> Any:
+        calls.append((list(requests), as_of))
+        return ["native"]
 
-    out = responsibility_chain(Native(), "building:x", "event_type:y", "2024-01-02")  # type: ignore[arg-type]
+    try:
+        out = responsibility_chain(Wrapped(), "building:x", "event_type:y", "2024-01-02")  # type: ignore[arg-type]
+        direct = responsibility_chains(
+            store, [(district.id("b1"), district.id("e1"))], "2024-01-02"
+        )
+    finally:
+        responsibility_chains.remove_native("test-native")
     assert out == "native"
-    assert calls == [("building:x", "event_type:y", "2024-01-02")]
+    assert calls == [([("building:x", "event_type:y")], date(2024, 1, 2))]
+    assert direct != ["native"]  # the store's own backend has no such version
 
 
 def test_routing_territory_first_then_owner_then_handlers(

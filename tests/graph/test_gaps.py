@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import graph.queries.chain
-import graph.queries.gaps
+import graph.queries.chain.query
+import graph.queries.gaps.query
 from graph.contract import READ_METHODS, GraphStore
 from graph.memory import MemoryStore
 from graph.queries.chain import responsibility_chain, responsibility_chains
@@ -199,7 +199,7 @@ def test_gaps_store_calls_are_bounded() -> None:
     assert calls == store_calls(large, ask)
 
 
-@pytest.mark.parametrize("module", [graph.queries.chain, graph.queries.gaps])
+@pytest.mark.parametrize("module", [graph.queries.chain.query, graph.queries.gaps.query])
 def test_docstring_examples_run(module: Any) -> None:
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0

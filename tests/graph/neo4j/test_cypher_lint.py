@@ -16,6 +16,7 @@ import pytest
 
 from graph.neo4j.lint import TOOL_DIR, lint_payload, linter_installed, run_linter
 from graph.neo4j.statements import STATEMENTS, Statement
+from graph.queries.flagship import native_queries  # registers every native.* statement
 
 
 def _require_linter() -> None:
@@ -51,6 +52,9 @@ def test_every_registered_statement_lints_clean(registry_lint: dict[str, Any]) -
     assert registry_lint["linter"]["name"] == "@neo4j-cypher/language-support"
     linted = {r["name"] for r in registry_lint["results"]}
     assert linted == set(STATEMENTS), "every statement in the registry is linted"
+    assert native_queries(), "the flagship queries registered their Neo4j versions"
+    natives = {name for name in linted if name.startswith("native.")}
+    assert {"native.coverage", "native.responsibility_chains", "native.co_construction"} <= natives
     assert _problems(registry_lint) == []
 
 

@@ -1,7 +1,8 @@
 """The Neo4j native flagship queries: registered, one round trip, and equal to the embedded ones.
 
-1. Every native query is registered, reachable through ``Neo4jStore.native_query`` and sends a
-   registered read statement (which ``test_cypher_lint.py`` lints); no pairs, no round trip.
+1. Every flagship query has a Neo4j version registered on it (``graph.queries.dispatch``),
+   chosen for a Neo4j store and for wrappers of one, and sends a registered read statement
+   (which ``test_cypher_lint.py`` lints); no pairs, no round trip.
 2. On every store, the native answer (Neo4j) equals the one gathered with the contract calls
    on the same store and assembled: small hand-built graphs, every pair, several days.
 3. The Qibin reference graph, built into the embedded store and copied into a
@@ -25,27 +26,34 @@ from typing import Any
 import pytest
 from neo4j import GraphDatabase
 
+from graph.audit import AuditTrail
+from graph.audited import AuditedStore
 from graph.contract import GraphStore
 from graph.errors import NodeNotFound
 from graph.memory import MemoryStore
 from graph.model import Direction, Relationship
-from graph.neo4j import Neo4jStore, flagship
-from graph.neo4j.native import NATIVE_QUERIES
+from graph.neo4j import Neo4jStore
 from graph.neo4j.statements import STATEMENTS
 from graph.queries.agreements import assemble_shared, gather_shared, shared_agreements
+from graph.queries.agreements.cypher import SHARED
 from graph.queries.chain import (
     assemble_chains,
     gather_chains,
     responsibility_chain,
     responsibility_chains,
 )
+from graph.queries.chain.cypher import CHAINS
 from graph.queries.coverage import (
     NotABuilding,
     assemble_coverage,
     coverage_of_building,
     gather_coverage,
 )
+from graph.queries.coverage.cypher import COVERAGE
+from graph.queries.dispatch import Dispatchable
+from graph.queries.flagship import native_queries
 from graph.queries.gaps import assemble_gaps, find_gaps, gather_gaps
+from graph.queries.gaps.cypher import GAPS
 from graph.queries.paths import Connection, shortest_connection
 from schema import ONTOLOGY
 from schema.responsibility import CHAIN_ORDER
@@ -56,12 +64,11 @@ from tests.small_graph import NODES as small_graph_nodes
 from tests.small_graph import PAIRING_CHANGE as PAIRING_CHANGE_2
 from tests.small_graph import seed_small_graph
 
-NATIVE_NAMES = (
-    "responsibility_chain",
-    "responsibility_chains",
-    "find_gaps",
-    "coverage",
-    "shared_agreements",
+NATIVE_QUERIES: tuple[Dispatchable[..., Any], ...] = (
+    responsibility_chains,
+    find_gaps,
+    coverage_of_building,
+    shared_agreements,
 )
 DAYS = ("2019-01-01", "2023-06-30", PAIRING_CHANGE, "2024-03-31", LEADER_CHANGE, "2025-01-01")
 GOVERNANCE_DAYS = ("2021-06-01", "2023-03-01", "2024-06-30", PAIRING_CHANGE_2, "2025-06-01")
@@ -80,22 +87,33 @@ def offline_store() -> Iterator[Neo4jStore]:
     store.close()
 
 
-@pytest.mark.parametrize("name", NATIVE_NAMES)
-def test_each_native_query_is_registered(offline_store: Neo4jStore, name: str) -> None:
-    bound = offline_store.native_query(name)
-    assert bound is not None
-    assert bound.func is NATIVE_QUERIES[name]  # type: ignore[attr-defined]
-    assert bound.args == (offline_store,)  # type: ignore[attr-defined]
+@pytest.mark.parametrize("query", NATIVE_QUERIES, ids=lambda q: q.generic.__name__)
+def test_each_flagship_query_has_a_neo4j_version(
+    offline_store: Neo4jStore, query: Dispatchable[..., Any]
+) -> None:
+    native = query.natives["neo4j"]
+    assert query.implementation(offline_store) is native
+    assert query.implementation(MemoryStore()) is query.generic
+    audited = AuditedStore(offline_store, AuditTrail(None), "t", None, "a")
+    assert query.implementation(audited) is native  # type: ignore[arg-type]
+    assert native_queries()[query.generic.__name__] is query
+
+
+def test_the_flagship_registry_lists_every_native_query() -> None:
+    names = set(native_queries())
+    assert {q.generic.__name__ for q in NATIVE_QUERIES} <= names
+    assert native_queries("memory") == {}
 
 
 def test_native_statements_are_registered_reads() -> None:
-    for name in (flagship.CHAINS, flagship.GAPS, flagship.COVERAGE, flagship.SHARED):
-        assert STATEMENTS[name].access == "read"
-        assert "UNION ALL" in STATEMENTS[name].text
-    assert set(STATEMENTS[flagship.CHAINS].params) == {"building_ids", "event_ids", "as_of"}
-    assert set(STATEMENTS[flagship.GAPS].params) == {"as_of"}
-    assert set(STATEMENTS[flagship.COVERAGE].params) == {"building_id", "as_of"}
-    assert set(STATEMENTS[flagship.SHARED].params) == {"unit_id", "as_of"}
+    for statement in (CHAINS, GAPS, COVERAGE, SHARED):
+        assert STATEMENTS[statement.name] is statement
+        assert statement.access == "read"
+        assert "UNION ALL" in statement.text
+    assert set(CHAINS.params) == {"building_ids", "event_ids", "as_of"}
+    assert set(GAPS.params) == {"as_of"}
+    assert set(COVERAGE.params) == {"building_id", "as_of"}
+    assert set(SHARED.params) == {"unit_id", "as_of"}
 
 
 def test_no_pairs_needs_no_round_trip(offline_store: Neo4jStore) -> None:
@@ -116,8 +134,8 @@ def all_pairs(b: Built) -> list[tuple[str, str]]:
 def test_live_native_chains_and_gaps_equal_the_contract_path(store: GraphStore) -> None:
     """On Neo4j the native queries answer; gathering with the contract calls on the same store
     and assembling must give the same answers."""
-    if store.name == "neo4j":
-        assert all(store.native_query(name) is not None for name in NATIVE_NAMES)
+    natives = {q.implementation(store) for q in NATIVE_QUERIES}
+    assert (store.backend == "neo4j") == (natives == {q.natives["neo4j"] for q in NATIVE_QUERIES})
     b = build_small_district(store)
     for day in (date.fromisoformat(d) for d in DAYS):
         pairs = all_pairs(b)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import graph.queries.flagship  # noqa: F401 - the native.* statements are in the registry too
 from graph.neo4j import statements as st
 from graph.neo4j.statements import (
     ENTITY,

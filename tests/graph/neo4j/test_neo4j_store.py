@@ -11,14 +11,16 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from neo4j import GraphDatabase
 
 from graph.errors import StoreUnavailable
 from graph.neo4j import Neo4jStore
-from graph.neo4j.native import NATIVE_QUERIES, native
+from graph.queries.coverage import coverage_of_building
 from graph.settings import Settings
 from graph.stores import open_store
 
@@ -111,21 +113,31 @@ def test_serve_on_an_unreachable_neo4j_is_one_line(closed_uri: str) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_native_queries_are_looked_up_by_name(offline_store: Neo4jStore) -> None:
-    assert offline_store.native_query("no-such-query") is None
+def test_a_query_runs_the_version_registered_for_the_store_backend(
+    offline_store: Neo4jStore,
+) -> None:
+    """A version registered for another backend is never chosen; one for ``neo4j`` replaces
+    the contract-based query, gets the store first and the query's own arguments."""
+    assert offline_store.backend == "neo4j"
+    native = coverage_of_building.natives["neo4j"]
+    calls: list[tuple[object, ...]] = []
 
-    @native("test-echo")
-    def echo(store: Neo4jStore, value: int) -> tuple[Neo4jStore, int]:
-        return store, value
+    @coverage_of_building.native("test-echo")
+    def echo(store: object, building_id: str, as_of: date | None = None) -> Any:
+        calls.append((store, building_id, as_of))
+        return "echo"
 
     try:
-        bound = offline_store.native_query("test-echo")
-        assert bound is not None
-        assert bound(7) == (offline_store, 7)
-        with pytest.raises(ValueError, match="registered twice"):
-            native("test-echo")(echo)
+        assert coverage_of_building.implementation(offline_store) is native
+        offline_store.backend = "test-echo"
+        assert coverage_of_building(offline_store, "building:x") == "echo"
+        assert calls == [(offline_store, "building:x", None)]
+        with pytest.raises(ValueError, match="already"):
+            coverage_of_building.native("test-echo")(echo)
     finally:
-        NATIVE_QUERIES.pop("test-echo")
+        coverage_of_building.remove_native("test-echo")
+        del offline_store.backend
+    assert "test-echo" not in coverage_of_building.natives
 
 
 def test_batches_follow_the_configured_size(offline_store: Neo4jStore) -> None:

@@ -11,21 +11,28 @@ building, its grids, what is linked to the grids, the posts and partners of thos
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from graph.contract import GraphStore
-from graph.errors import GridGraphError, NodeNotFound
-from graph.model import Direction, Hop, Node, Relationship, holds_on
+from graph.errors import NodeNotFound
+from graph.model import Direction, Hop, Node, holds_on
+from graph.queries.coverage.answer import (
+    LEVELS_UP,
+    Coverage,
+    CoveringUnit,
+    LevelCoverage,
+    NotABuilding,
+    PostHolding,
+)
+from graph.queries.dispatch import dispatchable
 from graph.settings import today
 from schema import ONTOLOGY
 from schema.ontology import GRID_STEPS, GridLevel
 
-#: Grid levels from the building up, the order in which a coverage answer lists them.
-LEVELS_UP: tuple[GridLevel, ...] = tuple(reversed(GridLevel))
-#: Steps up ``PART_OF`` from a building to its district.
 #: Kinds that sign agreements as the territory side; every other party is a partner.
 TERRITORY_KINDS = frozenset({"Community", "Subdistrict", "District"})
+#: What links a grid to whatever covers it, followed either way.
 LINKS_TO_GRID: tuple[str, ...] = (
     "POST_IN",
     "COVERS",
@@ -36,85 +43,7 @@ LINKS_TO_GRID: tuple[str, ...] = (
 )
 
 
-class NotABuilding(GridGraphError):
-    """Coverage was asked for a node that is not a building."""
-
-
-@dataclass(frozen=True)
-class PostHolding:
-    """A post and whoever holds it on the day asked about (no holders: the post is vacant)."""
-
-    post: Node
-    holders: tuple[Node, ...] = ()
-
-    @property
-    def post_type(self) -> str:
-        return str(self.post.get("post_type", ""))
-
-
-@dataclass(frozen=True)
-class CoveringUnit:
-    """An organisation or facility linked to a grid: the link, the unit's posts and, for a
-    co-construction partner, the agreement through which it is linked."""
-
-    node: Node
-    relationship: Relationship
-    posts: tuple[PostHolding, ...] = ()
-    agreement: Node | None = None
-
-
-@dataclass(frozen=True)
-class LevelCoverage:
-    """What covers one grid level of a building."""
-
-    level: GridLevel
-    grid: Node | None
-    posts: tuple[PostHolding, ...] = ()
-    party_organizations: tuple[CoveringUnit, ...] = ()
-    committees: tuple[CoveringUnit, ...] = ()
-    managers: tuple[CoveringUnit, ...] = ()
-    paired_departments: tuple[CoveringUnit, ...] = ()
-    active: tuple[CoveringUnit, ...] = ()
-    partners: tuple[CoveringUnit, ...] = ()
-    facilities: tuple[CoveringUnit, ...] = ()
-
-    @property
-    def social_organizations(self) -> tuple[CoveringUnit, ...]:
-        return tuple(u for u in self.active if u.node.kind == "SocialOrganization")
-
-    @property
-    def volunteer_teams(self) -> tuple[CoveringUnit, ...]:
-        return tuple(u for u in self.active if u.node.kind == "VolunteerTeam")
-
-    def all_posts(self) -> tuple[PostHolding, ...]:
-        """The grid's own posts, then the posts of every unit linked to it."""
-        units = (
-            *self.party_organizations, *self.committees, *self.managers,
-            *self.paired_departments, *self.active, *self.partners, *self.facilities,
-        )  # fmt: skip
-        return self.posts + tuple(p for u in units for p in u.posts)
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """Everything that covers a building on a day, grouped by grid level, building first."""
-
-    building: Node
-    as_of: date
-    levels: tuple[LevelCoverage, ...] = field(default_factory=tuple)
-
-    def level(self, level: GridLevel | str) -> LevelCoverage:
-        wanted = GridLevel(level)
-        for lc in self.levels:
-            if lc.level == wanted:
-                return lc
-        raise KeyError(wanted)
-
-    def holders_of(self, post_type: str) -> list[PostHolding]:
-        """Every post of ``post_type`` at any level, building first."""
-        return [p for lc in self.levels for p in lc.all_posts() if p.post_type == post_type]
-
-
+@dispatchable
 def coverage_of_building(
     store: GraphStore, building_id: str, as_of: date | None = None
 ) -> Coverage:
@@ -157,10 +86,6 @@ def coverage_of_building(
     >>> cov.level("compound").grid.name
     '淇园'
     """
-    native = store.native_query("coverage")
-    if native is not None:
-        result: Coverage = native(building_id, as_of)
-        return result
     day = as_of or today()
     return assemble_coverage(building_id, gather_coverage(store, building_id, day), day)
 
@@ -170,7 +95,7 @@ class CoverageMaterial:
     """The raw records :func:`assemble_coverage` reads, as the store hands them back.
 
     Gathered by :func:`gather_coverage` with five contract calls, or by a store in one round
-    trip (:mod:`graph.neo4j.flagship`); the mappings may hold more keys than the assembly
+    trip (:mod:`graph.queries.coverage.neo4j`); the mappings may hold more keys than the assembly
     reads (it looks records up by id, and keeps only the units' posts it would have asked for).
     """
 

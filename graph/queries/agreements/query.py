@@ -15,32 +15,10 @@ from datetime import date, timedelta
 from graph.contract import GraphStore
 from graph.errors import NodeNotFound
 from graph.model import Direction, Hop, Node, holds_on
-from graph.queries.coverage import TERRITORY_KINDS
+from graph.queries.agreements.answer import ExpiringAgreement, SharedAgreement
+from graph.queries.coverage.query import TERRITORY_KINDS
+from graph.queries.dispatch import dispatchable
 from graph.settings import today
-
-
-@dataclass(frozen=True)
-class SharedAgreement:
-    """Another party linked to the unit asked about, and how.
-
-    ``common`` are agreements both signed; ``via`` are the communities (or partners) both
-    signed with; ``agreements`` are every agreement on those links, common ones first.
-    """
-
-    party: Node
-    common: tuple[Node, ...]
-    via: tuple[Node, ...]
-    agreements: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class ExpiringAgreement:
-    """An agreement that ends within the window asked about, with its parties."""
-
-    agreement: Node
-    valid_to: date
-    days_left: int
-    parties: tuple[Node, ...]
 
 
 def _in_force(hop: Hop, day: date) -> bool:
@@ -48,6 +26,7 @@ def _in_force(hop: Hop, day: date) -> bool:
     return hop.relationship.holds_on(day) and holds_on(hop.node.props, day)
 
 
+@dispatchable
 def shared_agreements(
     store: GraphStore, unit_id: str, as_of: date | None = None
 ) -> list[SharedAgreement]:
@@ -81,10 +60,6 @@ def shared_agreements(
     >>> [x.party.name for x in shared_agreements(s, u.id, date(2024, 1, 1))]
     ['黎阳社区']
     """
-    native = store.native_query("shared_agreements")
-    if native is not None:
-        result: list[SharedAgreement] = native(unit_id, as_of)
-        return result
     day = as_of or today()
     return assemble_shared(unit_id, gather_shared(store, unit_id, day), day)
 
@@ -94,7 +69,8 @@ class SharedMaterial:
     """The raw records :func:`assemble_shared` reads, as the store hands them back.
 
     Gathered by :func:`gather_shared` with five contract calls, or by a store in one round
-    trip (:mod:`graph.neo4j.flagship`); the mappings may hold more keys than the assembly reads.
+    trip (:mod:`graph.queries.agreements.neo4j`); the mappings may hold more keys than the
+    assembly reads.
     """
 
     unit: Node | None

@@ -5,9 +5,9 @@ The district's own questions, over the whole graph on a day: how many communitie
 department is paired with (机关包联 load), which communities have no co-construction partner,
 which partners reach the most communities (and which hold the network together), which
 topics agreements cover year by year, and in which communities building leader posts stand
-vacant. Each is a plain function over the store contract; a store with a native version
-(``native_query``) gathers the same records in one round trip, and the assembly here is
-shared, so both stores give one answer.
+vacant. Each is a plain function over the store contract; on Neo4j a native version
+(:mod:`graph.queries.analytics.neo4j`) gathers the same records in one round trip, and the
+assembly here is shared, so both stores give one answer.
 
 The co-construction network (联建共建网络) is a networkx graph: a node per party (community,
 subdistrict, district, outside unit or organisation), an edge between two parties to the same
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
 
@@ -28,8 +28,17 @@ import networkx as nx
 
 from graph.contract import GraphStore
 from graph.model import Direction, Hop, Node, holds_on
-from graph.queries.chain import as_day
-from graph.queries.coverage import TERRITORY_KINDS
+from graph.queries.analytics.answer import (
+    CoConstruction,
+    CommunityLeaders,
+    DepartmentLoad,
+    NetworkComponent,
+    PartnerReach,
+    TopicYear,
+)
+from graph.queries.chain.query import as_day
+from graph.queries.coverage.query import TERRITORY_KINDS
+from graph.queries.dispatch import dispatchable
 from schema.vocab import PostType
 
 __all__ = [
@@ -60,19 +69,6 @@ __all__ = [
 # -- pairing load ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class DepartmentLoad:
-    """A department and the communities it is paired with on the day (its 包联 load)."""
-
-    department: Node
-    communities: tuple[Node, ...]
-
-    @property
-    def population(self) -> int:
-        """Residents of its paired communities, where the graph records them."""
-        return sum(int(c.get("population") or 0) for c in self.communities)
-
-
 @dataclass(frozen=True)
 class PairingMaterial:
     """Every department, and the communities it is ``PAIRED_WITH`` on the day."""
@@ -98,6 +94,7 @@ def assemble_pairing_load(material: PairingMaterial) -> list[DepartmentLoad]:
     return sorted(loads, key=lambda x: (-len(x.communities), -x.population, x.department.id))
 
 
+@dispatchable
 def pairing_load(store: GraphStore, as_of: date | str | None = None) -> list[DepartmentLoad]:
     """Each department's pairing load on ``as_of`` (default today), heaviest first.
 
@@ -115,32 +112,10 @@ def pairing_load(store: GraphStore, as_of: date | str | None = None) -> list[Dep
     [('民政局', 1), ('卫健委', 0)]
     """
     day = as_day(as_of)
-    native = store.native_query("pairing_load")
-    if native is not None:
-        result: list[DepartmentLoad] = native(day)
-        return result
     return assemble_pairing_load(gather_pairing_load(store, day))
 
 
 # -- building-leader coverage ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CommunityLeaders:
-    """How many of a community's buildings have a building leader in office on the day."""
-
-    community: Node
-    buildings: int
-    led: int
-
-    @property
-    def vacant(self) -> int:
-        return self.buildings - self.led
-
-    @property
-    def ratio(self) -> float:
-        """Share of buildings with a leader; 0 for a community with no building."""
-        return self.led / self.buildings if self.buildings else 0.0
 
 
 @dataclass(frozen=True)
@@ -180,6 +155,7 @@ def assemble_leader_coverage(material: LeaderMaterial) -> list[CommunityLeaders]
     return sorted(rows, key=lambda r: (r.ratio, -r.vacant, r.community.id))
 
 
+@dispatchable
 def building_leader_coverage(
     store: GraphStore, as_of: date | str | None = None
 ) -> list[CommunityLeaders]:
@@ -188,23 +164,10 @@ def building_leader_coverage(
     A building counts as led when someone holds its ``building_leader`` post on the day.
     """
     day = as_day(as_of)
-    native = store.native_query("building_leader_coverage")
-    if native is not None:
-        result: list[CommunityLeaders] = native(day)
-        return result
     return assemble_leader_coverage(gather_leader_coverage(store, day))
 
 
 # -- agreements by topic and year -----------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TopicYear:
-    """How many agreements on one topic started in one year (None: not recorded)."""
-
-    topic: str | None
-    year: int | None
-    agreements: int
 
 
 def count_topics(agreements: Iterable[Node]) -> list[TopicYear]:
@@ -229,57 +192,13 @@ def sort_topics(rows: Iterable[TopicYear]) -> list[TopicYear]:
     return sorted(rows, key=lambda r: (r.year is None, r.year or 0, r.topic is None, r.topic or ""))
 
 
+@dispatchable
 def agreements_by_topic_and_year(store: GraphStore) -> list[TopicYear]:
     """Agreements per topic and year over the whole history (not one day)."""
-    native = store.native_query("agreements_by_topic_and_year")
-    if native is not None:
-        result: list[TopicYear] = native()
-        return result
     return count_topics(store.iter_nodes("Agreement"))
 
 
 # -- the co-construction network ------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PartnerReach:
-    """A partner: the communities it signed with, its agreements, its place in the network."""
-
-    partner: Node
-    communities: tuple[Node, ...]
-    agreements: int
-    degree_centrality: float
-    betweenness: float
-
-
-@dataclass(frozen=True, slots=True)
-class NetworkComponent:
-    """A connected cluster of the co-construction network: parties linked by agreements."""
-
-    parties: tuple[Node, ...]
-    agreements: int
-
-    @property
-    def communities(self) -> int:
-        return sum(p.kind == "Community" for p in self.parties)
-
-    @property
-    def partners(self) -> int:
-        return sum(p.kind not in TERRITORY_KINDS for p in self.parties)
-
-
-@dataclass(frozen=True)
-class CoConstruction:
-    """The network of agreements in force on a day, and what a district reads from it."""
-
-    as_of: date
-    graph: nx.Graph = field(repr=False, compare=False)
-    partners: tuple[PartnerReach, ...]
-    """Every partner, by reach: most communities first, then agreements, betweenness, id."""
-    components: tuple[NetworkComponent, ...]
-    """Largest first (then by first party id); a community with no agreement is its own."""
-    without_partners: tuple[Node, ...]
-    """Communities party to no agreement in force with a partner, by id."""
 
 
 @dataclass(frozen=True)
@@ -351,6 +270,7 @@ def assemble_network(material: NetworkMaterial, day: date) -> CoConstruction:
     return CoConstruction(day, g, tuple(partners), tuple(components), lonely)
 
 
+@dispatchable
 def co_construction(store: GraphStore, as_of: date | str | None = None) -> CoConstruction:
     """The co-construction network on ``as_of`` (default today): partners by reach, with
     degree and betweenness centrality; connected components; communities without partners.
@@ -376,8 +296,4 @@ def co_construction(store: GraphStore, as_of: date | str | None = None) -> CoCon
     [2, 1]
     """
     day = as_day(as_of)
-    native = store.native_query("co_construction")
-    if native is not None:
-        result: CoConstruction = native(day)
-        return result
     return assemble_network(gather_network(store, day), day)

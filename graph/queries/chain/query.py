@@ -17,23 +17,30 @@ for the five key units.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date
-from enum import Enum, StrEnum
-from typing import Any
 
 from graph.contract import GraphStore
 from graph.errors import NodeNotFound
 from graph.model import Direction, Hop, Node
-from graph.queries.grid_links import (
+from graph.queries.chain.answer import (
+    Accountability,
+    ChainLevel,
+    Handler,
+    Meeting,
+    ResponsibilityChain,
+    RoutingStep,
+    Stage,
+    to_jsonable,
+)
+from graph.queries.dispatch import dispatchable
+from graph.queries.grid_links.query import (
     EVENT_LEVEL,
     ConvenableUnit,
     Gap,
     GapKind,
     GridLinks,
     LinkMaterial,
-    PartyOrgAtLevel,
-    PersonInCharge,
     assemble_links,
     gap_sort_key,
     gather_links,
@@ -65,124 +72,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Meeting:
-    """The meeting a grid level convenes (五级议事协商), from the ontology's grid levels."""
-
-    name: str
-    zh: str
-    purpose: str
-
-
-@dataclass(frozen=True, slots=True)
-class ChainLevel:
-    """One level of the chain. ``grid`` is None only when the level above is missing (a gap)."""
-
-    level: GridLevel
-    grid: Node | None
-    in_charge: tuple[PersonInCharge, ...]
-    party_organizations: tuple[PartyOrgAtLevel, ...]
-    meeting: Meeting
-    convenes: tuple[ConvenableUnit, ...]
-    leading_groups: tuple[Node, ...]
-    default_response: bool
-    gaps: tuple[Gap, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Handler:
-    """A department that handles the event type: ``role`` is ``key`` (the 5) or ``n`` (the N)."""
-
-    department: Node
-    role: str
-    valid_from: str | None = None
-    valid_to: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Accountability:
-    """Double accountability (双问责): the territory (属地) and the pairing side (分包)."""
-
-    territory: tuple[Node, ...]
-    pairing: tuple[Node, ...]
-
-
-class Stage(StrEnum):
-    """Stages of routing an event: the territory answers first, then the owner (属地优先)."""
-
-    TERRITORY = "territory"  # 属地: the grids from the building up to the response level
-    OWNER = "owner"  # 权属: whoever manages the compound (property firm or owners' committee)
-    HANDLER = "handler"  # 1+5+N: the functional departments that handle the event type
-    ESCALATION = "escalation"  # the levels above the response level, each by its meeting
-
-
-@dataclass(frozen=True, slots=True)
-class RoutingStep:
-    """One step of :meth:`ResponsibilityChain.routing`, in the order an event is passed on."""
-
-    order: int
-    stage: Stage
-    level: str | None
-    unit: Node | None
-    people: tuple[PersonInCharge, ...] = ()
-    meeting: Meeting | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ResponsibilityChain:
-    """Who answers for an event of one type at one building, on one date."""
-
-    building: Node
-    event_type: Node
-    category: Node | None
-    as_of: date
-    levels: tuple[ChainLevel, ...]
-    handlers: tuple[Handler, ...]
-    response_level: GridLevel | None
-    accountability: Accountability
-    gaps: tuple[Gap, ...]
-
-    @property
-    def complete(self) -> bool:
-        """True when no link is missing on the date."""
-        return not self.gaps
-
-    def level(self, level: GridLevel | str) -> ChainLevel:
-        for lvl in self.levels:
-            if lvl.level == level:
-                return lvl
-        raise KeyError(level)
-
-    def routing(self) -> tuple[RoutingStep, ...]:
-        """The order an event is passed on: territory first, then the owner, then handlers.
-
-        The territory is every grid from the building up to the event type's default response
-        level (the building alone when the type has none); the owner is whoever manages the
-        compound; the handlers are the 1+5+N departments (the five key units first); the
-        levels above the response level follow as escalation, each convening its meeting.
-        """
-        top = self.response_level or GridLevel.BUILDING
-        cut = CHAIN_ORDER.index(top) + 1
-        steps: list[
-            tuple[Stage, str | None, Node | None, tuple[PersonInCharge, ...], Meeting | None]
-        ] = []
-        for lvl in self.levels[:cut]:
-            steps.append((Stage.TERRITORY, lvl.level.value, lvl.grid, lvl.in_charge, lvl.meeting))
-        for unit in self.level(GridLevel.COMPOUND).convenes:
-            steps.append((Stage.OWNER, GridLevel.COMPOUND.value, unit.unit, (), None))
-        for h in self.handlers:
-            steps.append((Stage.HANDLER, None, h.department, (), None))
-        for lvl in self.levels[cut:]:
-            steps.append((Stage.ESCALATION, lvl.level.value, lvl.grid, lvl.in_charge, lvl.meeting))
-        return tuple(RoutingStep(i, *step) for i, step in enumerate(steps, start=1))
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-compatible form (nodes as ``{id, kind, name}``) for the CLI and exports."""
-        data: dict[str, Any] = to_jsonable(self)
-        data["routing"] = to_jsonable(self.routing())
-        return data
-
-
 def as_day(as_of: date | str | None) -> date:
     """The date a query is asked for: today when None; ISO strings accepted."""
     if as_of is None:
@@ -201,7 +90,7 @@ def responsibility_chain(
     Parameters
     ----------
     store : GraphStore
-        Any store; a store offering ``native_query("responsibility_chain")`` answers itself.
+        Any store; on Neo4j one round trip answers it (:mod:`graph.queries.chain.neo4j`).
     building_id : str
         Id of a Building node, e.g. ``building:410611001001-007-03``.
     event_type_id : str
@@ -234,13 +123,10 @@ def responsibility_chain(
     >>> sorted({g.what.value for g in chain.gaps})
     ['no_handler', 'no_parent_grid', 'no_party_organization', 'no_person_in_charge']
     """
-    day = as_day(as_of)
-    native = store.native_query("responsibility_chain")
-    if native is not None:
-        return native(building_id, event_type_id, as_of=day)
-    return responsibility_chains(store, [(building_id, event_type_id)], day)[0]
+    return responsibility_chains(store, [(building_id, event_type_id)], as_day(as_of))[0]
 
 
+@dispatchable
 def responsibility_chains(
     store: GraphStore,
     requests: Iterable[tuple[str, str]],
@@ -253,9 +139,6 @@ def responsibility_chains(
     """
     day = as_day(as_of)
     pairs = list(requests)
-    native = store.native_query("responsibility_chains")
-    if native is not None:
-        return native(pairs, as_of=day)
     if not pairs:
         return []
     building_ids = sorted({b for b, _ in pairs})
@@ -271,7 +154,7 @@ class ChainMaterial:
     """The raw records :func:`assemble_chains` reads, as the store hands them back.
 
     Gathered by :func:`gather_chains` with seven contract calls, or by a store in one round
-    trip (:mod:`graph.neo4j.flagship`); mappings may hold more keys than the assembly reads.
+    trip (:mod:`graph.queries.chain.neo4j`); mappings may hold more keys than the assembly reads.
     """
 
     nodes: Mapping[str, Node]
@@ -543,26 +426,3 @@ def _assemble(
         accountability=t.accountability,
         gaps=t.gaps + event.gaps,
     )
-
-
-# -- JSON -----------------------------------------------------------------------------------
-
-
-def to_jsonable(value: Any) -> Any:
-    """Dataclasses to dicts, nodes to ``{id, kind, name}``, enums and dates to strings."""
-    if isinstance(value, Node):
-        out: dict[str, Any] = {"id": value.id, "kind": value.kind, "name": value.name}
-        if value.get("synthetic"):
-            out["synthetic"] = True
-        return out
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    return value
