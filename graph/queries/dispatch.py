@@ -44,9 +44,6 @@ R = TypeVar("R")
 Native = Callable[Concatenate[Any, P], R]
 """A native version: the backend's own store first, then the query's own arguments."""
 
-DISPATCHABLES: list[Dispatchable[..., Any]] = []
-"""Every dispatchable query, in the order defined (what the tests walk over)."""
-
 
 class Dispatchable(Generic[P, R]):
     """A domain query with per-backend native versions; called like the function it wraps."""
@@ -55,7 +52,6 @@ class Dispatchable(Generic[P, R]):
         self.generic = generic
         self._natives: dict[str, Native[P, R]] = {}
         functools.update_wrapper(self, generic)
-        DISPATCHABLES.append(self)
 
     @property
     def name(self) -> str:
@@ -97,4 +93,4 @@ def dispatchable(generic: Callable[Concatenate[GraphStore, P], R]) -> Dispatchab
     return Dispatchable(generic)
 
 
-__all__ = ["DISPATCHABLES", "Dispatchable", "Native", "dispatchable"]
+__all__ = ["Dispatchable", "Native", "dispatchable"]

@@ -9,15 +9,21 @@ once (the Cypher lint, the registry tests, ``gridgraph neo4j`` commands) imports
 from __future__ import annotations
 
 from graph.queries import agreements, analytics, chain, coverage, gaps
-from graph.queries.dispatch import DISPATCHABLES, Dispatchable
+from graph.queries.dispatch import Dispatchable
 
 FOLDERS = (agreements, analytics, chain, coverage, gaps)
 """The flagship query packages."""
 
 
 def native_queries(backend: str = "neo4j") -> dict[str, Dispatchable[..., object]]:
-    """The queries with a version for ``backend``, by their function's name."""
-    return {d.generic.__name__: d for d in DISPATCHABLES if backend in d.natives}
+    """The flagship queries with a version for ``backend``, by name."""
+    found: dict[str, Dispatchable[..., object]] = {}
+    for folder in FOLDERS:
+        for name in folder.__all__:
+            query = getattr(folder, name)
+            if isinstance(query, Dispatchable) and backend in query.natives:
+                found[name] = query
+    return found
 
 
 __all__ = ["FOLDERS", "native_queries"]

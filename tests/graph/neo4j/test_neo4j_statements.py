@@ -212,3 +212,13 @@ def test_generated_statements_are_sent_only_as_the_generator_wrote_them() -> Non
     small.add("b", "RETURN 2", {})
     assert len(small) == 1
     assert sent == [statement.text]
+
+
+def test_native_statements_are_named_native_and_registered_once() -> None:
+    from graph.neo4j.statements import native_statement
+
+    with pytest.raises(ValueError, match=r"native\.\*"):
+        native_statement("coverage", "RETURN 1 AS one", {})
+    with pytest.raises(ValueError, match="registered twice"):
+        native_statement("native.coverage", "RETURN 1 AS one", {})
+    assert STATEMENTS["native.coverage"].access == "read"
