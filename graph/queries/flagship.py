@@ -3,7 +3,7 @@ are registered once this module is.
 
 Why a module of its own: importing a query registers its Neo4j version and statement, but the
 store layer (:mod:`graph.neo4j`) may not import the queries, so whatever needs all of them at
-once (the Cypher lint, the registry tests, ``gridgraph neo4j`` commands) imports this.
+once (the Cypher lint and the registry tests) imports this.
 """
 
 from __future__ import annotations
