@@ -1,6 +1,3 @@
-# mypy: disable-error-code="valid-type, attr-defined, misc, call-overload"
-# (strawberry input types built at run time from the ontology: sound at run time, opaque to a
-# static checker)
 """Where inputs, counts and aggregates in the manner of @neo4j/graphql, and their translation
 into the store's listing request (:mod:`graph.listing`).
 
@@ -20,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry.types.lazy_type import LazyType
@@ -28,7 +25,15 @@ from strawberry.utils.str_converters import to_camel_case
 
 from api.identity import AccessDenied, Identity
 from api.personal import may_see_personal
-from api.types import INTERFACE_KINDS, Kind, graphql_enum, prop_description, rel_fields_of
+from api.types import (
+    INTERFACE_KINDS,
+    Kind,
+    enum_class,
+    graphql_enum,
+    list_of,
+    prop_description,
+    rel_fields_of,
+)
 from graph.errors import GridGraphError, NodeNotFound
 from graph.listing import (
     MAX_DEPTH,
@@ -147,7 +152,7 @@ def filter_of(kind: NodeKind, prop: Prop) -> Any:
         )
         _CHOICE_FILTERS[name] = make_type(
             f"{name}Filter",
-            {"eq": enum | None, "in_": list[enum] | None},
+            {"eq": enum | None, "in_": list_of(enum) | None},
             {
                 "eq": strawberry.field(default=None, description="Equal to"),
                 "in_": strawberry.field(default=None, name="in", description="One of"),
@@ -378,17 +383,27 @@ def grid_ids(pred: Predicate | None) -> list[str]:
 
 
 # -- counts along a path -----------------------------------------------------------------------
-RelStep = strawberry.enum(
-    Enum(
-        "RelStep",
-        {
-            f"{rel}_{d.name}": f"{rel}:{d.value}"
-            for rel in ONTOLOGY.relations
-            for d in (Direction.OUT, Direction.IN)
-        },
-    ),
-    description="One step along a relationship type, OUT from the node or IN to it (关系步)",
-)
+if TYPE_CHECKING:
+
+    class RelStep(Enum):
+        """Static face: one member per relationship type and direction."""
+
+    class NodeWhere:
+        """Static face of the where input built above for any node (its fields are the
+        ontology's, read by name through SPECS)."""
+
+else:
+    RelStep = strawberry.enum(
+        enum_class(
+            "RelStep",
+            {
+                f"{rel}_{d.name}": f"{rel}:{d.value}"
+                for rel in ONTOLOGY.relations
+                for d in (Direction.OUT, Direction.IN)
+            },
+        ),
+        description="One step along a relationship type, OUT from the node or IN to it (关系步)",
+    )
 
 
 @strawberry.input(
@@ -399,7 +414,7 @@ RelStep = strawberry.enum(
 )
 class ReachInput:
     path: list[RelStep] = strawberry.field(description="The steps, in order (路径)")
-    where: NodeWhere | None = strawberry.field(  # type: ignore[name-defined] # noqa: F821
+    where: NodeWhere | None = strawberry.field(
         default=None, description="Only reached nodes that match (筛选)"
     )
 
