@@ -304,9 +304,22 @@ def _record_input(load_kind: str, name: str) -> Any:
 if TYPE_CHECKING:
 
     class AgreementInput:
-        """Static face: the agreements load kind's columns as an input (the code named)."""
+        """Static face: the agreements load kind's columns, as an input."""
 
         code: str | None
+        name: str | None
+        signed_on: date | None
+        valid_from: date | None
+        valid_to: date | None
+        topics: list[str] | None
+        contact: str | None
+        contact_phone: str | None
+        masters_interns: int | None
+        undergraduate_interns: int | None
+        aliases: list[str] | None
+        partner: str | None
+        uscc: str | None
+        community: str
 
 else:
     AgreementInput = _record_input("agreements", "AgreementInput")
