@@ -779,25 +779,29 @@ ChainKey = tuple[str, str, date]
 
 
 def chain_loader(ctx: GraphContext) -> DataLoader[ChainKey, ChainView]:
-    """The request's chain loader: one ``responsibility_chains`` call per day asked."""
-    # The context's per-request registry of loaders, under a key of this module's own: the
-    # loader lives and dies with the request like the others, and api/context.py stays as is.
-    loaders: dict[Any, Any] = ctx._loaders
-    loader = loaders.get(("chain",))
-    if loader is None:
-        store = ctx.store
+    """The request's chain loader: one ``responsibility_chains`` call per day asked. Keys
+    are as asked (an id, a code or a name): names are resolved in the batch too, so the
+    resolver itself never calls the store."""
+    store = ctx.store
 
-        async def load(keys: list[ChainKey]) -> list[ChainView | Exception]:
-            by_day: dict[date, list[ChainKey]] = defaultdict(list)
-            for key in keys:
-                by_day[key[2]].append(key)
-            answers: dict[ChainKey, ChainView | Exception] = {}
-            for day, asked in by_day.items():
-                answers.update(_chains_of_day(store, asked, day))
-            return [answers[k] for k in keys]
+    async def load(keys: list[ChainKey]) -> list[ChainView | Exception]:
+        answers: dict[ChainKey, ChainView | Exception] = {}
+        by_day: dict[date, list[ChainKey]] = defaultdict(list)
+        resolved: dict[ChainKey, ChainKey] = {}
+        for key in dict.fromkeys(keys):
+            try:
+                ids = (typed_id(store, key[0], "Building"), typed_id(store, key[1], "EventType"))
+            except NodeNotFound as e:
+                answers[key] = e
+                continue
+            resolved[key] = (*ids, key[2])
+            by_day[key[2]].append(resolved[key])
+        for day, asked in by_day.items():
+            chains = _chains_of_day(store, list(dict.fromkeys(asked)), day)
+            answers.update({k: chains[r] for k, r in resolved.items() if r[2] == day})
+        return [answers[k] for k in keys]
 
-        loader = loaders[("chain",)] = DataLoader(load_fn=load)
-    return loader
+    return ctx.loader(("chain",), load)
 
 
 def _chains_of_day(
@@ -863,9 +867,7 @@ class Query:
         ] = None,
     ) -> ChainView:
         ctx: GraphContext = info.context
-        bid = typed_id(ctx.store, str(building), "Building")
-        eid = typed_id(ctx.store, str(event_type), "EventType")
-        return await chain_loader(ctx).load((bid, eid, ctx.day(as_of)))
+        return await chain_loader(ctx).load((str(building), str(event_type), ctx.day(as_of)))
 
     @strawberry.field(
         graphql_type=GapReportType,
