@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 import types as pytypes
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -50,7 +50,7 @@ from graph.listing import (
     Related,
     Step,
 )
-from graph.model import Direction
+from graph.model import Direction, Node
 from schema import ONTOLOGY
 from schema.ontology import PROVENANCE_PROPS, NodeKind, Prop, PropType
 
@@ -348,7 +348,20 @@ def require_grid(store: Any, within: str) -> None:
 
 def require_grids(store: Any, ids: Sequence[str]) -> None:
     """Every id names a grid; one store call for them all."""
-    found = store.get_nodes(ids) if ids else {}
+    _require_found_grids(ids, store.get_nodes(ids) if ids else {})
+
+
+async def checked_through(ctx: GraphContext, pred: Predicate | None) -> Predicate | None:
+    """:func:`checked` for an async resolver, asked once per node: the grids are read through
+    the request's node loader, so a ``within`` asked of every node of a nesting level costs
+    one store call in all, and the resolver itself never calls the store."""
+    ids = list(dict.fromkeys(grid_ids(pred)))
+    found = await ctx.nodes().load_many(ids) if ids else []
+    _require_found_grids(ids, {i: n for i, n in zip(ids, found, strict=True) if n is not None})
+    return pred
+
+
+def _require_found_grids(ids: Sequence[str], found: Mapping[str, Node]) -> None:
     for within in ids:
         node = found.get(within)
         if node is None:
@@ -384,6 +397,7 @@ def grid_ids(pred: Predicate | None) -> list[str]:
 
 # -- counts along a path -----------------------------------------------------------------------
 if TYPE_CHECKING:
+    from api.context import GraphContext
 
     class RelStep(Enum):
         """Static face: one member per relationship type and direction."""

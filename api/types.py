@@ -431,10 +431,10 @@ def _aggregate_field(name: str, rel: RelType, direction: StoreDirection, returns
     step = Step(rel.name, direction)
 
     async def resolve(root: Any, info: Info, where: Any = None, as_of: Any = None) -> Any:
-        from api.filters import AGGREGATED, checked, selection_of, to_predicate
+        from api.filters import AGGREGATED, checked_through, selection_of, to_predicate
 
         ctx: GraphContext = info.context
-        pred = checked(to_predicate(where, ctx.identity), ctx.store) if where else None
+        pred = await checked_through(ctx, to_predicate(where, ctx.identity)) if where else None
         props = AGGREGATED[returns]
         found = await ctx.reach(Reach((step,), pred), ctx.day(as_of), props).load(root.id)
         return selection_of(returns, found.count, found.minimum, found.maximum)
@@ -469,11 +469,11 @@ async def _reach_count(
     ] = None,
     as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
 ) -> int:
-    from api.filters import checked, to_reach
+    from api.filters import checked_through, to_reach
 
     ctx: GraphContext = info.context
     reach = to_reach(path, where, ctx.identity)
-    checked(reach.where, ctx.store)
+    await checked_through(ctx, reach.where)
     found = await ctx.reach(reach, ctx.day(as_of), ()).load(root.id)
     return found.count
 
