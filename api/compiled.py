@@ -199,6 +199,8 @@ class Run:
         found = self._infos.get(id(f))
         if found is None:
             plan = self.plan
+            # no abort signal and no async helpers (graphql-core's executor makes those): no
+            # resolver on this path asks its info for them, and a helper-less info says so
             raw = GraphQLResolveInfo(
                 f.name, f.nodes, f.return_type, f.parent, Path(None, f.key, f.parent.name),
                 plan.schema, plan.fragments, None, plan.operation, self.variables,

@@ -46,6 +46,7 @@ from graph.listing import (
     Not,
     Predicate,
     PropTest,
+    Quantifier,
     Reach,
     Related,
     Step,
@@ -201,7 +202,7 @@ def prop_tests(prop: Prop, cond: Any) -> list[Predicate]:
 
 
 # -- where inputs ------------------------------------------------------------------------------
-QUANTIFIERS = (
+QUANTIFIERS: tuple[tuple[Quantifier, str, str], ...] = (
     ("some", "SOME", "at least one node at the other end matches (存在)"),
     ("none", "NONE", "no node at the other end matches (不存在)"),
     ("all", "ALL", "every node at the other end matches; true when there is none (全部)"),
@@ -215,7 +216,7 @@ class WhereSpec:
     name: str
     kinds: tuple[str, ...]
     props: tuple[Prop, ...]
-    rels: tuple[tuple[str, Step, str], ...]  # python attribute, step, quantifier
+    rels: tuple[tuple[str, Step, Quantifier], ...]  # python attribute, step, quantifier
     within: bool
     kind_field: bool
 
@@ -256,7 +257,7 @@ def _where_input(type_name: str, kinds: tuple[str, ...], with_kind: bool) -> Any
     if with_kind:
         annotations["kind"] = list[Kind] | None
         fields["kind"] = strawberry.field(default=None, description="Only these kinds (节点类型)")
-    rels: list[tuple[str, Step, str]] = []
+    rels: list[tuple[str, Step, Quantifier]] = []
     for field_name, (rel, direction, returns) in rel_fields_of(list(kinds)).items():
         step = Step(rel.name, direction)
         for quantifier, suffix, text in QUANTIFIERS:
@@ -329,7 +330,7 @@ def to_predicate(where: Any, who: Identity, depth: int = 1) -> Predicate | None:
     for attr, step, quantifier in spec.rels:
         sub = getattr(where, attr)
         if sub is not None:
-            parts.append(Related(step, quantifier, to_predicate(sub, who, depth + 1)))  # type: ignore[arg-type]
+            parts.append(Related(step, quantifier, to_predicate(sub, who, depth + 1)))
     if where.and_ is not None:
         parts.append(AllOf(tuple(to_predicate(w, who, depth + 1) or AllOf(()) for w in where.and_)))
     if where.or_ is not None:

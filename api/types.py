@@ -187,7 +187,7 @@ class Link:
 
 # -- the generic relationship field every node has ------------------------------------------
 async def _relationships(
-    root: Any,
+    root: strawberry.Parent[Node],
     info: Info,
     types: Annotated[
         list[RelType_] | None,
@@ -246,7 +246,7 @@ class Tenure:
 
 
 async def _history(
-    root: Any,
+    root: strawberry.Parent[Node],
     info: Info,
     types: Annotated[
         list[RelType_] | None,
@@ -353,7 +353,7 @@ def _rel_resolver(rel: RelType, direction: StoreDirection, returns: str) -> Any:
     types = (rel.name,)
 
     async def resolve(
-        root: Any,
+        root: strawberry.Parent[Node],
         info: Info,
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
@@ -457,7 +457,7 @@ def _aggregate_field(name: str, rel: RelType, direction: StoreDirection, returns
 
 
 async def _reach_count(
-    root: Any,
+    root: strawberry.Parent[Node],
     info: Info,
     path: Annotated[
         list[RelStep],
@@ -555,7 +555,7 @@ else:
 
 
 async def _parent(
-    root: Any,
+    root: strawberry.Parent[Node],
     info: Info,
     as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
 ) -> Grid | None:
@@ -565,7 +565,7 @@ async def _parent(
 
 
 async def _children(
-    root: Any,
+    root: strawberry.Parent[Node],
     info: Info,
     as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
@@ -577,7 +577,7 @@ async def _children(
 
 
 async def _ancestors(
-    root: Any,
+    root: strawberry.Parent[Node],
     info: Info,
     as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
 ) -> list[Grid]:
@@ -587,7 +587,7 @@ async def _ancestors(
 
 
 async def _descendant_count(
-    root: Any,
+    root: strawberry.Parent[Node],
     info: Info,
     level: Annotated[
         GridLevelEnum,
