@@ -81,6 +81,27 @@ DEFAULT_GAP_PAGE = 100
 
 
 # -- enums, derived from the domain's -------------------------------------------------------
+_UNIT_ROLE_NOTES = {
+    UnitRole.PROPERTY_FIRM: "The property firm managing the compound (物业公司)",
+    UnitRole.OWNERS_COMMITTEE: "The owners' committee managing the compound itself (业委会自管)",
+    UnitRole.PAIRED_DEPARTMENT: "The department paired with the community: the 1 of 1+5+N "
+    "(包联单位)",
+    UnitRole.KEY_UNIT: "One of the five key responsible units: the 5 of 1+5+N (五个重点责任单位)",
+    UnitRole.N_DEPARTMENT: "A further department that handles the event type: the N of 1+5+N "
+    "(N个职能部门)",
+}
+_ROLE_PROP = next(p for p in ONTOLOGY.relations["HANDLED_BY"].props if p.name == "role")
+_HANDLER_ROLE_NOTES = {
+    "key": "One of the five key responsible units (五个重点责任单位)",
+    "n": "One of the N further functional departments (N个职能部门)",
+}
+_STAGE_NOTES = {
+    Stage.TERRITORY: "The grids from the building up to the response level (属地)",
+    Stage.OWNER: "Whoever manages the compound: property firm or owners' committee (权属)",
+    Stage.HANDLER: "The functional departments that handle the event type (1+5+N 处置)",
+    Stage.ESCALATION: "The levels above the response level, each by its meeting (逐级上报)",
+}
+
 if TYPE_CHECKING:
 
     class GapKindEnum(Enum):
@@ -115,38 +136,16 @@ else:
         ],
         "Where a missing link lies: one of the five grid levels, or the event type (缺失所在层级)",
     )
-    _UNIT_ROLE_NOTES = {
-        UnitRole.PROPERTY_FIRM: "The property firm managing the compound (物业公司)",
-        UnitRole.OWNERS_COMMITTEE: "The owners' committee managing the compound itself "
-        "(业委会自管)",
-        UnitRole.PAIRED_DEPARTMENT: "The department paired with the community: the 1 of 1+5+N "
-        "(包联单位)",
-        UnitRole.KEY_UNIT: "One of the five key responsible units: the 5 of 1+5+N "
-        "(五个重点责任单位)",
-        UnitRole.N_DEPARTMENT: "A further department that handles the event type: the N of 1+5+N "
-        "(N个职能部门)",
-    }
     UnitRoleEnum = graphql_enum(
         "UnitRole",
         ((r.name, r.value, _UNIT_ROLE_NOTES.get(r)) for r in UnitRole),
         "Why a grid may convene a unit (可召集单位的角色)",
     )
-    _ROLE_PROP = next(p for p in ONTOLOGY.relations["HANDLED_BY"].props if p.name == "role")
-    _HANDLER_ROLE_NOTES = {
-        "key": "One of the five key responsible units (五个重点责任单位)",
-        "n": "One of the N further functional departments (N个职能部门)",
-    }
     HandlerRoleEnum = graphql_enum(
         "HandlerRole",
         ((c.upper(), c, _HANDLER_ROLE_NOTES.get(c)) for c in _ROLE_PROP.choices),
         describe(f"Role of a handling department: {_ROLE_PROP.description}", _ROLE_PROP.zh),
     )
-    _STAGE_NOTES = {
-        Stage.TERRITORY: "The grids from the building up to the response level (属地)",
-        Stage.OWNER: "Whoever manages the compound: property firm or owners' committee (权属)",
-        Stage.HANDLER: "The functional departments that handle the event type (1+5+N 处置)",
-        Stage.ESCALATION: "The levels above the response level, each by its meeting (逐级上报)",
-    }
     StageEnum = graphql_enum(
         "RoutingStage",
         ((s.name, s.value, _STAGE_NOTES.get(s)) for s in Stage),
