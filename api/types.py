@@ -494,6 +494,39 @@ def _build(
 
 
 # -- interfaces ---------------------------------------------------------------------------
+_NODE_FIELDS: Fields = {
+    "id": (
+        strawberry.ID,
+        strawberry.field(description="Global id, derived from the natural key (全局标识)"),
+    ),
+    "kind": (Kind, strawberry.field(description="The node's kind (节点类型)")),
+    **_prop_fields(COMMON_NODE_PROPS),
+    "relationships": (
+        None,
+        strawberry.field(
+            resolver=_relationships,
+            description="Every link of this node, by type, direction, day and kind (关联关系)",
+        ),
+    ),
+    "reach_count": (
+        None,
+        strawberry.field(
+            resolver=_reach_count,
+            description="How many distinct nodes a path of one or two relationship steps "
+            "reaches from this one, on links in force, counted in the store; what "
+            "orderBy {count: …} sorts by (关联计数)",
+        ),
+    ),
+    "history": (
+        None,
+        strawberry.field(
+            resolver=_history,
+            description="Every link of this node over time, each with its dates, oldest "
+            "first: who held a post, which department was paired with a community, which "
+            "firm managed a compound (历史：任职、包联、物业管理的变迁)",
+        ),
+    ),
+}
 if TYPE_CHECKING:
 
     class Node:
@@ -515,40 +548,7 @@ else:
     Node = _build(
         "Node",
         (),
-        {
-            "id": (
-                strawberry.ID,
-                strawberry.field(description="Global id, derived from the natural key (全局标识)"),
-            ),
-            "kind": (Kind, strawberry.field(description="The node's kind (节点类型)")),
-            **_prop_fields(COMMON_NODE_PROPS),
-            "relationships": (
-                None,
-                strawberry.field(
-                    resolver=_relationships,
-                    description="Every link of this node, by type, direction, day and kind "
-                    "(关联关系)",
-                ),
-            ),
-            "reach_count": (
-                None,
-                strawberry.field(
-                    resolver=_reach_count,
-                    description="How many distinct nodes a path of one or two relationship steps "
-                    "reaches from this one, on links in force, counted in the store; what "
-                    "orderBy {count: …} sorts by (关联计数)",
-                ),
-            ),
-            "history": (
-                None,
-                strawberry.field(
-                    resolver=_history,
-                    description="Every link of this node over time, each with its dates, oldest "
-                    "first: who held a post, which department was paired with a community, which "
-                    "firm managed a compound (历史：任职、包联、物业管理的变迁)",
-                ),
-            ),
-        },
+        _NODE_FIELDS,
         "Anything in the governance graph, found by its global id (节点)",
         interface=True,
     )
@@ -621,6 +621,34 @@ INTERFACE_KINDS: dict[str, list[str]] = {
     name: [k.name for k in kinds] for name, kinds in INTERFACE_MEMBERS.items()
 }
 
+_GRID_FIELDS: Fields = {
+    "level": (GridLevelEnum, strawberry.field(description="Grid level (网格层级)")),
+    **_prop_fields(_common_props(_GRID_KINDS)),
+    "parent": (
+        None,
+        strawberry.field(resolver=_parent, description="The grid one level up (上级网格)"),
+    ),
+    "children": (
+        None,
+        strawberry.field(resolver=_children, description="The grids one level down (下级网格)"),
+    ),
+    "ancestors": (
+        None,
+        strawberry.field(
+            resolver=_ancestors,
+            description="Every grid above this one, nearest first (上级网格链)",
+        ),
+    ),
+    "descendant_count": (
+        None,
+        strawberry.field(
+            resolver=_descendant_count,
+            description="How many grids of a level lie below this one, without "
+            "fetching them (下级网格计数)",
+        ),
+    ),
+    **_named_rel_fields([k.name for k in _GRID_KINDS]),
+}
 if TYPE_CHECKING:
 
     class Grid(Node):
@@ -632,40 +660,15 @@ else:
     Grid = _build(
         "Grid",
         (Node,),
-        {
-            "level": (GridLevelEnum, strawberry.field(description="Grid level (网格层级)")),
-            **_prop_fields(_common_props(_GRID_KINDS)),
-            "parent": (
-                None,
-                strawberry.field(resolver=_parent, description="The grid one level up (上级网格)"),
-            ),
-            "children": (
-                None,
-                strawberry.field(
-                    resolver=_children, description="The grids one level down (下级网格)"
-                ),
-            ),
-            "ancestors": (
-                None,
-                strawberry.field(
-                    resolver=_ancestors,
-                    description="Every grid above this one, nearest first (上级网格链)",
-                ),
-            ),
-            "descendant_count": (
-                None,
-                strawberry.field(
-                    resolver=_descendant_count,
-                    description="How many grids of a level lie below this one, without "
-                    "fetching them (下级网格计数)",
-                ),
-            ),
-            **_named_rel_fields([k.name for k in _GRID_KINDS]),
-        },
+        _GRID_FIELDS,
         "One of the five grid levels: district, subdistrict, community, compound, building (网格)",
         interface=True,
     )
 
+_ORGANIZATION_FIELDS: Fields = {
+    **_prop_fields(_common_props(_ORG_KINDS)),
+    **_named_rel_fields([k.name for k in _ORG_KINDS]),
+}
 if TYPE_CHECKING:
 
     class Organization(Node):
@@ -675,10 +678,7 @@ else:
     Organization = _build(
         "Organization",
         (Node,),
-        {
-            **_prop_fields(_common_props(_ORG_KINDS)),
-            **_named_rel_fields([k.name for k in _ORG_KINDS]),
-        },
+        _ORGANIZATION_FIELDS,
         "An organisation: department, party organisation, committee, firm, social organisation, "
         "volunteer team or outside unit (组织)",
         interface=True,
