@@ -103,7 +103,11 @@ class MemoryStore(GraphStore):
     def _reset_memory(self) -> None:
         self._g: nx.MultiDiGraph = nx.MultiDiGraph()
         self._by_value = ValueIndex()  # ordered properties (graph.value_index)
-        self._rel_ends: dict[str, tuple[str, str]] = {}
+        # The records by id. networkx's own attribute dicts are the records' property dicts
+        # (no wrapper dict per node and link: a third of the store's memory): G.nodes[n] and
+        # G[u][v][key] read as networkx users expect, and the records come from here.
+        self._nodes: dict[str, Node] = {}
+        self._rels: dict[str, Relationship] = {}
         self._by_kind: dict[str, set[str]] = {}
         self._sorted: dict[str, list[str]] = {}
         # names and aliases, exact and by n-gram, for find(): built on the first look-up (a
@@ -124,7 +128,7 @@ class MemoryStore(GraphStore):
             # A link's ends are the nodes' own id strings, not copies read from its row, and
             # links with the same small properties (most: a date, a synthetic flag) share one
             # read-only dict: together a third of a link's memory.
-            ends = {nid: nid for nid in self._g._node}.get
+            ends = {nid: nid for nid in self._nodes}.get
             shared: dict[str, Mapping[str, Any]] = {}
             rows = self._db.execute("SELECT id, type, source, target, props FROM rels")
             self._put_rels(
@@ -144,23 +148,20 @@ class MemoryStore(GraphStore):
     # -- in-memory indexes --------------------------------------------------------------
     def _put_nodes(self, nodes: Iterable[Node]) -> None:
         # What MultiDiGraph.add_node does, without its per-call checks (see _put_rels).
-        attrs, succ, pred = self._g._node, self._g._succ, self._g._pred
+        attrs, succ, pred, records = self._g._node, self._g._succ, self._g._pred, self._nodes
         by_kind, names, sorted_ids = self._by_kind, self._names, self._sorted
         by_value, ordered = self._by_value, ORDERED
         for node in nodes:
             nid, kind, props = node.id, node.kind, node.props
-            data = attrs.get(nid)
-            old: Node | None = None
-            if data is None:
-                attrs[nid] = {"node": node}
+            old = records.get(nid)
+            if old is None:
                 succ[nid] = {}
                 pred[nid] = {}
-            else:
-                old = data["node"]
-                if old.kind != kind:
-                    by_kind[old.kind].discard(nid)
-                    sorted_ids.pop(old.kind, None)
-                data["node"] = node
+            elif old.kind != kind:
+                by_kind[old.kind].discard(nid)
+                sorted_ids.pop(old.kind, None)
+            records[nid] = node
+            attrs[nid] = props  # the attribute dict networkx users read: the properties
             if kind in ordered or (old is not None and old.kind in ordered):
                 by_value.put(node, old)
             ids = by_kind.get(kind)
@@ -177,16 +178,16 @@ class MemoryStore(GraphStore):
         """The name index, built in one pass over the graph the first time it is needed."""
         if self._names is None:
             index = NameIndex()
-            index.build((nid, _names_of(data["node"].props)) for nid, data in self._g._node.items())
+            index.build((nid, _names_of(node.props)) for nid, node in self._nodes.items())
             self._names = index
         return self._names
 
     def _drop_node(self, nid: str) -> None:
-        node: Node = self._g.nodes[nid]["node"]
+        node = self._nodes.pop(nid)
         for _, _, rid in list(self._g.in_edges(nid, keys=True)) + list(
             self._g.out_edges(nid, keys=True)
         ):
-            self._rel_ends.pop(rid, None)
+            self._rels.pop(rid, None)
         self._g.remove_node(nid)
         self._by_kind[node.kind].discard(nid)
         self._sorted.pop(node.kind, None)
@@ -197,33 +198,29 @@ class MemoryStore(GraphStore):
     def _put_rels(self, rels: Iterable[Relationship]) -> None:
         # What MultiDiGraph.add_edge does, without its per-call checks: both endpoints are
         # known nodes here, and bulk loads would otherwise spend most of their time in it.
-        succ, pred, ends = self._g._succ, self._g._pred, self._rel_ends
+        succ, pred, records = self._g._succ, self._g._pred, self._rels
         for rel in rels:
             rid, source, target = rel.id, rel.source, rel.target
-            if rid in ends:
-                self._g.remove_edge(*ends[rid], key=rid)
+            old = records.get(rid)
+            if old is not None:
+                self._g.remove_edge(old.source, old.target, key=rid)
             out = succ[source]
             keydict = out.get(target)
             if keydict is None:
                 keydict = out[target] = pred[target][source] = {}
-            keydict[rid] = {"rel": rel}
-            ends[rid] = (source, target)
+            keydict[rid] = rel.props
+            records[rid] = rel
         _forget_cached_results(self._g)
 
     def _drop_rel(self, rid: str) -> None:
-        src, tgt = self._rel_ends.pop(rid)
-        self._g.remove_edge(src, tgt, key=rid)
+        rel = self._rels.pop(rid)
+        self._g.remove_edge(rel.source, rel.target, key=rid)
 
     def _node(self, nid: str) -> Node | None:
-        data = self._g._node.get(nid)  # the node-attribute dict, without building a view
-        return data["node"] if data is not None else None
+        return self._nodes.get(nid)
 
     def _rel(self, rid: str) -> Relationship | None:
-        ends = self._rel_ends.get(rid)
-        if ends is None:
-            return None
-        rel: Relationship = self._g._succ[ends[0]][ends[1]][rid]["rel"]  # no edge view built
-        return rel
+        return self._rels.get(rid)
 
     # -- writes -------------------------------------------------------------------------
     @property
@@ -267,7 +264,7 @@ class MemoryStore(GraphStore):
                         self._drop_node(nid)
                 self._put_nodes(n for n in nodes.values() if n is not None)
                 for rid, maybe_rel in rels.items():
-                    if maybe_rel is None and rid in self._rel_ends:
+                    if maybe_rel is None and rid in self._rels:
                         self._drop_rel(rid)
                 self._put_rels(r for r in rels.values() if r is not None)
             else:
@@ -337,24 +334,14 @@ class MemoryStore(GraphStore):
     def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
         with self._lock:
             self._fresh()
-            found = {}
-            attrs = self._g._node  # _node() inlined: a load asks for every record it writes
-            for nid in ids:
-                data = attrs.get(nid)
-                if data is not None:
-                    found[nid] = data["node"]
-            return found
+            records = self._nodes
+            return {nid: records[nid] for nid in ids if nid in records}
 
     def get_relationships(self, ids: Iterable[str]) -> dict[str, Relationship]:
         with self._lock:
             self._fresh()
-            found = {}
-            rel_ends, succ = self._rel_ends, self._g._succ  # _rel() inlined, as in get_nodes
-            for rid in ids:
-                ends = rel_ends.get(rid)
-                if ends is not None:
-                    found[rid] = succ[ends[0]][ends[1]][rid]["rel"]
-            return found
+            records = self._rels
+            return {rid: records[rid] for rid in ids if rid in records}
 
     def neighbours(
         self,
@@ -390,17 +377,17 @@ class MemoryStore(GraphStore):
             sides.append(g._succ[nid])
         if direction in (Direction.IN, Direction.BOTH):
             sides.append(g._pred[nid])
-        attrs = g._node
+        nodes, rels = self._nodes, self._rels
         hops = []
         for side in sides:
             for other, keydict in side.items():
-                for data in keydict.values():
-                    rel: Relationship = data["rel"]
+                for rid in keydict:
+                    rel = rels[rid]
                     if types is not None and rel.type not in types:
                         continue
                     if as_of is not None and not holds_on(rel.props, as_of):
                         continue
-                    node: Node = attrs[other]["node"]
+                    node = nodes[other]
                     if kinds is not None and node.kind not in kinds:
                         continue
                     hops.append(Hop(rel, node))
@@ -443,7 +430,7 @@ class MemoryStore(GraphStore):
             return []
         with self._lock:
             self._fresh()
-            names, attrs = self._name_index(), self._g._node
+            names, nodes = self._name_index(), self._nodes
             found = names.containing(needle)  # set operations in C: no loop over the graph
             if kind_set is not None:  # each & walks the smaller set
                 found = set().union(*(found & self._by_kind.get(k, set()) for k in kind_set))
@@ -453,7 +440,7 @@ class MemoryStore(GraphStore):
                 if limit > len(exact)
                 else []
             )
-            return [attrs[nid]["node"] for nid in (exact + rest)[:limit]]
+            return [nodes[nid] for nid in (exact + rest)[:limit]]
 
     def find_named(self, names: Iterable[str], kinds: Types = None) -> dict[str, list[Node]]:
         """Each name looked up in the exact-name index (graph.name_index)."""
@@ -461,10 +448,10 @@ class MemoryStore(GraphStore):
         kind_set = as_type_set(kinds)
         with self._lock:
             self._fresh()
-            attrs = self._g._node
+            nodes = self._nodes
             for name, hits in wanted.items():
                 for nid in self._name_index().named(name):
-                    node = attrs[nid]["node"]
+                    node = nodes[nid]
                     if kind_set is None or node.kind in kind_set:
                         hits.append(node)
         for hits in wanted.values():
@@ -489,7 +476,7 @@ class MemoryStore(GraphStore):
             start = bisect.bisect_right(ids, after) if after is not None else 0
             out: list[Node] = []
             for nid in ids[start:]:
-                node = self._g.nodes[nid]["node"]
+                node = self._nodes[nid]
                 if where and any(node.props.get(k) != v for k, v in where.items()):
                     continue
                 out.append(node)
@@ -510,8 +497,8 @@ class MemoryStore(GraphStore):
         with self._lock:
             self._fresh()
             ids = self._by_value.range(kind, prop, low, high, after, limit)
-            attrs = self._g._node
-            return [attrs[nid]["node"] for nid in ids]
+            nodes = self._nodes
+            return [nodes[nid] for nid in ids]
 
     def count_nodes(self, kind: str, where: Mapping[str, Any] | None = None) -> int:
         with self._lock:
@@ -521,14 +508,14 @@ class MemoryStore(GraphStore):
             return sum(
                 1
                 for nid in self._by_kind.get(kind, ())
-                if all(self._g.nodes[nid]["node"].props.get(k) == v for k, v in where.items())
+                if all(self._nodes[nid].props.get(k) == v for k, v in where.items())
             )
 
     def counts(self) -> Counts:
         with self._lock:
             self._fresh()
             nodes = {k: len(v) for k, v in sorted(self._by_kind.items()) if v}
-            rels = Counter(r.type for _, _, r in self._g.edges(data="rel"))
+            rels = Counter(r.type for r in self._rels.values())
             return Counts(nodes, dict(sorted(rels.items())))
 
     def shortest_path(
@@ -543,25 +530,22 @@ class MemoryStore(GraphStore):
             def either_way(u: str) -> Iterator[str]:
                 for adjacency in (succ[u], pred[u]):
                     for v, keyed in adjacency.items():
-                        if as_of is None or any(
-                            holds_on(d["rel"].props, as_of) for d in keyed.values()
-                        ):
+                        if as_of is None or any(holds_on(props, as_of) for props in keyed.values()):
                             yield v
 
             ids = bounded_bidirectional_path(either_way, source, target, max_length)
             if ids is None:
                 return None
-            nodes = tuple(self._g.nodes[i]["node"] for i in ids)
+            nodes = tuple(self._nodes[i] for i in ids)
             rels = []
             for a, b in itertools.pairwise(ids):
                 candidates = [
-                    r
+                    self._rels[rid]
                     for u, v in ((a, b), (b, a))
-                    for r in (self._g.get_edge_data(u, v) or {}).values()
+                    for rid in self._g.get_edge_data(u, v) or {}
                 ]
                 usable = sorted(
-                    (c["rel"] for c in candidates if holds_on(c["rel"].props, as_of)),
-                    key=lambda r: r.id,
+                    (c for c in candidates if holds_on(c.props, as_of)), key=lambda r: r.id
                 )
                 rels.append(usable[0])
             return Path(nodes, tuple(rels))
@@ -570,13 +554,13 @@ class MemoryStore(GraphStore):
         with self._lock:
             self._fresh()
             ids = list(self._sorted_ids(kind)) if kind is not None else sorted(self._g.nodes)
-            nodes = [self._g.nodes[i]["node"] for i in ids]
+            nodes = [self._nodes[i] for i in ids]
         yield from nodes
 
     def iter_relationships(self, type_: str | None = None) -> Iterator[Relationship]:
         with self._lock:
             self._fresh()
-            rels = [r for _, _, r in self._g.edges(data="rel") if type_ is None or r.type == type_]
+            rels = [r for r in self._rels.values() if type_ is None or r.type == type_]
         rels.sort(key=lambda r: r.id)
         yield from rels
 
