@@ -123,18 +123,25 @@ class MemoryStore(GraphStore):
             # reload again, where a version read afterwards would hide it
             version = self._data_version()
             self._reset_memory()
-            rows = self._db.execute("SELECT id, kind, props FROM nodes")
-            self._put_nodes(Node(nid, kind, orjson.loads(props)) for nid, kind, props in rows)
+            # SQLite gives a new string for every cell: a kind, a type or a short value read
+            # again is the first one read instead (a date, a code, a gender: each one once)
+            words: dict[str, str] = {}
+            word, loads = words.setdefault, orjson.loads
+            nodes, rels = self._nodes, self._rels
+            for nid, kind, text in self._db.execute("SELECT id, kind, props FROM nodes"):
+                nodes[nid] = Node(nid, word(kind, kind), _short_shared(loads(text), word))
             # A link's ends are the nodes' own id strings, not copies read from its row, and
             # links with the same small properties (most: a date, a synthetic flag) share one
             # read-only dict: together a third of a link's memory.
-            ends = {nid: nid for nid in self._nodes}.get
+            ends = {nid: nid for nid in nodes}.get
             shared: dict[str, Mapping[str, Any]] = {}
-            rows = self._db.execute("SELECT id, type, source, target, props FROM rels")
-            self._put_rels(
-                Relationship(type_, ends(src, src), ends(tgt, tgt), _props(props, shared), rid)
-                for rid, type_, src, tgt, props in rows
-            )
+            for rid, type_, src, tgt, text in self._db.execute(
+                "SELECT id, type, source, target, props FROM rels"
+            ):
+                rels[rid] = Relationship(
+                    word(type_, type_), ends(src, src), ends(tgt, tgt), _props(text, shared), rid
+                )
+            self._index_loaded()
             self._version = version
             self._generation += 1
 
@@ -146,6 +153,31 @@ class MemoryStore(GraphStore):
                 hook()
 
     # -- in-memory indexes --------------------------------------------------------------
+    def _index_loaded(self) -> None:
+        """Build the graph and indexes of records just read into empty memory: what
+        :meth:`_put_nodes` and :meth:`_put_rels` do, without asking what each record replaces."""
+        g, nodes, by_kind, by_value = self._g, self._nodes, self._by_kind, self._by_value
+        g._node.update({nid: node.props for nid, node in nodes.items()})
+        g._succ.update({nid: {} for nid in nodes})
+        g._pred.update({nid: {} for nid in nodes})
+        for nid, node in nodes.items():
+            kind = node.kind
+            ids = by_kind.get(kind)
+            if ids is None:
+                ids = by_kind[kind] = set()
+            ids.add(nid)
+            if kind in ORDERED:
+                by_value.put(node, None)
+        succ, pred = g._succ, g._pred
+        for rid, rel in self._rels.items():
+            source, target = rel.source, rel.target
+            out = succ[source]
+            keydict = out.get(target)
+            if keydict is None:
+                keydict = out[target] = pred[target][source] = {}
+            keydict[rid] = rel.props
+        _forget_cached_results(g)
+
     def _put_nodes(self, nodes: Iterable[Node]) -> None:
         # What MultiDiGraph.add_node does, without its per-call checks (see _put_rels).
         attrs, succ, pred, records = self._g._node, self._g._succ, self._g._pred, self._nodes
@@ -586,6 +618,16 @@ def _names_of(props: Mapping[str, Any]) -> tuple[Any, ...]:
 
 #: Property texts up to this length are shared between the links that have them, on reading.
 SHARED_PROPS_CHARS = 96
+#: String values up to this length are read once and shared between the records that have them.
+SHARED_VALUE_CHARS = 24
+
+
+def _short_shared(props: dict[str, Any], word: Callable[[str, str], str]) -> dict[str, Any]:
+    """``props`` with each short string value replaced by the first equal one read."""
+    for key, value in props.items():
+        if value.__class__ is str and len(value) <= SHARED_VALUE_CHARS:
+            props[key] = word(value, value)  # the same keys: no resize while iterating
+    return props
 
 
 def _props(text: str, shared: dict[str, Mapping[str, Any]]) -> Mapping[str, Any]:
