@@ -57,7 +57,15 @@ CREATE TABLE IF NOT EXISTS rels (
     id TEXT PRIMARY KEY, type TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
     props TEXT NOT NULL
 );
+-- The ids each recent commit wrote or deleted (NULL: too many to list), so that another
+-- process's store reads only those rows again instead of the whole file (MemoryStore._catch_up).
+CREATE TABLE IF NOT EXISTS commits (seq INTEGER PRIMARY KEY, nodes TEXT, rels TEXT);
 """
+
+#: Commits whose ids the file keeps; a store further behind than this reads the file whole.
+KEPT_COMMITS = 32
+#: Ids one commit lists at most; a larger commit (a bulk load) makes other stores read it whole.
+LISTED_IDS = 5_000
 
 
 class MemoryStore(GraphStore):
@@ -71,7 +79,9 @@ class MemoryStore(GraphStore):
         self._lock = threading.RLock()
         self._summaries = ThreadSummaries()
         self._generation = 0
-        #: called after the graph is read again from the file (another process committed)
+        self._seq = 0  # the last commit (``commits.seq``) this graph reflects
+        #: called after the graph is read again whole from the file (another process committed
+        #: more than this store can catch up with, see :meth:`_catch_up`)
         self.after_reload: list[Callable[[], None]] = []
         self._reset_memory()
         if self.path is None:
@@ -123,34 +133,92 @@ class MemoryStore(GraphStore):
             # reload again, where a version read afterwards would hide it
             version = self._data_version()
             self._reset_memory()
-            # SQLite gives a new string for every cell: a kind, a type or a short value read
-            # again is the first one read instead (a date, a code, a gender: each one once)
-            words: dict[str, str] = {}
-            word, loads = words.setdefault, orjson.loads
-            nodes, rels = self._nodes, self._rels
-            for nid, kind, text in self._db.execute("SELECT id, kind, props FROM nodes"):
-                nodes[nid] = Node(nid, word(kind, kind), _short_shared(loads(text), word))
-            # A link's ends are the nodes' own id strings, not copies read from its row, and
-            # links with the same small properties (most: a date, a synthetic flag) share one
-            # read-only dict: together a third of a link's memory.
-            ends = {nid: nid for nid in nodes}.get
-            shared: dict[str, Mapping[str, Any]] = {}
-            for rid, type_, src, tgt, text in self._db.execute(
-                "SELECT id, type, source, target, props FROM rels"
-            ):
-                rels[rid] = Relationship(
-                    word(type_, type_), ends(src, src), ends(tgt, tgt), _props(text, shared), rid
-                )
-            self._index_loaded()
+            with self._reading():  # one snapshot: a commit between two SELECTs is not half-seen
+                self._read_all()
             self._version = version
             self._generation += 1
 
+    def _read_all(self) -> None:
+        """Every record of the file into empty memory, inside :meth:`_reading`."""
+        # SQLite gives a new string for every cell: a kind, a type or a short value read
+        # again is the first one read instead (a date, a code, a gender: each one once)
+        words: dict[str, str] = {}
+        word, loads, db = words.setdefault, orjson.loads, self._db
+        nodes, rels = self._nodes, self._rels
+        for nid, kind, text in db.execute("SELECT id, kind, props FROM nodes"):
+            nodes[nid] = Node(nid, word(kind, kind), _short_shared(loads(text), word))
+        # A link's ends are the nodes' own id strings, not copies read from its row, and
+        # links with the same small properties (most: a date, a synthetic flag) share one
+        # read-only dict: together a third of a link's memory.
+        ends = {nid: nid for nid in nodes}.get
+        shared: dict[str, Mapping[str, Any]] = {}
+        for rid, type_, src, tgt, text in db.execute(
+            "SELECT id, type, source, target, props FROM rels"
+        ):
+            rels[rid] = Relationship(
+                word(type_, type_), ends(src, src), ends(tgt, tgt), _props(text, shared), rid
+            )
+        self._index_loaded()
+        (self._seq,) = db.execute("SELECT coalesce(max(seq), 0) FROM commits").fetchone()
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One read transaction (one snapshot of the file), unless a write already holds one."""
+        db = self._db
+        if db.in_transaction:
+            yield
+            return
+        db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            db.execute("COMMIT")
+
     def _fresh(self) -> None:
-        """Reload when another process committed to the same file since our last look."""
-        if self.path is not None and self._data_version() != self._version:
-            self._load()
-            for hook in self.after_reload:
-                hook()
+        """Catch up when another process committed to the same file since our last look: only
+        the records its commits touched, or the whole file when that is not known."""
+        if self.path is None:
+            return
+        version = self._data_version()
+        if version == self._version:
+            return
+        with self._lock, gc_paused():
+            if self._catch_up():
+                self._version = version
+                self._generation += 1
+                return
+        self._load()
+        for hook in self.after_reload:
+            hook()
+
+    def _catch_up(self) -> bool:
+        """Read again the records the commits since ours touched; False when the file cannot
+        say which (too far behind, a bulk commit, a file older than the log): read it whole."""
+        db = self._db
+        with self._reading():
+            rows = db.execute(
+                "SELECT seq, nodes, rels FROM commits WHERE seq > ? ORDER BY seq", (self._seq,)
+            ).fetchall()
+            if not rows:  # the file changed, but not by a commit that says how: read it all
+                return False
+            if [seq for seq, _, _ in rows] != list(range(self._seq + 1, self._seq + 1 + len(rows))):
+                return False
+            if any(nodes is None or rels is None for _, nodes, rels in rows):
+                return False
+            node_ids = list(dict.fromkeys(i for _, n, _ in rows for i in orjson.loads(n)))
+            rel_ids = list(dict.fromkeys(i for _, _, r in rows for i in orjson.loads(r)))
+            if len(node_ids) + len(rel_ids) > max(LISTED_IDS, len(self._nodes) // 4):
+                return False
+            nodes: dict[str, Node | None] = dict.fromkeys(node_ids)
+            for nid, kind, text in _rows_by_id(db, "SELECT id, kind, props FROM nodes", node_ids):
+                nodes[nid] = Node(nid, kind, orjson.loads(text))
+            rels: dict[str, Relationship | None] = dict.fromkeys(rel_ids)
+            query = "SELECT id, type, source, target, props FROM rels"
+            for rid, type_, src, tgt, text in _rows_by_id(db, query, rel_ids):
+                rels[rid] = Relationship(type_, src, tgt, orjson.loads(text), rid)
+        self._apply(nodes, rels, deletes=True)
+        self._seq = rows[-1][0]
+        return True
 
     # -- in-memory indexes --------------------------------------------------------------
     def _index_loaded(self) -> None:
@@ -279,7 +347,7 @@ class MemoryStore(GraphStore):
                 # None marks a deleted record: with no deletes (a bulk load) the staged records
                 # are written and indexed as they are, without a pass to look for them
                 deletes = bool(summary.nodes_deleted or summary.relationships_deleted)
-                self._persist(nodes, rels, deletes)
+                seq = self._persist(nodes, rels, deletes)
                 # the version this graph reflects, read while we hold the write lock: read
                 # after COMMIT it could already count another process's next commit, which this
                 # graph would then never load (our own commit does not change it)
@@ -290,21 +358,31 @@ class MemoryStore(GraphStore):
                     db.execute("ROLLBACK")
                 raise
             self._version = version
-            if deletes:
-                for nid, maybe_node in nodes.items():
-                    if maybe_node is None and nid in self._g:
-                        self._drop_node(nid)
-                self._put_nodes(n for n in nodes.values() if n is not None)
-                for rid, maybe_rel in rels.items():
-                    if maybe_rel is None and rid in self._rels:
-                        self._drop_rel(rid)
-                self._put_rels(r for r in rels.values() if r is not None)
-            else:
-                self._put_nodes(cast("Iterable[Node]", nodes.values()))  # no None: no deletes
-                self._put_rels(cast("Iterable[Relationship]", rels.values()))
+            self._seq = seq
+            self._apply(nodes, rels, deletes)
             self._summaries.last = summary
             if summary.changed:
                 self._generation += 1
+
+    def _apply(
+        self,
+        nodes: Mapping[str, Node | None],
+        rels: Mapping[str, Relationship | None],
+        deletes: bool,
+    ) -> None:
+        """Bring the graph in memory up to records written (None: deleted) to the file."""
+        if deletes:
+            for nid, maybe_node in nodes.items():
+                if maybe_node is None and nid in self._g:
+                    self._drop_node(nid)
+            self._put_nodes(n for n in nodes.values() if n is not None)
+            for rid, maybe_rel in rels.items():
+                if maybe_rel is None and rid in self._rels:
+                    self._drop_rel(rid)
+            self._put_rels(r for r in rels.values() if r is not None)
+        else:
+            self._put_nodes(cast("Iterable[Node]", nodes.values()))  # no None: no deletes
+            self._put_rels(cast("Iterable[Relationship]", rels.values()))
 
     def _begin_write(self) -> None:
         """Take the store file's write lock, waiting up to the busy timeout for another
@@ -331,9 +409,9 @@ class MemoryStore(GraphStore):
         nodes: Mapping[str, Node | None],
         rels: Mapping[str, Relationship | None],
         deletes: bool = True,
-    ) -> None:
+    ) -> int:
         """Write the staged records inside the transaction :meth:`_commit` holds; ``deletes``
-        says whether any of them is None (deleted)."""
+        says whether any of them is None (deleted). The commit's number (``commits.seq``)."""
         db = self._db
         if deletes:
             db.executemany(
@@ -361,6 +439,16 @@ class MemoryStore(GraphStore):
                 if r is not None
             ],
         )
+        if self.path is None:
+            return self._seq + 1  # no other process to tell
+        listed = len(nodes) + len(rels) <= LISTED_IDS
+        seq = db.execute(
+            "INSERT INTO commits (nodes, rels) VALUES (?, ?)",
+            (_dumps(list(nodes)), _dumps(list(rels))) if listed else (None, None),
+        ).lastrowid
+        assert seq is not None
+        db.execute("DELETE FROM commits WHERE seq <= ?", (seq - KEPT_COMMITS,))
+        return seq
 
     # -- reads --------------------------------------------------------------------------
     def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
@@ -640,7 +728,14 @@ def _props(text: str, shared: dict[str, Mapping[str, Any]]) -> Mapping[str, Any]
     return props
 
 
-def _dumps(props: Mapping[str, Any]) -> str:
+def _rows_by_id(db: sqlite3.Connection, select: str, ids: list[str]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``select`` whose id is one of ``ids``, asked in chunks SQLite accepts."""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        yield from db.execute(f"{select} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+
+
+def _dumps(props: Any) -> str:
     return orjson.dumps(props, option=orjson.OPT_SORT_KEYS).decode()
 
 
