@@ -441,7 +441,7 @@ def evaluate(store: GraphStore, listing: Listing) -> list[Node]:
     """Every node of the listing, filtered and ordered: the embedded store's answer."""
     check_listing(listing)
     ev = Evaluator(store, listing.as_of)
-    nodes = ev.passing(store.nodes_of_kind(listing.kind), listing.where)
+    nodes = ev.passing(candidates(store, listing), listing.where)
     counts: dict[Reach, dict[str, int]] = {}
     for key in listing.order:
         if key.reach is not None and key.reach not in counts:
@@ -458,6 +458,31 @@ def evaluate(store: GraphStore, listing: Listing) -> list[Node]:
         present.sort(key=lambda n: n.props[prop], reverse=key.descending)
         nodes = present + missing
     return nodes
+
+
+def candidates(store: GraphStore, listing: Listing) -> list[Node]:
+    """The nodes a listing can only come from, in id order: with a top-level ``id_in`` or
+    ``within`` (alone or in an AND), those ids or the grids below that one, looked up or walked
+    to, so that a local question costs the same however large the graph; else every node of
+    the kind. The whole ``where`` is still tested on each."""
+    narrow = _narrowing(listing.where)
+    if isinstance(narrow, IdIn):
+        found = list(store.get_nodes(narrow.ids).values())
+    elif isinstance(narrow, Below):
+        walked = store.walk([narrow.ancestor], "PART_OF", Direction.IN, GRID_STEPS, listing.as_of)
+        found = walked.get(narrow.ancestor, [])
+    else:
+        return store.nodes_of_kind(listing.kind)
+    return sorted((n for n in found if n.kind == listing.kind), key=lambda n: n.id)
+
+
+def _narrowing(pred: Predicate | None) -> IdIn | Below | None:
+    if isinstance(pred, IdIn | Below):
+        return pred
+    if isinstance(pred, AllOf):
+        found = [p for p in map(_narrowing, pred.parts) if p is not None]
+        return min(found, key=lambda p: isinstance(p, Below), default=None)  # ids first
+    return None
 
 
 def page_of(nodes: Sequence[Node], after: str | None, limit: int | None) -> list[Node]:

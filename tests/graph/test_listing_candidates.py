@@ -1,0 +1,88 @@
+"""A listing with a top-level ``within`` or ``id_in`` starts from those nodes, not from every
+node of the kind (graph.listing.candidates), and answers exactly what the scan answers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph.listing import (
+    AllOf,
+    Below,
+    Evaluator,
+    IdIn,
+    Listing,
+    Not,
+    Predicate,
+    PropTest,
+    check_listing,
+    evaluate,
+)
+from graph.memory import MemoryStore
+from tests.contract import graphs as g
+
+STORE = MemoryStore(None)
+_nodes, _rels = g.planning_slice()
+with STORE.transaction() as _tx:
+    _tx.upsert_nodes(_nodes)
+    _tx.upsert_relationships(_rels)
+GRIDS = sorted(
+    n.id for n in _nodes if n.kind in ("District", "Subdistrict", "Community", "Compound")
+)
+IDS = [*sorted(n.id for n in _nodes), "building:none"]
+KINDS = sorted({n.kind for n in _nodes if n.kind in ("Community", "Compound", "Building")})
+
+narrowing = st.one_of(
+    st.builds(Below, st.sampled_from(GRIDS)),
+    st.builds(lambda ids: IdIn(tuple(ids)), st.lists(st.sampled_from(IDS), max_size=6)),
+)
+other = st.one_of(
+    st.builds(Not, narrowing),
+    st.just(PropTest("name", "eq", "2号楼")),
+    st.just(PropTest("name", "contains", "社区")),
+)
+where = st.one_of(
+    narrowing,
+    st.builds(lambda parts: AllOf(tuple(parts)), st.lists(st.one_of(narrowing, other), max_size=3)),
+)
+
+
+def scanned(listing: Listing) -> list[Any]:
+    """The answer without narrowing: every node of the kind, tested one by one."""
+    check_listing(listing)
+    ev = Evaluator(STORE, listing.as_of)
+    return ev.passing(STORE.nodes_of_kind(listing.kind), listing.where)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    kind=st.sampled_from(KINDS),
+    pred=where,
+    day=st.sampled_from([None, date(2023, 6, 1), date(2024, 6, 1)]),
+)
+def test_narrowed_answers_equal_the_scan(kind: str, pred: Predicate, day: date | None) -> None:
+    listing = Listing(kind, pred, (), day)
+    assert evaluate(STORE, listing) == scanned(listing)
+
+
+class Counting(MemoryStore):
+    scans = 0
+
+    def nodes_of_kind(self, *args: Any, **kwargs: Any) -> Any:
+        Counting.scans += 1
+        return super().nodes_of_kind(*args, **kwargs)
+
+
+def test_a_local_question_does_not_read_every_node_of_the_kind() -> None:
+    store = Counting(None)
+    store.upsert_nodes(_nodes)
+    store.upsert_relationships(_rels)
+    below = Listing("Building", AllOf((PropTest("building_no", "eq", "02"), Below(g.LIYANG.id))))
+    assert [n.props["name"] for n in evaluate(store, below)] == ["2号楼"]
+    assert [n.id for n in evaluate(store, Listing("Building", IdIn((g.LIYANG.id,))))] == []
+    assert Counting.scans == 0
+    evaluate(store, Listing("Building", Not(Below(g.LIYANG.id))))
+    assert Counting.scans == 1
