@@ -461,27 +461,46 @@ def evaluate(store: GraphStore, listing: Listing) -> list[Node]:
 
 
 def candidates(store: GraphStore, listing: Listing) -> list[Node]:
-    """The nodes a listing can only come from, in id order: with a top-level ``id_in`` or
-    ``within`` (alone or in an AND), those ids or the grids below that one, looked up or walked
-    to, so that a local question costs the same however large the graph; else every node of
-    the kind. The whole ``where`` is still tested on each."""
-    narrow = _narrowing(listing.where)
-    if isinstance(narrow, IdIn):
-        found = list(store.get_nodes(narrow.ids).values())
-    elif isinstance(narrow, Below):
-        walked = store.walk([narrow.ancestor], "PART_OF", Direction.IN, GRID_STEPS, listing.as_of)
-        found = walked.get(narrow.ancestor, [])
-    else:
+    """The nodes a listing can only come from, in id order: with a top-level ``id_in``,
+    ``within`` or ``<rel>_SOME`` of named nodes (alone or in an AND), those ids, the grids below
+    that one or the nodes one step from those, looked up or walked to, so that a local question
+    costs the same however large the graph; else every node of the kind. The whole ``where``
+    is still tested on each."""
+    found = _narrowed(store, listing.where, listing.as_of)
+    if found is None:
         return store.nodes_of_kind(listing.kind)
     return sorted((n for n in found if n.kind == listing.kind), key=lambda n: n.id)
 
 
-def _narrowing(pred: Predicate | None) -> IdIn | Below | None:
-    if isinstance(pred, IdIn | Below):
-        return pred
-    if isinstance(pred, AllOf):
-        found = [p for p in map(_narrowing, pred.parts) if p is not None]
-        return min(found, key=lambda p: isinstance(p, Below), default=None)  # ids first
+#: A narrowing through a relationship filter starts from at most this many nodes.
+NARROW_FROM = 1_000
+
+
+def _narrowed(store: GraphStore, pred: Predicate | None, as_of: date | None) -> list[Node] | None:
+    """Nodes (of any kind) among which every node ``pred`` holds for lies, found without a
+    scan; None when ``pred`` gives no such handle."""
+    if isinstance(pred, IdIn):
+        return list(store.get_nodes(pred.ids).values())
+    if isinstance(pred, Below):
+        walked = store.walk([pred.ancestor], "PART_OF", Direction.IN, GRID_STEPS, as_of)
+        return walked.get(pred.ancestor, [])
+    if isinstance(pred, Related) and pred.quantifier == "some":
+        starts = _narrowed(store, pred.where, as_of)
+        if starts is None or len(starts) > NARROW_FROM:
+            return None
+        back = {Direction.OUT: Direction.IN, Direction.IN: Direction.OUT}
+        step = pred.step
+        hops = store.neighbours(
+            [n.id for n in starts], step.rel_type, back.get(step.direction, step.direction), as_of
+        )
+        return list({h.node.id: h.node for found in hops.values() for h in found}.values())
+    if isinstance(pred, AllOf):  # the first part with a handle, ids before steps before grids
+        ranked = sorted(pred.parts, key=lambda p: [IdIn, Related, Below].index(type(p))
+                        if isinstance(p, IdIn | Related | Below) else 3)  # fmt: skip
+        for part in ranked:
+            found = _narrowed(store, part, as_of)
+            if found is not None:
+                return found
     return None
 
 
