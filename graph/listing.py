@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -502,6 +503,42 @@ def _narrowed(store: GraphStore, pred: Predicate | None, as_of: date | None) -> 
             if found is not None:
                 return found
     return None
+
+
+class EvaluatedListings:
+    """Listings evaluated once per store version: paging through a list, its total and its
+    aggregates, or asking it again, then cost a look-up until the data changes. Bounded by
+    the nodes the kept lists hold together, least recently asked dropped first."""
+
+    def __init__(self, max_nodes: int = 1_000_000) -> None:
+        self.max_nodes = max_nodes
+        self._kept: dict[Listing, tuple[int | None, list[Node]]] = {}
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def nodes(self, store: GraphStore, listing: Listing) -> list[Node]:
+        """The listing's nodes as :func:`evaluate` gives them (do not change the list)."""
+        version = store.version()
+        try:
+            with self._lock:
+                kept = self._kept.pop(listing, None)
+                if kept is not None and kept[0] == version and version is not None:
+                    self._kept[listing] = kept  # the most recently asked last
+                    return kept[1]
+                if kept is not None:
+                    self._held -= len(kept[1])
+        except TypeError:  # a value that cannot be a key (a list in a filter): not kept
+            return evaluate(store, listing)
+        nodes = evaluate(store, listing)
+        if len(nodes) <= self.max_nodes and version is not None:
+            with self._lock:
+                if listing not in self._kept:
+                    self._kept[listing] = (version, nodes)
+                    self._held += len(nodes)
+                while self._held > self.max_nodes:
+                    oldest = next(iter(self._kept))
+                    self._held -= len(self._kept.pop(oldest)[1])
+        return nodes
 
 
 def page_of(nodes: Sequence[Node], after: str | None, limit: int | None) -> list[Node]:

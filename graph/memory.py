@@ -16,7 +16,7 @@ import itertools
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path as FsPath
@@ -36,6 +36,7 @@ from graph.contract import (
     check_ordered,
 )
 from graph.errors import StoreUnavailable
+from graph.listing import Aggregate, EvaluatedListings, Listing, ListPage, aggregate_of, page_of
 from graph.model import (
     Counts,
     Direction,
@@ -123,6 +124,8 @@ class MemoryStore(GraphStore):
         # names and aliases, exact and by n-gram, for find(): built on the first look-up (a
         # third of reopening a large graph otherwise), then kept up to date by every write
         self._names: NameIndex | None = None
+        # listings evaluated for this version of the graph (graph.listing.EvaluatedListings)
+        self._listings = EvaluatedListings()
 
     def _data_version(self) -> int:
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
@@ -630,6 +633,16 @@ class MemoryStore(GraphStore):
                 for nid in self._by_kind.get(kind, ())
                 if all(self._nodes[nid].props.get(k) == v for k, v in where.items())
             )
+
+    def list_nodes(
+        self, listing: Listing, after: str | None = None, limit: int | None = None
+    ) -> ListPage:
+        everything = self._listings.nodes(self, listing)
+        return ListPage(page_of(everything, after, limit), len(everything))
+
+    def aggregate_nodes(self, listing: Listing, props: Sequence[str] = ()) -> Aggregate:
+        whole = Listing(listing.kind, listing.where, (), listing.as_of)
+        return aggregate_of(self._listings.nodes(self, whole), props)
 
     def counts(self) -> Counts:
         with self._lock:

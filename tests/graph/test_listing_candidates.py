@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from graph.listing import (
     AllOf,
     Below,
+    EvaluatedListings,
     Evaluator,
     IdIn,
     KindIn,
@@ -27,7 +28,7 @@ from graph.listing import (
     evaluate,
 )
 from graph.memory import MemoryStore
-from graph.model import Direction
+from graph.model import Direction, Node
 from tests.contract import graphs as g
 
 STORE = MemoryStore(None)
@@ -112,3 +113,30 @@ def test_a_local_question_does_not_read_every_node_of_the_kind() -> None:
     assert evaluate(store, Listing("Agreement", signed)) == scanned(Listing("Agreement", signed))
     assert evaluate(store, Listing("Agreement", signed)), "the slice has Liyang's agreements"
     assert Counting.scans == 1
+
+
+def test_a_listing_is_evaluated_once_per_store_version() -> None:
+    """Pages, totals and aggregates of one listing reuse one evaluation until the data
+    changes; a write, or another process's commit, makes the next ask evaluate again."""
+    store = Counting(None)
+    store.upsert_nodes(_nodes)
+    store.upsert_relationships(_rels)
+    listing = Listing("Building", Not(IdIn(("building:none",))))
+    before = Counting.scans
+    first = store.list_nodes(listing, limit=1)
+    second = store.list_nodes(listing, after=first.nodes[0].id, limit=1)
+    assert store.aggregate_nodes(listing).count == first.total == second.total == 2
+    assert Counting.scans == before + 1
+    renamed = next(n for n in _nodes if n.id == first.nodes[0].id)
+    store.upsert_nodes([Node(renamed.id, renamed.kind, {**renamed.props, "name": "新楼"})])
+    assert store.list_nodes(listing, limit=1).nodes[0].props["name"] == "新楼"
+    assert Counting.scans == before + 2
+    unhashable = Listing("Building", PropTest("name", "eq", ["新楼"]))  # not a key: not kept
+    assert store.list_nodes(unhashable).nodes == []
+
+
+def test_the_kept_listings_are_bounded_by_the_nodes_they_hold() -> None:
+    kept = EvaluatedListings(max_nodes=3)
+    for kind in ("Building", "Community", "Agreement"):
+        kept.nodes(STORE, Listing(kind))
+    assert kept._held <= 3
