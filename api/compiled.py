@@ -110,7 +110,7 @@ class FieldPlan:
     kw_source: tuple[str, ...] = ()  # parent/root parameters that receive the source
     resolver: Callable[..., Any] | None = None
     attribute: str | None = None  # a plain field: the attribute it reads
-    #: the value from the source alone (a plain attribute, a resolver of ``self`` only);
+    #: the value from the source alone (a plain attribute, a resolver of its source only);
     #: None when the resolver needs the request (its arguments, its info)
     fetch: Callable[[Any], Any] | None = None
     complete: Completer | None = None
@@ -199,6 +199,8 @@ class Run:
         found = self._infos.get(id(f))
         if found is None:
             plan = self.plan
+            # no abort signal and no async helpers (graphql-core's executor makes those): no
+            # resolver on this path asks its info for them, and a helper-less info says so
             raw = GraphQLResolveInfo(
                 f.name, f.nodes, f.return_type, f.parent, Path(None, f.key, f.parent.name),
                 plan.schema, plan.fragments, None, plan.operation, self.variables,
@@ -431,6 +433,19 @@ class Compiler:
         return Plan(document, op, fragments, root, self.schema, self.scalar_registry, self.config)
 
 
+def _of_source_alone(resolver: Any) -> bool:
+    """Whether a resolver's one parameter is its source: ``self`` of a method, or the parent
+    (``root: strawberry.Parent[...]``) of a static method, called as ``f(source)``."""
+    params = list(resolver.signature.parameters.values())
+    if len(params) != 1 or params[0].kind not in (
+        params[0].POSITIONAL_ONLY,
+        params[0].POSITIONAL_OR_KEYWORD,
+    ):
+        return False
+    sources = (resolver.self_parameter, resolver.parent_parameter, resolver.root_parameter)
+    return any(p is not None and p.name == params[0].name for p in sources)
+
+
 class _Document:
     def __init__(self, compiler: Compiler, fragments: dict[str, FragmentDefinitionNode]) -> None:
         self.compiler = compiler
@@ -524,7 +539,7 @@ class _Document:
             if not callable(resolver.wrapped_func):
                 raise NotCompilable(f"{parent.name}.{name}: the resolver is not callable")
             plan.resolver = resolver.wrapped_func  # what StrawberryResolver.__call__ calls
-            if plan.self_arg and not (plan.has_arguments or plan.wants_info or plan.kw_source):
+            if _of_source_alone(resolver):  # f(source): as cheap as an attribute read
                 plan.fetch = resolver.wrapped_func
         sets = [n.selection_set for n in nodes if n.selection_set is not None]
         plan.complete = self.completer(definition.type, sets)

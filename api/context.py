@@ -7,8 +7,9 @@ live for one request only, so no answer outlives a write.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
@@ -24,6 +25,8 @@ from graph.model import Direction, Hop, Node
 from graph.settings import Settings
 
 HopsKey = tuple[Any, ...]
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class GraphContext(BaseContext):
@@ -37,7 +40,7 @@ class GraphContext(BaseContext):
         # every store call of the request checks its deadline (api.execution)
         self.store: GraphStore = cast(GraphStore, GuardedStore(state.store, self.deadline))
         self.today = state.settings.today()  # the governed place's day, not the server's
-        self._loaders: dict[HopsKey, DataLoader[str, Any]] = {}
+        self._loaders: dict[HopsKey, DataLoader[Any, Any]] = {}
         self.personal_reads: dict[str, set[str]] = {}  # node id -> personal fields read unmasked
         self.people_listed: list[str] = []
 
@@ -82,6 +85,17 @@ class GraphContext(BaseContext):
     def day(self, as_of: date | None) -> date:
         """The day a question is asked for: ``asOf`` when given, else today."""
         return as_of or self.today
+
+    def loader(
+        self, key: HopsKey, load: Callable[[list[K]], Awaitable[list[V | Exception]]]
+    ) -> DataLoader[K, V]:
+        """The request's loader under ``key``, made from ``load`` when first asked: for the
+        loaders a schema module defines (the chains of :mod:`api.schema.chain`), which live
+        and die with the request like the ones below."""
+        found = self._loaders.get(key)
+        if found is None:
+            found = self._loaders[key] = DataLoader(load_fn=load)
+        return found
 
     def hops(
         self,

@@ -1,6 +1,3 @@
-# mypy: disable-error-code="valid-type, attr-defined, misc, call-overload"
-# (strawberry input types built at run time from the ontology: sound at run time, opaque to a
-# static checker)
 """Where inputs, counts and aggregates in the manner of @neo4j/graphql, and their translation
 into the store's listing request (:mod:`graph.listing`).
 
@@ -16,11 +13,11 @@ from __future__ import annotations
 
 import sys
 import types as pytypes
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry.types.lazy_type import LazyType
@@ -28,7 +25,15 @@ from strawberry.utils.str_converters import to_camel_case
 
 from api.identity import AccessDenied, Identity
 from api.personal import may_see_personal
-from api.types import INTERFACE_KINDS, Kind, graphql_enum, prop_description, rel_fields_of
+from api.types import (
+    INTERFACE_KINDS,
+    Kind,
+    enum_class,
+    graphql_enum,
+    list_of,
+    prop_description,
+    rel_fields_of,
+)
 from graph.errors import GridGraphError, NodeNotFound
 from graph.listing import (
     MAX_DEPTH,
@@ -41,11 +46,12 @@ from graph.listing import (
     Not,
     Predicate,
     PropTest,
+    Quantifier,
     Reach,
     Related,
     Step,
 )
-from graph.model import Direction
+from graph.model import Direction, Node
 from schema import ONTOLOGY
 from schema.ontology import PROVENANCE_PROPS, NodeKind, Prop, PropType
 
@@ -147,7 +153,7 @@ def filter_of(kind: NodeKind, prop: Prop) -> Any:
         )
         _CHOICE_FILTERS[name] = make_type(
             f"{name}Filter",
-            {"eq": enum | None, "in_": list[enum] | None},
+            {"eq": enum | None, "in_": list_of(enum) | None},
             {
                 "eq": strawberry.field(default=None, description="Equal to"),
                 "in_": strawberry.field(default=None, name="in", description="One of"),
@@ -196,7 +202,7 @@ def prop_tests(prop: Prop, cond: Any) -> list[Predicate]:
 
 
 # -- where inputs ------------------------------------------------------------------------------
-QUANTIFIERS = (
+QUANTIFIERS: tuple[tuple[Quantifier, str, str], ...] = (
     ("some", "SOME", "at least one node at the other end matches (存在)"),
     ("none", "NONE", "no node at the other end matches (不存在)"),
     ("all", "ALL", "every node at the other end matches; true when there is none (全部)"),
@@ -210,7 +216,7 @@ class WhereSpec:
     name: str
     kinds: tuple[str, ...]
     props: tuple[Prop, ...]
-    rels: tuple[tuple[str, Step, str], ...]  # python attribute, step, quantifier
+    rels: tuple[tuple[str, Step, Quantifier], ...]  # python attribute, step, quantifier
     within: bool
     kind_field: bool
 
@@ -251,7 +257,7 @@ def _where_input(type_name: str, kinds: tuple[str, ...], with_kind: bool) -> Any
     if with_kind:
         annotations["kind"] = list[Kind] | None
         fields["kind"] = strawberry.field(default=None, description="Only these kinds (节点类型)")
-    rels: list[tuple[str, Step, str]] = []
+    rels: list[tuple[str, Step, Quantifier]] = []
     for field_name, (rel, direction, returns) in rel_fields_of(list(kinds)).items():
         step = Step(rel.name, direction)
         for quantifier, suffix, text in QUANTIFIERS:
@@ -324,7 +330,7 @@ def to_predicate(where: Any, who: Identity, depth: int = 1) -> Predicate | None:
     for attr, step, quantifier in spec.rels:
         sub = getattr(where, attr)
         if sub is not None:
-            parts.append(Related(step, quantifier, to_predicate(sub, who, depth + 1)))  # type: ignore[arg-type]
+            parts.append(Related(step, quantifier, to_predicate(sub, who, depth + 1)))
     if where.and_ is not None:
         parts.append(AllOf(tuple(to_predicate(w, who, depth + 1) or AllOf(()) for w in where.and_)))
     if where.or_ is not None:
@@ -343,7 +349,20 @@ def require_grid(store: Any, within: str) -> None:
 
 def require_grids(store: Any, ids: Sequence[str]) -> None:
     """Every id names a grid; one store call for them all."""
-    found = store.get_nodes(ids) if ids else {}
+    _require_found_grids(ids, store.get_nodes(ids) if ids else {})
+
+
+async def checked_through(ctx: GraphContext, pred: Predicate | None) -> Predicate | None:
+    """:func:`checked` for an async resolver, asked once per node: the grids are read through
+    the request's node loader, so a ``within`` asked of every node of a nesting level costs
+    one store call in all, and the resolver itself never calls the store."""
+    ids = list(dict.fromkeys(grid_ids(pred)))
+    found = await ctx.nodes().load_many(ids) if ids else []
+    _require_found_grids(ids, {i: n for i, n in zip(ids, found, strict=True) if n is not None})
+    return pred
+
+
+def _require_found_grids(ids: Sequence[str], found: Mapping[str, Node]) -> None:
     for within in ids:
         node = found.get(within)
         if node is None:
@@ -378,17 +397,28 @@ def grid_ids(pred: Predicate | None) -> list[str]:
 
 
 # -- counts along a path -----------------------------------------------------------------------
-RelStep = strawberry.enum(
-    Enum(
-        "RelStep",
-        {
-            f"{rel}_{d.name}": f"{rel}:{d.value}"
-            for rel in ONTOLOGY.relations
-            for d in (Direction.OUT, Direction.IN)
-        },
-    ),
-    description="One step along a relationship type, OUT from the node or IN to it (关系步)",
-)
+if TYPE_CHECKING:
+    from api.context import GraphContext
+
+    class RelStep(Enum):
+        """Static face: one member per relationship type and direction."""
+
+    class NodeWhere:
+        """Static face of the where input built above for any node (its fields are the
+        ontology's, read by name through SPECS)."""
+
+else:
+    RelStep = strawberry.enum(
+        enum_class(
+            "RelStep",
+            {
+                f"{rel}_{d.name}": f"{rel}:{d.value}"
+                for rel in ONTOLOGY.relations
+                for d in (Direction.OUT, Direction.IN)
+            },
+        ),
+        description="One step along a relationship type, OUT from the node or IN to it (关系步)",
+    )
 
 
 @strawberry.input(
@@ -399,7 +429,7 @@ RelStep = strawberry.enum(
 )
 class ReachInput:
     path: list[RelStep] = strawberry.field(description="The steps, in order (路径)")
-    where: NodeWhere | None = strawberry.field(  # type: ignore[name-defined] # noqa: F821
+    where: NodeWhere | None = strawberry.field(
         default=None, description="Only reached nodes that match (筛选)"
     )
 

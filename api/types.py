@@ -1,11 +1,11 @@
-# mypy: disable-error-code="valid-type, attr-defined, return-value, arg-type, call-overload, misc"
-# (strawberry types built at run time from the ontology, and resolvers that return domain
-# dataclasses for strawberry to read: sound at run time, opaque to a static checker)
 """GraphQL object types derived from the ontology: one per node kind, built once at import.
 
 Nothing here names a kind or a property by hand: the ``Node``, ``Grid`` and ``Organization``
 interfaces, the twenty kind types, their property fields and their relationship fields are all
 generated from :data:`schema.ONTOLOGY`, with descriptions in English and the Chinese term.
+What mypy sees of them is a static face under ``TYPE_CHECKING`` (the interfaces' plain fields,
+the kinds the API names, enums without members), held to the built classes by
+``tests/api/test_static_faces.py``.
 
 A node travels through the API as an instance of its kind's class (built by :func:`wrap`), so
 interfaces resolve by ``isinstance`` and property fields are plain attribute reads. Relationship
@@ -19,7 +19,7 @@ import types as pytypes
 from collections.abc import Iterable
 from datetime import date
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -39,6 +39,10 @@ from schema.ontology import COMMON_NODE_PROPS, GridLevel, NodeKind, Prop, PropTy
 
 if TYPE_CHECKING:
     from api.context import GraphContext
+    from api.filters import NodeWhere, RelStep
+else:  # api.filters builds them and imports this module: strawberry resolves them lazily
+    NodeWhere = LazyType("NodeWhere", "api.filters")
+    RelStep = LazyType("RelStep", "api.filters")
 
 AS_OF_HELP = "Only links in force on this day (default: today) (截至日期)"
 #: Items a nested list of nodes returns unless it is given ``first``: every list is bounded, so
@@ -69,8 +73,8 @@ def graphql_enum(
     description) triples: a copy of a domain enum or literal, so that the domain stays free of
     strawberry. The one builder of the API's enums."""
     items = [(v.upper(), v, None) if isinstance(v, str) else v for v in values]
-    built = strawberry.enum(
-        Enum(name, {member: value for member, value, _ in items}),
+    built: Any = strawberry.enum(
+        enum_class(name, {member: value for member, value, _ in items}),
         name=name,
         description=description,
     )
@@ -80,23 +84,46 @@ def graphql_enum(
     return built
 
 
-Kind = strawberry.enum(
-    Enum("Kind", {k: k for k in ONTOLOGY.kinds}),
-    description="The kinds of node in the governance graph (节点类型)",
-)
-RelType_ = strawberry.enum(
-    Enum("RelType", {r: r for r in ONTOLOGY.relations}),
-    name="RelType",
-    description="The relationship types of the governance graph (关系类型)",
-)
-GridLevelEnum = strawberry.enum(
+def enum_class(name: str, members: dict[str, str]) -> type[Enum]:
+    """A new Enum class by Enum's functional API, typed as the class it is (mypy reads a call
+    with a name it cannot see as an Enum member)."""
+    return cast("type[Enum]", Enum(name, members))
+
+
+def list_of(item: Any) -> Any:
+    """``list[item]`` for a class built at run time (to mypy a value, not a type)."""
+    return pytypes.GenericAlias(list, (item,))
+
+
+if TYPE_CHECKING:
+
+    class Kind(Enum):
+        """Static face: one member per node kind of the ontology."""
+
+    class RelType_(Enum):
+        """Static face: one member per relationship type of the ontology."""
+
+else:
+    Kind = strawberry.enum(
+        Enum("Kind", {k: k for k in ONTOLOGY.kinds}),
+        description="The kinds of node in the governance graph (节点类型)",
+    )
+    RelType_ = strawberry.enum(
+        Enum("RelType", {r: r for r in ONTOLOGY.relations}),
+        name="RelType",
+        description="The relationship types of the governance graph (关系类型)",
+    )
+# strawberry.enum marks the domain enums themselves, so they are their own GraphQL enums.
+strawberry.enum(
     GridLevel, name="GridLevel", description="The five levels of the grid, top down (五级网格)"
 )
-DirectionEnum = strawberry.enum(
+strawberry.enum(
     StoreDirection,
     name="Direction",
     description="Which way to follow relationships: OUT from the node, IN to it, or BOTH (方向)",
 )
+GridLevelEnum = GridLevel
+DirectionEnum = StoreDirection
 
 #: The Python (and so GraphQL) type of each ontology property type, for output and input types.
 SCALARS: dict[PropType, Any] = {
@@ -142,7 +169,7 @@ def wrap_relationship(rel: StoreRelationship) -> Relationship:
         target=strawberry.ID(rel.target),
         valid_from=_as_date(rel.props.get("valid_from")),
         valid_to=_as_date(rel.props.get("valid_to")),
-        properties=dict(sorted(rel.props.items())),  # one order whatever the store
+        properties=JSON(dict(sorted(rel.props.items()))),  # one order whatever the store
     )
 
 
@@ -160,7 +187,7 @@ class Link:
 
 # -- the generic relationship field every node has ------------------------------------------
 async def _relationships(
-    root: Any,
+    root: strawberry.Parent[Node],
     info: Info,
     types: Annotated[
         list[RelType_] | None,
@@ -219,7 +246,7 @@ class Tenure:
 
 
 async def _history(
-    root: Any,
+    root: strawberry.Parent[Node],
     info: Info,
     types: Annotated[
         list[RelType_] | None,
@@ -326,7 +353,7 @@ def _rel_resolver(rel: RelType, direction: StoreDirection, returns: str) -> Any:
     types = (rel.name,)
 
     async def resolve(
-        root: Any,
+        root: strawberry.Parent[Node],
         info: Info,
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
@@ -404,10 +431,10 @@ def _aggregate_field(name: str, rel: RelType, direction: StoreDirection, returns
     step = Step(rel.name, direction)
 
     async def resolve(root: Any, info: Info, where: Any = None, as_of: Any = None) -> Any:
-        from api.filters import AGGREGATED, checked, selection_of, to_predicate
+        from api.filters import AGGREGATED, checked_through, selection_of, to_predicate
 
         ctx: GraphContext = info.context
-        pred = checked(to_predicate(where, ctx.identity), ctx.store) if where else None
+        pred = await checked_through(ctx, to_predicate(where, ctx.identity)) if where else None
         props = AGGREGATED[returns]
         found = await ctx.reach(Reach((step,), pred), ctx.day(as_of), props).load(root.id)
         return selection_of(returns, found.count, found.minimum, found.maximum)
@@ -430,23 +457,23 @@ def _aggregate_field(name: str, rel: RelType, direction: StoreDirection, returns
 
 
 async def _reach_count(
-    root: Any,
+    root: strawberry.Parent[Node],
     info: Info,
     path: Annotated[
-        list[LazyType("RelStep", "api.filters")],
+        list[RelStep],
         strawberry.argument(description="One or two steps, e.g. [PARTY_TO_OUT, PARTY_TO_IN]"),
     ],
     where: Annotated[
-        LazyType("NodeWhere", "api.filters") | None,
+        NodeWhere | None,
         strawberry.argument(description="Only reached nodes that match (筛选)"),
     ] = None,
     as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
 ) -> int:
-    from api.filters import checked, to_reach
+    from api.filters import checked_through, to_reach
 
     ctx: GraphContext = info.context
     reach = to_reach(path, where, ctx.identity)
-    checked(reach.where, ctx.store)
+    await checked_through(ctx, reach.where)
     found = await ctx.reach(reach, ctx.day(as_of), ()).load(root.id)
     return found.count
 
@@ -467,49 +494,68 @@ def _build(
 
 
 # -- interfaces ---------------------------------------------------------------------------
-Node = _build(
-    "Node",
-    (),
-    {
-        "id": (
-            strawberry.ID,
-            strawberry.field(description="Global id, derived from the natural key (全局标识)"),
+_NODE_FIELDS: Fields = {
+    "id": (
+        strawberry.ID,
+        strawberry.field(description="Global id, derived from the natural key (全局标识)"),
+    ),
+    "kind": (Kind, strawberry.field(description="The node's kind (节点类型)")),
+    **_prop_fields(COMMON_NODE_PROPS),
+    "relationships": (
+        None,
+        strawberry.field(
+            resolver=_relationships,
+            description="Every link of this node, by type, direction, day and kind (关联关系)",
         ),
-        "kind": (Kind, strawberry.field(description="The node's kind (节点类型)")),
-        **_prop_fields(COMMON_NODE_PROPS),
-        "relationships": (
-            None,
-            strawberry.field(
-                resolver=_relationships,
-                description="Every link of this node, by type, direction, day and kind (关联关系)",
-            ),
+    ),
+    "reach_count": (
+        None,
+        strawberry.field(
+            resolver=_reach_count,
+            description="How many distinct nodes a path of one or two relationship steps "
+            "reaches from this one, on links in force, counted in the store; what "
+            "orderBy {count: …} sorts by (关联计数)",
         ),
-        "reach_count": (
-            None,
-            strawberry.field(
-                resolver=_reach_count,
-                description="How many distinct nodes a path of one or two relationship steps "
-                "reaches from this one, on links in force, counted in the store; what "
-                "orderBy {count: …} sorts by (关联计数)",
-            ),
+    ),
+    "history": (
+        None,
+        strawberry.field(
+            resolver=_history,
+            description="Every link of this node over time, each with its dates, oldest "
+            "first: who held a post, which department was paired with a community, which "
+            "firm managed a compound (历史：任职、包联、物业管理的变迁)",
         ),
-        "history": (
-            None,
-            strawberry.field(
-                resolver=_history,
-                description="Every link of this node over time, each with its dates, oldest "
-                "first: who held a post, which department was paired with a community, which "
-                "firm managed a compound (历史：任职、包联、物业管理的变迁)",
-            ),
-        ),
-    },
-    "Anything in the governance graph, found by its global id (节点)",
-    interface=True,
-)
+    ),
+}
+if TYPE_CHECKING:
+
+    class Node:
+        """Static face of the Node interface built below: its plain fields."""
+
+        id: strawberry.ID
+        kind: Kind
+        name: str | None
+        aliases: list[str] | None
+        synthetic: bool | None
+        source_file: str | None
+        source_sheet: str | None
+        source_row: int | None
+        loaded_at: str | None
+        loaded_by: str | None
+        _node: StoreNode  # the stored record, set by wrap
+
+else:
+    Node = _build(
+        "Node",
+        (),
+        _NODE_FIELDS,
+        "Anything in the governance graph, found by its global id (节点)",
+        interface=True,
+    )
 
 
 async def _parent(
-    root: Any,
+    root: strawberry.Parent[Node],
     info: Info,
     as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
 ) -> Grid | None:
@@ -519,7 +565,7 @@ async def _parent(
 
 
 async def _children(
-    root: Any,
+    root: strawberry.Parent[Node],
     info: Info,
     as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     first: Annotated[int | None, strawberry.argument(description=FIRST_HELP)] = None,
@@ -531,7 +577,7 @@ async def _children(
 
 
 async def _ancestors(
-    root: Any,
+    root: strawberry.Parent[Node],
     info: Info,
     as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
 ) -> list[Grid]:
@@ -541,7 +587,7 @@ async def _ancestors(
 
 
 async def _descendant_count(
-    root: Any,
+    root: strawberry.Parent[Node],
     info: Info,
     level: Annotated[
         GridLevelEnum,
@@ -575,52 +621,68 @@ INTERFACE_KINDS: dict[str, list[str]] = {
     name: [k.name for k in kinds] for name, kinds in INTERFACE_MEMBERS.items()
 }
 
-Grid = _build(
-    "Grid",
-    (Node,),
-    {
-        "level": (GridLevelEnum, strawberry.field(description="Grid level (网格层级)")),
-        **_prop_fields(_common_props(_GRID_KINDS)),
-        "parent": (
-            None,
-            strawberry.field(resolver=_parent, description="The grid one level up (上级网格)"),
+_GRID_FIELDS: Fields = {
+    "level": (GridLevelEnum, strawberry.field(description="Grid level (网格层级)")),
+    **_prop_fields(_common_props(_GRID_KINDS)),
+    "parent": (
+        None,
+        strawberry.field(resolver=_parent, description="The grid one level up (上级网格)"),
+    ),
+    "children": (
+        None,
+        strawberry.field(resolver=_children, description="The grids one level down (下级网格)"),
+    ),
+    "ancestors": (
+        None,
+        strawberry.field(
+            resolver=_ancestors,
+            description="Every grid above this one, nearest first (上级网格链)",
         ),
-        "children": (
-            None,
-            strawberry.field(resolver=_children, description="The grids one level down (下级网格)"),
+    ),
+    "descendant_count": (
+        None,
+        strawberry.field(
+            resolver=_descendant_count,
+            description="How many grids of a level lie below this one, without "
+            "fetching them (下级网格计数)",
         ),
-        "ancestors": (
-            None,
-            strawberry.field(
-                resolver=_ancestors,
-                description="Every grid above this one, nearest first (上级网格链)",
-            ),
-        ),
-        "descendant_count": (
-            None,
-            strawberry.field(
-                resolver=_descendant_count,
-                description="How many grids of a level lie below this one, without "
-                "fetching them (下级网格计数)",
-            ),
-        ),
-        **_named_rel_fields([k.name for k in _GRID_KINDS]),
-    },
-    "One of the five grid levels: district, subdistrict, community, compound, building (网格)",
-    interface=True,
-)
+    ),
+    **_named_rel_fields([k.name for k in _GRID_KINDS]),
+}
+if TYPE_CHECKING:
 
-Organization = _build(
-    "Organization",
-    (Node,),
-    {
-        **_prop_fields(_common_props(_ORG_KINDS)),
-        **_named_rel_fields([k.name for k in _ORG_KINDS]),
-    },
-    "An organisation: department, party organisation, committee, firm, social organisation, "
-    "volunteer team or outside unit (组织)",
-    interface=True,
-)
+    class Grid(Node):
+        """Static face of the Grid interface built below."""
+
+        level: GridLevel
+
+else:
+    Grid = _build(
+        "Grid",
+        (Node,),
+        _GRID_FIELDS,
+        "One of the five grid levels: district, subdistrict, community, compound, building (网格)",
+        interface=True,
+    )
+
+_ORGANIZATION_FIELDS: Fields = {
+    **_prop_fields(_common_props(_ORG_KINDS)),
+    **_named_rel_fields([k.name for k in _ORG_KINDS]),
+}
+if TYPE_CHECKING:
+
+    class Organization(Node):
+        """Static face of the Organization interface built below."""
+
+else:
+    Organization = _build(
+        "Organization",
+        (Node,),
+        _ORGANIZATION_FIELDS,
+        "An organisation: department, party organisation, committee, firm, social organisation, "
+        "volunteer team or outside unit (组织)",
+        interface=True,
+    )
 
 
 # -- one type per node kind ----------------------------------------------------------------
@@ -645,6 +707,30 @@ def _kind_type(kind: NodeKind) -> type:
 
 
 KIND_TYPES: dict[str, type] = {k.name: _kind_type(k) for k in ONTOLOGY.kinds.values()}
+if TYPE_CHECKING:
+    # Static faces of the kind types the API's own types name (built above, each kept in
+    # this module's namespace by _build); every other kind is reached through KIND_TYPES.
+    class Agreement(Node): ...
+
+    class Person(Node): ...
+
+    class Post(Node): ...
+
+    class EventCategory(Node): ...
+
+    class EventType(Node): ...
+
+    class Building(Grid): ...
+
+    class Community(Grid): ...
+
+    class Department(Organization): ...
+
+    class LeadingGroup(Organization): ...
+
+    class PartyOrganization(Organization): ...
+
+
 _DATE_PROPS = {
     k.name: frozenset(p.name for p in k.all_props if p.type == PropType.DATE)
     for k in ONTOLOGY.kinds.values()

@@ -7,7 +7,9 @@ Each scale runs in a fresh child process so that peak resident memory (ru_maxrss
 that scale alone. The reopen is timed in wall and CPU seconds (the machine is shared: CPU is the
 steadier figure) beside its floor in the same process — reading every row of the file and
 decoding its JSON, the least any reopen must do — and its memory is the growth of resident
-memory it causes, per node or relationship.
+memory it causes, per node or relationship. Then another handle on the file commits one record
+at a time: the reopened store's next read catches up (reads back that record) in ``catch_up_ms``,
+beside ``look_ms``, the same read with nothing new (its floor).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ def measure(scale: int) -> dict[str, float]:
         reopened = MemoryStore(path)
         reload_s, reload_cpu = time.perf_counter() - started, time.process_time() - cpu
         grown = _resident() - before
+        catch_up_ms, look_ms = _catch_up(path, reopened)
         reopened.close()
         nodes, rels = sum(counts.nodes.values()), sum(counts.relationships.values())
         return {
@@ -54,10 +57,36 @@ def measure(scale: int) -> dict[str, float]:
             "reload_s": round(reload_s, 2),
             "reload_cpu_s": round(reload_cpu, 2),
             "floor_cpu_s": round(floor_cpu, 2),
+            "catch_up_ms": round(catch_up_ms, 2),
+            "look_ms": round(look_ms, 3),
             "bytes_per_element": round(grown / (nodes + rels)),
             "file_mib": round(path.stat().st_size / 2**20, 1),
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         }
+
+
+def _catch_up(path: Path, reader: object) -> tuple[float, float]:
+    """Milliseconds (median of 5) for ``reader`` to see another handle's one-record commit,
+    beside its floor: the same read with nothing new (the look at the file's version)."""
+    from statistics import median
+
+    from graph.memory import MemoryStore
+    from graph.model import Node
+
+    writer = MemoryStore(path)
+    assert isinstance(reader, MemoryStore)
+    caught, looked = [], []
+    for i in range(5):
+        node = Node(f"community:bench{i}", "Community", {"name": f"测{i}", "synthetic": True})
+        writer.upsert_nodes([node])
+        started = time.perf_counter()
+        assert reader.get_nodes([node.id])
+        caught.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        reader.get_nodes([node.id])
+        looked.append(time.perf_counter() - started)
+    writer.close()
+    return median(caught) * 1000, median(looked) * 1000
 
 
 def _read_rows(path: Path) -> float:
@@ -91,7 +120,7 @@ def main() -> None:
         return
     header = (
         "scale  nodes       rels        seed_s  records/s  reopen_s  reopen_cpu_s  floor_cpu_s  "
-        "B/element  file_MiB  peak_RSS_MiB"
+        "catch_up_ms  look_ms  B/element  file_MiB  peak_RSS_MiB"
     )
     print(header)
     for scale in args.scale:
@@ -103,7 +132,8 @@ def main() -> None:
         print(
             f"{r['scale']:<6} {r['nodes']:<11} {r['relationships']:<11} {r['seed_s']:<7} "
             f"{r['records_per_s']:<10} {r['reload_s']:<9} {r['reload_cpu_s']:<13} "
-            f"{r['floor_cpu_s']:<12} {r['bytes_per_element']:<10} {r['file_mib']:<9} "
+            f"{r['floor_cpu_s']:<12} {r['catch_up_ms']:<12} {r['look_ms']:<8} "
+            f"{r['bytes_per_element']:<10} {r['file_mib']:<9} "
             f"{r['peak_rss_mib']}"
         )
 

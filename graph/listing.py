@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -441,7 +442,7 @@ def evaluate(store: GraphStore, listing: Listing) -> list[Node]:
     """Every node of the listing, filtered and ordered: the embedded store's answer."""
     check_listing(listing)
     ev = Evaluator(store, listing.as_of)
-    nodes = ev.passing(store.nodes_of_kind(listing.kind), listing.where)
+    nodes = ev.passing(candidates(store, listing), listing.where)
     counts: dict[Reach, dict[str, int]] = {}
     for key in listing.order:
         if key.reach is not None and key.reach not in counts:
@@ -458,6 +459,86 @@ def evaluate(store: GraphStore, listing: Listing) -> list[Node]:
         present.sort(key=lambda n: n.props[prop], reverse=key.descending)
         nodes = present + missing
     return nodes
+
+
+def candidates(store: GraphStore, listing: Listing) -> list[Node]:
+    """The nodes a listing can only come from, in id order: with a top-level ``id_in``,
+    ``within`` or ``<rel>_SOME`` of named nodes (alone or in an AND), those ids, the grids below
+    that one or the nodes one step from those, looked up or walked to, so that a local question
+    costs the same however large the graph; else every node of the kind. The whole ``where``
+    is still tested on each."""
+    found = _narrowed(store, listing.where, listing.as_of)
+    if found is None:
+        return store.nodes_of_kind(listing.kind)
+    return sorted((n for n in found if n.kind == listing.kind), key=lambda n: n.id)
+
+
+#: A narrowing through a relationship filter starts from at most this many nodes.
+NARROW_FROM = 1_000
+
+
+def _narrowed(store: GraphStore, pred: Predicate | None, as_of: date | None) -> list[Node] | None:
+    """Nodes (of any kind) among which every node ``pred`` holds for lies, found without a
+    scan; None when ``pred`` gives no such handle."""
+    if isinstance(pred, IdIn):
+        return list(store.get_nodes(pred.ids).values())
+    if isinstance(pred, Below):
+        walked = store.walk([pred.ancestor], "PART_OF", Direction.IN, GRID_STEPS, as_of)
+        return walked.get(pred.ancestor, [])
+    if isinstance(pred, Related) and pred.quantifier == "some":
+        starts = _narrowed(store, pred.where, as_of)
+        if starts is None or len(starts) > NARROW_FROM:
+            return None
+        back = {Direction.OUT: Direction.IN, Direction.IN: Direction.OUT}
+        step = pred.step
+        hops = store.neighbours(
+            [n.id for n in starts], step.rel_type, back.get(step.direction, step.direction), as_of
+        )
+        return list({h.node.id: h.node for found in hops.values() for h in found}.values())
+    if isinstance(pred, AllOf):  # the first part with a handle, ids before steps before grids
+        ranked = sorted(pred.parts, key=lambda p: [IdIn, Related, Below].index(type(p))
+                        if isinstance(p, IdIn | Related | Below) else 3)  # fmt: skip
+        for part in ranked:
+            found = _narrowed(store, part, as_of)
+            if found is not None:
+                return found
+    return None
+
+
+class EvaluatedListings:
+    """Listings evaluated once per store version: paging through a list, its total and its
+    aggregates, or asking it again, then cost a look-up until the data changes. Bounded by
+    the nodes the kept lists hold together, least recently asked dropped first."""
+
+    def __init__(self, max_nodes: int = 1_000_000) -> None:
+        self.max_nodes = max_nodes
+        self._kept: dict[Listing, tuple[int | None, list[Node]]] = {}
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def nodes(self, store: GraphStore, listing: Listing) -> list[Node]:
+        """The listing's nodes as :func:`evaluate` gives them (do not change the list)."""
+        version = store.version()
+        try:
+            with self._lock:
+                kept = self._kept.pop(listing, None)
+                if kept is not None and kept[0] == version and version is not None:
+                    self._kept[listing] = kept  # the most recently asked last
+                    return kept[1]
+                if kept is not None:
+                    self._held -= len(kept[1])
+        except TypeError:  # a value that cannot be a key (a list in a filter): not kept
+            return evaluate(store, listing)
+        nodes = evaluate(store, listing)
+        if len(nodes) <= self.max_nodes and version is not None:
+            with self._lock:
+                if listing not in self._kept:
+                    self._kept[listing] = (version, nodes)
+                    self._held += len(nodes)
+                while self._held > self.max_nodes:
+                    oldest = next(iter(self._kept))
+                    self._held -= len(self._kept.pop(oldest)[1])
+        return nodes
 
 
 def page_of(nodes: Sequence[Node], after: str | None, limit: int | None) -> list[Node]:

@@ -16,7 +16,7 @@ import itertools
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path as FsPath
@@ -36,6 +36,7 @@ from graph.contract import (
     check_ordered,
 )
 from graph.errors import StoreUnavailable
+from graph.listing import Aggregate, EvaluatedListings, Listing, ListPage, aggregate_of, page_of
 from graph.model import (
     Counts,
     Direction,
@@ -57,7 +58,15 @@ CREATE TABLE IF NOT EXISTS rels (
     id TEXT PRIMARY KEY, type TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
     props TEXT NOT NULL
 );
+-- The ids each recent commit wrote or deleted (NULL: too many to list), so that another
+-- process's store reads only those rows again instead of the whole file (MemoryStore._catch_up).
+CREATE TABLE IF NOT EXISTS commits (seq INTEGER PRIMARY KEY, nodes TEXT, rels TEXT);
 """
+
+#: Commits whose ids the file keeps; a store further behind than this reads the file whole.
+KEPT_COMMITS = 32
+#: Ids one commit lists at most; a larger commit (a bulk load) makes other stores read it whole.
+LISTED_IDS = 5_000
 
 
 class MemoryStore(GraphStore):
@@ -72,7 +81,9 @@ class MemoryStore(GraphStore):
         self._lock = threading.RLock()
         self._summaries = ThreadSummaries()
         self._generation = 0
-        #: called after the graph is read again from the file (another process committed)
+        self._seq = 0  # the last commit (``commits.seq``) this graph reflects
+        #: called after the graph is read again whole from the file (another process committed
+        #: more than this store can catch up with, see :meth:`_catch_up`)
         self.after_reload: list[Callable[[], None]] = []
         self._reset_memory()
         if self.path is None:
@@ -104,12 +115,18 @@ class MemoryStore(GraphStore):
     def _reset_memory(self) -> None:
         self._g: nx.MultiDiGraph = nx.MultiDiGraph()
         self._by_value = ValueIndex()  # ordered properties (graph.value_index)
-        self._rel_ends: dict[str, tuple[str, str]] = {}
+        # The records by id. networkx's own attribute dicts are the records' property dicts
+        # (no wrapper dict per node and link: a third of the store's memory): G.nodes[n] and
+        # G[u][v][key] read as networkx users expect, and the records come from here.
+        self._nodes: dict[str, Node] = {}
+        self._rels: dict[str, Relationship] = {}
         self._by_kind: dict[str, set[str]] = {}
         self._sorted: dict[str, list[str]] = {}
         # names and aliases, exact and by n-gram, for find(): built on the first look-up (a
         # third of reopening a large graph otherwise), then kept up to date by every write
         self._names: NameIndex | None = None
+        # listings evaluated for this version of the graph (graph.listing.EvaluatedListings)
+        self._listings = EvaluatedListings()
 
     def _data_version(self) -> int:
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
@@ -120,48 +137,135 @@ class MemoryStore(GraphStore):
             # reload again, where a version read afterwards would hide it
             version = self._data_version()
             self._reset_memory()
-            rows = self._db.execute("SELECT id, kind, props FROM nodes")
-            self._put_nodes(Node(nid, kind, orjson.loads(props)) for nid, kind, props in rows)
-            # A link's ends are the nodes' own id strings, not copies read from its row, and
-            # links with the same small properties (most: a date, a synthetic flag) share one
-            # read-only dict: together a third of a link's memory.
-            ends = {nid: nid for nid in self._g._node}.get
-            shared: dict[str, Mapping[str, Any]] = {}
-            rows = self._db.execute("SELECT id, type, source, target, props FROM rels")
-            self._put_rels(
-                Relationship(type_, ends(src, src), ends(tgt, tgt), _props(props, shared), rid)
-                for rid, type_, src, tgt, props in rows
-            )
+            with self._reading():  # one snapshot: a commit between two SELECTs is not half-seen
+                self._read_all()
             self._version = version
             self._generation += 1
 
+    def _read_all(self) -> None:
+        """Every record of the file into empty memory, inside :meth:`_reading`."""
+        # SQLite gives a new string for every cell: a kind, a type or a short value read
+        # again is the first one read instead (a date, a code, a gender: each one once)
+        words: dict[str, str] = {}
+        word, loads, db = words.setdefault, orjson.loads, self._db
+        nodes, rels = self._nodes, self._rels
+        for nid, kind, text in db.execute("SELECT id, kind, props FROM nodes"):
+            nodes[nid] = Node(nid, word(kind, kind), _short_shared(loads(text), word))
+        # A link's ends are the nodes' own id strings, not copies read from its row, and
+        # links with the same small properties (most: a date, a synthetic flag) share one
+        # read-only dict: together a third of a link's memory.
+        ends = {nid: nid for nid in nodes}.get
+        shared: dict[str, Mapping[str, Any]] = {}
+        for rid, type_, src, tgt, text in db.execute(
+            "SELECT id, type, source, target, props FROM rels"
+        ):
+            rels[rid] = Relationship(
+                word(type_, type_), ends(src, src), ends(tgt, tgt), _props(text, shared), rid
+            )
+        self._index_loaded()
+        (self._seq,) = db.execute("SELECT coalesce(max(seq), 0) FROM commits").fetchone()
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One read transaction (one snapshot of the file), unless a write already holds one."""
+        db = self._db
+        if db.in_transaction:
+            yield
+            return
+        db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            db.execute("COMMIT")
+
     def _fresh(self) -> None:
-        """Reload when another process committed to the same file since our last look."""
-        if self.path is not None and self._data_version() != self._version:
-            self._load()
-            for hook in self.after_reload:
-                hook()
+        """Catch up when another process committed to the same file since our last look: only
+        the records its commits touched, or the whole file when that is not known."""
+        if self.path is None:
+            return
+        version = self._data_version()
+        if version == self._version:
+            return
+        with self._lock, gc_paused():
+            if self._catch_up():
+                self._version = version
+                self._generation += 1
+                return
+        self._load()
+        for hook in self.after_reload:
+            hook()
+
+    def _catch_up(self) -> bool:
+        """Read again the records the commits since ours touched; False when the file cannot
+        say which (too far behind, a bulk commit, a file older than the log): read it whole."""
+        db = self._db
+        with self._reading():
+            rows = db.execute(
+                "SELECT seq, nodes, rels FROM commits WHERE seq > ? ORDER BY seq", (self._seq,)
+            ).fetchall()
+            if not rows:  # the file changed, but not by a commit that says how: read it all
+                return False
+            if [seq for seq, _, _ in rows] != list(range(self._seq + 1, self._seq + 1 + len(rows))):
+                return False
+            if any(nodes is None or rels is None for _, nodes, rels in rows):
+                return False
+            node_ids = list(dict.fromkeys(i for _, n, _ in rows for i in orjson.loads(n)))
+            rel_ids = list(dict.fromkeys(i for _, _, r in rows for i in orjson.loads(r)))
+            if len(node_ids) + len(rel_ids) > max(LISTED_IDS, len(self._nodes) // 4):
+                return False
+            nodes: dict[str, Node | None] = dict.fromkeys(node_ids)
+            for nid, kind, text in _rows_by_id(db, "SELECT id, kind, props FROM nodes", node_ids):
+                nodes[nid] = Node(nid, kind, orjson.loads(text))
+            rels: dict[str, Relationship | None] = dict.fromkeys(rel_ids)
+            query = "SELECT id, type, source, target, props FROM rels"
+            for rid, type_, src, tgt, text in _rows_by_id(db, query, rel_ids):
+                rels[rid] = Relationship(type_, src, tgt, orjson.loads(text), rid)
+        self._apply(nodes, rels, deletes=True)
+        self._seq = rows[-1][0]
+        return True
 
     # -- in-memory indexes --------------------------------------------------------------
+    def _index_loaded(self) -> None:
+        """Build the graph and indexes of records just read into empty memory: what
+        :meth:`_put_nodes` and :meth:`_put_rels` do, without asking what each record replaces."""
+        g, nodes, by_kind, by_value = self._g, self._nodes, self._by_kind, self._by_value
+        g._node.update({nid: node.props for nid, node in nodes.items()})
+        g._succ.update({nid: {} for nid in nodes})
+        g._pred.update({nid: {} for nid in nodes})
+        for nid, node in nodes.items():
+            kind = node.kind
+            ids = by_kind.get(kind)
+            if ids is None:
+                ids = by_kind[kind] = set()
+            ids.add(nid)
+            if kind in ORDERED:
+                by_value.put(node, None)
+        succ, pred = g._succ, g._pred
+        for rid, rel in self._rels.items():
+            source, target = rel.source, rel.target
+            out = succ[source]
+            keydict = out.get(target)
+            if keydict is None:
+                keydict = out[target] = pred[target][source] = {}
+            keydict[rid] = rel.props
+        _forget_cached_results(g)
+
     def _put_nodes(self, nodes: Iterable[Node]) -> None:
         # What MultiDiGraph.add_node does, without its per-call checks (see _put_rels).
-        attrs, succ, pred = self._g._node, self._g._succ, self._g._pred
+        attrs, succ, pred, records = self._g._node, self._g._succ, self._g._pred, self._nodes
         by_kind, names, sorted_ids = self._by_kind, self._names, self._sorted
         by_value, ordered = self._by_value, ORDERED
         for node in nodes:
             nid, kind, props = node.id, node.kind, node.props
-            data = attrs.get(nid)
-            old: Node | None = None
-            if data is None:
-                attrs[nid] = {"node": node}
+            old = records.get(nid)
+            if old is None:
                 succ[nid] = {}
                 pred[nid] = {}
-            else:
-                old = data["node"]
-                if old.kind != kind:
-                    by_kind[old.kind].discard(nid)
-                    sorted_ids.pop(old.kind, None)
-                data["node"] = node
+            elif old.kind != kind:
+                by_kind[old.kind].discard(nid)
+                sorted_ids.pop(old.kind, None)
+            records[nid] = node
+            attrs[nid] = props  # the attribute dict networkx users read: the properties
             if kind in ordered or (old is not None and old.kind in ordered):
                 by_value.put(node, old)
             ids = by_kind.get(kind)
@@ -178,16 +282,16 @@ class MemoryStore(GraphStore):
         """The name index, built in one pass over the graph the first time it is needed."""
         if self._names is None:
             index = NameIndex()
-            index.build((nid, _names_of(data["node"].props)) for nid, data in self._g._node.items())
+            index.build((nid, _names_of(node.props)) for nid, node in self._nodes.items())
             self._names = index
         return self._names
 
     def _drop_node(self, nid: str) -> None:
-        node: Node = self._g.nodes[nid]["node"]
+        node = self._nodes.pop(nid)
         for _, _, rid in list(self._g.in_edges(nid, keys=True)) + list(
             self._g.out_edges(nid, keys=True)
         ):
-            self._rel_ends.pop(rid, None)
+            self._rels.pop(rid, None)
         self._g.remove_node(nid)
         self._by_kind[node.kind].discard(nid)
         self._sorted.pop(node.kind, None)
@@ -198,33 +302,29 @@ class MemoryStore(GraphStore):
     def _put_rels(self, rels: Iterable[Relationship]) -> None:
         # What MultiDiGraph.add_edge does, without its per-call checks: both endpoints are
         # known nodes here, and bulk loads would otherwise spend most of their time in it.
-        succ, pred, ends = self._g._succ, self._g._pred, self._rel_ends
+        succ, pred, records = self._g._succ, self._g._pred, self._rels
         for rel in rels:
             rid, source, target = rel.id, rel.source, rel.target
-            if rid in ends:
-                self._g.remove_edge(*ends[rid], key=rid)
+            old = records.get(rid)
+            if old is not None:
+                self._g.remove_edge(old.source, old.target, key=rid)
             out = succ[source]
             keydict = out.get(target)
             if keydict is None:
                 keydict = out[target] = pred[target][source] = {}
-            keydict[rid] = {"rel": rel}
-            ends[rid] = (source, target)
+            keydict[rid] = rel.props
+            records[rid] = rel
         _forget_cached_results(self._g)
 
     def _drop_rel(self, rid: str) -> None:
-        src, tgt = self._rel_ends.pop(rid)
-        self._g.remove_edge(src, tgt, key=rid)
+        rel = self._rels.pop(rid)
+        self._g.remove_edge(rel.source, rel.target, key=rid)
 
     def _node(self, nid: str) -> Node | None:
-        data = self._g._node.get(nid)  # the node-attribute dict, without building a view
-        return data["node"] if data is not None else None
+        return self._nodes.get(nid)
 
     def _rel(self, rid: str) -> Relationship | None:
-        ends = self._rel_ends.get(rid)
-        if ends is None:
-            return None
-        rel: Relationship = self._g._succ[ends[0]][ends[1]][rid]["rel"]  # no edge view built
-        return rel
+        return self._rels.get(rid)
 
     # -- writes -------------------------------------------------------------------------
     @property
@@ -251,7 +351,7 @@ class MemoryStore(GraphStore):
                 # None marks a deleted record: with no deletes (a bulk load) the staged records
                 # are written and indexed as they are, without a pass to look for them
                 deletes = bool(summary.nodes_deleted or summary.relationships_deleted)
-                self._persist(nodes, rels, deletes)
+                seq = self._persist(nodes, rels, deletes)
                 # the version this graph reflects, read while we hold the write lock: read
                 # after COMMIT it could already count another process's next commit, which this
                 # graph would then never load (our own commit does not change it)
@@ -262,21 +362,31 @@ class MemoryStore(GraphStore):
                     db.execute("ROLLBACK")
                 raise
             self._version = version
-            if deletes:
-                for nid, maybe_node in nodes.items():
-                    if maybe_node is None and nid in self._g:
-                        self._drop_node(nid)
-                self._put_nodes(n for n in nodes.values() if n is not None)
-                for rid, maybe_rel in rels.items():
-                    if maybe_rel is None and rid in self._rel_ends:
-                        self._drop_rel(rid)
-                self._put_rels(r for r in rels.values() if r is not None)
-            else:
-                self._put_nodes(cast("Iterable[Node]", nodes.values()))  # no None: no deletes
-                self._put_rels(cast("Iterable[Relationship]", rels.values()))
+            self._seq = seq
+            self._apply(nodes, rels, deletes)
             self._summaries.last = summary
             if summary.changed:
                 self._generation += 1
+
+    def _apply(
+        self,
+        nodes: Mapping[str, Node | None],
+        rels: Mapping[str, Relationship | None],
+        deletes: bool,
+    ) -> None:
+        """Bring the graph in memory up to records written (None: deleted) to the file."""
+        if deletes:
+            for nid, maybe_node in nodes.items():
+                if maybe_node is None and nid in self._g:
+                    self._drop_node(nid)
+            self._put_nodes(n for n in nodes.values() if n is not None)
+            for rid, maybe_rel in rels.items():
+                if maybe_rel is None and rid in self._rels:
+                    self._drop_rel(rid)
+            self._put_rels(r for r in rels.values() if r is not None)
+        else:
+            self._put_nodes(cast("Iterable[Node]", nodes.values()))  # no None: no deletes
+            self._put_rels(cast("Iterable[Relationship]", rels.values()))
 
     def _begin_write(self) -> None:
         """Take the store file's write lock, waiting up to the busy timeout for another
@@ -303,9 +413,9 @@ class MemoryStore(GraphStore):
         nodes: Mapping[str, Node | None],
         rels: Mapping[str, Relationship | None],
         deletes: bool = True,
-    ) -> None:
+    ) -> int:
         """Write the staged records inside the transaction :meth:`_commit` holds; ``deletes``
-        says whether any of them is None (deleted)."""
+        says whether any of them is None (deleted). The commit's number (``commits.seq``)."""
         db = self._db
         if deletes:
             db.executemany(
@@ -333,29 +443,29 @@ class MemoryStore(GraphStore):
                 if r is not None
             ],
         )
+        if self.path is None:
+            return self._seq + 1  # no other process to tell
+        listed = len(nodes) + len(rels) <= LISTED_IDS
+        seq = db.execute(
+            "INSERT INTO commits (nodes, rels) VALUES (?, ?)",
+            (_dumps(list(nodes)), _dumps(list(rels))) if listed else (None, None),
+        ).lastrowid
+        assert seq is not None
+        db.execute("DELETE FROM commits WHERE seq <= ?", (seq - KEPT_COMMITS,))
+        return seq
 
     # -- reads --------------------------------------------------------------------------
     def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
         with self._lock:
             self._fresh()
-            found = {}
-            attrs = self._g._node  # _node() inlined: a load asks for every record it writes
-            for nid in ids:
-                data = attrs.get(nid)
-                if data is not None:
-                    found[nid] = data["node"]
-            return found
+            records = self._nodes
+            return {nid: records[nid] for nid in ids if nid in records}
 
     def get_relationships(self, ids: Iterable[str]) -> dict[str, Relationship]:
         with self._lock:
             self._fresh()
-            found = {}
-            rel_ends, succ = self._rel_ends, self._g._succ  # _rel() inlined, as in get_nodes
-            for rid in ids:
-                ends = rel_ends.get(rid)
-                if ends is not None:
-                    found[rid] = succ[ends[0]][ends[1]][rid]["rel"]
-            return found
+            records = self._rels
+            return {rid: records[rid] for rid in ids if rid in records}
 
     def neighbours(
         self,
@@ -391,17 +501,17 @@ class MemoryStore(GraphStore):
             sides.append(g._succ[nid])
         if direction in (Direction.IN, Direction.BOTH):
             sides.append(g._pred[nid])
-        attrs = g._node
+        nodes, rels = self._nodes, self._rels
         hops = []
         for side in sides:
             for other, keydict in side.items():
-                for data in keydict.values():
-                    rel: Relationship = data["rel"]
+                for rid in keydict:
+                    rel = rels[rid]
                     if types is not None and rel.type not in types:
                         continue
                     if as_of is not None and not holds_on(rel.props, as_of):
                         continue
-                    node: Node = attrs[other]["node"]
+                    node = nodes[other]
                     if kinds is not None and node.kind not in kinds:
                         continue
                     hops.append(Hop(rel, node))
@@ -444,7 +554,7 @@ class MemoryStore(GraphStore):
             return []
         with self._lock:
             self._fresh()
-            names, attrs = self._name_index(), self._g._node
+            names, nodes = self._name_index(), self._nodes
             found = names.containing(needle)  # set operations in C: no loop over the graph
             if kind_set is not None:  # each & walks the smaller set
                 found = set().union(*(found & self._by_kind.get(k, set()) for k in kind_set))
@@ -454,7 +564,7 @@ class MemoryStore(GraphStore):
                 if limit > len(exact)
                 else []
             )
-            return [attrs[nid]["node"] for nid in (exact + rest)[:limit]]
+            return [nodes[nid] for nid in (exact + rest)[:limit]]
 
     def find_named(self, names: Iterable[str], kinds: Types = None) -> dict[str, list[Node]]:
         """Each name looked up in the exact-name index (graph.name_index)."""
@@ -462,10 +572,10 @@ class MemoryStore(GraphStore):
         kind_set = as_type_set(kinds)
         with self._lock:
             self._fresh()
-            attrs = self._g._node
+            nodes = self._nodes
             for name, hits in wanted.items():
                 for nid in self._name_index().named(name):
-                    node = attrs[nid]["node"]
+                    node = nodes[nid]
                     if kind_set is None or node.kind in kind_set:
                         hits.append(node)
         for hits in wanted.values():
@@ -490,7 +600,7 @@ class MemoryStore(GraphStore):
             start = bisect.bisect_right(ids, after) if after is not None else 0
             out: list[Node] = []
             for nid in ids[start:]:
-                node = self._g.nodes[nid]["node"]
+                node = self._nodes[nid]
                 if where and any(node.props.get(k) != v for k, v in where.items()):
                     continue
                 out.append(node)
@@ -511,8 +621,8 @@ class MemoryStore(GraphStore):
         with self._lock:
             self._fresh()
             ids = self._by_value.range(kind, prop, low, high, after, limit)
-            attrs = self._g._node
-            return [attrs[nid]["node"] for nid in ids]
+            nodes = self._nodes
+            return [nodes[nid] for nid in ids]
 
     def count_nodes(self, kind: str, where: Mapping[str, Any] | None = None) -> int:
         with self._lock:
@@ -522,14 +632,24 @@ class MemoryStore(GraphStore):
             return sum(
                 1
                 for nid in self._by_kind.get(kind, ())
-                if all(self._g.nodes[nid]["node"].props.get(k) == v for k, v in where.items())
+                if all(self._nodes[nid].props.get(k) == v for k, v in where.items())
             )
+
+    def list_nodes(
+        self, listing: Listing, after: str | None = None, limit: int | None = None
+    ) -> ListPage:
+        everything = self._listings.nodes(self, listing)
+        return ListPage(page_of(everything, after, limit), len(everything))
+
+    def aggregate_nodes(self, listing: Listing, props: Sequence[str] = ()) -> Aggregate:
+        whole = Listing(listing.kind, listing.where, (), listing.as_of)
+        return aggregate_of(self._listings.nodes(self, whole), props)
 
     def counts(self) -> Counts:
         with self._lock:
             self._fresh()
             nodes = {k: len(v) for k, v in sorted(self._by_kind.items()) if v}
-            rels = Counter(r.type for _, _, r in self._g.edges(data="rel"))
+            rels = Counter(r.type for r in self._rels.values())
             return Counts(nodes, dict(sorted(rels.items())))
 
     def shortest_path(
@@ -544,25 +664,22 @@ class MemoryStore(GraphStore):
             def either_way(u: str) -> Iterator[str]:
                 for adjacency in (succ[u], pred[u]):
                     for v, keyed in adjacency.items():
-                        if as_of is None or any(
-                            holds_on(d["rel"].props, as_of) for d in keyed.values()
-                        ):
+                        if as_of is None or any(holds_on(props, as_of) for props in keyed.values()):
                             yield v
 
             ids = bounded_bidirectional_path(either_way, source, target, max_length)
             if ids is None:
                 return None
-            nodes = tuple(self._g.nodes[i]["node"] for i in ids)
+            nodes = tuple(self._nodes[i] for i in ids)
             rels = []
             for a, b in itertools.pairwise(ids):
                 candidates = [
-                    r
+                    self._rels[rid]
                     for u, v in ((a, b), (b, a))
-                    for r in (self._g.get_edge_data(u, v) or {}).values()
+                    for rid in self._g.get_edge_data(u, v) or {}
                 ]
                 usable = sorted(
-                    (c["rel"] for c in candidates if holds_on(c["rel"].props, as_of)),
-                    key=lambda r: r.id,
+                    (c for c in candidates if holds_on(c.props, as_of)), key=lambda r: r.id
                 )
                 rels.append(usable[0])
             return Path(nodes, tuple(rels))
@@ -571,13 +688,13 @@ class MemoryStore(GraphStore):
         with self._lock:
             self._fresh()
             ids = list(self._sorted_ids(kind)) if kind is not None else sorted(self._g.nodes)
-            nodes = [self._g.nodes[i]["node"] for i in ids]
+            nodes = [self._nodes[i] for i in ids]
         yield from nodes
 
     def iter_relationships(self, type_: str | None = None) -> Iterator[Relationship]:
         with self._lock:
             self._fresh()
-            rels = [r for _, _, r in self._g.edges(data="rel") if type_ is None or r.type == type_]
+            rels = [r for r in self._rels.values() if type_ is None or r.type == type_]
         rels.sort(key=lambda r: r.id)
         yield from rels
 
@@ -603,6 +720,16 @@ def _names_of(props: Mapping[str, Any]) -> tuple[Any, ...]:
 
 #: Property texts up to this length are shared between the links that have them, on reading.
 SHARED_PROPS_CHARS = 96
+#: String values up to this length are read once and shared between the records that have them.
+SHARED_VALUE_CHARS = 24
+
+
+def _short_shared(props: dict[str, Any], word: Callable[[str, str], str]) -> dict[str, Any]:
+    """``props`` with each short string value replaced by the first equal one read."""
+    for key, value in props.items():
+        if value.__class__ is str and len(value) <= SHARED_VALUE_CHARS:
+            props[key] = word(value, value)  # the same keys: no resize while iterating
+    return props
 
 
 def _props(text: str, shared: dict[str, Mapping[str, Any]]) -> Mapping[str, Any]:
@@ -615,7 +742,14 @@ def _props(text: str, shared: dict[str, Mapping[str, Any]]) -> Mapping[str, Any]
     return props
 
 
-def _dumps(props: Mapping[str, Any]) -> str:
+def _rows_by_id(db: sqlite3.Connection, select: str, ids: list[str]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``select`` whose id is one of ``ids``, asked in chunks SQLite accepts."""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        yield from db.execute(f"{select} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+
+
+def _dumps(props: Any) -> str:
     return orjson.dumps(props, option=orjson.OPT_SORT_KEYS).decode()
 
 

@@ -285,12 +285,7 @@ def _scan_sheet_xml(book: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Read
         numbers = [_col_number(c) for c in cols]
         height = max(rows) - min(rows) + 1
         width = max(numbers) - min(numbers) + 1
-        if height > limits.max_rows:
-            raise too_big("rows", height, limits.max_rows, where)
-        if width > limits.max_columns:
-            raise too_big("columns", width, limits.max_columns, where)
-        if height * width > limits.max_cells:
-            raise too_big("cells", height * width, limits.max_cells, where)
+        _check_rows(height, width, limits, where)
 
 
 def _note_cells(xml: bytes, rows: list[int], cols: set[bytes]) -> None:

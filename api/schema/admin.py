@@ -1,6 +1,3 @@
-# mypy: disable-error-code="valid-type, attr-defined, return-value, arg-type, call-overload, misc"
-# (strawberry types built at run time from the load kinds, and resolvers that return the
-# loaders' pydantic reports for strawberry to read: sound at run time, opaque to a checker)
 """Admin mutations: upload a spreadsheet, add or end an agreement or a pairing.
 
 Every mutation needs the admin token (:mod:`api.auth` refuses it before it runs). Each is a
@@ -23,14 +20,15 @@ import threading
 import types as pytypes
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, TypeVar, get_args
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar, cast, get_args
 
 import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from api.context import GraphContext
-from api.types import KIND_TYPES, SCALARS, describe, graphql_enum, wrap
+from api.types import KIND_TYPES, SCALARS, Node, describe, graphql_enum, wrap
 from graph.model import WriteSummary
 from loaders import LOAD_KINDS, ON_CONFLICT, LoadReport, load_file, load_records
 from loaders.edits import end_agreement, end_pairing
@@ -48,7 +46,13 @@ from loaders.report import (
 
 T = TypeVar("T")
 SOURCE = "graphql"  # recorded as source_file of records added by the small mutations
-ImportRun = KIND_TYPES[IMPORT_RUN]
+if TYPE_CHECKING:
+
+    class ImportRun(Node):
+        """Static face of the import log's kind type (api.types builds it)."""
+
+else:
+    ImportRun = KIND_TYPES[IMPORT_RUN]
 _write_lock = threading.Lock()  # one admin write at a time: check-then-write stays consistent
 
 
@@ -63,22 +67,36 @@ async def _in_worker(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 # -- enums, from the loaders' own literals ------------------------------------------------
-LoadStatus = graphql_enum(
-    "LoadStatus",
-    get_args(Status),
-    "How a load ended (导入结果): LOADED every row, PARTIAL the valid rows (skipInvalid), "
-    "REJECTED nothing (a row or header is invalid), CHECKED a dry run, UNLOADABLE the file "
-    "could not be read",
-)
-OnConflict = graphql_enum(
-    "OnConflict",
-    ON_CONFLICT,
-    "What to do with a row whose record already exists (冲突处理): UPDATE it, SKIP the row, "
-    "or FAIL (the row is an error)",
-)
-ProblemSeverity = graphql_enum(
-    "ProblemSeverity", get_args(Severity), "How bad a problem is (问题级别)"
-)
+if TYPE_CHECKING:
+
+    class LoadStatus(Enum):
+        """Static face: one member per loader status."""
+
+    class OnConflict(Enum):
+        """Static face: one member per on-conflict rule."""
+
+        UPDATE = "update"
+
+    class ProblemSeverity(Enum):
+        """Static face: one member per problem severity."""
+
+else:
+    LoadStatus = graphql_enum(
+        "LoadStatus",
+        get_args(Status),
+        "How a load ended (导入结果): LOADED every row, PARTIAL the valid rows (skipInvalid), "
+        "REJECTED nothing (a row or header is invalid), CHECKED a dry run, UNLOADABLE the file "
+        "could not be read",
+    )
+    OnConflict = graphql_enum(
+        "OnConflict",
+        ON_CONFLICT,
+        "What to do with a row whose record already exists (冲突处理): UPDATE it, SKIP the row, "
+        "or FAIL (the row is an error)",
+    )
+    ProblemSeverity = graphql_enum(
+        "ProblemSeverity", get_args(Severity), "How bad a problem is (问题级别)"
+    )
 
 
 # -- the report ----------------------------------------------------------------------------
@@ -110,12 +128,14 @@ class FieldChangeType:
     field: str = strawberry.field(description="The property (属性)")
 
     @strawberry.field(description="The value before; null when absent (原值)")
-    def old(self: FieldChange) -> str | None:
-        return _shown(self.old)
+    @staticmethod
+    def old(root: strawberry.Parent[FieldChange]) -> str | None:
+        return _shown(root.old)
 
     @strawberry.field(description="The value after; null when removed (新值)")
-    def new(self: FieldChange) -> str | None:
-        return _shown(self.new)
+    @staticmethod
+    def new(root: strawberry.Parent[FieldChange]) -> str | None:
+        return _shown(root.new)
 
 
 @strawberry.type(
@@ -129,8 +149,9 @@ class RecordChangeType:
     changes: list[FieldChangeType] = strawberry.field(description="Values before and after")
 
     @strawberry.field(description="created, updated, unchanged or removed (动作)")
-    def action(self: RecordChange) -> str:
-        return self.action
+    @staticmethod
+    def action(root: strawberry.Parent[RecordChange]) -> str:
+        return root.action
 
 
 @strawberry.type(name="LoadSheet", description="A sheet read from the file (工作表)")
@@ -148,8 +169,8 @@ def _counts_type(name: str, fields: list[str], description: str) -> Any:
         f: strawberry.field(description=f.replace("_", " ").capitalize()) for f in fields
     }
 
-    def changed(self: Any) -> bool:
-        return bool(self.changed)
+    def changed(root: strawberry.Parent[Any]) -> bool:
+        return bool(root.changed)
 
     namespace["changed"] = strawberry.field(
         resolver=changed, description="Whether anything was created or updated (是否有变化)"
@@ -159,17 +180,26 @@ def _counts_type(name: str, fields: list[str], description: str) -> Any:
     return strawberry.type(cls, name=name, description=description)
 
 
-LoadChanges = _counts_type(
-    "LoadChanges",
-    list(Changes.model_fields),
-    "What a load changed in the graph, or would change in a dry run; the import log entry "
-    "itself is not counted (变更统计)",
-)
-WriteChanges = _counts_type(
-    "WriteChanges",
-    [f.name for f in dataclasses.fields(WriteSummary)],
-    "What an edit changed in the graph (变更统计)",
-)
+if TYPE_CHECKING:
+
+    class LoadChanges:
+        """Static face: the loader's change counts, read by strawberry by name."""
+
+    class WriteChanges:
+        """Static face: an edit's change counts, read by strawberry by name."""
+
+else:
+    LoadChanges = _counts_type(
+        "LoadChanges",
+        list(Changes.model_fields),
+        "What a load changed in the graph, or would change in a dry run; the import log entry "
+        "itself is not counted (变更统计)",
+    )
+    WriteChanges = _counts_type(
+        "WriteChanges",
+        [f.name for f in dataclasses.fields(WriteSummary)],
+        "What an edit changed in the graph (变更统计)",
+    )
 
 
 @strawberry.type(
@@ -201,38 +231,45 @@ class LoadReportType:
     )
 
     @strawberry.field(description="How the load ended (导入结果)")
-    def status(self: LoadReport) -> LoadStatus:
-        return LoadStatus(self.status)
+    @staticmethod
+    def status(root: strawberry.Parent[LoadReport]) -> LoadStatus:
+        return LoadStatus(root.status)
 
     @strawberry.field(description="The on-conflict rule used (冲突处理)")
-    def on_conflict(self: LoadReport) -> OnConflict:
-        return OnConflict(self.on_conflict)
+    @staticmethod
+    def on_conflict(root: strawberry.Parent[LoadReport]) -> OnConflict:
+        return OnConflict(root.on_conflict)
 
     @strawberry.field(description="Load kinds of the sheets (导入类型)")
-    def kinds(self: LoadReport) -> list[str]:
-        return self.kinds
+    @staticmethod
+    def kinds(root: strawberry.Parent[LoadReport]) -> list[str]:
+        return root.kinds
 
     @strawberry.field(description="True when there is no error (无错误)")
-    def valid(self: LoadReport) -> bool:
-        return self.valid
+    @staticmethod
+    def valid(root: strawberry.Parent[LoadReport]) -> bool:
+        return root.valid
 
     @strawberry.field(
         description="The summary as the CLI prints it: a line in Chinese, then the same in "
         "English; says 'no change: already loaded' when a file is loaded again (摘要)"
     )
-    def summary(self: LoadReport) -> str:
-        return summary_line(self)
+    @staticmethod
+    def summary(root: strawberry.Parent[LoadReport]) -> str:
+        return summary_line(root)
 
     @strawberry.field(description="Id of the import log entry written, if anything was (导入记录)")
-    def import_run_id(self: LoadReport) -> strawberry.ID | None:
-        return strawberry.ID(f"import_run:{self.import_run}") if self.import_run else None
+    @staticmethod
+    def import_run_id(root: strawberry.Parent[LoadReport]) -> strawberry.ID | None:
+        return strawberry.ID(f"import_run:{root.import_run}") if root.import_run else None
 
     @strawberry.field(description="The import log entry written, if anything was (导入记录)")
-    async def import_run(self: LoadReport, info: Info) -> ImportRun | None:
-        if not self.import_run:
+    @staticmethod
+    async def import_run(root: strawberry.Parent[LoadReport], info: Info) -> ImportRun | None:
+        if not root.import_run:
             return None
         ctx: GraphContext = info.context
-        node = await ctx.nodes().load(f"import_run:{self.import_run}")
+        node = await ctx.nodes().load(f"import_run:{root.import_run}")
         return wrap(node) if node is not None else None
 
 
@@ -264,7 +301,28 @@ def _record_input(load_kind: str, name: str) -> Any:
     )
 
 
-AgreementInput = _record_input("agreements", "AgreementInput")
+if TYPE_CHECKING:
+
+    class AgreementInput:
+        """Static face: the agreements load kind's columns, as an input."""
+
+        code: str | None
+        name: str | None
+        signed_on: date | None
+        valid_from: date | None
+        valid_to: date | None
+        topics: list[str] | None
+        contact: str | None
+        contact_phone: str | None
+        masters_interns: int | None
+        undergraduate_interns: int | None
+        aliases: list[str] | None
+        partner: str | None
+        uscc: str | None
+        community: str
+
+else:
+    AgreementInput = _record_input("agreements", "AgreementInput")
 
 
 def _record(value: Any) -> dict[str, Any]:
@@ -285,7 +343,13 @@ def _help(column: str) -> str:
     return describe(col.description or col.name, col.zh)
 
 
-async def _read_upload(file: Upload, limit: int) -> bytes | None:
+class _Readable(Protocol):
+    """What an upload is at run time (starlette's UploadFile; strawberry types it as bytes)."""
+
+    async def read(self, size: int = -1) -> bytes: ...
+
+
+async def _read_upload(file: _Readable, limit: int) -> bytes | None:
     """The upload's bytes, or None as soon as it is over ``limit``: never read in full."""
     size = getattr(file, "size", None)
     if isinstance(size, int) and size > limit:
@@ -312,10 +376,11 @@ _KINDS_HELP = "Load kind, inferred from the headers when left out; one of: " + "
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
+        graphql_type=LoadReportType,
         description="Load a spreadsheet (Excel xlsx/xlsm/xls/et/ods, an HTML-table .xls, "
         "CSV/TSV, JSON or JSONL), sent as a GraphQL multipart request: checked in full, then "
         "written all or nothing, with provenance and an import log entry; an upload over the "
-        "size limit is refused before it is read in full. Needs the admin token (上传导入)"
+        "size limit is refused before it is read in full. Needs the admin token (上传导入)",
     )
     async def import_file(
         self,
@@ -342,11 +407,11 @@ class Mutation:
         on_conflict: Annotated[
             OnConflict, strawberry.argument(description="What to do with existing records")
         ] = OnConflict.UPDATE,
-    ) -> LoadReportType:
+    ) -> LoadReport:
         ctx: GraphContext = info.context
         name = getattr(file, "filename", None) or "upload"
         limits = ReadLimits.from_settings(ctx.settings)
-        data = await _read_upload(file, limits.max_file_bytes)
+        data = await _read_upload(cast("_Readable", file), limits.max_file_bytes)
         if data is None:
             return _refused(name, ctx.identity.name, limits.max_file_bytes)
         return await _in_worker(
@@ -357,8 +422,9 @@ class Mutation:
         )  # fmt: skip
 
     @strawberry.mutation(
+        graphql_type=LoadReportType,
         description="Add (or update, by its code) one co-construction agreement, checked "
-        "like a row of an agreements spreadsheet. Needs the admin token (新增共建协议)"
+        "like a row of an agreements spreadsheet. Needs the admin token (新增共建协议)",
     )
     async def add_agreement(
         self,
@@ -367,7 +433,7 @@ class Mutation:
         dry_run: Annotated[
             bool, strawberry.argument(description="Check and report only; write nothing")
         ] = False,
-    ) -> LoadReportType:
+    ) -> LoadReport:
         ctx: GraphContext = info.context
         return await _in_worker(
             load_records, ctx.audited("addAgreement", input.code), "agreements",
@@ -376,15 +442,16 @@ class Mutation:
         )  # fmt: skip
 
     @strawberry.mutation(
+        graphql_type=WriteChanges,
         description="End an agreement: its last day in force becomes `on`, for it and every "
-        "party's link; history is kept. Needs the admin token (终止共建协议)"
+        "party's link; history is kept. Needs the admin token (终止共建协议)",
     )
     async def end_agreement(
         self,
         info: Info,
         code: Annotated[str, strawberry.argument(description="The agreement's code (协议编号)")],
         on: Annotated[date, strawberry.argument(description="Its last day in force (终止日期)")],
-    ) -> WriteChanges:
+    ) -> WriteSummary:
         ctx: GraphContext = info.context
         return await _in_worker(
             end_agreement, ctx.audited("endAgreement", code), code, on,
@@ -392,8 +459,9 @@ class Mutation:
         )  # fmt: skip
 
     @strawberry.mutation(
+        graphql_type=LoadReportType,
         description="Pair a district department with a community (包联), checked like a row "
-        "of a pairings spreadsheet. Needs the admin token (新增机关包联)"
+        "of a pairings spreadsheet. Needs the admin token (新增机关包联)",
     )
     async def add_pairing(
         self,
@@ -407,7 +475,7 @@ class Mutation:
         dry_run: Annotated[
             bool, strawberry.argument(description="Check and report only; write nothing")
         ] = False,
-    ) -> LoadReportType:
+    ) -> LoadReport:
         ctx: GraphContext = info.context
         row: dict[str, Any] = {"department": department, "community": community}
         if valid_from is not None:
@@ -420,8 +488,9 @@ class Mutation:
         )  # fmt: skip
 
     @strawberry.mutation(
+        graphql_type=WriteChanges,
         description="End a department's pairing with a community: the pairing in force on "
-        "`on` gets `on` as its last day. Needs the admin token (终止机关包联)"
+        "`on` gets `on` as its last day. Needs the admin token (终止机关包联)",
     )
     async def end_pairing(
         self,
@@ -429,7 +498,7 @@ class Mutation:
         department: Annotated[str, strawberry.argument(description=_help("department"))],
         community: Annotated[str, strawberry.argument(description=_help("community"))],
         on: Annotated[date, strawberry.argument(description="Its last day in force (终止日期)")],
-    ) -> WriteChanges:
+    ) -> WriteSummary:
         ctx: GraphContext = info.context
         return await _in_worker(
             end_pairing, ctx.audited("endPairing", f"{department} → {community}"),

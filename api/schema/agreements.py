@@ -1,6 +1,3 @@
-# mypy: disable-error-code="valid-type, attr-defined, return-value, arg-type, call-overload, misc"
-# (strawberry types built at run time from the ontology, and resolvers that return domain
-# dataclasses for strawberry to read: sound at run time, opaque to a static checker)
 """``sharedAgreements(unit, asOf)`` and ``agreementsExpiring(withinDays)``."""
 
 from __future__ import annotations
@@ -29,20 +26,24 @@ from graph.queries.agreements import (
 )
 class SharedAgreementType:
     @strawberry.field(description="The other party (对方单位)")
-    def party(self: SharedAgreement) -> Node:
-        return wrap(self.party)
+    @staticmethod
+    def party(root: strawberry.Parent[SharedAgreement]) -> Node:
+        return wrap(root.party)
 
     @strawberry.field(description="Agreements both signed (共同协议)")
-    def common(self: SharedAgreement) -> list[Agreement]:
-        return [wrap(a) for a in self.common]
+    @staticmethod
+    def common(root: strawberry.Parent[SharedAgreement]) -> list[Agreement]:
+        return [wrap(a) for a in root.common]
 
     @strawberry.field(description="Communities (or partners) both signed with (共同签约方)")
-    def via(self: SharedAgreement) -> list[Node]:
-        return [wrap(n) for n in self.via]
+    @staticmethod
+    def via(root: strawberry.Parent[SharedAgreement]) -> list[Node]:
+        return [wrap(n) for n in root.via]
 
     @strawberry.field(description="Every agreement on those links, common ones first (关联协议)")
-    def agreements(self: SharedAgreement) -> list[Agreement]:
-        return [wrap(a) for a in self.agreements]
+    @staticmethod
+    def agreements(root: strawberry.Parent[SharedAgreement]) -> list[Agreement]:
+        return [wrap(a) for a in root.agreements]
 
 
 @strawberry.type(
@@ -51,35 +52,40 @@ class SharedAgreementType:
 )
 class ExpiringAgreementType:
     @strawberry.field(description="The agreement (协议)")
-    def agreement(self: ExpiringAgreement) -> Agreement:
-        return wrap(self.agreement)
+    @staticmethod
+    def agreement(root: strawberry.Parent[ExpiringAgreement]) -> Agreement:
+        return wrap(root.agreement)
 
     @strawberry.field(description="Its last day (有效期至)")
-    def valid_to(self: ExpiringAgreement) -> date:
-        return self.valid_to
+    @staticmethod
+    def valid_to(root: strawberry.Parent[ExpiringAgreement]) -> date:
+        return root.valid_to
 
     @strawberry.field(description="Days from asOf (default today) to its last day (剩余天数)")
-    def days_left(self: ExpiringAgreement) -> int:
-        return self.days_left
+    @staticmethod
+    def days_left(root: strawberry.Parent[ExpiringAgreement]) -> int:
+        return root.days_left
 
     @strawberry.field(description="The parties (协议方)")
-    def parties(self: ExpiringAgreement) -> list[Node]:
-        return [wrap(p) for p in self.parties]
+    @staticmethod
+    def parties(root: strawberry.Parent[ExpiringAgreement]) -> list[Node]:
+        return [wrap(p) for p in root.parties]
 
 
 @strawberry.type
 class Query:
     @strawberry.field(
+        graphql_type=list[SharedAgreementType],
         description="The units that share co-construction agreements with a unit, "
         "through a common agreement or a common community (or partner), each with "
-        "the agreements that link them (共建协议关联)"
+        "the agreements that link them (共建协议关联)",
     )
     def shared_agreements(
         self,
         info: Info,
         unit: Annotated[strawberry.ID, strawberry.argument(description="Any party's id")],
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
-    ) -> list[SharedAgreementType]:
+    ) -> list[SharedAgreement]:
         ctx: GraphContext = info.context
         day = ctx.day(as_of)
         uid = str(unit)
@@ -88,8 +94,9 @@ class Query:
         )
 
     @strawberry.field(
+        graphql_type=list[ExpiringAgreementType],
         description="Agreements in force on asOf whose last day falls within the coming "
-        "days, soonest first, with their parties on that day (即将到期的共建协议)"
+        "days, soonest first, with their parties on that day (即将到期的共建协议)",
     )
     def agreements_expiring(
         self,
@@ -109,7 +116,7 @@ class Query:
                 "it (上一页最后一项的标识)"
             ),
         ] = None,
-    ) -> list[ExpiringAgreementType]:
+    ) -> list[ExpiringAgreement]:
         ctx: GraphContext = info.context
         if within_days < 0:
             raise LimitExceeded("withinDays must not be negative")

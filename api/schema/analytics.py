@@ -1,11 +1,8 @@
-# mypy: disable-error-code="valid-type, attr-defined, return-value, arg-type, call-overload, misc"
-# (strawberry types built at run time from the ontology, and resolvers that return domain
-# dataclasses for strawberry to read: sound at run time, opaque to a static checker)
 """The district's analytics as root fields: ``pairingLoad``, ``buildingLeaderCoverage``,
 ``agreementsByTopicAndYear``, ``coConstruction`` (and its ``partnersByReach`` and
 ``communitiesWithoutPartners``).
 
-The answers are computed by :mod:`graph.analytics` (natively on Neo4j); the types below only
+The answers are computed by :mod:`graph.queries.analytics` (natively on Neo4j); the types below only
 read its dataclasses. Each answer is a whole-graph computation, made once per store version
 and day (the co-construction network's betweenness centrality takes a few hundred
 milliseconds on the Qibin graph) and sliced by ``first`` from memory.
@@ -66,20 +63,26 @@ AsOf = Annotated[date | None, strawberry.argument(description=AS_OF_HELP)]
 )
 class DepartmentLoadType:
     @strawberry.field(description="The department (区直单位)")
-    def department(self: DepartmentLoad) -> Department:
-        return wrap(self.department)
+    @staticmethod
+    def department(root: strawberry.Parent[DepartmentLoad]) -> Department:
+        return wrap(root.department)
 
     @strawberry.field(description="How many communities it is paired with (包联社区数)")
-    def community_count(self: DepartmentLoad) -> int:
-        return len(self.communities)
+    @staticmethod
+    def community_count(root: strawberry.Parent[DepartmentLoad]) -> int:
+        return len(root.communities)
 
     @strawberry.field(description="Residents of those communities, where recorded (包联人口)")
-    def population(self: DepartmentLoad) -> int:
-        return self.population
+    @staticmethod
+    def population(root: strawberry.Parent[DepartmentLoad]) -> int:
+        return root.population
 
     @strawberry.field(description="The communities, by id (包联社区)")
-    def communities(self: DepartmentLoad, info: Info, first: First = None) -> list[Community]:
-        return [wrap(c) for c in _page(self.communities, first, info)]
+    @staticmethod
+    def communities(
+        root: strawberry.Parent[DepartmentLoad], info: Info, first: First = None
+    ) -> list[Community]:
+        return [wrap(c) for c in _page(root.communities, first, info)]
 
 
 @strawberry.type(
@@ -89,24 +92,29 @@ class DepartmentLoadType:
 )
 class CommunityLeaderCoverageType:
     @strawberry.field(description="The community (社区)")
-    def community(self: CommunityLeaders) -> Community:
-        return wrap(self.community)
+    @staticmethod
+    def community(root: strawberry.Parent[CommunityLeaders]) -> Community:
+        return wrap(root.community)
 
     @strawberry.field(description="Its buildings (楼栋数)")
-    def buildings(self: CommunityLeaders) -> int:
-        return self.buildings
+    @staticmethod
+    def buildings(root: strawberry.Parent[CommunityLeaders]) -> int:
+        return root.buildings
 
     @strawberry.field(description="Buildings whose building leader post is held (有楼栋长的楼栋)")
-    def led(self: CommunityLeaders) -> int:
-        return self.led
+    @staticmethod
+    def led(root: strawberry.Parent[CommunityLeaders]) -> int:
+        return root.led
 
     @strawberry.field(description="Buildings without a building leader (楼栋长空缺)")
-    def vacant(self: CommunityLeaders) -> int:
-        return self.vacant
+    @staticmethod
+    def vacant(root: strawberry.Parent[CommunityLeaders]) -> int:
+        return root.vacant
 
     @strawberry.field(description="Share of buildings led, 0 to 1 (覆盖率)")
-    def ratio(self: CommunityLeaders) -> float:
-        return self.ratio
+    @staticmethod
+    def ratio(root: strawberry.Parent[CommunityLeaders]) -> float:
+        return root.ratio
 
 
 @strawberry.type(
@@ -115,18 +123,21 @@ class CommunityLeaderCoverageType:
 )
 class TopicYearCountType:
     @strawberry.field(description="The topic, or null for agreements without one (共建内容)")
-    def topic(self: TopicYear) -> str | None:
-        return self.topic
+    @staticmethod
+    def topic(root: strawberry.Parent[TopicYear]) -> str | None:
+        return root.topic
 
     @strawberry.field(
         description="Year of the first day in force (else of signing), or null (年份)"
     )
-    def year(self: TopicYear) -> int | None:
-        return self.year
+    @staticmethod
+    def year(root: strawberry.Parent[TopicYear]) -> int | None:
+        return root.year
 
     @strawberry.field(description="Number of agreements (协议数)")
-    def agreements(self: TopicYear) -> int:
-        return self.agreements
+    @staticmethod
+    def agreements(root: strawberry.Parent[TopicYear]) -> int:
+        return root.agreements
 
 
 @strawberry.type(
@@ -136,34 +147,42 @@ class TopicYearCountType:
 )
 class PartnerReachType:
     @strawberry.field(description="The partner: an outside unit or organisation (共建单位)")
-    def partner(self: PartnerReach) -> Node:
-        return wrap(self.partner)
+    @staticmethod
+    def partner(root: strawberry.Parent[PartnerReach]) -> Node:
+        return wrap(root.partner)
 
     @strawberry.field(description="How many communities it shares an agreement with (覆盖社区数)")
-    def community_count(self: PartnerReach) -> int:
-        return len(self.communities)
+    @staticmethod
+    def community_count(root: strawberry.Parent[PartnerReach]) -> int:
+        return len(root.communities)
 
     @strawberry.field(description="Those communities, by id (覆盖社区)")
-    def communities(self: PartnerReach, info: Info, first: First = None) -> list[Community]:
-        return [wrap(c) for c in _page(self.communities, first, info)]
+    @staticmethod
+    def communities(
+        root: strawberry.Parent[PartnerReach], info: Info, first: First = None
+    ) -> list[Community]:
+        return [wrap(c) for c in _page(root.communities, first, info)]
 
     @strawberry.field(description="Agreements in force it is party to (协议数)")
-    def agreements(self: PartnerReach) -> int:
-        return self.agreements
+    @staticmethod
+    def agreements(root: strawberry.Parent[PartnerReach]) -> int:
+        return root.agreements
 
     @strawberry.field(
         description="Degree centrality: the share of the network's other parties it signed "
         "with (度中心性)"
     )
-    def degree_centrality(self: PartnerReach) -> float:
-        return self.degree_centrality
+    @staticmethod
+    def degree_centrality(root: strawberry.Parent[PartnerReach]) -> float:
+        return root.degree_centrality
 
     @strawberry.field(
         description="Betweenness centrality (normalised): how often it lies on the shortest "
         "links between other parties; high for partners that bridge communities (中介中心性)"
     )
-    def betweenness(self: PartnerReach) -> float:
-        return self.betweenness
+    @staticmethod
+    def betweenness(root: strawberry.Parent[PartnerReach]) -> float:
+        return root.betweenness
 
 
 @strawberry.type(
@@ -173,24 +192,31 @@ class PartnerReachType:
 )
 class NetworkComponentType:
     @strawberry.field(description="Number of parties (参与方数)")
-    def size(self: NetworkComponent) -> int:
-        return len(self.parties)
+    @staticmethod
+    def size(root: strawberry.Parent[NetworkComponent]) -> int:
+        return len(root.parties)
 
     @strawberry.field(description="Communities among them (社区数)")
-    def community_count(self: NetworkComponent) -> int:
-        return self.communities
+    @staticmethod
+    def community_count(root: strawberry.Parent[NetworkComponent]) -> int:
+        return root.communities
 
     @strawberry.field(description="Partners among them (共建单位数)")
-    def partner_count(self: NetworkComponent) -> int:
-        return self.partners
+    @staticmethod
+    def partner_count(root: strawberry.Parent[NetworkComponent]) -> int:
+        return root.partners
 
     @strawberry.field(description="Agreements in force among them (协议数)")
-    def agreements(self: NetworkComponent) -> int:
-        return self.agreements
+    @staticmethod
+    def agreements(root: strawberry.Parent[NetworkComponent]) -> int:
+        return root.agreements
 
     @strawberry.field(description="The parties, by id (参与方)")
-    def parties(self: NetworkComponent, info: Info, first: First = None) -> list[Node]:
-        return [wrap(p) for p in _page(self.parties, first, info)]
+    @staticmethod
+    def parties(
+        root: strawberry.Parent[NetworkComponent], info: Info, first: First = None
+    ) -> list[Node]:
+        return [wrap(p) for p in _page(root.parties, first, info)]
 
 
 @strawberry.type(
@@ -201,45 +227,56 @@ class NetworkComponentType:
 )
 class CoConstructionNetworkType:
     @strawberry.field(description="The day (截至日期)")
-    def as_of(self: CoConstruction) -> date:
-        return self.as_of
+    @staticmethod
+    def as_of(root: strawberry.Parent[CoConstruction]) -> date:
+        return root.as_of
 
     @strawberry.field(description="Number of parties, every community included (参与方数)")
-    def party_count(self: CoConstruction) -> int:
-        return self.graph.number_of_nodes()
+    @staticmethod
+    def party_count(root: strawberry.Parent[CoConstruction]) -> int:
+        return root.graph.number_of_nodes()
 
     @strawberry.field(description="Number of pairs of parties linked by an agreement (连接数)")
-    def link_count(self: CoConstruction) -> int:
-        return self.graph.number_of_edges()
+    @staticmethod
+    def link_count(root: strawberry.Parent[CoConstruction]) -> int:
+        return root.graph.number_of_edges()
 
     @strawberry.field(
+        graphql_type=list[PartnerReachType],
         description="Partners by reach: most communities first, then most agreements, then "
-        "highest betweenness (共建单位按覆盖面排序)"
+        "highest betweenness (共建单位按覆盖面排序)",
     )
-    def partners(self: CoConstruction, info: Info, first: First = None) -> list[PartnerReachType]:
-        return _page(self.partners, first, info)
+    @staticmethod
+    def partners(
+        root: strawberry.Parent[CoConstruction], info: Info, first: First = None
+    ) -> list[PartnerReach]:
+        return _page(root.partners, first, info)
 
     @strawberry.field(
+        graphql_type=list[NetworkComponentType],
         description="Connected components, largest first; a community with no agreement is "
-        "a component of its own (连通分量)"
+        "a component of its own (连通分量)",
     )
+    @staticmethod
     def components(
-        self: CoConstruction, info: Info, first: First = None
-    ) -> list[NetworkComponentType]:
-        return _page(self.components, first, info)
+        root: strawberry.Parent[CoConstruction], info: Info, first: First = None
+    ) -> list[NetworkComponent]:
+        return _page(root.components, first, info)
 
     @strawberry.field(description="Number of connected components (连通分量数)")
-    def component_count(self: CoConstruction) -> int:
-        return len(self.components)
+    @staticmethod
+    def component_count(root: strawberry.Parent[CoConstruction]) -> int:
+        return len(root.components)
 
     @strawberry.field(
         description="Communities party to no agreement in force with a partner, by id "
         "(无共建单位的社区)"
     )
+    @staticmethod
     def communities_without_partners(
-        self: CoConstruction, info: Info, first: First = None
+        root: strawberry.Parent[CoConstruction], info: Info, first: First = None
     ) -> list[Community]:
-        return [wrap(c) for c in _page(self.without_partners, first, info)]
+        return [wrap(c) for c in _page(root.without_partners, first, info)]
 
 
 def _network(info: Info, as_of: date | None) -> CoConstruction:
@@ -251,24 +288,26 @@ def _network(info: Info, as_of: date | None) -> CoConstruction:
 @strawberry.type
 class Query:
     @strawberry.field(
+        graphql_type=list[DepartmentLoadType],
         description="Each department's pairing load on a day: the communities it is paired "
-        "with, heaviest first (各区直单位包联社区数)"
+        "with, heaviest first (各区直单位包联社区数)",
     )
     def pairing_load(
         self, info: Info, as_of: AsOf = None, first: First = None
-    ) -> list[DepartmentLoadType]:
+    ) -> list[DepartmentLoad]:
         ctx: GraphContext = info.context
         day = ctx.day(as_of)
         loads = _cached(info, ("pairing_load", day), lambda: pairing_load(ctx.store, day))
         return _page(loads, first, info)
 
     @strawberry.field(
+        graphql_type=list[CommunityLeaderCoverageType],
         description="Building-leader coverage per community on a day, worst covered first "
-        "(各社区楼栋长覆盖情况)"
+        "(各社区楼栋长覆盖情况)",
     )
     def building_leader_coverage(
         self, info: Info, as_of: AsOf = None, first: First = None
-    ) -> list[CommunityLeaderCoverageType]:
+    ) -> list[CommunityLeaders]:
         ctx: GraphContext = info.context
         day = ctx.day(as_of)
         rows = _cached(
@@ -277,8 +316,9 @@ class Query:
         return _page(rows, first, info)
 
     @strawberry.field(
+        graphql_type=list[TopicYearCountType],
         description="Agreements per topic and year over the whole history, by year then "
-        "topic (共建协议按主题和年份统计)"
+        "topic (共建协议按主题和年份统计)",
     )
     def agreements_by_topic_and_year(
         self,
@@ -296,7 +336,7 @@ class Query:
                 "maximum page size) (数量上限)"
             ),
         ] = None,
-    ) -> list[TopicYearCountType]:
+    ) -> list[TopicYear]:
         ctx: GraphContext = info.context
         rows = _cached(info, ("topics",), lambda: agreements_by_topic_and_year(ctx.store))
         chosen = [
@@ -307,20 +347,22 @@ class Query:
         return chosen[:n]
 
     @strawberry.field(
+        graphql_type=CoConstructionNetworkType,
         description="The co-construction network on a day, analysed with networkx: partners "
         "by reach with their centrality, connected components, communities without partners "
-        "(联建共建网络分析)"
+        "(联建共建网络分析)",
     )
-    def co_construction(self, info: Info, as_of: AsOf = None) -> CoConstructionNetworkType:
+    def co_construction(self, info: Info, as_of: AsOf = None) -> CoConstruction:
         return _network(info, as_of)
 
     @strawberry.field(
+        graphql_type=list[PartnerReachType],
         description="Co-construction partners ranked by reach on a day: the communities they "
-        "signed with, then agreements and betweenness (共建单位按覆盖面排名)"
+        "signed with, then agreements and betweenness (共建单位按覆盖面排名)",
     )
     def partners_by_reach(
         self, info: Info, as_of: AsOf = None, first: First = None
-    ) -> list[PartnerReachType]:
+    ) -> list[PartnerReach]:
         return _page(_network(info, as_of).partners, first, info)
 
     @strawberry.field(

@@ -1,4 +1,3 @@
-# mypy: disable-error-code="valid-type, misc, arg-type"
 """``auditLog``: the audit trail (:mod:`graph.audit`) for admins, newest first, filtered and
 paged, with the chain of hashes checked on every read."""
 
@@ -44,8 +43,8 @@ class AuditPage:
 
 
 def _entry(raw: dict[str, Any]) -> AuditEntry:
-    names = AuditEntry.__annotations__
-    return AuditEntry(**{k: raw.get(k) for k in names})
+    values: dict[str, Any] = {k: raw.get(k) for k in AuditEntry.__annotations__}
+    return AuditEntry(**values)
 
 
 @strawberry.type

@@ -1,6 +1,3 @@
-# mypy: disable-error-code="valid-type, attr-defined, return-value, arg-type, call-overload, misc"
-# (strawberry types built at run time from the ontology, and resolvers that return domain
-# dataclasses for strawberry to read: sound at run time, opaque to a static checker)
 """``responsibilityChain(building, eventType, asOf)`` and ``gaps(asOf)``: who answers for an
 event at a building, level by level, and the planner's list of missing links.
 
@@ -24,7 +21,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -83,22 +81,6 @@ DEFAULT_GAP_PAGE = 100
 
 
 # -- enums, derived from the domain's -------------------------------------------------------
-GapKindEnum = graphql_enum(
-    "GapKind",
-    ((k.name, k.value, GAP_DESCRIPTIONS[k]) for k in GapKind),
-    "Kinds of missing link in a responsibility chain (缺失环节类型)",
-)
-GapLevelEnum = graphql_enum(
-    "GapLevel",
-    [
-        *(
-            (lvl.name, lvl.value, f"The {lvl.value} grid ({ONTOLOGY.grid_kind(lvl).zh})")
-            for lvl in CHAIN_ORDER
-        ),
-        (EVENT_LEVEL.upper(), EVENT_LEVEL, "The event type itself (事件类型)"),
-    ],
-    "Where a missing link lies: one of the five grid levels, or the event type (缺失所在层级)",
-)
 _UNIT_ROLE_NOTES = {
     UnitRole.PROPERTY_FIRM: "The property firm managing the compound (物业公司)",
     UnitRole.OWNERS_COMMITTEE: "The owners' committee managing the compound itself (业委会自管)",
@@ -108,32 +90,67 @@ _UNIT_ROLE_NOTES = {
     UnitRole.N_DEPARTMENT: "A further department that handles the event type: the N of 1+5+N "
     "(N个职能部门)",
 }
-UnitRoleEnum = graphql_enum(
-    "UnitRole",
-    ((r.name, r.value, _UNIT_ROLE_NOTES.get(r)) for r in UnitRole),
-    "Why a grid may convene a unit (可召集单位的角色)",
-)
 _ROLE_PROP = next(p for p in ONTOLOGY.relations["HANDLED_BY"].props if p.name == "role")
 _HANDLER_ROLE_NOTES = {
     "key": "One of the five key responsible units (五个重点责任单位)",
     "n": "One of the N further functional departments (N个职能部门)",
 }
-HandlerRoleEnum = graphql_enum(
-    "HandlerRole",
-    ((c.upper(), c, _HANDLER_ROLE_NOTES.get(c)) for c in _ROLE_PROP.choices),
-    describe(f"Role of a handling department: {_ROLE_PROP.description}", _ROLE_PROP.zh),
-)
 _STAGE_NOTES = {
     Stage.TERRITORY: "The grids from the building up to the response level (属地)",
     Stage.OWNER: "Whoever manages the compound: property firm or owners' committee (权属)",
     Stage.HANDLER: "The functional departments that handle the event type (1+5+N 处置)",
     Stage.ESCALATION: "The levels above the response level, each by its meeting (逐级上报)",
 }
-StageEnum = graphql_enum(
-    "RoutingStage",
-    ((s.name, s.value, _STAGE_NOTES.get(s)) for s in Stage),
-    "Stages of routing an event: the territory answers first, then the owner (属地优先)",
-)
+
+if TYPE_CHECKING:
+
+    class GapKindEnum(Enum):
+        """Static face: one member per kind of gap (graph.queries.chain's GapKind)."""
+
+    class GapLevelEnum(Enum):
+        """Static face: one member per chain level, and the event type."""
+
+    class UnitRoleEnum(Enum):
+        """Static face: one member per unit role (UnitRole)."""
+
+    class HandlerRoleEnum(Enum):
+        """Static face: one member per handler role of HANDLED_BY."""
+
+    class StageEnum(Enum):
+        """Static face: one member per routing stage (Stage)."""
+
+else:
+    GapKindEnum = graphql_enum(
+        "GapKind",
+        ((k.name, k.value, GAP_DESCRIPTIONS[k]) for k in GapKind),
+        "Kinds of missing link in a responsibility chain (缺失环节类型)",
+    )
+    GapLevelEnum = graphql_enum(
+        "GapLevel",
+        [
+            *(
+                (lvl.name, lvl.value, f"The {lvl.value} grid ({ONTOLOGY.grid_kind(lvl).zh})")
+                for lvl in CHAIN_ORDER
+            ),
+            (EVENT_LEVEL.upper(), EVENT_LEVEL, "The event type itself (事件类型)"),
+        ],
+        "Where a missing link lies: one of the five grid levels, or the event type (缺失所在层级)",
+    )
+    UnitRoleEnum = graphql_enum(
+        "UnitRole",
+        ((r.name, r.value, _UNIT_ROLE_NOTES.get(r)) for r in UnitRole),
+        "Why a grid may convene a unit (可召集单位的角色)",
+    )
+    HandlerRoleEnum = graphql_enum(
+        "HandlerRole",
+        ((c.upper(), c, _HANDLER_ROLE_NOTES.get(c)) for c in _ROLE_PROP.choices),
+        describe(f"Role of a handling department: {_ROLE_PROP.description}", _ROLE_PROP.zh),
+    )
+    StageEnum = graphql_enum(
+        "RoutingStage",
+        ((s.name, s.value, _STAGE_NOTES.get(s)) for s in Stage),
+        "Stages of routing an event: the territory answers first, then the owner (属地优先)",
+    )
 
 
 def _date(value: str | None) -> date | None:
@@ -160,31 +177,37 @@ class GapView:
 )
 class GapType:
     @strawberry.field(description="What is missing (缺失类型)")
-    def kind(self: GapView) -> GapKindEnum:
-        return GapKindEnum[self.gap.what.name]
+    @staticmethod
+    def kind(root: strawberry.Parent[GapView]) -> GapKindEnum:
+        return GapKindEnum[root.gap.what.name]
 
     @strawberry.field(description="Where it is missing: a grid level, or the event type (层级)")
-    def level(self: GapView) -> GapLevelEnum:
-        return GapLevelEnum(self.gap.level)
+    @staticmethod
+    def level(root: strawberry.Parent[GapView]) -> GapLevelEnum:
+        return GapLevelEnum(root.gap.level)
 
     @strawberry.field(description="Why, naming the node and the day (原因)")
-    def reason(self: GapView) -> str:
-        return self.gap.reason
+    @staticmethod
+    def reason(root: strawberry.Parent[GapView]) -> str:
+        return root.gap.reason
 
     @strawberry.field(description="What the kind of gap means (缺失说明)")
-    def description(self: GapView) -> str:
-        return GAP_DESCRIPTIONS[self.gap.what]
+    @staticmethod
+    def description(root: strawberry.Parent[GapView]) -> str:
+        return GAP_DESCRIPTIONS[root.gap.what]
 
     @strawberry.field(description="The grid or event type that lacks the link (缺失节点)")
-    def node(self: GapView) -> Node:
-        return wrap(self.node)
+    @staticmethod
+    def node(root: strawberry.Parent[GapView]) -> Node:
+        return wrap(root.node)
 
     @strawberry.field(
         description="The community the grid lies in (itself for a community); null above "
         "the community level and for the event type (所属社区)"
     )
-    def community(self: GapView) -> Community | None:
-        return wrap(self.community) if self.community is not None else None
+    @staticmethod
+    def community(root: strawberry.Parent[GapView]) -> Community | None:
+        return wrap(root.community) if root.community is not None else None
 
 
 # -- the chain ------------------------------------------------------------------------------
@@ -194,31 +217,37 @@ class GapType:
 )
 class PersonInChargeType:
     @strawberry.field(description="The person (人员)")
-    def person(self: PersonInCharge) -> Person:
-        return wrap(self.person)
+    @staticmethod
+    def person(root: strawberry.Parent[PersonInCharge]) -> Person:
+        return wrap(root.person)
 
     @strawberry.field(description="The post they hold (岗位)")
-    def post(self: PersonInCharge) -> Post:
-        return wrap(self.post)
+    @staticmethod
+    def post(root: strawberry.Parent[PersonInCharge]) -> Post:
+        return wrap(root.post)
 
     @strawberry.field(description="Kind of post, e.g. building_leader (岗位类型)")
-    def post_type(self: PersonInCharge) -> str:
-        return self.post_type
+    @staticmethod
+    def post_type(root: strawberry.Parent[PersonInCharge]) -> str:
+        return root.post_type
 
     @strawberry.field(
         description="The organisation the post belongs to (party organisation, paired "
         "department or leading group); null when the post is the grid's own (所属组织)"
     )
-    def via(self: PersonInCharge) -> Organization | None:
-        return wrap(self.via) if self.via is not None else None
+    @staticmethod
+    def via(root: strawberry.Parent[PersonInCharge]) -> Organization | None:
+        return wrap(root.via) if root.via is not None else None
 
     @strawberry.field(description="First day they hold the post (任职起始)")
-    def valid_from(self: PersonInCharge) -> date | None:
-        return _date(self.valid_from)
+    @staticmethod
+    def valid_from(root: strawberry.Parent[PersonInCharge]) -> date | None:
+        return _date(root.valid_from)
 
     @strawberry.field(description="Last day they hold the post, inclusive (任职截止)")
-    def valid_to(self: PersonInCharge) -> date | None:
-        return _date(self.valid_to)
+    @staticmethod
+    def valid_to(root: strawberry.Parent[PersonInCharge]) -> date | None:
+        return _date(root.valid_to)
 
 
 @strawberry.type(
@@ -227,27 +256,35 @@ class PersonInChargeType:
 )
 class ChainPartyOrganizationType:
     @strawberry.field(description="The party organisation (党组织)")
-    def organization(self: PartyOrgAtLevel) -> PartyOrganization:
-        return wrap(self.organization)
+    @staticmethod
+    def organization(root: strawberry.Parent[PartyOrgAtLevel]) -> PartyOrganization:
+        return wrap(root.organization)
 
-    @strawberry.field(description="Who holds its leading posts on the day (党组织负责人)")
-    def leaders(self: PartyOrgAtLevel) -> list[PersonInChargeType]:
-        return list(self.leaders)
+    @strawberry.field(
+        graphql_type=list[PersonInChargeType],
+        description="Who holds its leading posts on the day (党组织负责人)",
+    )
+    @staticmethod
+    def leaders(root: strawberry.Parent[PartyOrgAtLevel]) -> list[PersonInCharge]:
+        return list(root.leaders)
 
 
 @strawberry.type(name="Meeting", description="The meeting a grid level convenes (五级议事协商会议)")
 class MeetingType:
     @strawberry.field(description="English name (会议名称)")
-    def name(self: Meeting) -> str:
-        return self.name
+    @staticmethod
+    def name(root: strawberry.Parent[Meeting]) -> str:
+        return root.name
 
     @strawberry.field(description="Chinese name, e.g. 板凳会 (中文名称)")
-    def zh(self: Meeting) -> str:
-        return self.zh
+    @staticmethod
+    def zh(root: strawberry.Parent[Meeting]) -> str:
+        return root.zh
 
     @strawberry.field(description="What it is for, as the seed puts it (会议职能)")
-    def purpose(self: Meeting) -> str:
-        return self.purpose
+    @staticmethod
+    def purpose(root: strawberry.Parent[Meeting]) -> str:
+        return root.purpose
 
 
 @strawberry.type(
@@ -255,30 +292,35 @@ class MeetingType:
 )
 class ConvenableUnitType:
     @strawberry.field(description="The unit (单位)")
-    def unit(self: ConvenableUnit) -> Organization:
-        return wrap(self.unit)
+    @staticmethod
+    def unit(root: strawberry.Parent[ConvenableUnit]) -> Organization:
+        return wrap(root.unit)
 
     @strawberry.field(
         description="Every reason it can be convened, in the order of 1+5+N: a paired "
         "department that is also a key unit has both (全部角色)"
     )
-    def roles(self: ConvenableUnit) -> list[UnitRoleEnum]:
-        return [UnitRoleEnum[r.name] for r in self.roles]
+    @staticmethod
+    def roles(root: strawberry.Parent[ConvenableUnit]) -> list[UnitRoleEnum]:
+        return [UnitRoleEnum[r.name] for r in root.roles]
 
     @strawberry.field(
         description="The first of `roles` (首要角色)",
         deprecation_reason="A unit may play several roles: read `roles`",
     )
-    def role(self: ConvenableUnit) -> UnitRoleEnum:
-        return UnitRoleEnum[self.role.name]
+    @staticmethod
+    def role(root: strawberry.Parent[ConvenableUnit]) -> UnitRoleEnum:
+        return UnitRoleEnum[root.role.name]
 
     @strawberry.field(description="First day of the contract or pairing, if dated (起始日期)")
-    def valid_from(self: ConvenableUnit) -> date | None:
-        return _date(self.valid_from)
+    @staticmethod
+    def valid_from(root: strawberry.Parent[ConvenableUnit]) -> date | None:
+        return _date(root.valid_from)
 
     @strawberry.field(description="Last day of the contract or pairing, if dated (截止日期)")
-    def valid_to(self: ConvenableUnit) -> date | None:
-        return _date(self.valid_to)
+    @staticmethod
+    def valid_to(root: strawberry.Parent[ConvenableUnit]) -> date | None:
+        return _date(root.valid_to)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,55 +338,72 @@ class LevelView:
 )
 class ChainLevelType:
     @strawberry.field(description="The grid level (网格层级)")
-    def level(self: LevelView) -> GridLevelEnum:
-        return self.level.level
+    @staticmethod
+    def level(root: strawberry.Parent[LevelView]) -> GridLevelEnum:
+        return root.level.level
 
     @strawberry.field(
         description="The grid at this level; null only when the chain breaks below it, "
         "which is then a gap (网格)"
     )
-    def grid(self: LevelView) -> Grid | None:
-        return wrap(self.level.grid) if self.level.grid is not None else None
+    @staticmethod
+    def grid(root: strawberry.Parent[LevelView]) -> Grid | None:
+        return wrap(root.level.grid) if root.level.grid is not None else None
 
     @strawberry.field(
+        graphql_type=list[PersonInChargeType],
         description="Who is in charge, with their post: building leader; compound grid "
         "leader or branch secretary; community grid leader or head of the paired department; "
-        "the district leader who contacts the subdistrict; head of the leading group (负责人)"
+        "the district leader who contacts the subdistrict; head of the leading group (负责人)",
     )
-    def in_charge(self: LevelView) -> list[PersonInChargeType]:
-        return list(self.level.in_charge)
+    @staticmethod
+    def in_charge(root: strawberry.Parent[LevelView]) -> list[PersonInCharge]:
+        return list(root.level.in_charge)
 
     @strawberry.field(
+        graphql_type=list[ChainPartyOrganizationType],
         description="The party organisation of this level: building party group, compound "
         "branch, community big party committee, subdistrict working committee, district "
-        "committee (党组织)"
+        "committee (党组织)",
     )
-    def party_organizations(self: LevelView) -> list[ChainPartyOrganizationType]:
-        return list(self.level.party_organizations)
-
-    @strawberry.field(description="The meeting this level convenes (议事协商会议)")
-    def meeting(self: LevelView) -> MeetingType:
-        return self.level.meeting
+    @staticmethod
+    def party_organizations(root: strawberry.Parent[LevelView]) -> list[PartyOrgAtLevel]:
+        return list(root.level.party_organizations)
 
     @strawberry.field(
+        graphql_type=MeetingType, description="The meeting this level convenes (议事协商会议)"
+    )
+    @staticmethod
+    def meeting(root: strawberry.Parent[LevelView]) -> Meeting:
+        return root.level.meeting
+
+    @strawberry.field(
+        graphql_type=list[ConvenableUnitType],
         description="Units this level may convene: the property firm or owners' committee "
         "at the compound; the paired department, the five key units and the event's N "
-        "departments at the community (可召集单位)"
+        "departments at the community (可召集单位)",
     )
-    def convenes(self: LevelView) -> list[ConvenableUnitType]:
-        return list(self.level.convenes)
+    @staticmethod
+    def convenes(root: strawberry.Parent[LevelView]) -> list[ConvenableUnit]:
+        return list(root.level.convenes)
 
     @strawberry.field(description="Leading groups covering the grid (district) (领导小组)")
-    def leading_groups(self: LevelView) -> list[LeadingGroup]:
-        return [wrap(g) for g in self.level.leading_groups]
+    @staticmethod
+    def leading_groups(root: strawberry.Parent[LevelView]) -> list[LeadingGroup]:
+        return [wrap(g) for g in root.level.leading_groups]
 
     @strawberry.field(description="True at the event type's default response level (默认响应层级)")
-    def default_response(self: LevelView) -> bool:
-        return self.level.default_response
+    @staticmethod
+    def default_response(root: strawberry.Parent[LevelView]) -> bool:
+        return root.level.default_response
 
-    @strawberry.field(description="Missing links at this level on the day (本级缺失环节)")
-    def gaps(self: LevelView) -> list[GapType]:
-        return self.chain.gap_views(self.level.gaps)
+    @strawberry.field(
+        graphql_type=list[GapType],
+        description="Missing links at this level on the day (本级缺失环节)",
+    )
+    @staticmethod
+    def gaps(root: strawberry.Parent[LevelView]) -> list[GapView]:
+        return root.chain.gap_views(root.level.gaps)
 
 
 @strawberry.type(
@@ -353,20 +412,24 @@ class ChainLevelType:
 )
 class HandlerType:
     @strawberry.field(description="The department (职能部门)")
-    def department(self: Handler) -> Department:
-        return wrap(self.department)
+    @staticmethod
+    def department(root: strawberry.Parent[Handler]) -> Department:
+        return wrap(root.department)
 
     @strawberry.field(description="KEY: one of the five key units; N: one of the N (角色)")
-    def role(self: Handler) -> HandlerRoleEnum:
-        return HandlerRoleEnum(self.role)
+    @staticmethod
+    def role(root: strawberry.Parent[Handler]) -> HandlerRoleEnum:
+        return HandlerRoleEnum(root.role)
 
     @strawberry.field(description="First day it handles the type, if dated (起始日期)")
-    def valid_from(self: Handler) -> date | None:
-        return _date(self.valid_from)
+    @staticmethod
+    def valid_from(root: strawberry.Parent[Handler]) -> date | None:
+        return _date(root.valid_from)
 
     @strawberry.field(description="Last day it handles the type, if dated (截止日期)")
-    def valid_to(self: Handler) -> date | None:
-        return _date(self.valid_to)
+    @staticmethod
+    def valid_to(root: strawberry.Parent[Handler]) -> date | None:
+        return _date(root.valid_to)
 
 
 @strawberry.type(
@@ -375,12 +438,14 @@ class HandlerType:
 )
 class AccountabilityType:
     @strawberry.field(description="The territory: subdistrict and community (属地责任)")
-    def territory(self: ChainView) -> list[Grid]:
-        return [wrap(g) for g in self.chain.accountability.territory]
+    @staticmethod
+    def territory(root: strawberry.Parent[ChainView]) -> list[Grid]:
+        return [wrap(g) for g in root.chain.accountability.territory]
 
     @strawberry.field(description="The pairing side: the paired department (包联责任)")
-    def pairing(self: ChainView) -> list[Department]:
-        return [wrap(d) for d in self.chain.accountability.pairing]
+    @staticmethod
+    def pairing(root: strawberry.Parent[ChainView]) -> list[Department]:
+        return [wrap(d) for d in root.chain.accountability.pairing]
 
 
 @strawberry.type(
@@ -390,28 +455,40 @@ class AccountabilityType:
 )
 class RoutingStepType:
     @strawberry.field(description="Position in the routing, from 1 (顺序)")
-    def order(self: RoutingStep) -> int:
-        return self.order
+    @staticmethod
+    def order(root: strawberry.Parent[RoutingStep]) -> int:
+        return root.order
 
     @strawberry.field(description="Stage of the routing (环节)")
-    def stage(self: RoutingStep) -> StageEnum:
-        return StageEnum[Stage(self.stage).name]
+    @staticmethod
+    def stage(root: strawberry.Parent[RoutingStep]) -> StageEnum:
+        return StageEnum[Stage(root.stage).name]
 
     @strawberry.field(description="Grid level of the step, null for handlers (层级)")
-    def level(self: RoutingStep) -> GridLevelEnum | None:
-        return GridLevel(self.level) if self.level is not None else None
+    @staticmethod
+    def level(root: strawberry.Parent[RoutingStep]) -> GridLevelEnum | None:
+        return GridLevel(root.level) if root.level is not None else None
 
     @strawberry.field(description="The grid or unit the event passes to, if any (承接单位)")
-    def unit(self: RoutingStep) -> Node | None:
-        return wrap(self.unit) if self.unit is not None else None
+    @staticmethod
+    def unit(root: strawberry.Parent[RoutingStep]) -> Node | None:
+        return wrap(root.unit) if root.unit is not None else None
 
-    @strawberry.field(description="The people in charge at that step (负责人)")
-    def people(self: RoutingStep) -> list[PersonInChargeType]:
-        return list(self.people)
+    @strawberry.field(
+        graphql_type=list[PersonInChargeType],
+        description="The people in charge at that step (负责人)",
+    )
+    @staticmethod
+    def people(root: strawberry.Parent[RoutingStep]) -> list[PersonInCharge]:
+        return list(root.people)
 
-    @strawberry.field(description="The meeting convened at that step, if any (会议)")
-    def meeting(self: RoutingStep) -> MeetingType | None:
-        return self.meeting
+    @strawberry.field(
+        graphql_type=MeetingType | None,
+        description="The meeting convened at that step, if any (会议)",
+    )
+    @staticmethod
+    def meeting(root: strawberry.Parent[RoutingStep]) -> Meeting | None:
+        return root.meeting
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,67 +513,87 @@ class ChainView:
 )
 class ResponsibilityChainType:
     @strawberry.field(description="The building where the event happens (楼栋)")
-    def building(self: ChainView) -> Building:
-        return wrap(self.chain.building)
+    @staticmethod
+    def building(root: strawberry.Parent[ChainView]) -> Building:
+        return wrap(root.chain.building)
 
     @strawberry.field(description="The event type (事件类型)")
-    def event_type(self: ChainView) -> EventType:
-        return wrap(self.chain.event_type)
+    @staticmethod
+    def event_type(root: strawberry.Parent[ChainView]) -> EventType:
+        return wrap(root.chain.event_type)
 
     @strawberry.field(description="The event type's category (事件大类)")
-    def category(self: ChainView) -> EventCategory | None:
-        return wrap(self.chain.category) if self.chain.category is not None else None
+    @staticmethod
+    def category(root: strawberry.Parent[ChainView]) -> EventCategory | None:
+        return wrap(root.chain.category) if root.chain.category is not None else None
 
     @strawberry.field(description="The day the answer holds for (截至日期)")
-    def as_of(self: ChainView) -> date:
-        return self.chain.as_of
+    @staticmethod
+    def as_of(root: strawberry.Parent[ChainView]) -> date:
+        return root.chain.as_of
 
     @strawberry.field(
+        graphql_type=list[ChainLevelType],
         description="The five levels: building, compound, community, subdistrict, district "
-        "(五级网格)"
+        "(五级网格)",
     )
-    def levels(self: ChainView) -> list[ChainLevelType]:
-        return [LevelView(lvl, self) for lvl in self.chain.levels]
+    @staticmethod
+    def levels(root: strawberry.Parent[ChainView]) -> list[LevelView]:
+        return [LevelView(lvl, root) for lvl in root.chain.levels]
 
-    @strawberry.field(description="One level (某级网格)")
+    @strawberry.field(graphql_type=ChainLevelType, description="One level (某级网格)")
+    @staticmethod
     def level(
-        self: ChainView,
+        root: strawberry.Parent[ChainView],
         level: Annotated[GridLevelEnum, strawberry.argument(description="Which level (层级)")],
-    ) -> ChainLevelType:
-        return LevelView(self.chain.level(GridLevel(level)), self)
+    ) -> LevelView:
+        return LevelView(root.chain.level(GridLevel(level)), root)
 
     @strawberry.field(
+        graphql_type=list[HandlerType],
         description="The functional departments that handle the event type, the five key "
-        "units first (1+5+N 处置单位)"
+        "units first (1+5+N 处置单位)",
     )
-    def handlers(self: ChainView) -> list[HandlerType]:
-        return list(self.chain.handlers)
+    @staticmethod
+    def handlers(root: strawberry.Parent[ChainView]) -> list[Handler]:
+        return list(root.chain.handlers)
 
     @strawberry.field(
         description="The event type's default response level; null when it has none, "
         "which is then a gap (默认响应层级)"
     )
-    def response_level(self: ChainView) -> GridLevelEnum | None:
-        return self.chain.response_level
-
-    @strawberry.field(description="Both sides of double accountability (双问责)")
-    def accountability(self: ChainView) -> AccountabilityType:
-        return self
+    @staticmethod
+    def response_level(root: strawberry.Parent[ChainView]) -> GridLevelEnum | None:
+        return root.chain.response_level
 
     @strawberry.field(
-        description="The order the event is passed on: territory first, then the owner "
-        "(属地优先、权属其次的流转顺序)"
+        graphql_type=AccountabilityType, description="Both sides of double accountability (双问责)"
     )
-    def routing(self: ChainView) -> list[RoutingStepType]:
-        return list(self.chain.routing())
+    @staticmethod
+    def accountability(root: strawberry.Parent[ChainView]) -> ChainView:
+        return root
 
-    @strawberry.field(description="Every missing link, all levels and the event type (缺失环节)")
-    def gaps(self: ChainView) -> list[GapType]:
-        return self.gap_views(self.chain.gaps)
+    @strawberry.field(
+        graphql_type=list[RoutingStepType],
+        description="The order the event is passed on: territory first, then the owner "
+        "(属地优先、权属其次的流转顺序)",
+    )
+    @staticmethod
+    def routing(root: strawberry.Parent[ChainView]) -> list[RoutingStep]:
+        return list(root.chain.routing())
+
+    @strawberry.field(
+        graphql_type=list[GapType],
+        description="Every missing link, all levels and the event type (缺失环节)",
+    )
+    @staticmethod
+    def gaps(root: strawberry.Parent[ChainView]) -> list[GapView]:
+        return root.gap_views(root.chain.gaps)
 
     @strawberry.field(description="True when no link is missing on the day (责任链完整)")
-    def complete(self: ChainView) -> bool:
-        return self.chain.complete
+    @staticmethod
+    def complete(root: strawberry.Parent[ChainView]) -> bool:
+        return root.chain.complete
 
 
 # -- the gaps report ------------------------------------------------------------------------
@@ -521,7 +618,9 @@ class GapsChecked:
 class GapConnection:
     total_count: int = strawberry.field(description="Gaps matching the filters (总数)")
     page_info: PageInfo = strawberry.field(description="Where this page stands (分页信息)")
-    nodes: list[GapType] = strawberry.field(description="The gaps of this page (本页缺失环节)")
+    nodes: list[GapView] = strawberry.field(
+        graphql_type=list[GapType], description="The gaps of this page (本页缺失环节)"
+    )
 
 
 class GapIndex:
@@ -592,32 +691,37 @@ def _cursor_key(gap: Gap) -> str:
 )
 class GapReportType:
     @strawberry.field(description="The day the report holds for (截至日期)")
-    def as_of(self: GapIndex) -> date:
-        return self.as_of
+    @staticmethod
+    def as_of(root: strawberry.Parent[GapIndex]) -> date:
+        return root.as_of
 
     @strawberry.field(description="Number of gaps in all (缺失总数)")
-    def total_count(self: GapIndex) -> int:
-        return len(self.report.rows)
+    @staticmethod
+    def total_count(root: strawberry.Parent[GapIndex]) -> int:
+        return len(root.report.rows)
 
     @strawberry.field(
         description="Gaps per level and kind, building level first, the event type last "
         "(按层级与类型计数)"
     )
-    def counts(self: GapIndex) -> list[GapCount]:
+    @staticmethod
+    def counts(root: strawberry.Parent[GapIndex]) -> list[GapCount]:
         return [
             GapCount(level=GapLevelEnum(level), kind=GapKindEnum(kind), count=n)
-            for (level, kind), n in self.counts.items()
+            for (level, kind), n in root.counts.items()
         ]
 
     @strawberry.field(description="How many nodes of each level were examined (检查数量)")
-    def checked(self: GapIndex) -> list[GapsChecked]:
-        return [GapsChecked(level=GapLevelEnum(k), count=n) for k, n in self.report.checked.items()]
+    @staticmethod
+    def checked(root: strawberry.Parent[GapIndex]) -> list[GapsChecked]:
+        return [GapsChecked(level=GapLevelEnum(k), count=n) for k, n in root.report.checked.items()]
 
     @strawberry.field(
         description="The gaps, page by page, grouped by level and kind (缺失环节明细)"
     )
+    @staticmethod
     def rows(
-        self: GapIndex,
+        root: strawberry.Parent[GapIndex],
         info: Info,
         kind: Annotated[
             list[GapKindEnum] | None,
@@ -649,14 +753,14 @@ class GapReportType:
             frozenset(k.value for k in kind) if kind else None,
             frozenset(lv.value for lv in level) if level else None,
         )
-        rows = self.rows(key)
+        rows = root.rows(key)
         start = 0
         if after is not None:
-            found = self.position(key, decode_cursor(after))
+            found = root.position(key, decode_cursor(after))
             if found is None:
                 raise GridGraphError(f"cursor {after!r} is not in this list")
             start = found + 1
-        page = [GapView(self.gap(r), r.node, r.community) for r in rows[start : start + first]]
+        page = [GapView(root.gap(r), r.node, r.community) for r in rows[start : start + first]]
         return GapConnection(
             total_count=len(rows),
             page_info=PageInfo(
@@ -674,25 +778,29 @@ ChainKey = tuple[str, str, date]
 
 
 def chain_loader(ctx: GraphContext) -> DataLoader[ChainKey, ChainView]:
-    """The request's chain loader: one ``responsibility_chains`` call per day asked."""
-    # The context's per-request registry of loaders, under a key of this module's own: the
-    # loader lives and dies with the request like the others, and api/context.py stays as is.
-    loaders: dict[Any, Any] = ctx._loaders
-    loader = loaders.get(("chain",))
-    if loader is None:
-        store = ctx.store
+    """The request's chain loader: one ``responsibility_chains`` call per day asked. Keys
+    are as asked (an id, a code or a name): names are resolved in the batch too, so the
+    resolver itself never calls the store."""
+    store = ctx.store
 
-        async def load(keys: list[ChainKey]) -> list[ChainView | Exception]:
-            by_day: dict[date, list[ChainKey]] = defaultdict(list)
-            for key in keys:
-                by_day[key[2]].append(key)
-            answers: dict[ChainKey, ChainView | Exception] = {}
-            for day, asked in by_day.items():
-                answers.update(_chains_of_day(store, asked, day))
-            return [answers[k] for k in keys]
+    async def load(keys: list[ChainKey]) -> list[ChainView | Exception]:
+        answers: dict[ChainKey, ChainView | Exception] = {}
+        by_day: dict[date, list[ChainKey]] = defaultdict(list)
+        resolved: dict[ChainKey, ChainKey] = {}
+        for key in dict.fromkeys(keys):
+            try:
+                ids = (typed_id(store, key[0], "Building"), typed_id(store, key[1], "EventType"))
+            except NodeNotFound as e:
+                answers[key] = e
+                continue
+            resolved[key] = (*ids, key[2])
+            by_day[key[2]].append(resolved[key])
+        for day, asked in by_day.items():
+            chains = _chains_of_day(store, list(dict.fromkeys(asked)), day)
+            answers.update({k: chains[r] for k, r in resolved.items() if r[2] == day})
+        return [answers[k] for k in keys]
 
-        loader = loaders[("chain",)] = DataLoader(load_fn=load)
-    return loader
+    return ctx.loader(("chain",), load)
 
 
 def _chains_of_day(
@@ -727,12 +835,13 @@ def _problem(found: dict[str, StoreNode], nid: str, kind: str) -> str | None:
 @strawberry.type
 class Query:
     @strawberry.field(
+        graphql_type=ResponsibilityChainType,
         description="Who answers for an event of type E at building B on a day: for each "
         "level from the building up to the district, the grid, the people in charge with "
         "their posts, the party organisation, the meeting and the units it may convene; "
         "beside the levels, the handling departments (1+5+N), the default response level, "
         "double accountability (territory and pairing) and every missing link as a gap "
-        "(责任链查询)"
+        "(责任链查询)",
     )
     async def responsibility_chain(
         self,
@@ -755,22 +864,21 @@ class Query:
                 "(default: today) (截至日期)"
             ),
         ] = None,
-    ) -> ResponsibilityChainType:
+    ) -> ChainView:
         ctx: GraphContext = info.context
-        bid = typed_id(ctx.store, str(building), "Building")
-        eid = typed_id(ctx.store, str(event_type), "EventType")
-        return await chain_loader(ctx).load((bid, eid, ctx.day(as_of)))
+        return await chain_loader(ctx).load((str(building), str(event_type), ctx.day(as_of)))
 
     @strawberry.field(
+        graphql_type=GapReportType,
         description="Every building, compound, community, subdistrict and district grid (and "
         "event type) with a missing link in its responsibility chain on a day, counted per "
-        "level and kind: the planner's to-do list (责任链缺失清单)"
+        "level and kind: the planner's to-do list (责任链缺失清单)",
     )
     def gaps(
         self,
         info: Info,
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
-    ) -> GapReportType:
+    ) -> GapIndex:
         ctx: GraphContext = info.context
         return kept_gaps(ctx.state, ctx.day(as_of))
 

@@ -1,6 +1,3 @@
-# mypy: disable-error-code="valid-type, attr-defined, return-value, arg-type, call-overload, misc"
-# (strawberry types built at run time from the ontology, and resolvers that return domain
-# dataclasses for strawberry to read: sound at run time, opaque to a static checker)
 """``coverage(building, asOf)``: every unit that covers a building, grouped by grid level.
 
 The answer is computed by :func:`graph.queries.coverage.coverage_of_building` and cached per
@@ -41,7 +38,8 @@ from graph.queries.resolve import typed_id
 from schema import ONTOLOGY
 from schema.ontology import GridLevel
 
-# The types read the domain dataclasses directly (strawberry passes them as ``self``).
+# The types read the domain dataclasses directly: strawberry passes each as the resolvers'
+# parent (``root``), and ``graphql_type`` names the GraphQL type a dataclass is served as.
 
 
 @strawberry.type(
@@ -49,16 +47,19 @@ from schema.ontology import GridLevel
 )
 class PostHoldingType:
     @strawberry.field(description="The post (岗位)")
-    def post(self: PostHolding) -> Post:
-        return wrap(self.post)
+    @staticmethod
+    def post(root: strawberry.Parent[PostHolding]) -> Post:
+        return wrap(root.post)
 
     @strawberry.field(description="Kind of post, e.g. building_leader (岗位类型)")
-    def post_type(self: PostHolding) -> str:
-        return self.post_type
+    @staticmethod
+    def post_type(root: strawberry.Parent[PostHolding]) -> str:
+        return root.post_type
 
     @strawberry.field(description="Who holds it on the day; empty when vacant (任职人)")
-    def holders(self: PostHolding) -> list[Person]:
-        return [wrap(p) for p in self.holders]
+    @staticmethod
+    def holders(root: strawberry.Parent[PostHolding]) -> list[Person]:
+        return [wrap(p) for p in root.holders]
 
 
 @strawberry.type(
@@ -67,20 +68,27 @@ class PostHoldingType:
 )
 class CoveringUnitType:
     @strawberry.field(description="The organisation or facility (单位)")
-    def unit(self: CoveringUnit) -> Node:
-        return wrap(self.node)
+    @staticmethod
+    def unit(root: strawberry.Parent[CoveringUnit]) -> Node:
+        return wrap(root.node)
 
     @strawberry.field(description="The link to the grid, with its dates (关系)")
-    def relationship(self: CoveringUnit) -> Relationship:
-        return wrap_relationship(self.relationship)
+    @staticmethod
+    def relationship(root: strawberry.Parent[CoveringUnit]) -> Relationship:
+        return wrap_relationship(root.relationship)
 
-    @strawberry.field(description="The unit's own posts and their holders (岗位)")
-    def posts(self: CoveringUnit) -> list[PostHoldingType]:
-        return self.posts
+    @strawberry.field(
+        graphql_type=list[PostHoldingType],
+        description="The unit's own posts and their holders (岗位)",
+    )
+    @staticmethod
+    def posts(root: strawberry.Parent[CoveringUnit]) -> tuple[PostHolding, ...]:
+        return root.posts
 
     @strawberry.field(description="For a co-construction partner: the agreement (共建协议)")
-    def agreement(self: CoveringUnit) -> Agreement | None:
-        return wrap(self.agreement) if self.agreement is not None else None
+    @staticmethod
+    def agreement(root: strawberry.Parent[CoveringUnit]) -> Agreement | None:
+        return wrap(root.agreement) if root.agreement is not None else None
 
 
 @strawberry.type(
@@ -88,70 +96,107 @@ class CoveringUnitType:
 )
 class CoverageLevelType:
     @strawberry.field(description="The grid level (网格层级)")
-    def level(self: LevelCoverage) -> GridLevelEnum:
-        return self.level
+    @staticmethod
+    def level(root: strawberry.Parent[LevelCoverage]) -> GridLevelEnum:
+        return root.level
 
     @strawberry.field(description="The grid at this level, null if not recorded (网格)")
-    def grid(self: LevelCoverage) -> Grid | None:
-        return wrap(self.grid) if self.grid is not None else None
+    @staticmethod
+    def grid(root: strawberry.Parent[LevelCoverage]) -> Grid | None:
+        return wrap(root.grid) if root.grid is not None else None
 
     @strawberry.field(description="Who leads this level, as the seed puts it (网格负责人)")
-    def leader(self: LevelCoverage) -> str:
-        info = ONTOLOGY.grid_levels[self.level]
+    @staticmethod
+    def leader(root: strawberry.Parent[LevelCoverage]) -> str:
+        info = ONTOLOGY.grid_levels[root.level]
         return f"{info.leader} ({info.leader_zh})"
 
     @strawberry.field(description="The meeting this level convenes (议事协商会议)")
-    def meeting(self: LevelCoverage) -> str:
-        info = ONTOLOGY.grid_levels[self.level]
+    @staticmethod
+    def meeting(root: strawberry.Parent[LevelCoverage]) -> str:
+        info = ONTOLOGY.grid_levels[root.level]
         return f"{info.meeting} ({info.meeting_zh}): {info.meeting_purpose}"
 
     @strawberry.field(
+        graphql_type=list[PostHoldingType],
         description="Posts of the grid itself: grid leader, building leader, "
-        "police officer, contact leader... (网格岗位)"
+        "police officer, contact leader... (网格岗位)",
     )
-    def posts(self: LevelCoverage) -> list[PostHoldingType]:
-        return self.posts
+    @staticmethod
+    def posts(root: strawberry.Parent[LevelCoverage]) -> tuple[PostHolding, ...]:
+        return root.posts
 
     @strawberry.field(
+        graphql_type=list[CoveringUnitType],
         description="Party organisations covering the grid: building party group, "
-        "compound branch, community big party committee (党组织)"
+        "compound branch, community big party committee (党组织)",
     )
-    def party_organizations(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.party_organizations
-
-    @strawberry.field(description="Committees and other bodies covering the grid (委员会等)")
-    def committees(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.committees
+    @staticmethod
+    def party_organizations(root: strawberry.Parent[LevelCoverage]) -> tuple[CoveringUnit, ...]:
+        return root.party_organizations
 
     @strawberry.field(
-        description="Property firm or owners' committee managing the compound (物业或业委会)"
+        graphql_type=list[CoveringUnitType],
+        description="Committees and other bodies covering the grid (委员会等)",
     )
-    def managers(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.managers
+    @staticmethod
+    def committees(root: strawberry.Parent[LevelCoverage]) -> tuple[CoveringUnit, ...]:
+        return root.committees
 
-    @strawberry.field(description="Departments paired with the grid (包联部门)")
-    def paired_departments(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.paired_departments
+    @strawberry.field(
+        graphql_type=list[CoveringUnitType],
+        description="Property firm or owners' committee managing the compound (物业或业委会)",
+    )
+    @staticmethod
+    def managers(root: strawberry.Parent[LevelCoverage]) -> tuple[CoveringUnit, ...]:
+        return root.managers
 
-    @strawberry.field(description="Social organisations active here (社会组织)")
-    def social_organizations(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.social_organizations
+    @strawberry.field(
+        graphql_type=list[CoveringUnitType],
+        description="Departments paired with the grid (包联部门)",
+    )
+    @staticmethod
+    def paired_departments(root: strawberry.Parent[LevelCoverage]) -> tuple[CoveringUnit, ...]:
+        return root.paired_departments
 
-    @strawberry.field(description="Volunteer teams active here (志愿服务队)")
-    def volunteer_teams(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.volunteer_teams
+    @strawberry.field(
+        graphql_type=list[CoveringUnitType],
+        description="Social organisations active here (社会组织)",
+    )
+    @staticmethod
+    def social_organizations(root: strawberry.Parent[LevelCoverage]) -> tuple[CoveringUnit, ...]:
+        return root.social_organizations
 
-    @strawberry.field(description="Every organisation active here, of any kind (活跃组织)")
-    def active(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.active
+    @strawberry.field(
+        graphql_type=list[CoveringUnitType], description="Volunteer teams active here (志愿服务队)"
+    )
+    @staticmethod
+    def volunteer_teams(root: strawberry.Parent[LevelCoverage]) -> tuple[CoveringUnit, ...]:
+        return root.volunteer_teams
 
-    @strawberry.field(description="Co-construction partners through agreements in force (共建单位)")
-    def partners(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.partners
+    @strawberry.field(
+        graphql_type=list[CoveringUnitType],
+        description="Every organisation active here, of any kind (活跃组织)",
+    )
+    @staticmethod
+    def active(root: strawberry.Parent[LevelCoverage]) -> tuple[CoveringUnit, ...]:
+        return root.active
 
-    @strawberry.field(description="Service centres and stations serving the grid (服务设施)")
-    def facilities(self: LevelCoverage) -> list[CoveringUnitType]:
-        return self.facilities
+    @strawberry.field(
+        graphql_type=list[CoveringUnitType],
+        description="Co-construction partners through agreements in force (共建单位)",
+    )
+    @staticmethod
+    def partners(root: strawberry.Parent[LevelCoverage]) -> tuple[CoveringUnit, ...]:
+        return root.partners
+
+    @strawberry.field(
+        graphql_type=list[CoveringUnitType],
+        description="Service centres and stations serving the grid (服务设施)",
+    )
+    @staticmethod
+    def facilities(root: strawberry.Parent[LevelCoverage]) -> tuple[CoveringUnit, ...]:
+        return root.facilities
 
 
 @strawberry.type(
@@ -160,36 +205,46 @@ class CoverageLevelType:
 )
 class CoverageType:
     @strawberry.field(description="The building (楼栋)")
-    def building(self: Coverage) -> Building:
-        return wrap(self.building)
+    @staticmethod
+    def building(root: strawberry.Parent[Coverage]) -> Building:
+        return wrap(root.building)
 
     @strawberry.field(description="The day the answer holds for (截至日期)")
-    def as_of(self: Coverage) -> date:
-        return self.as_of
-
-    @strawberry.field(description="The five levels, building first, district last (各级网格)")
-    def levels(self: Coverage) -> list[CoverageLevelType]:
-        return self.levels
-
-    @strawberry.field(description="One level (某级网格)")
-    def level(self: Coverage, level: GridLevelEnum) -> CoverageLevelType:
-        return self.level(GridLevel(level))
+    @staticmethod
+    def as_of(root: strawberry.Parent[Coverage]) -> date:
+        return root.as_of
 
     @strawberry.field(
-        description="Every post of one type at any level, with its holders, e.g. "
-        "first_secretary or police_officer (按岗位类型)"
+        graphql_type=list[CoverageLevelType],
+        description="The five levels, building first, district last (各级网格)",
     )
-    def holders(self: Coverage, post_type: str) -> list[PostHoldingType]:
-        return self.holders_of(post_type)
+    @staticmethod
+    def levels(root: strawberry.Parent[Coverage]) -> tuple[LevelCoverage, ...]:
+        return root.levels
+
+    @strawberry.field(graphql_type=CoverageLevelType, description="One level (某级网格)")
+    @staticmethod
+    def level(root: strawberry.Parent[Coverage], level: GridLevelEnum) -> LevelCoverage:
+        return root.level(GridLevel(level))
+
+    @strawberry.field(
+        graphql_type=list[PostHoldingType],
+        description="Every post of one type at any level, with its holders, e.g. "
+        "first_secretary or police_officer (按岗位类型)",
+    )
+    @staticmethod
+    def holders(root: strawberry.Parent[Coverage], post_type: str) -> list[PostHolding]:
+        return root.holders_of(post_type)
 
 
 @strawberry.type
 class Query:
     @strawberry.field(
+        graphql_type=CoverageType,
         description="Every unit that covers a building on a day, grouped by grid "
         "level: grids and leaders, party organisations, property managers, paired "
         "department, police officer, active organisations, partners, facilities "
-        "(楼栋覆盖查询)"
+        "(楼栋覆盖查询)",
     )
     def coverage(
         self,
@@ -199,7 +254,7 @@ class Query:
             strawberry.argument(description="Building id or exact name (楼栋 id 或完整名称)"),
         ],
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
-    ) -> CoverageType:
+    ) -> Coverage:
         ctx: GraphContext = info.context
         day = ctx.day(as_of)
         bid = typed_id(ctx.store, str(building), "Building")

@@ -1,6 +1,3 @@
-# mypy: disable-error-code="valid-type, attr-defined, return-value, arg-type, call-overload, misc"
-# (strawberry types built at run time from the ontology, and resolvers that return domain
-# dataclasses for strawberry to read: sound at run time, opaque to a static checker)
 """A list field per node kind, with filters, ordering and Relay-style cursor pagination, and
 counts of grids per level without fetching them.
 
@@ -41,7 +38,7 @@ from api.filters import (
 from api.identity import AccessDenied
 from api.limits import LimitExceeded, check_page_size
 from api.personal import may_see_personal
-from api.types import KIND_TYPES, Grid, GridLevelEnum, describe, graphql_enum, wrap
+from api.types import KIND_TYPES, Grid, GridLevelEnum, describe, graphql_enum, list_of, wrap
 from api.visibility import check_listing, logged_listing
 from graph.errors import GridGraphError
 from graph.listing import (
@@ -249,29 +246,25 @@ def _list_field(kind: NodeKind) -> Any:
         f"A {kind.name} with its cursor (分页边)",
     )
 
-    def c_total(self: Page) -> int:
-        return self.total_count()
+    def c_total(root: strawberry.Parent[Page]) -> int:
+        return root.total_count()
 
-    def c_nodes(self: Page) -> list[Any]:
-        return [wrap(n) for n in _logged(self, self.rows()[: self.first])]
+    def c_nodes(root: strawberry.Parent[Page]) -> list[Any]:
+        return [wrap(n) for n in _logged(root, root.rows()[: root.first])]
 
-    def c_edges(self: Page) -> list[Any]:
+    def c_edges(root: strawberry.Parent[Page]) -> list[Any]:
         return [
             edge_cls(cursor=encode_cursor(n.id), node=wrap(n))
-            for n in _logged(self, self.rows()[: self.first])
+            for n in _logged(root, root.rows()[: root.first])
         ]
 
-    def c_page(self: Page) -> PageInfo:
-        return self.page_info()
+    def c_page(root: strawberry.Parent[Page]) -> PageInfo:
+        return root.page_info()
 
-    def c_aggregate(self: Page) -> Any:
-        found = self.aggregate()
+    def c_aggregate(root: strawberry.Parent[Page]) -> Any:
+        found = root.aggregate()
         return selection_of(kind.name, found.count, found.minimum, found.maximum)
 
-    c_aggregate.__annotations__["return"] = AGGREGATE_TYPES[kind.name]
-
-    c_nodes.__annotations__["return"] = list[node_type]
-    c_edges.__annotations__["return"] = list[edge_cls]
     connection_cls = _make(
         f"{kind.name}Connection",
         {},
@@ -280,10 +273,19 @@ def _list_field(kind: NodeKind) -> Any:
                 resolver=c_total, description="How many match, whatever the page (总数)"
             ),
             "page_info": strawberry.field(resolver=c_page, description="Paging (分页信息)"),
-            "edges": strawberry.field(resolver=c_edges, description="The page, with cursors"),
-            "nodes": strawberry.field(resolver=c_nodes, description="The page (节点)"),
+            "edges": strawberry.field(
+                resolver=c_edges,
+                graphql_type=list_of(edge_cls),
+                description="The page, with cursors",
+            ),
+            "nodes": strawberry.field(
+                resolver=c_nodes,
+                graphql_type=list_of(node_type),
+                description="The page (节点)",
+            ),
             "aggregate": strawberry.field(
                 resolver=c_aggregate,
+                graphql_type=AGGREGATE_TYPES[kind.name],
                 description="How many match and the least and greatest of their dates and "
                 "numbers, whatever the page, counted in the store (统计)",
             ),
@@ -313,7 +315,7 @@ def _list_field(kind: NodeKind) -> Any:
                 "this day (default: today) (截至日期)"
             ),
         ] = None,
-    ) -> Any:
+    ) -> Page:
         ctx: GraphContext = info.context
         _check_listing(kind, ctx)
         size = check_page_size(
@@ -354,10 +356,13 @@ def _list_field(kind: NodeKind) -> Any:
         return Page(ctx, kind, listing, size, after)
 
     resolve.__annotations__.update(
-        {"where": where_cls | None, "order_by": list[order_cls] | None, "return": connection_cls}
+        {"where": where_cls | None, "order_by": list_of(order_cls) | None}
     )
     return strawberry.field(
-        resolver=resolve, name=_plural(kind.name), description=f"{label}: a filtered, ordered page"
+        resolver=resolve,
+        graphql_type=connection_cls,
+        name=_plural(kind.name),
+        description=f"{label}: a filtered, ordered page",
     )
 
 

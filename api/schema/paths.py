@@ -1,6 +1,3 @@
-# mypy: disable-error-code="valid-type, attr-defined, return-value, arg-type, call-overload, misc"
-# (strawberry types built at run time from the ontology, and resolvers that return domain
-# dataclasses for strawberry to read: sound at run time, opaque to a static checker)
 """``path(from, to, maxLength)``: the shortest connection between two nodes."""
 
 from __future__ import annotations
@@ -25,23 +22,27 @@ MAX_PATH_LENGTH = 12
 )
 class PathType:
     @strawberry.field(description="How many relationships (长度)")
-    def length(self: Connection) -> int:
-        return self.length
+    @staticmethod
+    def length(root: strawberry.Parent[Connection]) -> int:
+        return root.length
 
     @strawberry.field(description="The nodes, from the start to the end (节点)")
-    def nodes(self: Connection) -> list[Node]:
-        return [wrap(n) for n in self.nodes]
+    @staticmethod
+    def nodes(root: strawberry.Parent[Connection]) -> list[Node]:
+        return [wrap(n) for n in root.nodes]
 
     @strawberry.field(description="The relationships between them, in order (关系)")
-    def relationships(self: Connection) -> list[Relationship]:
-        return [wrap_relationship(r) for r in self.relationships]
+    @staticmethod
+    def relationships(root: strawberry.Parent[Connection]) -> list[Relationship]:
+        return [wrap_relationship(r) for r in root.relationships]
 
 
 @strawberry.type
 class Query:
     @strawberry.field(
+        graphql_type=PathType | None,
         description="The shortest connection between two nodes, following "
-        "relationships either way; null when none within maxLength (最短路径)"
+        "relationships either way; null when none within maxLength (最短路径)",
     )
     def path(
         self,
@@ -52,7 +53,7 @@ class Query:
             int, strawberry.argument(description=f"At most this many steps (<= {MAX_PATH_LENGTH})")
         ] = 6,
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
-    ) -> PathType | None:
+    ) -> Connection | None:
         ctx: GraphContext = info.context
         if not 1 <= max_length <= MAX_PATH_LENGTH:
             raise LimitExceeded(f"maxLength must be between 1 and {MAX_PATH_LENGTH}")

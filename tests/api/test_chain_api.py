@@ -379,6 +379,29 @@ def test_an_unknown_id_fails_only_its_own_question(gql: GraphQL, built: Built) -
     ]
 
 
+def test_names_and_codes_are_resolved_in_the_batch_each_failing_only_its_own_question(
+    gql: GraphQL, built: Built
+) -> None:
+    """The chain loader takes the building and event type as asked (id, code or name) and
+    resolves them in its batch; one that names nothing errors its own alias alone."""
+    query = """query($b: ID!, $e: ID!, $n: ID!) {
+      byName: responsibilityChain(building: $b, eventType: $n) { building { id } eventType { id } }
+      byId: responsibilityChain(building: $e, eventType: $n) { building { id } }
+      nowhere: responsibilityChain(building: "无此楼栋", eventType: $n) { asOf } }"""
+    body = gql.post(query, b="桃园小区1号楼", e=built.id("b1"), n="E0101").json()
+    assert [e["path"] for e in body["errors"]] == [["nowhere"]]
+    assert body["errors"][0]["message"].startswith("no Building '无此楼栋': give an id")
+    good = """query($b: ID!, $n: ID!) {
+      byName: responsibilityChain(building: $b, eventType: $n) { building { id } eventType { id } }
+      byId: responsibilityChain(building: $b, eventType: "占道经营") { building { id } } }"""
+    data = gql.data(good, b="桃园小区1号楼", n="E0101")
+    assert data["byName"] == {
+        "building": {"id": built.id("b1")},
+        "eventType": {"id": built.id("e1")},
+    }
+    assert data["byId"] == {"building": {"id": built.id("b1")}}
+
+
 # -- store calls ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def counting() -> Iterator[tuple[CountingStore, httpx.Client, Built]]:

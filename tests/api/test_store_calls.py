@@ -139,3 +139,23 @@ def test_repeated_coverage_is_answered_from_the_cache(
     body = client.post("/graphql", json={"query": query}).json()
     assert body == {"data": {"coverage": {"asOf": "2024-01-01"}}}
     assert proxy.calls == Counter({"version": 1})
+
+
+def test_a_within_asked_of_every_node_is_checked_with_one_store_call(
+    counting: tuple[CountingStore, httpx.Client],
+) -> None:
+    """``within`` must name a grid; asked in a nested aggregate, once per node of the page,
+    the grid is read through the request's node loader: one get_nodes in all."""
+    proxy, client = counting
+    communities = '{ communities(first: 20, where: {divisionCode: {contains: "4106110020"}}) '
+    page = communities + "{ nodes { id } } }"
+    first = client.post("/graphql", json={"query": page}).json()["data"]["communities"]["nodes"][0]
+    query = communities + (
+        f'{{ nodes {{ partsAggregate(where: {{within: "{first["id"]}"}}) {{ count }} }} }} }}'
+    )
+    proxy.calls.clear()
+    body = client.post("/graphql", json={"query": query}).json()
+    assert "errors" not in body, body
+    counts = [n["partsAggregate"]["count"] for n in body["data"]["communities"]["nodes"]]
+    assert len(counts) == COMMUNITIES and counts.count(COMPOUNDS) == 1
+    assert proxy.calls == Counter({"list_nodes": 1, "get_nodes": 1, "reach_aggregates": 1})

@@ -26,6 +26,13 @@ unfrozen = len(gc.get_objects())
 old_graph = weakref.ref(serving.graph)
 
 other = MemoryStore(path)  # another writer on the same file (as `gridgraph load` would be)
+small = new_node("Unit", uscc=uscc_with_check("91410611MB0000002"), name="甲")
+other.upsert_nodes([small])
+assert len(serving.get_nodes([small.id])) == 1  # caught up: the one record read back
+assert serving.graph is old_graph()
+
+import graph.memory
+graph.memory.LISTED_IDS = 0  # every commit too large to list: the next look reads it whole
 late = new_node("Unit", uscc=uscc_with_check("91410611MB0000001"), name="乙")
 other.upsert_nodes([late])
 assert len(serving.get_nodes([late.id])) == 1  # reloaded from the file

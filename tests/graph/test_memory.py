@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import StoreUnavailable
-from graph.memory import MemoryStore
+from graph.memory import SHARED_VALUE_CHARS, MemoryStore
 from graph.model import Relationship
 from tests.contract import graphs as g
 
@@ -68,4 +68,33 @@ def test_a_reopened_graph_shares_what_links_repeat_and_writes_stay_apart(tmp_pat
     )
     assert again.get_relationships([first.id])[first.id].props["source_file"] == "改.csv"
     assert "source_file" not in again.get_relationships([second.id])[second.id].props
+    again.close()
+
+
+def test_a_reopened_graph_reads_each_short_value_once_and_keeps_no_wrappers(
+    tmp_path: Path,
+) -> None:
+    """Reading the file, equal kinds, types and short string values are one string object, and
+    networkx's attribute dicts are the records' own properties: the same data, less memory."""
+    path = tmp_path / "s.sqlite"
+    nodes, rels = g.district_slice()
+    with MemoryStore(path).transaction() as tx:
+        tx.upsert_nodes(nodes)
+        tx.upsert_relationships(rels)
+    again = MemoryStore(path)
+    read = again.get_nodes([n.id for n in nodes])
+    assert read == {n.id: n for n in nodes}
+    by_kind: dict[str, str] = {}
+    values: dict[object, object] = {}
+    for node in read.values():
+        assert by_kind.setdefault(node.kind, node.kind) is node.kind
+        assert again.graph.nodes[node.id] is node.props
+        for value in node.props.values():
+            if isinstance(value, str) and len(value) <= SHARED_VALUE_CHARS:
+                assert values.setdefault(value, value) is value
+    assert any(values), "the slice has short string values"
+    linked = again.get_relationships([r.id for r in rels])
+    assert linked == {r.id: r for r in rels}
+    for rel in linked.values():
+        assert again.graph[rel.source][rel.target][rel.id] is rel.props
     again.close()
