@@ -4,6 +4,7 @@ health at /healthz."""
 from __future__ import annotations
 
 import sys
+import threading
 
 import anyio
 from fastapi import FastAPI
@@ -78,14 +79,23 @@ def create_app(
     return app
 
 
+def serving_app(store: GraphStore, settings: Settings) -> FastAPI:
+    """The app of a serving process: the loaded graph (and the schema) frozen for the
+    collector, never scanned again, and the search's pinyin worked out in the background so
+    that the first latin search does not wait for it."""
+    from api.search import warm_spellings
+    from graph.collector import settle_for_serving
+
+    app = create_app(store, settings)
+    settle_for_serving(store)
+    threading.Thread(target=warm_spellings, args=(store,), name="warm-search", daemon=True).start()
+    return app
+
+
 def app_from_environment() -> FastAPI:
     """An app over the store the environment names: the factory each ``serve --workers N``
     process calls; the store lives as long as the process."""
-    from graph.collector import settle_for_serving
     from graph.stores import open_store
 
     settings = get_settings()
-    store = open_store(settings)
-    app = create_app(store, settings)
-    settle_for_serving(store)  # the loaded graph (and the schema) never scanned again
-    return app
+    return serving_app(open_store(settings), settings)

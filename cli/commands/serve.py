@@ -30,8 +30,7 @@ def register(app: typer.Typer) -> None:
         """Serve GraphQL at http://HOST:PORT/graphql (GraphiQL in a browser)."""
         import uvicorn
 
-        from api.app import create_app
-        from graph.collector import settle_for_serving
+        from api.app import serving_app
         from graph.startup import open_for_serving
         from loaders.reference import seed_reference_graph
 
@@ -50,8 +49,7 @@ def register(app: typer.Typer) -> None:
             uvicorn.run("api.app:app_from_environment", factory=True, workers=workers,
                         host=settings.host, port=settings.port)  # fmt: skip
             return
-        app = create_app(graph_store, settings)
-        settle_for_serving(graph_store)  # the loaded graph (and the schema) never scanned again
+        app = serving_app(graph_store, settings)
         try:
             uvicorn.run(app, host=settings.host, port=settings.port)
         finally:

@@ -39,3 +39,50 @@ def test_an_exact_alias_comes_first() -> None:
 
 def test_chinese_text_uses_the_store_only() -> None:
     assert names("社区") == ["黎阳社区", "李岩街社区"]
+
+
+def test_warmed_spellings_leave_the_first_latin_search_nothing_to_spell() -> None:
+    """A serving process spells every name in the background as it starts (api.app.serving_app):
+    the first latin search then builds its index from the cache alone."""
+    from api.search import spellings, warm_spellings
+
+    spellings.cache_clear()
+    served = state()
+    assert (
+        warm_spellings(served.store) == 3
+    )  # 黎阳社区, 家庭婚姻纠纷, 李岩街社区 (aliases in latin)
+    misses = spellings.cache_info().misses
+    assert [n.name for n in search_nodes(served, "lysq", None, 5)] == ["黎阳社区"]
+    assert spellings.cache_info().misses == misses
+
+
+_SERVING = r"""
+import threading
+from api.app import serving_app
+from api.search import spellings
+from graph.memory import MemoryStore
+from graph.model import new_node
+from graph.settings import Settings
+
+store = MemoryStore(None)
+store.upsert_nodes([new_node("Community", division_code="410611001001", name="黎阳社区")])
+serving_app(store, Settings())
+for thread in threading.enumerate():  # done already, or soon: nothing searched meanwhile
+    if thread.name == "warm-search":
+        thread.join(timeout=60)
+assert spellings.cache_info().currsize == 1, spellings.cache_info()
+print("ok")
+"""
+
+
+def test_a_serving_app_spells_in_the_background() -> None:
+    """In a fresh interpreter: a serving app freezes the collector, which must not leak here."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", _SERVING], cwd=root, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
