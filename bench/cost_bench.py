@@ -106,7 +106,9 @@ def list_queries(asked: set[str]) -> list[tuple[str, str, dict[str, Any]]]:
     return out
 
 
-async def measure(store_path: Path, requests: int) -> tuple[list[dict[str, Any]], float]:
+async def measure(
+    store_path: Path, requests: int, skip: list[str]
+) -> tuple[list[dict[str, Any]], float]:
     import httpx
     from fastapi import Request, Response
 
@@ -123,6 +125,7 @@ async def measure(store_path: Path, requests: int) -> tuple[list[dict[str, Any]]
 
     queries = split_documents()
     queries += list_queries({label.split(" ")[-2] for label, _, _ in queries})
+    queries = [q for q in queries if not any(word in q[0] for word in skip)]
     rows, floors = [], []
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
@@ -168,6 +171,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, action="append")
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--skip", action="append", default=[], help="leave out fields naming this")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "gridgraph-bench")
     args = parser.parse_args()
     from api_bench import seeded_store
@@ -175,7 +179,7 @@ def main() -> None:
     args.dir.mkdir(parents=True, exist_ok=True)
     for scale in args.scale or [1]:
         path = seeded_store(scale, args.dir)
-        rows, floor = asyncio.run(measure(path, args.requests))
+        rows, floor = asyncio.run(measure(path, args.requests, args.skip))
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"\nscale {scale}: floor p50 {floor:.3f} ms, load average {load}")
         print(f"{'query':<48} {'first':>9} {'p50':>9} {'p99':>9} {'p50/floor':>10}")
