@@ -41,31 +41,6 @@ from graph.queries.coverage.query import TERRITORY_KINDS
 from graph.queries.dispatch import dispatchable
 from schema.vocab import PostType
 
-__all__ = [
-    "CoConstruction",
-    "CommunityLeaders",
-    "DepartmentLoad",
-    "LeaderMaterial",
-    "NetworkComponent",
-    "NetworkMaterial",
-    "PairingMaterial",
-    "PartnerReach",
-    "TopicYear",
-    "agreements_by_topic_and_year",
-    "assemble_leader_coverage",
-    "assemble_network",
-    "assemble_pairing_load",
-    "building_leader_coverage",
-    "co_construction",
-    "count_topics",
-    "gather_leader_coverage",
-    "gather_network",
-    "gather_pairing_load",
-    "pairing_load",
-    "sort_topics",
-]
-
-
 # -- pairing load ---------------------------------------------------------------------------
 
 

@@ -29,9 +29,6 @@ from graph.queries.chain.answer import (
     Handler,
     Meeting,
     ResponsibilityChain,
-    RoutingStep,
-    Stage,
-    to_jsonable,
 )
 from graph.queries.dispatch import dispatchable
 from graph.queries.grid_links.query import (
@@ -53,23 +50,6 @@ from schema.responsibility import CHAIN_ORDER, DUTY_OF, UnitRole
 from schema.vocab import KEY_FIVE
 
 """Steps up ``PART_OF`` from a building to its district."""
-
-__all__ = [
-    "Accountability",
-    "ChainLevel",
-    "ChainMaterial",
-    "Handler",
-    "Meeting",
-    "ResponsibilityChain",
-    "RoutingStep",
-    "Stage",
-    "as_day",
-    "assemble_chains",
-    "gather_chains",
-    "responsibility_chain",
-    "responsibility_chains",
-    "to_jsonable",
-]
 
 
 def as_day(as_of: date | str | None) -> date:

@@ -17,7 +17,7 @@ from graph.contract import GraphStore
 from graph.model import Direction, Hop, Node
 from graph.queries.chain.query import as_day, event_facts
 from graph.queries.dispatch import dispatchable
-from graph.queries.gaps.answer import CSV_COLUMNS, GapReport, GapRow, relabel_gap
+from graph.queries.gaps.answer import GapReport, GapRow
 from graph.queries.grid_links.query import (
     LinkMaterial,
     assemble_links,
@@ -28,17 +28,6 @@ from graph.queries.grid_links.query import (
 from schema import ONTOLOGY
 from schema.ontology import GridLevel
 from schema.responsibility import CHAIN_ORDER
-
-__all__ = [
-    "CSV_COLUMNS",
-    "GapMaterial",
-    "GapReport",
-    "GapRow",
-    "assemble_gaps",
-    "find_gaps",
-    "gather_gaps",
-    "relabel_gap",
-]
 
 
 @dispatchable
