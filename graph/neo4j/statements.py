@@ -861,6 +861,28 @@ def _reach_count(t: _Text, reach: Reach, var: str) -> str:
     return f"COUNT {{ MATCH {pattern} WHERE {where} RETURN DISTINCT {end} }}"
 
 
+def _listed(t: _Text, listing: Listing) -> str:
+    """Where a listing's nodes are found: below the grid a top-level ``within`` names (alone or
+    in an AND), walked down from its id (an index look-up) so a local question does not read
+    every node of the kind; else every node of the kind. The WHERE still tests the whole
+    filter, so the answer is the same."""
+    below = _below(listing.where)
+    if below is None:
+        return f"MATCH (n:{listing.kind})"
+    return (
+        f"MATCH (:{ENTITY} {{id: {t.param(below.ancestor)}}})"
+        f"<-[:PART_OF*1..{GRID_STEPS}]-(n:{listing.kind})\n        WITH DISTINCT n"
+    )
+
+
+def _below(pred: Predicate | None) -> Below | None:
+    if isinstance(pred, Below):
+        return pred
+    if isinstance(pred, AllOf):
+        return next((b for b in map(_below, pred.parts) if b is not None), None)
+    return None
+
+
 def listing_statement(
     listing: Listing, after: str | None, limit: int | None
 ) -> tuple[Statement, dict[str, Any]]:
@@ -869,6 +891,7 @@ def listing_statement(
     when the page is empty)."""
     check_listing(listing)
     t = _Text({"as_of": _iso(listing.as_of), "after": after, "limit": limit})
+    listed = _listed(t, listing)
     where = _predicate(t, listing.where, "n") if listing.where is not None else "true"
     keys: list[str] = []
     order: list[str] = []
@@ -880,7 +903,7 @@ def listing_statement(
         order.append(f"k{i} DESC" if key.descending else f"k{i}")
     order.append("n.id")
     text = f"""
-        MATCH (n:{listing.kind})
+        {listed}
         WHERE {where}
         WITH {", ".join(["n", *keys])}
         ORDER BY {", ".join(order)}
@@ -913,9 +936,10 @@ def aggregate_statement(listing: Listing, props: Sequence[str]) -> tuple[Stateme
     for p in props:
         check_listing(Listing(listing.kind, PropTest(p, "eq", None)))
     t = _Text({"as_of": _iso(listing.as_of)})
+    listed = _listed(t, listing)
     where = _predicate(t, listing.where, "n") if listing.where is not None else "true"
     text = f"""
-        MATCH (n:{listing.kind})
+        {listed}
         WHERE {where}
         RETURN count(n) AS total{_columns(props, "n")}
         """
