@@ -25,7 +25,12 @@ class VersionedCache:
 
     Answers are computed with the cyclic collector paused (:func:`graph.bulk.gc_paused`): a
     whole-graph report allocates millions of objects, each of which would otherwise trigger
-    collection passes over everything alive; reference counting frees them all the same."""
+    collection passes over everything alive; reference counting frees them all the same.
+
+    One computation per key at a time: requests asking for an answer another request is
+    computing wait for it instead of computing it again (two planners opening the gaps page of
+    a province-scale graph cost one report, not two); if that computation fails, the next of
+    them computes it."""
 
     def __init__(self, store: GraphStore, maxsize: int = 4096) -> None:
         self.store = store
@@ -33,27 +38,41 @@ class VersionedCache:
         self._lock = threading.Lock()
         self._version: int | None = None
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._running: dict[Hashable, tuple[threading.Event, int]] = {}
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
-        version = self.store.version()
-        if version is None:
-            return compute()
-        with self._lock:
-            if version != self._version:
-                self._items.clear()
-                self._version = version
-            elif key in self._items:
-                self._items.move_to_end(key)
-                value: T = self._items[key]
-                return value
-        with gc_paused():  # whole-graph answers allocate a lot: no collection pass meanwhile
-            value = compute()
-        with self._lock:
-            if self._version == version:
-                self._items[key] = value
-                if len(self._items) > self.maxsize:
-                    self._items.popitem(last=False)
-        return value
+        while True:
+            version = self.store.version()
+            if version is None:
+                return compute()
+            with self._lock:
+                if version != self._version:
+                    self._items.clear()
+                    self._version = version
+                elif key in self._items:
+                    self._items.move_to_end(key)
+                    value: T = self._items[key]
+                    return value
+                running = self._running.get(key)
+                if running is None or running[1] == threading.get_ident():
+                    mine = threading.Event()
+                    self._running[key] = (mine, threading.get_ident())
+                    break
+            running[0].wait()  # another request computes it: then look again
+        try:
+            with gc_paused():  # whole-graph answers allocate a lot: no collection pass meanwhile
+                value = compute()
+            with self._lock:
+                if self._version == version:
+                    self._items[key] = value
+                    if len(self._items) > self.maxsize:
+                        self._items.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                if self._running.get(key, (None,))[0] is mine:
+                    del self._running[key]
+            mine.set()
 
 
 class ApiState:

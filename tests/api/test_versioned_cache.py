@@ -1,0 +1,69 @@
+"""Answers derived per store version (api.state.VersionedCache): kept until the data changes,
+and computed once even when several requests ask for one at the same time."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from api.state import VersionedCache
+from graph.memory import MemoryStore
+from graph.model import new_node
+
+
+def test_an_answer_is_kept_until_the_store_changes() -> None:
+    store = MemoryStore(None)
+    cache = VersionedCache(store)
+    calls: list[int] = []
+    assert cache.get_or_compute("k", lambda: calls.append(1) or len(calls)) == 1
+    assert cache.get_or_compute("k", lambda: calls.append(1) or len(calls)) == 1
+    store.upsert_nodes([new_node("Community", division_code="1", name="甲")])
+    assert cache.get_or_compute("k", lambda: calls.append(1) or len(calls)) == 2
+
+
+def test_requests_asking_at_once_share_one_computation() -> None:
+    cache = VersionedCache(MemoryStore(None))
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def slow() -> str:
+        calls.append(threading.current_thread().name)
+        started.set()
+        release.wait(10)
+        return "report"
+
+    with ThreadPoolExecutor(4) as pool:
+        first = pool.submit(cache.get_or_compute, "gaps", slow)
+        started.wait(10)
+        others = [pool.submit(cache.get_or_compute, "gaps", slow) for _ in range(3)]
+        release.set()
+        answers = [first.result(10)] + [f.result(10) for f in others]
+    assert answers == ["report"] * 4
+    assert len(calls) == 1
+
+
+def test_when_the_computation_fails_a_waiting_request_computes_it() -> None:
+    cache = VersionedCache(MemoryStore(None))
+    started, release = threading.Event(), threading.Event()
+
+    def failing() -> str:
+        started.set()
+        release.wait(10)
+        raise RuntimeError("stopped at its time limit")
+
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(cache.get_or_compute, "gaps", failing)
+        started.wait(10)
+        second = pool.submit(cache.get_or_compute, "gaps", lambda: "report")
+        release.set()
+        with pytest.raises(RuntimeError):
+            first.result(10)
+        assert second.result(10) == "report"
+
+
+def test_a_computation_may_ask_for_its_own_key() -> None:
+    cache = VersionedCache(MemoryStore(None))
+    inner = lambda: cache.get_or_compute("k", lambda: "inner")  # noqa: E731
+    assert cache.get_or_compute("k", inner) == "inner"
