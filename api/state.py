@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from graph.audit import trail_for
@@ -39,6 +39,31 @@ class VersionedCache:
         self._version: int | None = None
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._running: dict[Hashable, tuple[threading.Event, int]] = {}
+
+    def known(self, keys: Iterable[Hashable], version: int | None) -> dict[Hashable, Any]:
+        """The answers kept for ``keys`` at store version ``version`` (read before asking):
+        for callers that compute the rest in one batch and :meth:`keep` them."""
+        with self._lock:
+            if version is None or version != self._version:
+                return {}
+            found = {k: self._items[k] for k in keys if k in self._items}
+            for key in found:
+                self._items.move_to_end(key)
+            return found
+
+    def keep(self, answers: Mapping[Hashable, Any], version: int | None) -> None:
+        """Keep ``answers`` computed at store version ``version`` (dropped if it has moved)."""
+        with self._lock:
+            if version is None:
+                return
+            if version != self._version:
+                if self._version is not None and version < self._version:
+                    return  # computed before a write this cache has already seen
+                self._items.clear()
+                self._version = version
+            self._items.update(answers)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         while True:

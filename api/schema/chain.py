@@ -795,9 +795,19 @@ def chain_loader(ctx: GraphContext) -> DataLoader[ChainKey, ChainView]:
                 continue
             resolved[key] = (*ids, key[2])
             by_day[key[2]].append(resolved[key])
+        # chains are kept per store version across requests (as coverage is): only the
+        # questions no request asked since the last write are computed
+        cache, version = ctx.state.cache, store.version()
+        kept = cache.known([("chain", *r) for r in resolved.values()], version)
         for day, asked in by_day.items():
-            chains = _chains_of_day(store, list(dict.fromkeys(asked)), day)
-            answers.update({k: chains[r] for k, r in resolved.items() if r[2] == day})
+            missing = [r for r in dict.fromkeys(asked) if ("chain", *r) not in kept]
+            chains = _chains_of_day(store, missing, day) if missing else {}
+            cache.keep(
+                {("chain", *r): c for r, c in chains.items() if isinstance(c, ChainView)}, version
+            )
+            for key, r in resolved.items():
+                if r[2] == day:
+                    answers[key] = kept.get(("chain", *r)) or chains[r]
         return [answers[k] for k in keys]
 
     return ctx.loader(("chain",), load)

@@ -15,6 +15,7 @@ from graphql import GraphQLEnumType, GraphQLObjectType
 from api.app import create_app
 from api.schema import build_schema
 from graph.memory import MemoryStore
+from graph.model import Node as StoreNode
 from graph.settings import Settings
 from tests.api.conftest import LIMITS, GraphQL
 from tests.api.serving import in_process
@@ -440,19 +441,49 @@ def test_many_chains_in_one_request_cost_a_bounded_number_of_store_calls(
         assert len(data["data"]) == len(pairs)
         return Counter(proxy.calls)
 
-    one = calls([(buildings[0], events[0])])
+    # each ask on a day no request asked before: chains are kept across requests
+    one = calls([(buildings[0], events[0])], "2024-06-02")
     # get_nodes, walk, four neighbours, nodes_of_kind: one responsibility_chains call for the
-    # whole request.
-    assert sum(one.values()) <= 7, one
+    # whole request, and the store's version for the chains kept across requests.
+    assert sum(one.values()) <= 8 and one["version"] == 1, one
     many = [(b, events[i % len(events)]) for i, b in enumerate(buildings[:30])]
     assert len({b for b, _ in many}) == 30
-    assert calls(many) == one  # 30 chains: the same calls as one
+    assert calls(many, "2024-06-03") == one  # 30 chains: the same calls as one
     # Two days asked in one request: one batch per day.
-    mixed = _aliased(many[:10], "2023-01-01", "x")[:-1] + _aliased(many[10:20], "2024-06-01")[1:]
+    mixed = _aliased(many[:10], "2023-01-01", "x")[:-1] + _aliased(many[10:20], "2024-06-04")[1:]
     proxy.calls.clear()
     body = client.post("/graphql", json={"query": mixed}).json()
     assert "errors" not in body, body["errors"]
-    assert Counter(proxy.calls) == Counter({k: 2 * v for k, v in one.items()})
+    twice = Counter({k: 2 * v for k, v in one.items() if k != "version"})
+    assert Counter(proxy.calls) == twice + Counter(version=1)  # one look at the version
+
+
+def test_a_chain_asked_again_is_kept_until_the_data_changes(
+    counting: tuple[CountingStore, httpx.Client, Built],
+) -> None:
+    """Chains are kept per store version across requests, as coverage is: a repeat reads
+    nothing but the version; one new question among kept ones computes that one alone."""
+    proxy, client, built = counting
+    buildings = sorted(n.id for n in built.nodes.values() if n.kind == "Building")
+    event = sorted(n.id for n in built.nodes.values() if n.kind == "EventType")[0]
+
+    def ask(pairs: list[tuple[str, str]]) -> tuple[dict[str, object], Counter[str]]:
+        proxy.calls.clear()
+        body = client.post("/graphql", json={"query": _aliased(pairs, "2025-03-01")}).json()
+        assert "errors" not in body, body["errors"]
+        return body["data"], Counter(proxy.calls)
+
+    first, computed = ask([(buildings[0], event), (buildings[1], event)])
+    again, repeat = ask([(buildings[0], event), (buildings[1], event)])
+    assert again == first
+    assert set(repeat) == {"version"}, repeat
+    _, one_more = ask([(buildings[0], event), (buildings[2], event)])
+    assert one_more == computed  # the new chain's batch only
+    kept = proxy.get_nodes([buildings[0]])[buildings[0]]
+    changed = {**kept.props, "floors": int(kept.props.get("floors") or 0) + 1}
+    proxy.upsert_nodes([StoreNode(kept.id, kept.kind, changed)])  # a write: kept chains go
+    _, after = ask([(buildings[0], event), (buildings[1], event)])
+    assert after == computed
 
 
 def test_the_gap_report_is_computed_once_per_version(
