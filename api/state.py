@@ -52,13 +52,11 @@ class VersionedCache:
             return found
 
     def keep(self, answers: Mapping[Hashable, Any], version: int | None) -> None:
-        """Keep ``answers`` computed at store version ``version`` (dropped if it has moved)."""
+        """Keep ``answers`` computed at store version ``version``."""
         with self._lock:
             if version is None:
                 return
-            if version != self._version:
-                if self._version is not None and version < self._version:
-                    return  # computed before a write this cache has already seen
+            if version != self._version:  # answers are only ever read back at their version
                 self._items.clear()
                 self._version = version
             self._items.update(answers)
