@@ -51,6 +51,7 @@ from api.types import (
     graphql_enum,
     wrap,
 )
+from graph.bulk import gc_paused
 from graph.errors import GridGraphError, NodeNotFound
 from graph.model import Node as StoreNode
 from graph.queries.chain import (
@@ -801,7 +802,8 @@ def chain_loader(ctx: GraphContext) -> DataLoader[ChainKey, ChainView]:
         kept = cache.known([("chain", *r) for r in resolved.values()], version)
         for day, asked in by_day.items():
             missing = [r for r in dict.fromkeys(asked) if ("chain", *r) not in kept]
-            chains = _chains_of_day(store, missing, day) if missing else {}
+            with gc_paused():  # as VersionedCache computes: the kept chains frozen after
+                chains = _chains_of_day(store, missing, day) if missing else {}
             cache.keep(
                 {("chain", *r): c for r, c in chains.items() if isinstance(c, ChainView)}, version
             )

@@ -95,6 +95,29 @@ def test_kept_reports_equal_fresh_ones(store: GraphStore) -> None:
     assert kept.recomputed["touched"] == len(kept._kept) - 1 >= 2
 
 
+def test_kept_reports_are_computed_with_the_collector_paused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A whole report allocates hundreds of thousands of objects: computed with the collector
+    running, it set off full collections of everything alive (90 ms pauses at scale 10)."""
+    import gc
+
+    import graph.queries.gaps.kept as kept_module
+
+    store = MemoryStore()
+    build_synthetic_district(store, communities=2, compounds_per=1, buildings_per=1, seed=3)
+    collecting: list[bool] = []
+
+    def watched(*args: Any, **kwargs: Any) -> GapReport:
+        collecting.append(gc.isenabled())
+        return find_gaps(*args, **kwargs)
+
+    monkeypatch.setattr(kept_module, "find_gaps", watched)
+    assert gc.isenabled()
+    KeptGaps(store, lambda r: r).get(FIRST)
+    assert collecting == [False] and gc.isenabled()
+
+
 def test_kept_intervals_are_bounded(store: GraphStore) -> None:
     build_synthetic_district(store, communities=2, compounds_per=2, buildings_per=2, seed=4)
     kept: KeptGaps[GapReport] = KeptGaps(store, lambda r: r)

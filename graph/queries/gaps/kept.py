@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Generic, TypeVar
 
+from graph.bulk import gc_paused
 from graph.contract import GraphStore
 from graph.model import Direction, Hop, Node
 from graph.queries.chain.query import event_facts
@@ -203,7 +204,16 @@ class KeptGaps(Generic[T]):
         """How each new interval was answered: ``whole`` or ``touched`` (for tests and bench)."""
 
     def get(self, day: date) -> T:
-        """What is kept for ``day``'s interval (its report may name other days of it)."""
+        """What is kept for ``day``'s interval (its report may name other days of it).
+
+        Computed with the cyclic collector paused, as every whole-graph answer is
+        (:func:`graph.bulk.gc_paused`): a report allocates hundreds of thousands of objects,
+        which would otherwise set off full collections over everything alive, and what it
+        keeps is frozen after it when the serving policy is on."""
+        with gc_paused():
+            return self._get(day)
+
+    def _get(self, day: date) -> T:
         if self.days is None:
             return self.keep(find_gaps(self.store, day))
         key = self.days.interval(day)
