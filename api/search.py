@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -59,19 +60,35 @@ class PinyinIndex:
     text: str
     starts: list[int]
 
-    def matches(self, query: str) -> list[tuple[int, tuple[str, str]]]:
+    def matches(
+        self,
+        query: str,
+        keep: Callable[[tuple[str, str]], bool] | None = None,
+        limit: int | None = None,
+    ) -> list[tuple[int, tuple[str, str]]]:
         """Nodes with a spelling that contains ``query``, best first, each with its rank:
         0 a spelling equal to it, 1 one starting with it, 2 one containing it; within a rank,
-        shorter spellings (closer matches) first, then by id."""
-        best: dict[str, tuple[tuple[int, int, str], tuple[str, str]]] = {}
+        shorter spellings (closer matches) first, then by id. Only nodes ``keep`` accepts, at
+        most ``limit``: the spellings are grouped by rank and length, and the groups' owners
+        read in that order until the limit is reached (a common text holds many)."""
+        groups: dict[tuple[int, int], list[int]] = {}
         for i in self._holding(query):
             spelled = self.spellings[i]
             rank = 0 if spelled == query else 1 if spelled.startswith(query) else 2
-            for owner in self.owners[i]:
-                key = (rank, len(spelled), owner[0])
-                if owner[0] not in best or key < best[owner[0]][0]:
-                    best[owner[0]] = (key, owner)
-        return [(key[0], owner) for key, owner in sorted(best.values())]
+            groups.setdefault((rank, len(spelled)), []).append(i)
+        seen: set[str] = set()
+        out: list[tuple[int, tuple[str, str]]] = []
+        for rank, length in sorted(groups):
+            fresh: dict[str, tuple[str, str]] = {}
+            for i in groups[rank, length]:
+                for owner in self.owners[i]:
+                    if owner[0] not in seen and (keep is None or keep(owner)):
+                        fresh[owner[0]] = owner
+            seen.update(fresh)  # a node's best spelling comes first: later ones are worse
+            out += [(rank, fresh[nid]) for nid in sorted(fresh)]
+            if limit is not None and len(out) >= limit:
+                return out[:limit]
+        return out
 
     def _holding(self, query: str) -> list[int]:
         """The spellings that contain ``query``."""
@@ -234,9 +251,12 @@ def search_hits(
         kind_set = set(kinds) if kinds else None
         ranked = [
             (rank, nid)
-            for rank, (nid, kind) in index.matches(query)
-            if nid not in hits and (kind_set is None or kind in kind_set)
-        ][: max(200, 4 * want)]
+            for rank, (nid, _) in index.matches(
+                query,
+                keep=lambda o: o[0] not in hits and (kind_set is None or o[1] in kind_set),
+                limit=max(200, 4 * want),
+            )
+        ]
         by_id = store.get_nodes([nid for _, nid in ranked])
         for rank, nid in ranked:
             if nid in by_id:
