@@ -3,7 +3,8 @@
 Chinese text goes to the store's own ``find`` (substring over names and aliases). Latin text
 also matches a pinyin index: each name and alias spelled out ("liyangshequ") and by initials
 ("lysq"), so "liyang" or "ly" find 黎阳社区. The index is built once per store version, lazily
-on the first latin search, and each distinct name is converted once (many buildings share one).
+on the first latin search, and each distinct name is converted once (many buildings share one);
+a text of three letters or more is looked up by its trigrams, a shorter one by a scan.
 """
 
 from __future__ import annotations
