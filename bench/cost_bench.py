@@ -11,6 +11,7 @@ what a whole-graph report costs after each write) and the p50/p99 of the repeats
 milliseconds, and the p50's ratio to the floor's p50 of the same run.
 
     PYTHONPATH=. .venv/bin/python bench/cost_bench.py --scale 1 --scale 10
+    PYTHONPATH=. .venv/bin/python bench/cost_bench.py --store neo4j --scale 1
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -106,17 +109,13 @@ def list_queries(asked: set[str]) -> list[tuple[str, str, dict[str, Any]]]:
     return out
 
 
-async def measure(
-    store_path: Path, requests: int, skip: list[str]
-) -> tuple[list[dict[str, Any]], float]:
+async def measure(store: Any, requests: int, skip: list[str]) -> tuple[list[dict[str, Any]], float]:
     import httpx
     from fastapi import Request, Response
 
     from api.app import create_app
-    from graph.memory import MemoryStore
     from graph.settings import Settings
 
-    store = MemoryStore(store_path)
     # a whole-graph report's first ask at province scale runs past the served 10 s limit
     app = create_app(store, Settings(request_timeout=900), response_cache=False)
 
@@ -166,8 +165,35 @@ async def measure(
                 "p99_ms": repeats[min(len(repeats) - 1, round(0.99 * (len(repeats) - 1)))],
             })  # fmt: skip
             print(f"  {label}: first {first:.1f} ms", file=sys.stderr, flush=True)
-    store.close()
     return rows, statistics.median(floors)
+
+
+@contextmanager
+def opened(kind: str, path: Path, scale: int) -> Iterator[Any]:
+    """The seeded graph in the store asked for: the file itself, or a local Neo4j it is copied
+    into (its own home, stopped after)."""
+    from graph.memory import MemoryStore
+
+    if kind == "memory":
+        store = MemoryStore(path)
+        yield store
+        store.close()
+        return
+    from graph.exchange import copy_graph
+    from graph.neo4j import Neo4jStore, local_server
+    from graph.settings import Settings
+
+    home = Path(tempfile.mkdtemp(prefix=f"cost-neo4j-{scale}-"))
+    with local_server.start(home, heap="4g", pagecache_mb=2048) as server:
+        settings = Settings(neo4j_uri=server.uri, neo4j_user=server.user,
+                            neo4j_password=server.password)  # fmt: skip
+        started = time.perf_counter()
+        source, target = MemoryStore(path), Neo4jStore.from_settings(settings)
+        copy_graph(source, target)
+        source.close()
+        print(f"copied into Neo4j in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        yield target
+        target.close()
 
 
 def main() -> None:
@@ -175,6 +201,12 @@ def main() -> None:
     parser.add_argument("--scale", type=int, action="append")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--skip", action="append", default=[], help="leave out fields naming this")
+    parser.add_argument(
+        "--store",
+        choices=["memory", "neo4j"],
+        default="memory",
+        help="neo4j: a local Neo4j started here, the seeded graph copied in",
+    )
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "gridgraph-bench")
     args = parser.parse_args()
     from api_bench import seeded_store
@@ -182,9 +214,10 @@ def main() -> None:
     args.dir.mkdir(parents=True, exist_ok=True)
     for scale in args.scale or [1]:
         path = seeded_store(scale, args.dir)
-        rows, floor = asyncio.run(measure(path, args.requests, args.skip))
+        with opened(args.store, path, scale) as store:
+            rows, floor = asyncio.run(measure(store, args.requests, args.skip))
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-        print(f"\nscale {scale}: floor p50 {floor:.3f} ms, load average {load}")
+        print(f"\nscale {scale} ({args.store}): floor p50 {floor:.3f} ms, load average {load}")
         print(f"{'query':<48} {'first':>9} {'p50':>9} {'p99':>9} {'p50/floor':>10}")
         for r in rows:
             if r.get("refused"):
