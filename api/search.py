@@ -98,8 +98,7 @@ class PinyinIndex:
             while pos != -1:
                 line = bisect.bisect_right(self.starts, pos) - 1
                 found.append(line)
-                pos = self.text.find(query, self.starts[line + 1] if line + 1 < len(
-                    self.starts) else len(self.text))  # fmt: skip
+                pos = self.text.find(query, self.text.index("\n", pos) + 1)  # the next line
             return found
         postings = sorted(
             (self.grams.get(query[i : i + GRAM], _NONE) for i in range(len(query) - GRAM + 1)),

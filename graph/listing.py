@@ -477,6 +477,10 @@ def candidates(store: GraphStore, listing: Listing) -> list[Node]:
 NARROW_FROM = 1_000
 
 
+#: The predicates that name where their nodes are, the narrowest first.
+_HANDLES: dict[type, int] = {IdIn: 0, Related: 1, Below: 2}
+
+
 def _narrowed(store: GraphStore, pred: Predicate | None, as_of: date | None) -> list[Node] | None:
     """Nodes (of any kind) among which every node ``pred`` holds for lies, found without a
     scan; None when ``pred`` gives no such handle."""
@@ -496,9 +500,7 @@ def _narrowed(store: GraphStore, pred: Predicate | None, as_of: date | None) -> 
         )
         return list({h.node.id: h.node for found in hops.values() for h in found}.values())
     if isinstance(pred, AllOf):  # the first part with a handle, ids before steps before grids
-        ranked = sorted(pred.parts, key=lambda p: [IdIn, Related, Below].index(type(p))
-                        if isinstance(p, IdIn | Related | Below) else 3)  # fmt: skip
-        for part in ranked:
+        for part in sorted(pred.parts, key=lambda p: _HANDLES.get(type(p), len(_HANDLES))):
             found = _narrowed(store, part, as_of)
             if found is not None:
                 return found

@@ -809,7 +809,8 @@ def chain_loader(ctx: GraphContext) -> DataLoader[ChainKey, ChainView]:
             )
             for key, r in resolved.items():
                 if r[2] == day:
-                    answers[key] = kept.get(("chain", *r)) or chains[r]
+                    cached = ("chain", *r)
+                    answers[key] = kept[cached] if cached in kept else chains[r]
         return [answers[k] for k in keys]
 
     return ctx.loader(("chain",), load)
