@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import operator
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import GeneratorType
@@ -62,6 +63,9 @@ from strawberry.types.arguments import convert_arguments
 from strawberry.types.cast import get_strawberry_type_cast
 from strawberry.types.field import StrawberryField
 from strawberry.types.info import Info
+
+from api import inline
+from api.inline import Offload
 
 BACKREF = "strawberry-definition"  # where strawberry keeps its field on a GraphQLField
 
@@ -142,6 +146,9 @@ class Plan:
     schema: GraphQLSchema
     scalar_registry: Any
     config: Any
+    #: every root field answers a repeat from what is kept (:func:`api.inline.inline_when_kept`):
+    #: the plan is first tried on the event loop
+    inline: bool = False
     #: coerced variables by their JSON text: apps ask the same few buildings again and again
     _coerced: dict[bytes, Any] = field(default_factory=dict)
 
@@ -167,10 +174,12 @@ class Plan:
             self._coerced[key] = found
         return found
 
-    def start(self, context: Any, variables: Any) -> Any:
+    def start(self, context: Any, variables: Any, budget: float = 0.0) -> Any:
         """The ``data`` of the answer when no resolver awaited, else an awaitable of it;
-        :class:`Fallback` whenever it would hold an error."""
-        run = Run(self, context, variables)
+        :class:`Fallback` whenever it would hold an error. With a ``budget`` (a
+        ``time.perf_counter()`` to finish by: an inline run), :class:`api.inline.Offload` past
+        it or at a list longer than :data:`api.inline.MAX_ITEMS`."""
+        run = Run(self, context, variables, budget)
         assert self.root.fn is not None
         return self.root.fn(run, None)
 
@@ -186,12 +195,13 @@ class Run:
     """One execution of a plan: the context, the variables, and arguments and infos computed
     once per field plan (not once per object it is asked of)."""
 
-    __slots__ = ("_infos", "_kwargs", "context", "plan", "variables")
+    __slots__ = ("_infos", "_kwargs", "budget", "context", "plan", "variables")
 
-    def __init__(self, plan: Plan, context: Any, variables: Any) -> None:
+    def __init__(self, plan: Plan, context: Any, variables: Any, budget: float = 0.0) -> None:
         self.plan = plan
         self.context = context
         self.variables = variables
+        self.budget = budget
         self._kwargs: dict[int, dict[str, Any]] = {}
         self._infos: dict[int, Info] = {}
 
@@ -241,6 +251,8 @@ class Run:
     async def _later(self, f: FieldPlan, value: Awaitable[Any]) -> Any:
         try:
             resolved = await value
+        except (Fallback, Offload):
+            raise
         except Exception as e:
             raise Fallback(f.key) from e
         assert f.complete is not None
@@ -282,8 +294,8 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
     attribute read, a string that is a string is copied as it is, and only what a resolver or
     a sub-plan returns is asked whether it awaits. Generated once, when the document is
     registered; the names it uses are the plan's own (no text from a request enters it)."""
-    env: dict[str, Any] = {"Fallback": Fallback, "awaitable": awaitable, "_SYNC": _SYNC,
-                           "_gather_object": Run._gather_object}  # fmt: skip
+    env: dict[str, Any] = {"Fallback": Fallback, "Offload": Offload, "awaitable": awaitable,
+                           "_SYNC": _SYNC, "_gather_object": Run._gather_object}  # fmt: skip
     lines = ["def fn(run, source):", "    out = {}", "    pending = None", "    key = None",
              "    try:"]  # fmt: skip
     for i, f in enumerate(plan.fields):
@@ -322,7 +334,7 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
                      f"{pad}    pending = pending or []",
                      f"{pad}    pending.append(({key}, d))"]  # fmt: skip
         lines += ["        " + b for b in body]
-    lines += ["    except Fallback:", "        raise",
+    lines += ["    except (Fallback, Offload):", "        raise",
               "    except Exception as e:", "        raise Fallback(key) from e",
               "    if pending is None:", "        return out",
               "    return _gather_object(out, pending)"]  # fmt: skip
@@ -383,6 +395,11 @@ def _list(item: Completer, nullable: bool, leaf: bool = False) -> Completer:
             isinstance(value, str | bytes | dict) or not isinstance(value, Iterable)
         ):
             raise Fallback("list")
+        if run.budget and (
+            time.perf_counter() > run.budget
+            or (isinstance(value, list | tuple) and len(value) > inline.MAX_ITEMS)
+        ):
+            raise Offload("a long answer")
         out = [item(run, v) for v in value]
         if leaf:  # a scalar never awaits
             return out
@@ -430,7 +447,9 @@ class Compiler:
         assert query_type is not None
         state = _Document(self, fragments)
         root = state.object_plan(query_type, [op.selection_set])
-        return Plan(document, op, fragments, root, self.schema, self.scalar_registry, self.config)
+        plan = Plan(document, op, fragments, root, self.schema, self.scalar_registry, self.config)
+        plan.inline = all(f.definition is None or inline.marked(f.resolver) for f in root.fields)
+        return plan
 
 
 def _of_source_alone(resolver: Any) -> bool:

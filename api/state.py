@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from api.inline import offload_if_inline
 from graph.audit import trail_for
 from graph.bulk import gc_paused
 from graph.contract import GraphStore
@@ -66,7 +67,8 @@ class VersionedCache:
     def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         while True:
             version = self.store.version()
-            if version is None:
+            if version is None:  # nothing is kept: computed every time, never on the loop
+                offload_if_inline("an answer to compute")
                 return compute()
             with self._lock:
                 if version != self._version:
@@ -76,6 +78,7 @@ class VersionedCache:
                     self._items.move_to_end(key)
                     value: T = self._items[key]
                     return value
+                offload_if_inline("a kept answer to compute")  # nor wait for one
                 running = self._running.get(key)
                 if running is None or running[1] == threading.get_ident():
                     mine = threading.Event()
