@@ -61,7 +61,9 @@ def create_app(
     mount_console(app)
     app.state.gridgraph = state
     # inside the response cache: a cached answer never reaches it
-    registry = app.state.persisted = build_registry(schema, settings.persisted_queries_dir)
+    registry = app.state.persisted = build_registry(
+        schema, settings.persisted_queries_dir, settings.keep_renderings
+    )
     app.add_middleware(
         PersistedQueries, registry=registry, state=state, book=book, workers=schema.workers,
         compiled=settings.compiled_queries,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import operator
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import GeneratorType
 from typing import Any
@@ -52,9 +52,12 @@ from graphql import (
     GraphQLString,
     GraphQLUnionType,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    VariableNode,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.pyutils import Path
@@ -78,7 +81,7 @@ class NotCompilable(Exception):
     """The document uses something the compiler does not handle; it runs interpreted."""
 
 
-_SYNC: set[type] = {str, int, float, bool, type(None), list, dict, tuple}
+_SYNC: set[type] = {str, int, float, bool, type(None), list, dict, tuple, orjson.Fragment}
 _ASYNC: set[type] = set()
 
 
@@ -133,6 +136,8 @@ class ObjectPlan:
     fields: list[FieldPlan]
     #: the generated function that answers this plan for one source (:func:`_generate`)
     fn: Callable[[Run, Any], Any] | None = None
+    #: its answer depends on its source alone (:meth:`_Document.pure_field`)
+    pure: bool = False
 
 
 @dataclass(eq=False)
@@ -295,7 +300,8 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
     a sub-plan returns is asked whether it awaits. Generated once, when the document is
     registered; the names it uses are the plan's own (no text from a request enters it)."""
     env: dict[str, Any] = {"Fallback": Fallback, "Offload": Offload, "awaitable": awaitable,
-                           "_SYNC": _SYNC, "_gather_object": Run._gather_object}  # fmt: skip
+                           "_SYNC": _SYNC, "_gather_object": Run._gather_object,
+                           "_inline_await": _inline_await}  # fmt: skip
     lines = ["def fn(run, source):", "    out = {}", "    pending = None", "    key = None",
              "    try:"]  # fmt: skip
     for i, f in enumerate(plan.fields):
@@ -316,7 +322,9 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
             body.append(f"v = run.resolve(f{i}, source)")
         may_await = f.attribute is None
         if may_await:
-            body += ["if awaitable(v):",
+            body += ["if type(v) not in _SYNC and awaitable(v):",
+                     "    if run.budget:",
+                     "        _inline_await(v)",
                      f"    out[{key}] = None",
                      "    pending = pending or []",
                      f"    pending.append(({key}, run._later(f{i}, v)))",
@@ -341,6 +349,16 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
     exec(compile("\n".join(lines), f"<plan {plan.type.name}>", "exec"), env)
     fn: Callable[[Run, Any], Any] = env["fn"]
     return fn
+
+
+def _inline_await(value: Any) -> None:
+    """A resolver that awaits, in an inline run: the loop would have to run it (its
+    DataLoaders are store calls), so it is given up, closed unstarted, and so is the run."""
+    if isinstance(value, Coroutine):
+        value.close()
+    elif isinstance(value, asyncio.Future):
+        value.cancel()
+    raise Offload("a resolver that awaits")
 
 
 def _leaf(type_: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Completer:
@@ -423,8 +441,9 @@ class Compiler:
     """Compiles operations against one strawberry schema; sub-plans per (type, selections)
     are shared within a document."""
 
-    def __init__(self, strawberry_schema: Any) -> None:
+    def __init__(self, strawberry_schema: Any, keep_renderings: bool = True) -> None:
         self.strawberry_schema = strawberry_schema
+        self.keep_renderings = keep_renderings
         self.schema: GraphQLSchema = strawberry_schema._schema
         self.scalar_registry = strawberry_schema.schema_converter.scalar_registry
         self.config = strawberry_schema.config
@@ -470,6 +489,10 @@ class _Document:
         self.compiler = compiler
         self.schema = compiler.schema
         self.fragments = fragments
+        #: completers whose value depends on the value alone, not on the request
+        self.pure: set[Completer] = set()
+        #: those that complete one object (or abstract) value: where a rendering is kept
+        self.objects: set[Completer] = set()
 
     def collect(
         self, type_: GraphQLObjectType, sets: Sequence[SelectionSetNode]
@@ -520,8 +543,27 @@ class _Document:
         for key, nodes in self.collect(type_, sets).items():
             fields.append(self.field_plan(type_, key, nodes))
         plan = ObjectPlan(type_, fields)
+        plan.pure = all(self.pure_field(f) for f in fields)
+        if not plan.pure and self.compiler.keep_renderings:
+            # a kept domain answer (the value of a field marked inline_when_kept), when what
+            # is asked of it depends on it alone, keeps its JSON
+            for f in fields:
+                kept = f.resolver is not None and inline.marked(f.resolver)
+                if kept and f.complete in self.pure and f.complete in self.objects:
+                    f.complete = _kept(f.complete)
         plan.fn = _generate(plan)
         return plan
+
+    def pure_field(self, f: FieldPlan) -> bool:
+        """Whether the field's answer depends on its source alone: read as an attribute or by a
+        resolver that takes no info (no context, no identity, no request) and no variable,
+        and completed by pure completers. Such a resolver computes from the source it is
+        given, a domain answer that is never changed once kept."""
+        if f.definition is None:
+            return True
+        if f.attribute is None and (f.wants_info is not None or _uses_variables(f.nodes)):
+            return False
+        return f.complete in self.pure
 
     def field_plan(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> FieldPlan:
         name = nodes[0].name.value
@@ -576,14 +618,21 @@ class _Document:
         nullable = not isinstance(type_, GraphQLNonNull)
         named: Any = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
         if isinstance(named, GraphQLScalarType | GraphQLEnumType):
-            return _leaf(named, nullable)
+            done = _leaf(named, nullable)
+            self.pure.add(done)
+            return done
         if isinstance(named, GraphQLList):
             inner = named.of_type
             inner = inner.of_type if isinstance(inner, GraphQLNonNull) else inner
             leaf = isinstance(inner, GraphQLScalarType | GraphQLEnumType)
-            return _list(self.completer(named.of_type, sets), nullable, leaf)
+            item = self.completer(named.of_type, sets)
+            done = _list(item, nullable, leaf)
+            if item in self.pure:
+                self.pure.add(done)
+            return done
         if isinstance(named, GraphQLObjectType):
-            fn = self.object_plan(named, sets).fn
+            plan = self.object_plan(named, sets)
+            fn = plan.fn
             assert fn is not None
 
             def complete_object(run: Run, value: Any) -> Any:
@@ -591,6 +640,9 @@ class _Document:
                     return _null(nullable)
                 return fn(run, value)
 
+            self.objects.add(complete_object)
+            if plan.pure:
+                self.pure.add(complete_object)
             return complete_object
         if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
             return self.abstract(named, sets, nullable)
@@ -602,6 +654,7 @@ class _Document:
         """An interface or union: the runtime type by the value's class (strawberry resolves
         a typed instance to its class's type), a sub-plan per possible type."""
         plans = {t.name: self.object_plan(t, sets) for t in self.schema.get_possible_types(type_)}
+        pure = all(p.pure for p in plans.values())
         by_class: dict[type, ObjectPlan] = {}
 
         def complete_abstract(run: Run, value: Any) -> Any:
@@ -621,4 +674,53 @@ class _Document:
             assert plan.fn is not None
             return plan.fn(run, value)
 
+        self.objects.add(complete_abstract)
+        if pure:
+            self.pure.add(complete_abstract)
         return complete_abstract
+
+
+def _uses_variables(nodes: list[FieldNode]) -> bool:
+    """Whether any argument of the field takes a variable (its answer then depends on the
+    request's variables)."""
+
+    def walk(value: Any) -> bool:
+        if isinstance(value, VariableNode):
+            return True
+        if isinstance(value, ListValueNode):
+            return any(walk(v) for v in value.values)
+        if isinstance(value, ObjectValueNode):
+            return any(walk(f.value) for f in value.fields)
+        return False
+
+    return any(walk(a.value) for n in nodes for a in n.arguments or ())
+
+
+#: renderings kept per completer (per source value); past it the completer starts afresh
+KEPT_PER_FIELD = 256
+
+
+def _kept(complete: Completer) -> Completer:
+    """``complete``, its answer for each source kept as JSON (an ``orjson.Fragment``) while the
+    source is: the source is a domain answer kept per store version (a building's coverage,
+    a chain), and the answer below it depends on it alone (:meth:`_Document.pure_field`),
+    so every later request that finds the same source gets the same bytes without walking
+    its fields again. Keyed by the source's identity, held with it (an id is never reused
+    while its object is alive); a write makes new sources, so old renderings are never
+    found again, and they go when the completer starts afresh."""
+    kept: dict[int, tuple[Any, orjson.Fragment]] = {}
+
+    def complete_kept(run: Run, value: Any) -> Any:
+        hit = kept.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        done = complete(run, value)
+        if type(done) is not dict:  # null, or an answer still to await: not kept
+            return done
+        rendered = orjson.Fragment(orjson.dumps(done))
+        if len(kept) >= KEPT_PER_FIELD:
+            kept.clear()
+        kept[id(value)] = (value, rendered)
+        return rendered
+
+    return complete_kept

@@ -10,11 +10,11 @@ every root field is marked (:mod:`api.compiled`) is first tried right on the loo
 While a request runs inline, anything that could take long raises :class:`Offload` instead:
 a store call (:class:`api.execution.GuardedStore`), a DataLoader (:class:`api.context.
 GraphContext`), computing a kept answer or waiting for another request's
-(:class:`api.state.VersionedCache`), and a plan past :data:`BUDGET` or a list longer than
-:data:`MAX_ITEMS` (:mod:`api.compiled`). The request then runs again from its start in a
-worker thread, with a new context, exactly as it would have: nothing a request does is
-written anywhere before its answer (the audit trail is written at the end), so a run given up
-leaves nothing behind but what it found in caches.
+(:class:`api.state.VersionedCache`), and a resolver that awaits, a plan past :data:`BUDGET` or
+a list longer than :data:`MAX_ITEMS` (:mod:`api.compiled`). The request then runs again from
+its start in a worker thread, with a new context, exactly as it would have: nothing a request
+does is written anywhere before its answer (the audit trail is written at the end), so a run
+given up leaves nothing behind but what it found in caches.
 """
 
 from __future__ import annotations
@@ -60,7 +60,9 @@ def leave(token: Any) -> None:
 def inline_when_kept(resolver: F) -> F:
     """Mark a root resolver whose repeated answer is a look-up of what is kept per store
     version, and whose first answer reaches the store only through the request's context (so
-    that an inline run of it offloads rather than computes)."""
+    that an inline run of it offloads rather than computes). What it returns is that kept
+    value itself, never changed once kept: a compiled plan may keep its JSON with it
+    (:func:`api.compiled._kept`)."""
     setattr(resolver, MARK, True)
     return resolver
 

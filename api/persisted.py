@@ -98,8 +98,8 @@ class Registered:
 class Registry:
     """Registered documents by the SHA-256 of their text, each parsed and validated once."""
 
-    def __init__(self, strawberry_schema: Any) -> None:
-        self.compiler = Compiler(strawberry_schema)
+    def __init__(self, strawberry_schema: Any, keep_renderings: bool = True) -> None:
+        self.compiler = Compiler(strawberry_schema, keep_renderings)
         self.schema = strawberry_schema._schema
         self.documents: dict[str, Registered] = {}
         self.hits = 0  # requests answered from a compiled plan
@@ -187,9 +187,11 @@ def console_queries(web: Path = CONSOLE_WEB) -> list[tuple[str, str]]:
     return out
 
 
-def build_registry(strawberry_schema: Any, extra_dir: Path | None) -> Registry:
+def build_registry(
+    strawberry_schema: Any, extra_dir: Path | None, keep_renderings: bool = True
+) -> Registry:
     """The documents of ``docs/queries/``, the console's queries and ``extra_dir/*.graphql``."""
-    registry = Registry(strawberry_schema)
+    registry = Registry(strawberry_schema, keep_renderings)
     if DOCS_QUERIES.is_dir():
         registry.register_files(sorted(DOCS_QUERIES.glob("*.graphql")))
     for origin, text in console_queries():

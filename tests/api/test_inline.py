@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from api import inline
 from api.app import create_app
 from api.compiled import Compiler
 from api.context import GraphContext
+from api.identity import token_hash
 from api.inline import Offload, inline_when_kept
 from api.persisted import Registry
 from api.state import ApiState
@@ -42,6 +44,13 @@ GAPS = (ROOT / "docs" / "queries" / "gaps.graphql").read_text(encoding="utf-8")
 DAY = "2024-07-01"
 
 Servers = tuple[httpx.Client, httpx.Client, Registry, MemoryStore]
+
+
+@pytest.fixture(autouse=True)
+def time_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An inline budget no busy test machine reaches: what is counted here is which requests
+    need more than is at hand, not how fast this machine is."""
+    monkeypatch.setattr(inline, "BUDGET", 60.0)
 
 
 @pytest.fixture(scope="module")
@@ -204,3 +213,91 @@ def test_a_plan_with_a_list_longer_than_an_inline_run_takes_offloads() -> None:
     with pytest.raises(Offload):
         plan.start(None, long, budget)
     assert asyncio.run(plan.execute(None, long))["numbers"][-1] == inline.MAX_ITEMS
+    with pytest.raises(Offload):  # past its budget: the next list gives way
+        plan.start(None, plan.variables({"n": 3}), time.perf_counter() - 1)
+
+
+# -- kept renderings and who is asking ----------------------------------------------------------
+PHONE = "13912341234"
+PHONES = (
+    "query CoveragePhones($building: ID!, $asOf: Date) { coverage(building: $building, "
+    "asOf: $asOf) { levels { posts { postType holders { name contactPhone } } } } }\n"
+)
+
+
+def _kept_fields(plan: Any) -> list[str]:
+    return [
+        f.key for f in plan.root.fields if getattr(f.complete, "__name__", "") == "complete_kept"
+    ]
+
+
+def test_a_personal_field_is_never_kept_and_each_viewer_gets_their_own_answer(
+    tmp_path: Path,
+) -> None:
+    """The coverage document keeps its rendering; one that asks a person's phone cannot (the
+    phone is masked or logged by who asks), and a reader and an app asking in turn, again and
+    again, each get their own answer, the app's every read logged."""
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    (folder / "phones.graphql").write_text(PHONES, encoding="utf-8")
+    tokens = tmp_path / "tokens.toml"
+    entry = '[[token]]\nname = "{0}-user"\nrole = "{0}"\nsha256 = "{1}"\n\n'
+    tokens.write_text(
+        "".join(entry.format(role, token_hash("t-" + role)) for role in ("reader", "app")),
+        encoding="utf-8",
+    )
+    store = MemoryStore()
+    nodes = build_small_district(store)
+    holder = nodes.nodes["p_new"]  # building b1's leader on DAY
+    store.upsert_nodes([new_node("Person", **{**holder.props, "contact_phone": PHONE})])
+    settings = Settings(tokens_file=tokens, persisted_queries_dir=folder, read_token=None,
+                        request_timeout=120)  # fmt: skip
+    app = create_app(store, settings, response_cache=False)
+    registry, trail = app.state.persisted, app.state.gridgraph.audit
+    digest = hashlib.sha256(PHONES.encode("utf-8")).hexdigest()
+    phones = registry.get(digest)
+    coverage = registry.get(hashlib.sha256(COVERAGE.encode("utf-8")).hexdigest())
+    assert phones is not None and coverage is not None
+    assert _kept_fields(coverage.plans[None]) == ["coverage"]
+    assert _kept_fields(phones.plans[None]) == [] and phones.plans[None].inline
+    body = {"documentId": digest, "variables": {"building": nodes.id("b1"), "asOf": DAY}}
+    with in_process(app) as client:
+        before = len(list(trail.entries()))
+        hits, inlined = registry.hits, registry.inline
+        for role in ("reader", "app", "reader", "app"):
+            answer = client.post(
+                "/graphql", json=body, headers={"Authorization": f"Bearer t-{role}"}
+            )
+            text = answer.text
+            assert (PHONE in text) == (role == "app"), (role, text[:300])
+            assert ("139****1234" in text) == (role == "reader"), (role, text[:300])
+        assert registry.hits - hits == 4 and registry.inline - inlined == 3  # first: computed
+        reads = [e for e in list(trail.entries())[before:] if e["action"] == "read_personal"]
+        assert [e["who"] for e in reads] == ["app-user", "app-user"]
+    store.close()
+
+
+def test_without_kept_renderings_every_field_is_walked_and_the_bytes_are_the_same(
+    built: tuple[MemoryStore, Built],
+) -> None:
+    store, nodes = built
+    off = create_app(store, Settings(keep_renderings=False), response_cache=False)
+    on = create_app(store, Settings(), response_cache=False)
+    entry = off.state.persisted.get(hashlib.sha256(COVERAGE.encode("utf-8")).hexdigest())
+    assert entry is not None and _kept_fields(entry.plans[None]) == []
+    body = _by_hash(COVERAGE, building=nodes.id("b1"), asOf=DAY)
+    with in_process(off) as a, in_process(on) as b:
+        answers = [c.post("/graphql", json=body).content for c in (a, b, a, b)]
+    assert len(set(answers)) == 1 and b'"levels"' in answers[0]
+
+
+def test_a_part_asked_with_a_variable_is_not_kept(servers: Servers) -> None:
+    """``level(level: $l)`` answers by the request's variable: the coverage below the field is
+    no longer its source's alone, so nothing is kept; the same with the level written out is."""
+    compiler = servers[2].compiler
+    asked = "coverage(building: $b) {{ level(level: {0}) {{ level grid {{ id }} }} }}"
+    by_variable = compiler.compile(
+        parse("query($b: ID!, $l: GridLevel!) { " + asked.format("$l") + " }"), None
+    )
+    written = compiler.compile(parse("query($b: ID!) { " + asked.format("COMMUNITY") + " }"), None)
+    assert _kept_fields(by_variable) == [] and _kept_fields(written) == ["coverage"]
