@@ -63,6 +63,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.pyutils import Path
 from graphql.pyutils import is_awaitable as graphql_is_awaitable
 from strawberry.types.arguments import convert_arguments
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE as CAST
 from strawberry.types.cast import get_strawberry_type_cast
 from strawberry.types.field import StrawberryField
 from strawberry.types.info import Info
@@ -112,6 +113,10 @@ class FieldPlan:
     strawberry: StrawberryField | None
     return_type: GraphQLOutputType
     has_arguments: bool = False
+    #: arguments written out in the document, of scalar or enum types, and no info wanted: the
+    #: keyword arguments are the same for every request, converted once (:meth:`Run.kwargs`)
+    fixed_arguments: bool = False
+    fixed_kwargs: dict[str, Any] | None = None
     wants_info: str | None = None  # the resolver's info parameter, when it asks for one
     self_arg: bool = False
     kw_source: tuple[str, ...] = ()  # parent/root parameters that receive the source
@@ -122,6 +127,8 @@ class FieldPlan:
     fetch: Callable[[Any], Any] | None = None
     complete: Completer | None = None
     leaf: bool = False  # completed to a scalar or enum (never awaits)
+    #: an object's sub-plan function, called directly for a value that is not null
+    sub: Callable[[Run, Any], Any] | None = None
     leaf_fast: type | None = None  # a value of exactly this class is its own serialisation
 
 
@@ -227,6 +234,8 @@ class Run:
 
     def kwargs(self, f: FieldPlan) -> dict[str, Any]:
         """The resolver's keyword arguments, converted as strawberry converts them."""
+        if f.fixed_kwargs is not None:
+            return f.fixed_kwargs
         found = self._kwargs.get(id(f))
         if found is None:
             found = {}
@@ -239,6 +248,8 @@ class Run:
                 )  # fmt: skip
             if f.wants_info is not None:
                 found[f.wants_info] = self.info(f)
+            if f.fixed_arguments:
+                f.fixed_kwargs = found  # never changed: resolve() copies before adding to it
             self._kwargs[id(f)] = found
         return found
 
@@ -337,7 +348,12 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
             else:
                 body.append(f"{pad}out[{key}] = c{i}(run, v)")
         else:
-            body += [f"{pad}d = c{i}(run, v)", f"{pad}out[{key}] = d",
+            if f.sub is not None:
+                env[f"s{i}"] = f.sub
+                body.append(f"{pad}d = s{i}(run, v) if v is not None else c{i}(run, v)")
+            else:
+                body.append(f"{pad}d = c{i}(run, v)")
+            body += [f"{pad}out[{key}] = d",
                      f"{pad}if type(d) not in _SYNC and awaitable(d):",
                      f"{pad}    pending = pending or []",
                      f"{pad}    pending.append(({key}, d))"]  # fmt: skip
@@ -405,7 +421,15 @@ def _null(nullable: bool) -> None:
         raise Fallback("non-null")
 
 
-def _list(item: Completer, nullable: bool, leaf: bool = False) -> Completer:
+def _list(
+    item: Completer,
+    nullable: bool,
+    leaf: bool = False,
+    sub: Callable[[Run, Any], Any] | None = None,
+) -> Completer:
+    """A list of ``item``; ``sub``: the items' object sub-plan, called directly for an item
+    that is not null."""
+
     def complete(run: Run, value: Any) -> Any:
         if value is None:
             return _null(nullable)
@@ -418,8 +442,11 @@ def _list(item: Completer, nullable: bool, leaf: bool = False) -> Completer:
             or (isinstance(value, list | tuple) and len(value) > inline.MAX_ITEMS)
         ):
             raise Offload("a long answer")
-        out = [item(run, v) for v in value]
-        if leaf:  # a scalar never awaits
+        if sub is not None:
+            out = [sub(run, v) if v is not None else item(run, v) for v in value]
+        else:
+            out = [item(run, v) for v in value]
+        if leaf or _SYNC.issuperset(map(type, out)):  # a scalar never awaits; nor a dict
             return out
         waiting = [i for i, v in enumerate(out) if type(v) not in _SYNC and awaitable(v)]
         if not waiting:
@@ -493,6 +520,8 @@ class _Document:
         self.pure: set[Completer] = set()
         #: those that complete one object (or abstract) value: where a rendering is kept
         self.objects: set[Completer] = set()
+        #: object completers, to the function of their sub-plan
+        self.object_fns: dict[Completer, Callable[[Run, Any], Any]] = {}
 
     def collect(
         self, type_: GraphQLObjectType, sets: Sequence[SelectionSetNode]
@@ -551,6 +580,7 @@ class _Document:
                 kept = f.resolver is not None and inline.marked(f.resolver)
                 if kept and f.complete in self.pure and f.complete in self.objects:
                     f.complete = _kept(f.complete)
+                    f.sub = None
         plan.fn = _generate(plan)
         return plan
 
@@ -591,6 +621,11 @@ class _Document:
             resolver = sfield.base_resolver
             plan.resolver = resolver
             plan.has_arguments = bool(sfield.arguments)
+            plan.fixed_arguments = (
+                resolver.info_parameter is None
+                and not _uses_variables(nodes)
+                and all(_leaf_type(a.type) for a in definition.args.values())
+            )
             plan.self_arg = resolver.self_parameter is not None
             plan.kw_source = tuple(
                 p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p
@@ -604,6 +639,7 @@ class _Document:
                 plan.fetch = resolver.wrapped_func
         sets = [n.selection_set for n in nodes if n.selection_set is not None]
         plan.complete = self.completer(definition.type, sets)
+        plan.sub = self.object_fns.get(plan.complete)
         named = definition.type
         if isinstance(named, GraphQLNonNull):
             named = named.of_type
@@ -626,7 +662,7 @@ class _Document:
             inner = inner.of_type if isinstance(inner, GraphQLNonNull) else inner
             leaf = isinstance(inner, GraphQLScalarType | GraphQLEnumType)
             item = self.completer(named.of_type, sets)
-            done = _list(item, nullable, leaf)
+            done = _list(item, nullable, leaf, self.object_fns.get(item))
             if item in self.pure:
                 self.pure.add(done)
             return done
@@ -641,6 +677,7 @@ class _Document:
                 return fn(run, value)
 
             self.objects.add(complete_object)
+            self.object_fns[complete_object] = fn
             if plan.pure:
                 self.pure.add(complete_object)
             return complete_object
@@ -655,14 +692,18 @@ class _Document:
         a typed instance to its class's type), a sub-plan per possible type."""
         plans = {t.name: self.object_plan(t, sets) for t in self.schema.get_possible_types(type_)}
         pure = all(p.pure for p in plans.values())
-        by_class: dict[type, ObjectPlan] = {}
+        plans_by_class: dict[type, ObjectPlan] = {}
+        by_class: dict[type, Callable[[Run, Any], Any]] = {}  # the same, to the plan's function
 
         def complete_abstract(run: Run, value: Any) -> Any:
+            fn = by_class.get(type(value))
+            if fn is not None and getattr(value, CAST, None) is None:
+                return fn(run, value)
             if value is None:
                 return _null(nullable)
             if get_strawberry_type_cast(value) is not None:  # strawberry.cast: by its cast
                 raise Fallback("cast")
-            plan = by_class.get(type(value))
+            plan = plans_by_class.get(type(value))
             if plan is None:
                 definition = getattr(type(value), "__strawberry_definition__", None)
                 if definition is None or getattr(definition, "is_graphql_generic", False):
@@ -670,14 +711,22 @@ class _Document:
                 found = plans.get(definition.name)
                 if found is None:
                     raise Fallback("abstract")
-                plan = by_class[type(value)] = found
+                plan = plans_by_class[type(value)] = found
             assert plan.fn is not None
+            by_class[type(value)] = plan.fn
             return plan.fn(run, value)
 
         self.objects.add(complete_abstract)
         if pure:
             self.pure.add(complete_abstract)
         return complete_abstract
+
+
+def _leaf_type(type_: Any) -> bool:
+    """A scalar or an enum, or a list of them, null or not: converted to plain values."""
+    while isinstance(type_, GraphQLNonNull | GraphQLList):
+        type_ = type_.of_type
+    return isinstance(type_, GraphQLScalarType | GraphQLEnumType)
 
 
 def _uses_variables(nodes: list[FieldNode]) -> bool:
