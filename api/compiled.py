@@ -117,6 +117,10 @@ class FieldPlan:
     #: keyword arguments are the same for every request, converted once (:meth:`Run.kwargs`)
     fixed_arguments: bool = False
     fixed_kwargs: dict[str, Any] | None = None
+    #: every argument of a scalar or enum type: converted once per set of coerced variables
+    #: (the plan keeps those per JSON text, :meth:`Plan.variables`)
+    leaf_arguments: bool = False
+    converted: dict[int, tuple[Any, dict[str, Any]]] = field(default_factory=dict)
     wants_info: str | None = None  # the resolver's info parameter, when it asks for one
     self_arg: bool = False
     kw_source: tuple[str, ...] = ()  # parent/root parameters that receive the source
@@ -240,17 +244,32 @@ class Run:
         if found is None:
             found = {}
             if f.has_arguments:
-                assert f.definition is not None and f.strawberry is not None
-                raw = get_argument_values(f.definition, f.nodes[0], self.variables)
-                found = convert_arguments(
-                    raw, f.strawberry.arguments, scalar_registry=self.plan.scalar_registry,
-                    config=self.plan.config, info=self.info(f),
-                )  # fmt: skip
+                found = self._arguments(f)
             if f.wants_info is not None:
                 found[f.wants_info] = self.info(f)
             if f.fixed_arguments:
                 f.fixed_kwargs = found  # never changed: resolve() copies before adding to it
             self._kwargs[id(f)] = found
+        return found
+
+    def _arguments(self, f: FieldPlan) -> dict[str, Any]:
+        """The field's arguments, converted as strawberry converts them: once per set of
+        coerced variables when they are all scalars and enums (plain values, never changed)."""
+        variables = self.variables
+        if f.leaf_arguments:
+            hit = f.converted.get(id(variables))
+            if hit is not None and hit[0] is variables:
+                return dict(hit[1])
+        assert f.definition is not None and f.strawberry is not None
+        raw = get_argument_values(f.definition, f.nodes[0], variables)
+        found: dict[str, Any] = convert_arguments(
+            raw, f.strawberry.arguments, scalar_registry=self.plan.scalar_registry,
+            config=self.plan.config, info=self.info(f),
+        )  # fmt: skip
+        if f.leaf_arguments:
+            if len(f.converted) >= 256:
+                f.converted.clear()
+            f.converted[id(variables)] = (variables, dict(found))
         return found
 
     def resolve(self, f: FieldPlan, source: Any) -> Any:
@@ -621,10 +640,11 @@ class _Document:
             resolver = sfield.base_resolver
             plan.resolver = resolver
             plan.has_arguments = bool(sfield.arguments)
+            plan.leaf_arguments = all(_leaf_type(a.type) for a in definition.args.values())
             plan.fixed_arguments = (
                 resolver.info_parameter is None
                 and not _uses_variables(nodes)
-                and all(_leaf_type(a.type) for a in definition.args.values())
+                and plan.leaf_arguments
             )
             plan.self_arg = resolver.self_parameter is not None
             plan.kw_source = tuple(
