@@ -15,6 +15,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaxTokensLimiter, ParserCache, SchemaExtension, ValidationCache
 
 from api.query_cost import measure
+from graph.bulk import gc_paused
 from graph.errors import GridGraphError
 from graph.settings import Settings
 
@@ -43,6 +44,20 @@ class QueryBounds(SchemaExtension):
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.whole = False
+
+    def on_execute(self) -> Iterator[None]:
+        """A whole-graph report (the gaps, every agreement expiring, the network) runs with the
+        collector paused, as every whole-graph answer is computed (:func:`graph.bulk.gc_paused`):
+        its answer is tens of thousands of objects alive at once, which would otherwise set off
+        full collections. What is alive when the pause ends is frozen in a serving process, the
+        answer among it (freed by reference counting once sent), so that the first collection
+        after the pause does not walk it either."""
+        if self.whole:
+            with gc_paused():
+                yield
+        else:
+            yield
 
     def on_validate(self) -> Iterator[None]:
         ec = self.execution_context
@@ -51,6 +66,7 @@ class QueryBounds(SchemaExtension):
             limits = self.settings
             page = min(DEFAULT_FIRST, limits.max_page_size)
             m = measure(ec.schema._schema, document, ec.operation_name, ec.variables, page)
+            self.whole = m.whole
             problem = None
             if m.depth > limits.max_query_depth:
                 problem = (

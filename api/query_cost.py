@@ -65,11 +65,18 @@ RELATION_SUFFIXES = ("_SOME", "_NONE", "_ALL")
 FILTER_ARGUMENTS = frozenset({"where", "orderBy", "path"})
 
 
+#: A root field this heavy is a whole-graph report: its request runs with the collector paused.
+WHOLE_GRAPH = 500
+
+
 @dataclass(frozen=True)
 class Measure:
     depth: int
     aliases: int
     cost: float
+    whole: bool = False
+    """Whether the operation asks a whole-graph report (a root field of :data:`WHOLE_GRAPH`
+    weight or more): work that allocates too much for the collector to run meanwhile."""
 
 
 _ZERO = Measure(0, 0, 0.0)
@@ -101,28 +108,27 @@ class _Walk:
     def selections(
         self, selection_set: SelectionSetNode, parent: Any, page: int | None, top: bool = False
     ) -> Measure:
-        depth, aliases, cost = 0, 0, 0.0
+        depth, aliases, cost, whole = 0, 0, 0.0, False
         spread: set[str] = set()
         for sel in selection_set.selections:
             if isinstance(sel, FieldNode):
                 m = self.field(sel, parent, page, top)
-                depth = max(depth, m.depth)
-                aliases += m.aliases
-                cost += m.cost
             elif isinstance(sel, InlineFragmentNode):
                 cond = parent
                 if sel.type_condition is not None:
                     cond = self.schema.get_type(sel.type_condition.name.value) or parent
                 m = self.selections(sel.selection_set, cond, page, top)
-                depth, aliases, cost = max(depth, m.depth), aliases + m.aliases, cost + m.cost
             elif isinstance(sel, FragmentSpreadNode):
                 name = sel.name.value
                 if name in spread:
                     continue  # spread twice in one selection set: merged, executed once
                 spread.add(name)
                 m = self.fragment(name, page, top)
-                depth, aliases, cost = max(depth, m.depth), aliases + m.aliases, cost + m.cost
-        return Measure(depth, aliases, cost)
+            else:  # pragma: no cover - the three kinds of selection
+                continue
+            depth, aliases, cost = max(depth, m.depth), aliases + m.aliases, cost + m.cost
+            whole = whole or m.whole
+        return Measure(depth, aliases, cost, whole)
 
     def fragment(self, name: str, page: int | None, top: bool) -> Measure:
         key = f"{name}/{page}/{top}"
@@ -170,7 +176,8 @@ class _Walk:
         # introspection is the schema's own static shape, free of the store: not held to the
         # depth limit (GraphiQL's query nests ofType thirteen deep), but its cost still counts
         depth = 0 if name.startswith("__") else 1 + below.depth
-        return Measure(depth, aliases + below.aliases, weight + items * below.cost)
+        whole = top and WEIGHTS.get(name, 0) >= WHOLE_GRAPH
+        return Measure(depth, aliases + below.aliases, weight + items * below.cost, whole)
 
     def first(self, node: FieldNode, definition: GraphQLField) -> int | None:
         arg = definition.args.get("first")
@@ -258,6 +265,9 @@ def measure(
     for op in ops:
         m = walk.operation(op)
         best = Measure(
-            max(best.depth, m.depth), max(best.aliases, m.aliases), max(best.cost, m.cost)
+            max(best.depth, m.depth),
+            max(best.aliases, m.aliases),
+            max(best.cost, m.cost),
+            best.whole or m.whole,
         )
     return best

@@ -8,13 +8,14 @@ after any write (a store that cannot tell its version gets no caching).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from api.inline import offload_if_inline
 from graph.audit import trail_for
 from graph.bulk import gc_paused
+from graph.changes import Changes
 from graph.contract import GraphStore
 from graph.settings import Settings
 
@@ -40,6 +41,17 @@ class VersionedCache:
         self._version: int | None = None
         self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._running: dict[Hashable, tuple[threading.Event, int]] = {}
+        # answers that can be brought forward to a new version (get_or_compute's ``carry``):
+        # the last one made of each, with its version, kept when the version moves on
+        self._carried: dict[Hashable, tuple[int, Any]] = {}
+        self.carries = Counter[str]()
+        """How answers asked with ``carry`` were made: ``carried`` or ``computed`` (tests)."""
+
+    def _move_to(self, version: int) -> None:
+        """Inside the lock: answers are only ever read back at their own version."""
+        if version != self._version:
+            self._items.clear()
+            self._version = version
 
     def known(self, keys: Iterable[Hashable], version: int | None) -> dict[Hashable, Any]:
         """The answers kept for ``keys`` at store version ``version`` (read before asking):
@@ -57,24 +69,31 @@ class VersionedCache:
         with self._lock:
             if version is None:
                 return
-            if version != self._version:  # answers are only ever read back at their version
-                self._items.clear()
-                self._version = version
+            self._move_to(version)
             self._items.update(answers)
             while len(self._items) > self.maxsize:
                 self._items.popitem(last=False)
 
-    def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def get_or_compute(
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        carry: Callable[[T, Changes], T | None] | None = None,
+    ) -> T:
+        """The answer for ``key`` at the store's version, computed once.
+
+        With ``carry``, the answer an earlier version had is brought forward instead, when the
+        store can tell what changed since (:meth:`~graph.contract.GraphStore.changes_since`):
+        ``carry(earlier, changes)`` gives the answer now, or None to compute it after all. It
+        must read what changed from the store as it is (a change may be told twice)."""
         while True:
             version = self.store.version()
             if version is None:  # nothing is kept: computed every time, never on the loop
                 offload_if_inline("an answer to compute")
                 return compute()
             with self._lock:
-                if version != self._version:
-                    self._items.clear()
-                    self._version = version
-                elif key in self._items:
+                self._move_to(version)
+                if key in self._items:
                     self._items.move_to_end(key)
                     value: T = self._items[key]
                     return value
@@ -83,12 +102,18 @@ class VersionedCache:
                 if running is None or running[1] == threading.get_ident():
                     mine = threading.Event()
                     self._running[key] = (mine, threading.get_ident())
+                    earlier = self._carried.get(key) if carry is not None else None
                     break
             running[0].wait()  # another request computes it: then look again
         try:
             with gc_paused():  # whole-graph answers allocate a lot: no collection pass meanwhile
-                value = compute()
+                carried = self._carry(carry, earlier) if carry is not None else None
+                value = compute() if carried is None else carried
+                if carry is not None:
+                    self.carries["computed" if carried is None else "carried"] += 1
             with self._lock:
+                if carry is not None:
+                    self._carried[key] = (version, value)
                 if self._version == version:
                     self._items[key] = value
                     if len(self._items) > self.maxsize:
@@ -99,6 +124,14 @@ class VersionedCache:
                 if self._running.get(key, (None,))[0] is mine:
                     del self._running[key]
             mine.set()
+
+    def _carry(
+        self, carry: Callable[[T, Changes], T | None], earlier: tuple[int, T] | None
+    ) -> T | None:
+        if earlier is None:
+            return None
+        changes = self.store.changes_since(earlier[0])
+        return carry(earlier[1], changes) if changes is not None else None
 
 
 class ApiState:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+from graph.changes import Changes
 from graph.errors import IntegrityError
 from graph.listing import (
     Aggregate,
@@ -270,6 +271,12 @@ class GraphStore(Writes):
 
         Lets readers cache derived answers (search indexes, coverage) per version of the data.
         """
+        return None
+
+    def changes_since(self, version: int) -> Changes | None:
+        """The records changed since :meth:`version` was ``version``, with what each was then;
+        None when the store cannot tell (a version too old or never seen, a store that keeps no
+        journal): the reader computes its answer again instead of bringing it forward."""
         return None
 
     # -- lifecycle ----------------------------------------------------------------------

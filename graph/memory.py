@@ -27,6 +27,7 @@ import orjson
 
 from graph.algorithms import bounded_bidirectional_path
 from graph.bulk import gc_paused
+from graph.changes import ChangeJournal, Changes
 from graph.contract import (
     GraphStore,
     ThreadSummaries,
@@ -82,6 +83,7 @@ class MemoryStore(GraphStore):
         self._summaries = ThreadSummaries()
         self._generation = 0
         self._seq = 0  # the last commit (``commits.seq``) this graph reflects
+        self._journal = ChangeJournal()  # what each version replaced (changes_since)
         #: called after the graph is read again whole from the file (another process committed
         #: more than this store can catch up with, see :meth:`_catch_up`)
         self.after_reload: list[Callable[[], None]] = []
@@ -141,6 +143,7 @@ class MemoryStore(GraphStore):
                 self._read_all()
             self._version = version
             self._generation += 1
+            self._journal.forget(self._generation)
 
     def _read_all(self) -> None:
         """Every record of the file into empty memory, inside :meth:`_reading`."""
@@ -189,7 +192,6 @@ class MemoryStore(GraphStore):
         with self._lock, gc_paused():
             if self._catch_up():
                 self._version = version
-                self._generation += 1
                 return
         self._load()
         for hook in self.after_reload:
@@ -363,18 +365,29 @@ class MemoryStore(GraphStore):
                 raise
             self._version = version
             self._seq = seq
-            self._apply(nodes, rels, deletes)
+            self._apply(nodes, rels, deletes, summary.changed)
             self._summaries.last = summary
-            if summary.changed:
-                self._generation += 1
 
     def _apply(
         self,
         nodes: Mapping[str, Node | None],
         rels: Mapping[str, Relationship | None],
         deletes: bool,
+        changed: bool = True,
     ) -> None:
-        """Bring the graph in memory up to records written (None: deleted) to the file."""
+        """Bring the graph in memory up to records written (None: deleted) to the file: a new
+        version when ``changed``, journalled with the records it replaces."""
+        if changed:
+            self._generation += 1
+            if self._journal.fits(len(nodes) + len(rels)):
+                before_node, before_rel = self._nodes.get, self._rels.get
+                self._journal.record(
+                    self._generation,
+                    {nid: before_node(nid) for nid in nodes},
+                    {rid: before_rel(rid) for rid in rels},
+                )
+            else:
+                self._journal.forget(self._generation)
         if deletes:
             for nid, maybe_node in nodes.items():
                 if maybe_node is None and nid in self._g:
@@ -702,6 +715,11 @@ class MemoryStore(GraphStore):
         with self._lock:
             self._fresh()
             return self._generation
+
+    def changes_since(self, version: int) -> Changes | None:
+        with self._lock:
+            self._fresh()
+            return self._journal.since(version, self._generation)
 
     def close(self) -> None:
         with self._lock:

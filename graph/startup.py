@@ -63,6 +63,11 @@ def open_for_serving(
                 )
             raise UnsafeStart(f"{what}; {_advice(settings)}")
         seed(store)
+        if settings.store == "memory":
+            # read back from the file: the graph a loader built holds its own objects, a reopen
+            # shares every repeated value (graph.memory), a tenth less memory for the Qibin graph
+            store.close()
+            store = open_store(settings)
     except BaseException:
         store.close()
         raise

@@ -4,6 +4,8 @@ gridgraph, beside cli). Checked on every import statement, also those inside fun
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,34 @@ def test_the_store_layer_check_sees_a_wrong_import(tmp_path: Path) -> None:
         "graph.analytics",
         "graph.queries",
     ]
+
+
+def test_serving_the_embedded_store_does_not_import_the_neo4j_driver() -> None:
+    """The queries' Neo4j versions register on a Neo4j store's first call (graph.queries.
+    dispatch), so a process on the embedded store never loads the driver (nor pays for it)."""
+    probe = (
+        "import sys\n"
+        "from datetime import date\n"
+        "import api.app, cli.main\n"
+        "from graph.queries import agreements, analytics, chain, coverage, gaps\n"
+        "from graph.memory import MemoryStore\n"
+        "from graph.queries.gaps import find_gaps\n"
+        "find_gaps(MemoryStore(), date(2024, 1, 1))\n"
+        "print(sorted(m for m in sys.modules if m == 'neo4j' or m.startswith('neo4j.'))[:3])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_neo4j_store_finds_every_query_version_without_the_flagship_import() -> None:
+    probe = (
+        "from graph.queries.coverage import coverage_of_building\n"
+        "class Fake:\n    backend = 'neo4j'\n"
+        "print(coverage_of_building.implementation(Fake()).__module__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "graph.queries.coverage.neo4j"

@@ -16,6 +16,10 @@ A call runs the native registered for ``store.backend`` (wrappers such as the au
 pass their inner store's backend through), else the contract-based function. A native takes
 the same arguments as the query (mypy checks it) and must give the same answer.
 
+A query may name the module that registers a backend's version instead of importing it
+(:meth:`Dispatchable.natives_in`): it is imported on the first call on such a store, so that a
+process serving the embedded store never imports the Neo4j driver.
+
 Examples
 --------
 >>> from graph.memory import MemoryStore
@@ -32,6 +36,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
@@ -51,6 +56,7 @@ class Dispatchable(Generic[P, R]):
     def __init__(self, generic: Callable[Concatenate[GraphStore, P], R]) -> None:
         self.generic = generic
         self._natives: dict[str, Native[P, R]] = {}
+        self._modules: dict[str, str] = {}  # backend -> the module registering its version
         functools.update_wrapper(self, generic)
 
     @property
@@ -59,8 +65,19 @@ class Dispatchable(Generic[P, R]):
 
     @property
     def natives(self) -> Mapping[str, Native[P, R]]:
-        """The native versions by backend name (read only)."""
+        """The native versions by backend name (read only), every named module imported."""
+        for backend in list(self._modules):
+            self._imported(backend)
         return MappingProxyType(self._natives)
+
+    def natives_in(self, backend: str, module: str) -> None:
+        """``module`` registers the version for ``backend``: import it when first needed."""
+        self._modules[backend] = module
+
+    def _imported(self, backend: str) -> None:
+        module = self._modules.pop(backend, None)
+        if module is not None:
+            importlib.import_module(module)
 
     def native(self, backend: str) -> Callable[[Native[P, R]], Native[P, R]]:
         """Register the decorated function as the query's version on stores of ``backend``."""
@@ -79,7 +96,10 @@ class Dispatchable(Generic[P, R]):
 
     def implementation(self, store: GraphStore) -> Callable[Concatenate[Any, P], R]:
         """What a call on ``store`` runs: its backend's native version, else the generic."""
-        return self._natives.get(store.backend, self.generic)
+        backend = store.backend
+        if backend in self._modules:
+            self._imported(backend)
+        return self._natives.get(backend, self.generic)
 
     def __call__(self, store: GraphStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
         return self.implementation(store)(store, *args, **kwargs)

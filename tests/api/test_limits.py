@@ -64,3 +64,44 @@ def test_malformed_and_invalid_queries_are_clear_errors(gql: GraphQL) -> None:
     assert "Syntax Error" in gql.errors("{ node(id: ")[0]
     assert "Cannot query field 'nope'" in gql.errors("{ nope }")[0]
     assert gql.errors('{ buildings(after: "%%%") { nodes { id } } }') == ["invalid cursor '%%%'"]
+
+
+@pytest.mark.parametrize(
+    ("query", "whole"),
+    [
+        ("{ gaps { counts { kind count } } }", True),
+        ("{ agreementsExpiring(withinDays: 30) { daysLeft } }", True),
+        (
+            "query Q { ...F } "
+            "fragment F on Query { agreementsExpiring(withinDays: 3) { daysLeft } }",
+            True,
+        ),
+        ('{ search(text: "社区", first: 5) { id } }', False),
+        ("{ buildings(first: 5) { nodes { id } } }", False),
+    ],
+)
+def test_a_whole_graph_report_is_told_apart(query: str, whole: bool) -> None:
+    """Such a request runs with the collector paused (api.limits.QueryBounds.on_execute)."""
+    from graphql import parse
+
+    from api.query_cost import measure
+    from api.schema import build_schema
+
+    assert measure(build_schema()._schema, parse(query)).whole is whole
+
+
+def test_a_whole_graph_report_runs_with_the_collector_paused() -> None:
+    import gc
+
+    from api.limits import QueryBounds
+    from graph.settings import Settings
+
+    bounds = QueryBounds(Settings())
+    for whole in (True, False):
+        bounds.whole = whole
+        steps = bounds.on_execute()
+        next(steps)
+        assert gc.isenabled() is not whole
+        with pytest.raises(StopIteration):
+            next(steps)
+        assert gc.isenabled()

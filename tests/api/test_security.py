@@ -216,6 +216,25 @@ def test_only_a_new_store_file_is_seeded_on_start(tmp_path: Path) -> None:
     again.close()
 
 
+def test_a_seeded_store_is_served_as_read_back_from_its_file(tmp_path: Path) -> None:
+    """What a loader built holds its own objects; read back, repeated values are one object
+    (graph.memory), which is what a served store should hold."""
+
+    def seed(store: GraphStore) -> None:
+        store.upsert_nodes(  # equal names, each a string object of its own
+            new_node(
+                "Community", division_code=f"4106110010{i:02d}", name="".join(["合成", "社区"])
+            )
+            for i in range(5)
+        )
+
+    store, did = open_for_serving(Settings(store_path=tmp_path / "new.sqlite"), seed)
+    assert did and isinstance(store, MemoryStore)
+    names = [n.props["name"] for n in store.iter_nodes()]
+    assert names == ["合成社区"] * 5 and len({id(name) for name in names}) == 1
+    store.close()
+
+
 def _seed_units_count(store: GraphStore) -> int:
     assert isinstance(store, MemoryStore)
     _seed_units(store)

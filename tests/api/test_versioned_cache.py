@@ -4,13 +4,15 @@ and computed once even when several requests ask for one at the same time."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from api.state import VersionedCache
+from graph.changes import ChangeJournal, Changes
 from graph.memory import MemoryStore
-from graph.model import new_node
+from graph.model import Node, new_node
 
 
 def test_an_answer_is_kept_until_the_store_changes() -> None:
@@ -67,3 +69,48 @@ def test_a_computation_may_ask_for_its_own_key() -> None:
     cache = VersionedCache(MemoryStore(None))
     inner = lambda: cache.get_or_compute("k", lambda: "inner")  # noqa: E731
     assert cache.get_or_compute("k", inner) == "inner"
+
+
+def _names(store: MemoryStore) -> frozenset[str]:
+    return frozenset(n.props["name"] for n in store.iter_nodes())
+
+
+def _carry_names(store: MemoryStore) -> Callable[[frozenset[str], Changes], frozenset[str]]:
+    """Brings a set of names forward by the changed nodes, read as they are now."""
+
+    def carry(earlier: frozenset[str], changes: Changes) -> frozenset[str]:
+        names = set(earlier) - {n.props["name"] for n in changes.nodes.values() if n}
+        now = store.get_nodes(changes.nodes)
+        return frozenset(names | {n.props["name"] for n in now.values()})
+
+    return carry
+
+
+def test_an_answer_is_carried_forward_by_what_changed() -> None:
+    store = MemoryStore(None)
+    cache = VersionedCache(store)
+    carry = _carry_names(store)
+    first = new_node("Community", division_code="1", name="甲")
+    store.upsert_nodes([first, new_node("Community", division_code="2", name="乙")])
+    assert cache.get_or_compute("names", lambda: _names(store), carry) == {"甲", "乙"}
+    store.upsert_nodes([new_node("Community", division_code="3", name="丙")])
+    store.upsert_nodes(
+        [Node(first.id, first.kind, {**first.props, "name": "丁"})]
+    )  # two versions on: one step
+    assert cache.get_or_compute("names", lambda: _names(store), carry) == {"乙", "丙", "丁"}
+    store.delete_nodes([first.id])
+    assert cache.get_or_compute("names", lambda: _names(store), carry) == {"乙", "丙"}
+    assert cache.carries == {"computed": 1, "carried": 2}
+
+
+def test_an_answer_is_computed_when_the_store_cannot_tell_what_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ChangeJournal, "KEEP_RECORDS", 1)
+    store = MemoryStore(None)
+    cache = VersionedCache(store)
+    carry = _carry_names(store)
+    assert cache.get_or_compute("names", lambda: _names(store), carry) == frozenset()
+    store.upsert_nodes([new_node("Community", division_code=str(n), name=str(n)) for n in (1, 2)])
+    assert cache.get_or_compute("names", lambda: _names(store), carry) == {"1", "2"}
+    assert cache.carries == {"computed": 2}

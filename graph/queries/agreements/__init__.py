@@ -5,7 +5,6 @@ the one Neo4j statement of :func:`shared_agreements`; ``neo4j`` its Neo4j versio
 on the query itself (:mod:`graph.queries.dispatch`).
 """
 
-from graph.queries.agreements import neo4j  # noqa: F401 - registers the Neo4j version
 from graph.queries.agreements.answer import ExpiringAgreement, SharedAgreement
 from graph.queries.agreements.query import (
     SharedMaterial,
@@ -14,6 +13,9 @@ from graph.queries.agreements.query import (
     gather_shared,
     shared_agreements,
 )
+
+# the Neo4j versions register themselves when a Neo4j store first asks (no driver otherwise)
+shared_agreements.natives_in("neo4j", "graph.queries.agreements.neo4j")
 
 __all__ = [
     "ExpiringAgreement",

@@ -6,7 +6,6 @@ then a pure assembly); ``cypher`` their Neo4j statements; ``neo4j`` their Neo4j 
 registered on each query itself (:mod:`graph.queries.dispatch`).
 """
 
-from graph.queries.analytics import neo4j  # noqa: F401 - registers the Neo4j versions
 from graph.queries.analytics.answer import (
     CoConstruction,
     CommunityLeaders,
@@ -32,6 +31,12 @@ from graph.queries.analytics.query import (
     pairing_load,
     sort_topics,
 )
+
+# the Neo4j versions register themselves when a Neo4j store first asks (no driver otherwise)
+pairing_load.natives_in("neo4j", "graph.queries.analytics.neo4j")
+building_leader_coverage.natives_in("neo4j", "graph.queries.analytics.neo4j")
+agreements_by_topic_and_year.natives_in("neo4j", "graph.queries.analytics.neo4j")
+co_construction.natives_in("neo4j", "graph.queries.analytics.neo4j")
 
 __all__ = [
     "CoConstruction",

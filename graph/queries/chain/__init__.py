@@ -5,7 +5,6 @@ a pure assembly); ``cypher`` its one Neo4j statement; ``neo4j`` its Neo4j versio
 on :func:`responsibility_chains` itself (:mod:`graph.queries.dispatch`).
 """
 
-from graph.queries.chain import neo4j  # noqa: F401 - registers the Neo4j version
 from graph.queries.chain.answer import (
     Accountability,
     ChainLevel,
@@ -27,6 +26,9 @@ from graph.queries.chain.query import (
     responsibility_chain,
     responsibility_chains,
 )
+
+# the Neo4j versions register themselves when a Neo4j store first asks (no driver otherwise)
+responsibility_chains.natives_in("neo4j", "graph.queries.chain.neo4j")
 
 __all__ = [
     "Accountability",

@@ -5,7 +5,6 @@ a pure assembly); ``cypher`` its one Neo4j statement; ``neo4j`` its Neo4j versio
 on :func:`coverage_of_building` itself (:mod:`graph.queries.dispatch`).
 """
 
-from graph.queries.coverage import neo4j  # noqa: F401 - registers the Neo4j version
 from graph.queries.coverage.answer import (
     LEVELS_UP,
     Coverage,
@@ -22,6 +21,9 @@ from graph.queries.coverage.query import (
     coverage_of_building,
     gather_coverage,
 )
+
+# the Neo4j versions register themselves when a Neo4j store first asks (no driver otherwise)
+coverage_of_building.natives_in("neo4j", "graph.queries.coverage.neo4j")
 
 __all__ = [
     "LEVELS_UP",

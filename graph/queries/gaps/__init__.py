@@ -6,10 +6,12 @@ then a pure assembly); ``kept`` the reports kept across days (:class:`KeptGaps`,
 registered on :func:`find_gaps` itself (:mod:`graph.queries.dispatch`).
 """
 
-from graph.queries.gaps import neo4j  # noqa: F401 - registers the Neo4j version
 from graph.queries.gaps.answer import CSV_COLUMNS, GapReport, GapRow, relabel_gap
 from graph.queries.gaps.kept import GAP_RELATION_TYPES, ChangeDays, KeptGaps, change_days
 from graph.queries.gaps.query import GapMaterial, assemble_gaps, find_gaps, gather_gaps
+
+# the Neo4j versions register themselves when a Neo4j store first asks (no driver otherwise)
+find_gaps.natives_in("neo4j", "graph.queries.gaps.neo4j")
 
 __all__ = [
     "CSV_COLUMNS",
