@@ -10,6 +10,13 @@ decoding its JSON, the least any reopen must do — and its memory is the growth
 memory it causes, per node or relationship. Then another handle on the file commits one record
 at a time: the reopened store's next read catches up (reads back that record) in ``catch_up_ms``,
 beside ``look_ms``, the same read with nothing new (its floor).
+
+Last, links of one type at a hub (graph/adjacency.py): ``neighbours`` of the rarest type at the
+reopened graph's busiest node with more than one type on a side, beside the same call with the
+hub index set aside (the pass over every link there it replaces) and the same call at a node
+with one link (the floor: what any call costs); then the same three at a community with 5,000
+buildings (PART_OF, in) and 3 paired departments, the shape the reference graph does not reach.
+The index's own memory is stated beside the store's.
 """
 
 from __future__ import annotations
@@ -22,12 +29,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def measure(scale: int) -> dict[str, float]:
+def measure(scale: int) -> dict[str, Any]:
     from graph.memory import MemoryStore
     from loaders.reference import seed_reference_graph
 
@@ -46,6 +55,7 @@ def measure(scale: int) -> dict[str, float]:
         reload_s, reload_cpu = time.perf_counter() - started, time.process_time() - cpu
         grown = _resident() - before
         catch_up_ms, look_ms = _catch_up(path, reopened)
+        by_type = _by_type(reopened)
         reopened.close()
         nodes, rels = sum(counts.nodes.values()), sum(counts.relationships.values())
         return {
@@ -62,6 +72,8 @@ def measure(scale: int) -> dict[str, float]:
             "bytes_per_element": round(grown / (nodes + rels)),
             "file_mib": round(path.stat().st_size / 2**20, 1),
             "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            **by_type,
+            **{f"big_{k}": v for k, v in _by_type(_big_hub(), hubs=False).items()},
         }
 
 
@@ -87,6 +99,79 @@ def _catch_up(path: Path, reader: object) -> tuple[float, float]:
         looked.append(time.perf_counter() - started)
     writer.close()
     return median(caught) * 1000, median(looked) * 1000
+
+
+def _by_type(store: object, hubs: bool = True) -> dict[str, Any]:
+    """Microseconds (median) for ``neighbours`` of one type at the busiest mixed hub, beside the
+    same call scanning every link there and at a node with one link; the index's memory."""
+    from graph.adjacency import TypedAdjacency
+    from graph.memory import MemoryStore
+    from graph.model import Direction
+
+    assert isinstance(store, MemoryStore)
+    g = store.graph
+    best: tuple[int, str, str, str, int] | None = None  # links, node, side, rarest type, types
+    for side, nid, typed in store._typed.hubs():
+        if len(typed) > 1:
+            links = sum(len(v) for v in typed.values())
+            rarest = min(typed, key=lambda t: (len(typed[t]), t))
+            if best is None or links > best[0]:
+                best = (links, nid, side, rarest, len(typed))
+    assert best is not None, "no hub with more than one type of link"
+    links, hub, side, rarest, types = best
+    way = Direction.OUT if side == "out" else Direction.IN
+    lone = next(n for n in sorted(g) if len(g._succ[n]) == 1 and not g._pred[n])
+    (lone_rid,) = next(iter(g._succ[lone].values()))
+    lone_type = store.get_relationships([lone_rid])[lone_rid].type
+
+    def timed(nid: str, type_: str, direction: Direction) -> float:
+        store.neighbours([nid], type_, direction)  # warm
+        runs = []
+        for _ in range(7):
+            started = time.perf_counter()
+            for _ in range(200):
+                store.neighbours([nid], type_, direction)
+            runs.append((time.perf_counter() - started) / 200)
+        return median(runs) * 1e6
+
+    indexed = timed(hub, rarest, way)
+    floor = timed(lone, lone_type, Direction.OUT)
+    kept, store._typed = store._typed, TypedAdjacency(g, hub_neighbours=sys.maxsize)
+    scanned = timed(hub, rarest, way)
+    store._typed = kept
+    out: dict[str, Any] = {
+        "hub": f"{hub} {side}: {rarest} of {links} links, {types} types",
+        "hub_us": round(indexed, 2),
+        "hub_scan_us": round(scanned, 2),
+        "lone_us": round(floor, 2),
+    }
+    if hubs:
+        maps = [typed for _, _, typed in kept.hubs()]
+        size = sys.getsizeof(kept._out) + sys.getsizeof(kept._into)
+        size += sum(sys.getsizeof(t) + sum(sys.getsizeof(v) for v in t.values()) for t in maps)
+        out["hub_sides"] = len(maps)
+        out["index_links"] = sum(len(v) for t in maps for v in t.values())
+        out["index_kib"] = round(size / 1024)
+    return out
+
+
+def _big_hub(buildings: int = 5_000) -> object:
+    """An in-memory store with one community of ``buildings`` buildings and 3 paired
+    departments."""
+    from graph.memory import MemoryStore
+    from graph.model import Node, Relationship
+
+    store = MemoryStore()
+    community = Node("community:410611001001", "Community", {"name": "大社区"})
+    departments = [Node(f"department:D{i}", "Department", {"name": f"部门{i}"}) for i in range(3)]
+    homes = [Node(f"building:B{i:05d}", "Building", {"name": f"{i}号楼"}) for i in range(buildings)]
+    store.upsert_nodes([community, *departments, *homes])
+    store.upsert_relationships(
+        [Relationship("PART_OF", b.id, community.id) for b in homes]
+        + [Relationship("PAIRED_WITH", d.id, community.id, {"valid_from": "2024-01-01"})
+           for d in departments]
+    )  # fmt: skip
+    return store
 
 
 def _read_rows(path: Path) -> float:
@@ -123,6 +208,7 @@ def main() -> None:
         "catch_up_ms  look_ms  B/element  file_MiB  peak_RSS_MiB"
     )
     print(header)
+    rows = []
     for scale in args.scale:
         out = subprocess.run(
             [sys.executable, __file__, "--child", "--scale", str(scale)],
@@ -136,6 +222,17 @@ def main() -> None:
             f"{r['bytes_per_element']:<10} {r['file_mib']:<9} "
             f"{r['peak_rss_mib']}"
         )
+        rows.append(r)
+    print("\nneighbours of one type at a hub, µs per call (median): indexed / the scan it replaces "
+          "/ at a node with one link (the floor)")  # fmt: skip
+    for r in rows:
+        for key, label in (("", f"scale {r['scale']}"), ("big_", "5,000 buildings")):
+            print(f"{label:<16} {r[key + 'hub_us']:>7} / {r[key + 'hub_scan_us']:>7} / "
+                  f"{r[key + 'lone_us']:>6}  at {r[key + 'hub']}")  # fmt: skip
+        per_element = r["index_kib"] * 1024 / (r["nodes"] + r["relationships"])
+        print(f"{'':<16} index: {r['hub_sides']} hub sides, {r['index_links']} links, "
+              f"{r['index_kib']} KiB ({per_element:.1f} B/element, within the store's "
+              f"{r['bytes_per_element']})")  # fmt: skip
 
 
 if __name__ == "__main__":
