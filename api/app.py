@@ -7,7 +7,6 @@ import sys
 import threading
 from collections.abc import Callable
 
-import anyio
 from fastapi import FastAPI
 
 from api.auth import AccessControl
@@ -20,6 +19,7 @@ from api.persisted import PersistedQueries, build_registry
 from api.response_cache import ResponseCache
 from api.schema import build_schema
 from api.state import ApiState
+from api.workers import Workers
 from graph.contract import GraphStore
 from graph.settings import Settings, get_settings
 
@@ -43,7 +43,7 @@ def create_app(
     state.reads_open = book.reads_open
     # Access control first: a refused request is neither validated nor run.
     schema = build_schema([lambda: AccessControl(settings, book), *extensions_for(settings)])
-    schema.limiter = anyio.CapacityLimiter(settings.graphql_threads)  # off the event loop
+    schema.workers = Workers(settings.graphql_threads)  # off the event loop
 
     async def context() -> GraphContext:
         return GraphContext(state)
@@ -62,9 +62,11 @@ def create_app(
     mount_console(app)
     app.state.gridgraph = state
     # inside the response cache: a cached answer never reaches it
-    registry = app.state.persisted = build_registry(schema, settings.persisted_queries_dir)
+    registry = app.state.persisted = build_registry(
+        schema, settings.persisted_queries_dir, settings.keep_renderings
+    )
     app.add_middleware(
-        PersistedQueries, registry=registry, state=state, book=book, limiter=schema.limiter,
+        PersistedQueries, registry=registry, state=state, book=book, workers=schema.workers,
         compiled=settings.compiled_queries,
     )  # fmt: skip
     if response_cache:

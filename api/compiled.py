@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import operator
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import GeneratorType
 from typing import Any
@@ -51,17 +52,24 @@ from graphql import (
     GraphQLString,
     GraphQLUnionType,
     InlineFragmentNode,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    VariableNode,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.pyutils import Path
 from graphql.pyutils import is_awaitable as graphql_is_awaitable
 from strawberry.types.arguments import convert_arguments
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE as CAST
 from strawberry.types.cast import get_strawberry_type_cast
 from strawberry.types.field import StrawberryField
 from strawberry.types.info import Info
+
+from api import inline
+from api.inline import Offload
 
 BACKREF = "strawberry-definition"  # where strawberry keeps its field on a GraphQLField
 
@@ -74,7 +82,7 @@ class NotCompilable(Exception):
     """The document uses something the compiler does not handle; it runs interpreted."""
 
 
-_SYNC: set[type] = {str, int, float, bool, type(None), list, dict, tuple}
+_SYNC: set[type] = {str, int, float, bool, type(None), list, dict, tuple, orjson.Fragment}
 _ASYNC: set[type] = set()
 
 
@@ -105,6 +113,14 @@ class FieldPlan:
     strawberry: StrawberryField | None
     return_type: GraphQLOutputType
     has_arguments: bool = False
+    #: arguments written out in the document, of scalar or enum types, and no info wanted: the
+    #: keyword arguments are the same for every request, converted once (:meth:`Run.kwargs`)
+    fixed_arguments: bool = False
+    fixed_kwargs: dict[str, Any] | None = None
+    #: every argument of a scalar or enum type: converted once per set of coerced variables
+    #: (the plan keeps those per JSON text, :meth:`Plan.variables`)
+    leaf_arguments: bool = False
+    converted: dict[int, tuple[Any, dict[str, Any]]] = field(default_factory=dict)
     wants_info: str | None = None  # the resolver's info parameter, when it asks for one
     self_arg: bool = False
     kw_source: tuple[str, ...] = ()  # parent/root parameters that receive the source
@@ -115,6 +131,8 @@ class FieldPlan:
     fetch: Callable[[Any], Any] | None = None
     complete: Completer | None = None
     leaf: bool = False  # completed to a scalar or enum (never awaits)
+    #: an object's sub-plan function, called directly for a value that is not null
+    sub: Callable[[Run, Any], Any] | None = None
     leaf_fast: type | None = None  # a value of exactly this class is its own serialisation
 
 
@@ -129,6 +147,8 @@ class ObjectPlan:
     fields: list[FieldPlan]
     #: the generated function that answers this plan for one source (:func:`_generate`)
     fn: Callable[[Run, Any], Any] | None = None
+    #: its answer depends on its source alone (:meth:`_Document.pure_field`)
+    pure: bool = False
 
 
 @dataclass(eq=False)
@@ -142,6 +162,9 @@ class Plan:
     schema: GraphQLSchema
     scalar_registry: Any
     config: Any
+    #: every root field answers a repeat from what is kept (:func:`api.inline.inline_when_kept`):
+    #: the plan is first tried on the event loop
+    inline: bool = False
     #: coerced variables by their JSON text: apps ask the same few buildings again and again
     _coerced: dict[bytes, Any] = field(default_factory=dict)
 
@@ -167,10 +190,12 @@ class Plan:
             self._coerced[key] = found
         return found
 
-    def start(self, context: Any, variables: Any) -> Any:
+    def start(self, context: Any, variables: Any, budget: float = 0.0) -> Any:
         """The ``data`` of the answer when no resolver awaited, else an awaitable of it;
-        :class:`Fallback` whenever it would hold an error."""
-        run = Run(self, context, variables)
+        :class:`Fallback` whenever it would hold an error. With a ``budget`` (a
+        ``time.perf_counter()`` to finish by: an inline run), :class:`api.inline.Offload` past
+        it or at a list longer than :data:`api.inline.MAX_ITEMS`."""
+        run = Run(self, context, variables, budget)
         assert self.root.fn is not None
         return self.root.fn(run, None)
 
@@ -186,12 +211,13 @@ class Run:
     """One execution of a plan: the context, the variables, and arguments and infos computed
     once per field plan (not once per object it is asked of)."""
 
-    __slots__ = ("_infos", "_kwargs", "context", "plan", "variables")
+    __slots__ = ("_infos", "_kwargs", "budget", "context", "plan", "variables")
 
-    def __init__(self, plan: Plan, context: Any, variables: Any) -> None:
+    def __init__(self, plan: Plan, context: Any, variables: Any, budget: float = 0.0) -> None:
         self.plan = plan
         self.context = context
         self.variables = variables
+        self.budget = budget
         self._kwargs: dict[int, dict[str, Any]] = {}
         self._infos: dict[int, Info] = {}
 
@@ -212,19 +238,38 @@ class Run:
 
     def kwargs(self, f: FieldPlan) -> dict[str, Any]:
         """The resolver's keyword arguments, converted as strawberry converts them."""
+        if f.fixed_kwargs is not None:
+            return f.fixed_kwargs
         found = self._kwargs.get(id(f))
         if found is None:
             found = {}
             if f.has_arguments:
-                assert f.definition is not None and f.strawberry is not None
-                raw = get_argument_values(f.definition, f.nodes[0], self.variables)
-                found = convert_arguments(
-                    raw, f.strawberry.arguments, scalar_registry=self.plan.scalar_registry,
-                    config=self.plan.config, info=self.info(f),
-                )  # fmt: skip
+                found = self._arguments(f)
             if f.wants_info is not None:
                 found[f.wants_info] = self.info(f)
+            if f.fixed_arguments:
+                f.fixed_kwargs = found  # never changed: resolve() copies before adding to it
             self._kwargs[id(f)] = found
+        return found
+
+    def _arguments(self, f: FieldPlan) -> dict[str, Any]:
+        """The field's arguments, converted as strawberry converts them: once per set of
+        coerced variables when they are all scalars and enums (plain values, never changed)."""
+        variables = self.variables
+        if f.leaf_arguments:
+            hit = f.converted.get(id(variables))
+            if hit is not None and hit[0] is variables:
+                return dict(hit[1])
+        assert f.definition is not None and f.strawberry is not None
+        raw = get_argument_values(f.definition, f.nodes[0], variables)
+        found: dict[str, Any] = convert_arguments(
+            raw, f.strawberry.arguments, scalar_registry=self.plan.scalar_registry,
+            config=self.plan.config, info=self.info(f),
+        )  # fmt: skip
+        if f.leaf_arguments:
+            if len(f.converted) >= 256:
+                f.converted.clear()
+            f.converted[id(variables)] = (variables, dict(found))
         return found
 
     def resolve(self, f: FieldPlan, source: Any) -> Any:
@@ -241,6 +286,8 @@ class Run:
     async def _later(self, f: FieldPlan, value: Awaitable[Any]) -> Any:
         try:
             resolved = await value
+        except (Fallback, Offload):
+            raise
         except Exception as e:
             raise Fallback(f.key) from e
         assert f.complete is not None
@@ -282,8 +329,9 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
     attribute read, a string that is a string is copied as it is, and only what a resolver or
     a sub-plan returns is asked whether it awaits. Generated once, when the document is
     registered; the names it uses are the plan's own (no text from a request enters it)."""
-    env: dict[str, Any] = {"Fallback": Fallback, "awaitable": awaitable, "_SYNC": _SYNC,
-                           "_gather_object": Run._gather_object}  # fmt: skip
+    env: dict[str, Any] = {"Fallback": Fallback, "Offload": Offload, "awaitable": awaitable,
+                           "_SYNC": _SYNC, "_gather_object": Run._gather_object,
+                           "_inline_await": _inline_await}  # fmt: skip
     lines = ["def fn(run, source):", "    out = {}", "    pending = None", "    key = None",
              "    try:"]  # fmt: skip
     for i, f in enumerate(plan.fields):
@@ -304,7 +352,9 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
             body.append(f"v = run.resolve(f{i}, source)")
         may_await = f.attribute is None
         if may_await:
-            body += ["if awaitable(v):",
+            body += ["if type(v) not in _SYNC and awaitable(v):",
+                     "    if run.budget:",
+                     "        _inline_await(v)",
                      f"    out[{key}] = None",
                      "    pending = pending or []",
                      f"    pending.append(({key}, run._later(f{i}, v)))",
@@ -317,18 +367,33 @@ def _generate(plan: ObjectPlan) -> Callable[[Run, Any], Any]:
             else:
                 body.append(f"{pad}out[{key}] = c{i}(run, v)")
         else:
-            body += [f"{pad}d = c{i}(run, v)", f"{pad}out[{key}] = d",
+            if f.sub is not None:
+                env[f"s{i}"] = f.sub
+                body.append(f"{pad}d = s{i}(run, v) if v is not None else c{i}(run, v)")
+            else:
+                body.append(f"{pad}d = c{i}(run, v)")
+            body += [f"{pad}out[{key}] = d",
                      f"{pad}if type(d) not in _SYNC and awaitable(d):",
                      f"{pad}    pending = pending or []",
                      f"{pad}    pending.append(({key}, d))"]  # fmt: skip
         lines += ["        " + b for b in body]
-    lines += ["    except Fallback:", "        raise",
+    lines += ["    except (Fallback, Offload):", "        raise",
               "    except Exception as e:", "        raise Fallback(key) from e",
               "    if pending is None:", "        return out",
               "    return _gather_object(out, pending)"]  # fmt: skip
     exec(compile("\n".join(lines), f"<plan {plan.type.name}>", "exec"), env)
     fn: Callable[[Run, Any], Any] = env["fn"]
     return fn
+
+
+def _inline_await(value: Any) -> None:
+    """A resolver that awaits, in an inline run: the loop would have to run it (its
+    DataLoaders are store calls), so it is given up, closed unstarted, and so is the run."""
+    if isinstance(value, Coroutine):
+        value.close()
+    elif isinstance(value, asyncio.Future):
+        value.cancel()
+    raise Offload("a resolver that awaits")
 
 
 def _leaf(type_: GraphQLScalarType | GraphQLEnumType, nullable: bool) -> Completer:
@@ -375,7 +440,15 @@ def _null(nullable: bool) -> None:
         raise Fallback("non-null")
 
 
-def _list(item: Completer, nullable: bool, leaf: bool = False) -> Completer:
+def _list(
+    item: Completer,
+    nullable: bool,
+    leaf: bool = False,
+    sub: Callable[[Run, Any], Any] | None = None,
+) -> Completer:
+    """A list of ``item``; ``sub``: the items' object sub-plan, called directly for an item
+    that is not null."""
+
     def complete(run: Run, value: Any) -> Any:
         if value is None:
             return _null(nullable)
@@ -383,8 +456,16 @@ def _list(item: Completer, nullable: bool, leaf: bool = False) -> Completer:
             isinstance(value, str | bytes | dict) or not isinstance(value, Iterable)
         ):
             raise Fallback("list")
-        out = [item(run, v) for v in value]
-        if leaf:  # a scalar never awaits
+        if run.budget and (
+            time.perf_counter() > run.budget
+            or (isinstance(value, list | tuple) and len(value) > inline.MAX_ITEMS)
+        ):
+            raise Offload("a long answer")
+        if sub is not None:
+            out = [sub(run, v) if v is not None else item(run, v) for v in value]
+        else:
+            out = [item(run, v) for v in value]
+        if leaf or _SYNC.issuperset(map(type, out)):  # a scalar never awaits; nor a dict
             return out
         waiting = [i for i, v in enumerate(out) if type(v) not in _SYNC and awaitable(v)]
         if not waiting:
@@ -406,8 +487,9 @@ class Compiler:
     """Compiles operations against one strawberry schema; sub-plans per (type, selections)
     are shared within a document."""
 
-    def __init__(self, strawberry_schema: Any) -> None:
+    def __init__(self, strawberry_schema: Any, keep_renderings: bool = True) -> None:
         self.strawberry_schema = strawberry_schema
+        self.keep_renderings = keep_renderings
         self.schema: GraphQLSchema = strawberry_schema._schema
         self.scalar_registry = strawberry_schema.schema_converter.scalar_registry
         self.config = strawberry_schema.config
@@ -430,7 +512,9 @@ class Compiler:
         assert query_type is not None
         state = _Document(self, fragments)
         root = state.object_plan(query_type, [op.selection_set])
-        return Plan(document, op, fragments, root, self.schema, self.scalar_registry, self.config)
+        plan = Plan(document, op, fragments, root, self.schema, self.scalar_registry, self.config)
+        plan.inline = all(f.definition is None or inline.marked(f.resolver) for f in root.fields)
+        return plan
 
 
 def _of_source_alone(resolver: Any) -> bool:
@@ -451,6 +535,12 @@ class _Document:
         self.compiler = compiler
         self.schema = compiler.schema
         self.fragments = fragments
+        #: completers whose value depends on the value alone, not on the request
+        self.pure: set[Completer] = set()
+        #: those that complete one object (or abstract) value: where a rendering is kept
+        self.objects: set[Completer] = set()
+        #: object completers, to the function of their sub-plan
+        self.object_fns: dict[Completer, Callable[[Run, Any], Any]] = {}
 
     def collect(
         self, type_: GraphQLObjectType, sets: Sequence[SelectionSetNode]
@@ -501,8 +591,28 @@ class _Document:
         for key, nodes in self.collect(type_, sets).items():
             fields.append(self.field_plan(type_, key, nodes))
         plan = ObjectPlan(type_, fields)
+        plan.pure = all(self.pure_field(f) for f in fields)
+        if not plan.pure and self.compiler.keep_renderings:
+            # a kept domain answer (the value of a field marked inline_when_kept), when what
+            # is asked of it depends on it alone, keeps its JSON
+            for f in fields:
+                kept = f.resolver is not None and inline.marked(f.resolver)
+                if kept and f.complete in self.pure and f.complete in self.objects:
+                    f.complete = _kept(f.complete)
+                    f.sub = None
         plan.fn = _generate(plan)
         return plan
+
+    def pure_field(self, f: FieldPlan) -> bool:
+        """Whether the field's answer depends on its source alone: read as an attribute or by a
+        resolver that takes no info (no context, no identity, no request) and no variable,
+        and completed by pure completers. Such a resolver computes from the source it is
+        given, a domain answer that is never changed once kept."""
+        if f.definition is None:
+            return True
+        if f.attribute is None and (f.wants_info is not None or _uses_variables(f.nodes)):
+            return False
+        return f.complete in self.pure
 
     def field_plan(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> FieldPlan:
         name = nodes[0].name.value
@@ -530,6 +640,12 @@ class _Document:
             resolver = sfield.base_resolver
             plan.resolver = resolver
             plan.has_arguments = bool(sfield.arguments)
+            plan.leaf_arguments = all(_leaf_type(a.type) for a in definition.args.values())
+            plan.fixed_arguments = (
+                resolver.info_parameter is None
+                and not _uses_variables(nodes)
+                and plan.leaf_arguments
+            )
             plan.self_arg = resolver.self_parameter is not None
             plan.kw_source = tuple(
                 p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p
@@ -543,6 +659,7 @@ class _Document:
                 plan.fetch = resolver.wrapped_func
         sets = [n.selection_set for n in nodes if n.selection_set is not None]
         plan.complete = self.completer(definition.type, sets)
+        plan.sub = self.object_fns.get(plan.complete)
         named = definition.type
         if isinstance(named, GraphQLNonNull):
             named = named.of_type
@@ -557,14 +674,21 @@ class _Document:
         nullable = not isinstance(type_, GraphQLNonNull)
         named: Any = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
         if isinstance(named, GraphQLScalarType | GraphQLEnumType):
-            return _leaf(named, nullable)
+            done = _leaf(named, nullable)
+            self.pure.add(done)
+            return done
         if isinstance(named, GraphQLList):
             inner = named.of_type
             inner = inner.of_type if isinstance(inner, GraphQLNonNull) else inner
             leaf = isinstance(inner, GraphQLScalarType | GraphQLEnumType)
-            return _list(self.completer(named.of_type, sets), nullable, leaf)
+            item = self.completer(named.of_type, sets)
+            done = _list(item, nullable, leaf, self.object_fns.get(item))
+            if item in self.pure:
+                self.pure.add(done)
+            return done
         if isinstance(named, GraphQLObjectType):
-            fn = self.object_plan(named, sets).fn
+            plan = self.object_plan(named, sets)
+            fn = plan.fn
             assert fn is not None
 
             def complete_object(run: Run, value: Any) -> Any:
@@ -572,6 +696,10 @@ class _Document:
                     return _null(nullable)
                 return fn(run, value)
 
+            self.objects.add(complete_object)
+            self.object_fns[complete_object] = fn
+            if plan.pure:
+                self.pure.add(complete_object)
             return complete_object
         if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
             return self.abstract(named, sets, nullable)
@@ -583,14 +711,19 @@ class _Document:
         """An interface or union: the runtime type by the value's class (strawberry resolves
         a typed instance to its class's type), a sub-plan per possible type."""
         plans = {t.name: self.object_plan(t, sets) for t in self.schema.get_possible_types(type_)}
-        by_class: dict[type, ObjectPlan] = {}
+        pure = all(p.pure for p in plans.values())
+        plans_by_class: dict[type, ObjectPlan] = {}
+        by_class: dict[type, Callable[[Run, Any], Any]] = {}  # the same, to the plan's function
 
         def complete_abstract(run: Run, value: Any) -> Any:
+            fn = by_class.get(type(value))
+            if fn is not None and getattr(value, CAST, None) is None:
+                return fn(run, value)
             if value is None:
                 return _null(nullable)
             if get_strawberry_type_cast(value) is not None:  # strawberry.cast: by its cast
                 raise Fallback("cast")
-            plan = by_class.get(type(value))
+            plan = plans_by_class.get(type(value))
             if plan is None:
                 definition = getattr(type(value), "__strawberry_definition__", None)
                 if definition is None or getattr(definition, "is_graphql_generic", False):
@@ -598,8 +731,65 @@ class _Document:
                 found = plans.get(definition.name)
                 if found is None:
                     raise Fallback("abstract")
-                plan = by_class[type(value)] = found
+                plan = plans_by_class[type(value)] = found
             assert plan.fn is not None
+            by_class[type(value)] = plan.fn
             return plan.fn(run, value)
 
+        self.objects.add(complete_abstract)
+        if pure:
+            self.pure.add(complete_abstract)
         return complete_abstract
+
+
+def _leaf_type(type_: Any) -> bool:
+    """A scalar or an enum, or a list of them, null or not: converted to plain values."""
+    while isinstance(type_, GraphQLNonNull | GraphQLList):
+        type_ = type_.of_type
+    return isinstance(type_, GraphQLScalarType | GraphQLEnumType)
+
+
+def _uses_variables(nodes: list[FieldNode]) -> bool:
+    """Whether any argument of the field takes a variable (its answer then depends on the
+    request's variables)."""
+
+    def walk(value: Any) -> bool:
+        if isinstance(value, VariableNode):
+            return True
+        if isinstance(value, ListValueNode):
+            return any(walk(v) for v in value.values)
+        if isinstance(value, ObjectValueNode):
+            return any(walk(f.value) for f in value.fields)
+        return False
+
+    return any(walk(a.value) for n in nodes for a in n.arguments or ())
+
+
+#: renderings kept per completer (per source value); past it the completer starts afresh
+KEPT_PER_FIELD = 256
+
+
+def _kept(complete: Completer) -> Completer:
+    """``complete``, its answer for each source kept as JSON (an ``orjson.Fragment``) while the
+    source is: the source is a domain answer kept per store version (a building's coverage,
+    a chain), and the answer below it depends on it alone (:meth:`_Document.pure_field`),
+    so every later request that finds the same source gets the same bytes without walking
+    its fields again. Keyed by the source's identity, held with it (an id is never reused
+    while its object is alive); a write makes new sources, so old renderings are never
+    found again, and they go when the completer starts afresh."""
+    kept: dict[int, tuple[Any, orjson.Fragment]] = {}
+
+    def complete_kept(run: Run, value: Any) -> Any:
+        hit = kept.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        done = complete(run, value)
+        if type(done) is not dict:  # null, or an answer still to await: not kept
+            return done
+        rendered = orjson.Fragment(orjson.dumps(done))
+        if len(kept) >= KEPT_PER_FIELD:
+            kept.clear()
+        kept[id(value)] = (value, rendered)
+        return rendered
+
+    return complete_kept

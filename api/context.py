@@ -7,7 +7,7 @@ live for one request only, so no answer outlives a write.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar, cast
 
@@ -17,6 +17,7 @@ from strawberry.fastapi import BaseContext
 from api.execution import Deadline, GuardedStore
 from api.gate import identity_of
 from api.identity import ANONYMOUS, Identity
+from api.inline import offload_if_inline
 from api.state import ApiState
 from graph.audited import AuditedStore
 from graph.contract import GraphStore
@@ -43,6 +44,15 @@ class GraphContext(BaseContext):
         self._loaders: dict[HopsKey, DataLoader[Any, Any]] = {}
         self.personal_reads: dict[str, set[str]] = {}  # node id -> personal fields read unmasked
         self.people_listed: list[str] = []
+        self._version: tuple[int | None] | None = None
+
+    def version(self) -> int | None:
+        """The store's data version, looked at once per request: what the request reads from
+        the caches kept per version is of one version (and an inline run may look at it: it
+        is the one store call that an answer at hand needs, :mod:`api.inline`)."""
+        if self._version is None:
+            self._version = (self.state.store.version(),)
+        return self._version[0]
 
     @property
     def identity(self) -> Identity:
@@ -94,7 +104,7 @@ class GraphContext(BaseContext):
         and die with the request like the ones below."""
         found = self._loaders.get(key)
         if found is None:
-            found = self._loaders[key] = DataLoader(load_fn=load)
+            found = self._loaders[key] = _loader(load)
         return found
 
     def hops(
@@ -113,7 +123,7 @@ class GraphContext(BaseContext):
                 found = store.neighbours(ids, types, direction, as_of, kinds)
                 return [found.get(i, []) for i in ids]
 
-            loader = self._loaders[key] = DataLoader(load_fn=load)
+            loader = self._loaders[key] = _loader(load)
         return loader
 
     def walk(
@@ -128,7 +138,7 @@ class GraphContext(BaseContext):
                 found = store.walk(ids, rel_type, direction, max_depth, as_of)
                 return [found.get(i, []) for i in ids]
 
-            loader = self._loaders[key] = DataLoader(load_fn=load)
+            loader = self._loaders[key] = _loader(load)
         return loader
 
     def reach(
@@ -145,7 +155,7 @@ class GraphContext(BaseContext):
                 found = store.reach_aggregates(ids, reach, as_of, props)
                 return [found[i] for i in ids]
 
-            loader = self._loaders[key] = DataLoader(load_fn=load)
+            loader = self._loaders[key] = _loader(load)
         return loader
 
     def nodes(self) -> DataLoader[str, Node | None]:
@@ -158,5 +168,11 @@ class GraphContext(BaseContext):
                 found = store.get_nodes(ids)
                 return [found.get(i) for i in ids]
 
-            loader = self._loaders[key] = DataLoader(load_fn=load)
+            loader = self._loaders[key] = _loader(load)
         return loader
+
+
+def _loader(load: Callable[[list[K]], Awaitable[Sequence[V | BaseException]]]) -> DataLoader[K, V]:
+    """A DataLoader; none on the event loop (a batch is store calls: :mod:`api.inline`)."""
+    offload_if_inline("a DataLoader")
+    return DataLoader(load_fn=load)

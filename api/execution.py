@@ -2,8 +2,10 @@
 
 Why: resolvers and store reads are plain Python; run on the event loop, one slow request
 (a whole-graph report, a deep query) would stall every other request, ``/healthz`` included.
-Each request's execution runs in a worker thread with an event loop of its own (DataLoaders
-batch as before); the server's loop only waits for it, watching the clock and the client.
+Each request's execution runs in a worker thread (:mod:`api.workers`) with an event loop of
+its own (DataLoaders batch as before); the server's loop only waits for it, watching the clock
+and the client. The one exception is a compiled plan over answers already kept, which runs on
+the loop itself and gives way to a worker as soon as it needs more (:mod:`api.inline`).
 
 The time limit is cooperative: :class:`Deadline` is checked on every store call the request
 makes (:class:`GuardedStore`) and in every DataLoader batch, so the work stops within one store
@@ -17,14 +19,14 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from asyncio import FIRST_COMPLETED
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-import anyio
 from graphql import GraphQLError
 from strawberry.types import ExecutionResult
 
+from api.inline import Offload, running_inline
+from api.workers import Workers
 from graph.contract import GraphStore
 from graph.errors import GridGraphError
 
@@ -100,6 +102,8 @@ class GuardedStore:
         deadline = self._deadline
 
         def guarded(*args: Any, **kwargs: Any) -> Any:
+            if running_inline():  # the event loop makes no store call (api.inline)
+                raise Offload(name)
             deadline.check()
             return value(*args, **kwargs)
 
@@ -123,7 +127,7 @@ def _thread_loop() -> asyncio.AbstractEventLoop:
 async def run_off_loop(
     make: Callable[[], Awaitable[ExecutionResult] | ExecutionResult],
     deadline: Deadline,
-    limiter: anyio.CapacityLimiter,
+    workers: Workers,
     receive: Callable[[], Awaitable[Mapping[str, Any]]] | None,
 ) -> ExecutionResult:
     """Run the coroutine ``make()`` builds in a worker thread; answer with an error at the
@@ -141,29 +145,39 @@ async def run_off_loop(
             return _stopped(deadline.reason)
         return result
 
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[ExecutionResult] = loop.create_future()
+
+    def stop(reason: str) -> None:
+        deadline.cancel(reason)
+        if not answer.done():
+            answer.set_result(_stopped(reason))
+
+    def at_limit() -> None:
+        if not deadline.armed:  # a mutation: no limit after all
+            return
+        if deadline.expired():
+            stop(deadline.message())
+        else:  # the loop's clock ran ahead of the deadline's: wait the rest
+            timers.append(loop.call_later(max(deadline.at - time.monotonic(), 0), at_limit))
+
     async def gone() -> None:
         assert receive is not None
         while (await receive()).get("type") != "http.disconnect":
             pass
+        stop("the client disconnected: the request was stopped")
 
-    task = asyncio.ensure_future(anyio.to_thread.run_sync(run, limiter=limiter,
-                                                          abandon_on_cancel=True))  # fmt: skip
-    left = asyncio.ensure_future(gone()) if receive is not None else None
+    workers.submit(run, loop, answer)
+    timers = [loop.call_later(max(deadline.at - time.monotonic(), 0), at_limit)]
+    left = loop.create_task(gone()) if receive is not None else None
     try:
-        while True:
-            waits: set[asyncio.Future[Any]] = {task} if left is None else {task, left}
-            timeout = max(deadline.at - time.monotonic(), 0) if deadline.armed else None
-            done, _ = await asyncio.wait(waits, timeout=timeout, return_when=FIRST_COMPLETED)
-            if task in done:
-                return task.result()
-            if left is not None and left in done:
-                deadline.cancel("the client disconnected: the request was stopped")
-            elif deadline.expired():
-                deadline.cancel(deadline.message())
-            if deadline.reason is not None:
-                task.cancel()
-                return _stopped(deadline.reason)
+        return await answer
+    except asyncio.CancelledError:  # the server stops this request: so does the work
+        deadline.cancel("the request was cancelled")
+        raise
     finally:
+        for timer in timers:
+            timer.cancel()
         if left is not None:
             left.cancel()
 

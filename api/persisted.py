@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,14 +47,17 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
+from api import inline
 from api.compiled import Compiler, Fallback, NotCompilable, Plan, awaitable
 from api.context import GraphContext
 from api.execution import run_off_loop
 from api.gate import identity_of, replay_body
 from api.identity import ANONYMOUS, AccessDenied, TokenBook, check_access
+from api.inline import Offload
 from api.limits import DEFAULT_FIRST
 from api.query_cost import measure
 from api.state import ApiState
+from api.workers import Workers
 from graph.errors import GridGraphError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,12 +98,13 @@ class Registered:
 class Registry:
     """Registered documents by the SHA-256 of their text, each parsed and validated once."""
 
-    def __init__(self, strawberry_schema: Any) -> None:
-        self.compiler = Compiler(strawberry_schema)
+    def __init__(self, strawberry_schema: Any, keep_renderings: bool = True) -> None:
+        self.compiler = Compiler(strawberry_schema, keep_renderings)
         self.schema = strawberry_schema._schema
         self.documents: dict[str, Registered] = {}
         self.hits = 0  # requests answered from a compiled plan
         self.fallbacks = 0  # registered, but answered by the ordinary path
+        self.inline = 0  # of the hits, answered on the event loop itself (api.inline)
 
     def __len__(self) -> int:
         return len(self.documents)
@@ -182,9 +187,11 @@ def console_queries(web: Path = CONSOLE_WEB) -> list[tuple[str, str]]:
     return out
 
 
-def build_registry(strawberry_schema: Any, extra_dir: Path | None) -> Registry:
+def build_registry(
+    strawberry_schema: Any, extra_dir: Path | None, keep_renderings: bool = True
+) -> Registry:
     """The documents of ``docs/queries/``, the console's queries and ``extra_dir/*.graphql``."""
-    registry = Registry(strawberry_schema)
+    registry = Registry(strawberry_schema, keep_renderings)
     if DOCS_QUERIES.is_dir():
         registry.register_files(sorted(DOCS_QUERIES.glob("*.graphql")))
     for origin, text in console_queries():
@@ -221,7 +228,7 @@ class PersistedQueries:
         registry: Registry,
         state: ApiState,
         book: TokenBook,
-        limiter: Any,
+        workers: Workers,
         compiled: bool = True,
         path: str = "/graphql",
     ) -> None:
@@ -229,7 +236,7 @@ class PersistedQueries:
         self.registry = registry
         self.state = state
         self.book = book
-        self.limiter = limiter
+        self.workers = workers
         self.compiled = compiled
         self.path = path
 
@@ -291,6 +298,12 @@ class PersistedQueries:
         self.registry.hits += 1
         await _answer(send, 200, answer)
 
+    def _context(self, scope: Scope, receive: Receive) -> GraphContext:
+        context = GraphContext(self.state)
+        context.request = Request(scope, receive)
+        context.response = Response()
+        return context
+
     async def _compiled(
         self, scope: Scope, receive: Receive, entry: Registered, payload: dict[str, Any]
     ) -> bytes | None:
@@ -325,10 +338,19 @@ class PersistedQueries:
             coerced = plan.variables(variables)
         except Fallback:
             return None
-        context = GraphContext(self.state)
-        request = Request(scope, receive)
-        context.request = request
-        context.response = Response()
+        if plan.inline:
+            context = self._context(scope, receive)
+            try:
+                data = await _inline(plan, context, coerced)
+            except Fallback:
+                return None
+            except Offload:  # more than was at hand: a worker thread runs it from the start
+                pass
+            else:
+                self.registry.inline += 1
+                context.finish()  # the audit trail: personal data and people it read
+                return orjson.dumps({"data": data})
+        context = self._context(scope, receive)
 
         async def finish(pending: Awaitable[Any]) -> ExecutionResult:
             try:
@@ -346,13 +368,26 @@ class PersistedQueries:
                 return finish(out)
             return ExecutionResult(data=out, errors=None)
 
-        result = await run_off_loop(run, context.deadline, self.limiter, receive)
+        result = await run_off_loop(run, context.deadline, self.workers, receive)
         if result is _FALLBACK:
             return None
         context.finish()  # the audit trail: personal data and people this request read
         if result.errors:  # stopped: the time limit, or the client went away
             return orjson.dumps({"data": None, "errors": [e.formatted for e in result.errors]})
         return orjson.dumps({"data": result.data})
+
+
+async def _inline(plan: Plan, context: GraphContext, variables: Any) -> Any:
+    """The plan's ``data`` run on the event loop (:mod:`api.inline`): :class:`Offload` as
+    soon as it needs more than is at hand, :class:`Fallback` as on any path."""
+    token = inline.enter()
+    try:
+        out = plan.start(context, variables, time.perf_counter() + inline.BUDGET)
+        if awaitable(out):
+            out = await out
+        return out
+    finally:
+        inline.leave(token)
 
 
 def _requested_hash(payload: dict[str, Any]) -> str | None:

@@ -12,6 +12,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from api.inline import offload_if_inline
 from graph.audit import trail_for
 from graph.bulk import gc_paused
 from graph.changes import Changes
@@ -95,7 +96,8 @@ class VersionedCache:
         goes on for the next reader)."""
         while True:
             version = self.store.version()
-            if version is None:
+            if version is None:  # nothing is kept: computed every time, never on the loop
+                offload_if_inline("an answer to compute")
                 return compute()
             with self._lock:
                 self._move_to(version)
@@ -103,6 +105,7 @@ class VersionedCache:
                     self._items.move_to_end(key)
                     value: T = self._items[key]
                     return value
+                offload_if_inline("a kept answer to compute")  # nor wait for one
                 running = self._running.get(key)
                 if running is None or running[1] == threading.get_ident():
                     mine = threading.Event()

@@ -100,6 +100,11 @@ class Settings(BaseSettings):
     compiled_queries: bool = Field(
         True, description="Answer persisted queries from compiled plans (off: graphql-core)"
     )
+    keep_renderings: bool = Field(
+        True,
+        description="Compiled plans keep the JSON of the parts of an answer that depend on a "
+        "kept domain answer alone (off: every field is walked on every request)",
+    )
 
     timezone: str = Field(
         "Asia/Shanghai",

@@ -15,7 +15,6 @@ from datetime import date
 from types import ModuleType
 from typing import Any
 
-import anyio
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
@@ -26,6 +25,7 @@ from strawberry.types.graphql import OperationType
 from api.dates import DateScalar
 from api.execution import run_off_loop
 from api.types import KIND_TYPES
+from api.workers import Workers
 from graph.errors import GridGraphError
 
 
@@ -33,11 +33,11 @@ class GridGraphSchema(strawberry.Schema):
     """A schema that logs only unexpected errors: a refused or malformed request, or a user
     error such as an unknown id, is the client's to read in ``errors``, not the server log's.
 
-    With a ``limiter`` (set by :func:`api.app.create_app`), each execution runs in a worker
+    With ``workers`` (set by :func:`api.app.create_app`), each execution runs in a worker
     thread within the request's deadline (:mod:`api.execution`), off the event loop.
     """
 
-    limiter: anyio.CapacityLimiter | None = None
+    workers: Workers | None = None
 
     async def execute(
         self,
@@ -53,12 +53,12 @@ class GridGraphSchema(strawberry.Schema):
         args = (query, variable_values, context_value, root_value, operation_name,
                 allowed_operation_types, operation_extensions)  # fmt: skip
         deadline = getattr(context_value, "deadline", None)
-        if self.limiter is None or deadline is None:
+        if self.workers is None or deadline is None:
             result = await run(*args)
         else:
             request = getattr(context_value, "request", None)
             receive = request.receive if request is not None else None
-            result = await run_off_loop(lambda: run(*args), deadline, self.limiter, receive)
+            result = await run_off_loop(lambda: run(*args), deadline, self.workers, receive)
         finish = getattr(context_value, "finish", None)
         if finish is not None:
             finish()  # the audit trail: personal data and people read by this request

@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -30,6 +30,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.context import GraphContext
+from api.inline import inline_when_kept
 from api.limits import check_page_size
 from api.schema.lists import PageInfo, decode_cursor, encode_cursor
 from api.state import ApiState
@@ -799,7 +800,7 @@ def chain_loader(ctx: GraphContext) -> DataLoader[ChainKey, ChainView]:
             by_day[key[2]].append(resolved[key])
         # chains are kept per store version across requests (as coverage is): only the
         # questions no request asked since the last write are computed
-        cache, version = ctx.state.cache, store.version()
+        cache, version = ctx.state.cache, ctx.version()
         kept = cache.known([("chain", *r) for r in resolved.values()], version)
         for day, asked in by_day.items():
             missing = [r for r in dict.fromkeys(asked) if ("chain", *r) not in kept]
@@ -815,6 +816,17 @@ def chain_loader(ctx: GraphContext) -> DataLoader[ChainKey, ChainView]:
         return [answers[k] for k in keys]
 
     return ctx.loader(("chain",), load)
+
+
+def kept_chain(ctx: GraphContext, key: ChainKey) -> ChainView | None:
+    """The chain kept for ``key`` when it is asked by ids (a name or a code is resolved by
+    the loader, with the store), at the store's version now."""
+    building, event_type, day = key
+    if ":" not in building or ":" not in event_type:
+        return None
+    cached = ("chain", building, event_type, day)
+    found: ChainView | None = ctx.state.cache.known([cached], ctx.version()).get(cached)
+    return found
 
 
 def _chains_of_day(
@@ -857,7 +869,8 @@ class Query:
         "double accountability (territory and pairing) and every missing link as a gap "
         "(责任链查询)",
     )
-    async def responsibility_chain(
+    @inline_when_kept  # a chain asked since the last write is kept
+    def responsibility_chain(
         self,
         info: Info,
         building: Annotated[
@@ -878,9 +891,13 @@ class Query:
                 "(default: today) (截至日期)"
             ),
         ] = None,
-    ) -> ChainView:
+    ) -> ChainView | Awaitable[ChainView]:
         ctx: GraphContext = info.context
-        return await chain_loader(ctx).load((str(building), str(event_type), ctx.day(as_of)))
+        key = (str(building), str(event_type), ctx.day(as_of))
+        kept = kept_chain(ctx, key)
+        if kept is not None:  # asked since the last write: no loader, no store call
+            return kept
+        return chain_loader(ctx).load(key)
 
     @strawberry.field(
         graphql_type=GapReportType,

@@ -14,6 +14,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import GraphContext
+from api.inline import inline_when_kept
 from api.types import (
     AS_OF_HELP,
     Agreement,
@@ -246,6 +247,7 @@ class Query:
         "department, police officer, active organisations, partners, facilities "
         "(楼栋覆盖查询)",
     )
+    @inline_when_kept  # a repeat is a look-up in the state's cache
     def coverage(
         self,
         info: Info,

@@ -66,3 +66,15 @@ def test_parent_resolvers_answer_as_on_the_ordinary_path(monkeypatch: pytest.Mon
     )
     # double (its parent alone) is called directly; plus needs its argument, once per thing
     assert resolved == ["plus", "plus"]
+
+
+def test_arguments_from_variables_are_each_requests_own() -> None:
+    """Arguments written out are converted once for every request; one from a variable is
+    converted for each request, from its own variables."""
+    plan = Compiler(SCHEMA).compile(parse("query($by: Int!) { things { plus(by: $by) } }"), None)
+    answers = [asyncio.run(plan.execute(None, plan.variables({"by": by}))) for by in (1, 100, 1)]
+    assert [a["things"][0]["plus"] for a in answers] == [2, 101, 2]
+    written = Compiler(SCHEMA).compile(parse(DOCUMENT), None)
+    for _ in range(2):
+        answer = asyncio.run(written.execute(None, written.variables({})))
+        assert answer == {"things": [{"double": 2, "plus": 11}, {"double": 10, "plus": 15}]}
