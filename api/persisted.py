@@ -28,6 +28,7 @@ import hashlib
 import re
 import time
 from collections.abc import Awaitable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ from api.limits import DEFAULT_FIRST
 from api.query_cost import measure
 from api.state import ApiState
 from api.workers import Workers
+from graph.bulk import gc_paused
 from graph.errors import GridGraphError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -352,18 +354,24 @@ class PersistedQueries:
                 return orjson.dumps({"data": data})
         context = self._context(scope, receive)
 
+        # a whole-graph report runs with the collector paused, as on the ordinary path
+        # (api.limits.QueryBounds.on_execute)
+        paused = gc_paused if m.whole else nullcontext
+
         async def finish(pending: Awaitable[Any]) -> ExecutionResult:
-            try:
-                data = await pending
-            except Fallback:
-                return _FALLBACK
+            with paused():
+                try:
+                    data = await pending
+                except Fallback:
+                    return _FALLBACK
             return ExecutionResult(data=data, errors=None)
 
         def run() -> ExecutionResult | Awaitable[ExecutionResult]:
-            try:
-                out = plan.start(context, coerced)  # no event loop unless a resolver awaits
-            except Fallback:
-                return _FALLBACK
+            with paused():
+                try:
+                    out = plan.start(context, coerced)  # no event loop unless one awaits
+                except Fallback:
+                    return _FALLBACK
             if awaitable(out):
                 return finish(out)
             return ExecutionResult(data=out, errors=None)

@@ -15,6 +15,7 @@ import asyncio
 import hashlib
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -301,3 +302,29 @@ def test_a_part_asked_with_a_variable_is_not_kept(servers: Servers) -> None:
     )
     written = compiler.compile(parse("query($b: ID!) { " + asked.format("COMMUNITY") + " }"), None)
     assert _kept_fields(by_variable) == [] and _kept_fields(written) == ["coverage"]
+
+
+def test_a_compiled_whole_graph_report_runs_with_the_collector_paused(
+    servers: Servers, built: tuple[MemoryStore, Built], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on the ordinary path (api.limits.QueryBounds.on_execute): the gaps document, compiled,
+    runs its plan with the collector paused; a coverage does not."""
+    import gc
+
+    import api.persisted
+
+    seen: list[bool] = []
+    real = api.persisted.gc_paused
+
+    @contextmanager
+    def watched() -> Iterator[None]:
+        with real():
+            seen.append(gc.isenabled())
+            yield
+
+    monkeypatch.setattr(api.persisted, "gc_paused", watched)
+    _, hits, _ = _ask(servers, _by_hash(GAPS, asOf=DAY))
+    assert hits == 1 and seen == [False]
+    _ask(servers, _by_hash(COVERAGE, building=built[1].id("b1"), asOf="2024-07-02"))
+    assert seen == [False]
+    assert gc.isenabled()
