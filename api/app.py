@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 
 from fastapi import FastAPI
 
@@ -83,15 +84,56 @@ def create_app(
 
 def serving_app(store: GraphStore, settings: Settings) -> FastAPI:
     """The app of a serving process: the loaded graph (and the schema) frozen for the
-    collector, never scanned again, and the search's pinyin worked out in the background so
-    that the first latin search does not wait for it."""
+    collector, never scanned again, and in the background the search's pinyin worked out and
+    today's gap report computed (again after each reload of the graph, when there is nothing
+    to bring it forward from), so that the first latin search and the first planner to open
+    the gaps do not wait for them (a province's report takes longer than a request may)."""
+    from api.schema.chain import warm_gaps
     from api.search import warm_spellings
     from graph.collector import settle_for_serving
 
     app = create_app(store, settings)
     settle_for_serving(store)
     threading.Thread(target=warm_spellings, args=(store,), name="warm-search", daemon=True).start()
+    state: ApiState = app.state.gridgraph
+    gaps = Background(lambda: warm_gaps(state), "warm-gaps")
+    gaps()
+    hooks = getattr(store, "after_reload", None)
+    if isinstance(hooks, list):
+        hooks.append(gaps)
     return app
+
+
+class Background:
+    """``work`` run in one background thread at a time: asked again while it runs, it runs
+    once more after (reloads in a row cost one report each at most, not a thread each)."""
+
+    def __init__(self, work: Callable[[], object], name: str) -> None:
+        self.work = work
+        self.name = name
+        self._lock = threading.Lock()
+        self._running = self._again = False
+
+    def __call__(self) -> None:
+        with self._lock:
+            if self._running:
+                self._again = True
+                return
+            self._running = True
+        threading.Thread(target=self._run, name=self.name, daemon=True).start()
+
+    def _run(self) -> None:
+        again = True
+        try:
+            while again:
+                self.work()
+                with self._lock:
+                    again, self._again = self._again, False
+                    self._running = again
+        except BaseException:
+            with self._lock:
+                self._running = self._again = False
+            raise
 
 
 def app_from_environment() -> FastAPI:

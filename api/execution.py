@@ -45,6 +45,7 @@ class Deadline:
         self.at = time.monotonic() + seconds
         self.armed = True
         self.reason: str | None = None
+        self.waited_for: str | None = None  # an answer another thread computes (waiting)
 
     def disarm(self) -> None:
         """No limit for this request (mutations)."""
@@ -63,7 +64,24 @@ class Deadline:
             self.reason = self.message()
             raise RequestStopped(self.reason)
 
+    def waiting(self, what: str) -> Callable[[], None]:
+        """A check for a request waiting for ``what``, an answer another thread computes
+        for everyone (a whole-graph report): stop at the deadline, saying what it waited for
+        (the computation goes on and keeps its answer for the next ask)."""
+
+        def check() -> None:
+            self.waited_for = what
+            self.check()
+
+        return check
+
     def message(self) -> str:
+        if self.waited_for is not None:
+            return (
+                f"the request ran longer than the time limit of {self.seconds:g} s and was "
+                f"stopped while it waited for {self.waited_for}, which is being computed and "
+                "will be kept: ask again in a moment (请求超时：结果正在计算，请稍后重试)"
+            )
         return (
             f"the request ran longer than the time limit of {self.seconds:g} s and was stopped: "
             "ask for less (a smaller page, fewer aliases) (请求超时)"

@@ -2,25 +2,25 @@
 
 Chinese text goes to the store's own ``find`` (substring over names and aliases). Latin text
 also matches a pinyin index: each name and alias spelled out ("liyangshequ") and by initials
-("lysq"), so "liyang" or "ly" find 黎阳社区. The index is built once per store version, lazily
-on the first latin search, and each distinct name is converted once (many buildings share one);
-a text of three letters or more is looked up by its trigrams, a shorter one by a scan.
+("lysq"), so "liyang" or "ly" find 黎阳社区 (api/pinyin_index.py, which reads only the best
+matches). The index is built lazily on the first latin search, each distinct name converted
+once (many buildings share one), and then brought forward by each write's changes instead of
+being built again.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
-from array import array
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import zhconv
-from pypinyin import Style, lazy_pinyin
 
+from api.pinyin_index import PinyinIndex, build_index, spellings
 from graph.bulk import gc_paused
+from graph.changes import Changes
 from graph.model import Node
 from schema import ONTOLOGY
 
@@ -30,87 +30,6 @@ if TYPE_CHECKING:
 
 _LATIN = re.compile(r"^[a-z0-9 ']+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-@lru_cache(maxsize=1 << 20)  # every distinct name at province scale: a rebuild reads the cache
-def spellings(name: str) -> tuple[str, str]:
-    """The full pinyin and the initials of ``name``, lower case, without separators."""
-    full = "".join(lazy_pinyin(name, errors="default")).lower()
-    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")).lower()
-    return re.sub(r"\s+", "", full), re.sub(r"\s+", "", initials)
-
-
-#: Latin queries this long or longer are looked up by their trigrams, shorter ones by a scan.
-GRAM = 3
-
-
-@dataclass(frozen=True)
-class PinyinIndex:
-    """Every distinct spelling of every name, its owners, and its trigrams.
-
-    ``spellings[i]`` is spelled by the nodes ``owners[i]`` (id, kind); ``grams`` maps each
-    run of :data:`GRAM` letters to the spellings holding it, so a query of three letters or
-    more reads only the spellings that share its rarest trigrams, not the whole index (at
-    province scale a scan of every spelling was 55 ms). Shorter queries scan ``text``, the
-    spellings one per line (``starts[i]`` where line ``i`` begins).
-    """
-
-    spellings: list[str]
-    owners: list[list[tuple[str, str]]]
-    grams: dict[str, array[int]]
-    text: str
-    starts: list[int]
-
-    def matches(
-        self,
-        query: str,
-        keep: Callable[[tuple[str, str]], bool] | None = None,
-        limit: int | None = None,
-    ) -> list[tuple[int, tuple[str, str]]]:
-        """Nodes with a spelling that contains ``query``, best first, each with its rank:
-        0 a spelling equal to it, 1 one starting with it, 2 one containing it; within a rank,
-        shorter spellings (closer matches) first, then by id. Only nodes ``keep`` accepts, at
-        most ``limit``: the spellings are grouped by rank and length, and the groups' owners
-        read in that order until the limit is reached (a common text holds many)."""
-        groups: dict[tuple[int, int], list[int]] = {}
-        for i in self._holding(query):
-            spelled = self.spellings[i]
-            rank = 0 if spelled == query else 1 if spelled.startswith(query) else 2
-            groups.setdefault((rank, len(spelled)), []).append(i)
-        seen: set[str] = set()
-        out: list[tuple[int, tuple[str, str]]] = []
-        for rank, length in sorted(groups):
-            fresh: dict[str, tuple[str, str]] = {}
-            for i in groups[rank, length]:
-                for owner in self.owners[i]:
-                    if owner[0] not in seen and (keep is None or keep(owner)):
-                        fresh[owner[0]] = owner
-            seen.update(fresh)  # a node's best spelling comes first: later ones are worse
-            out += [(rank, fresh[nid]) for nid in sorted(fresh)]
-            if limit is not None and len(out) >= limit:
-                return out[:limit]
-        return out
-
-    def _holding(self, query: str) -> list[int]:
-        """The spellings that contain ``query``."""
-        if len(query) < GRAM:
-            found, pos = [], self.text.find(query)
-            while pos != -1:
-                line = bisect.bisect_right(self.starts, pos) - 1
-                found.append(line)
-                pos = self.text.find(query, self.text.index("\n", pos) + 1)  # the next line
-            return found
-        postings = sorted(
-            (self.grams.get(query[i : i + GRAM], _NONE) for i in range(len(query) - GRAM + 1)),
-            key=len,
-        )
-        if not postings[0]:
-            return []
-        shared = set(postings[0]).intersection(*postings[1:])
-        return sorted(i for i in shared if query in self.spellings[i])
-
-
-_NONE: array[int] = array("I")
 
 
 def warm_spellings(store: GraphStore) -> int:
@@ -129,31 +48,69 @@ def warm_spellings(store: GraphStore) -> int:
     return len(names)
 
 
-def build_index(nodes: list[Node]) -> PinyinIndex:
-    by_spelling: dict[str, list[tuple[str, str]]] = {}
-    for node in nodes:
-        names = [node.props.get("name"), *node.props.get("aliases", ())]
-        for name in names:
-            if not name or not _CJK.search(str(name)):
-                continue
-            for spelled in spellings(str(name)):
-                by_spelling.setdefault(spelled, []).append((node.id, node.kind))
-    spelled_all = list(by_spelling)
-    grams: dict[str, array[int]] = {}
-    for i, spelled in enumerate(spelled_all):
-        for k in range(len(spelled) - GRAM + 1):
-            gram = spelled[k : k + GRAM]
-            posting = grams.get(gram)
-            if posting is None:
-                grams[gram] = array("I", (i,))
-            elif posting[-1] != i:  # a trigram twice in one spelling: listed once
-                posting.append(i)
-    starts, offset = [], 0
-    for spelled in spelled_all:
-        starts.append(offset)
-        offset += len(spelled) + 1
-    text = "\n".join(spelled_all) + "\n"
-    return PinyinIndex(spelled_all, list(by_spelling.values()), grams, text, starts)
+def index_of(store: GraphStore) -> PinyinIndex:
+    """The pinyin index of the store as it is, with the version it is exactly of.
+
+    A write landing while the nodes are read leaves the index holding them as read, of some
+    version after the one asked before: it is brought forward from what it holds to the
+    store's version (or left without a version, then never carried, if the store cannot tell
+    what changed)."""
+    version = store.version()
+    nodes = list(store.iter_nodes())
+    moved = version is not None and store.version() != version
+    index = build_index(nodes, version)
+    if not moved:
+        return index
+    assert version is not None
+    changes = store.changes_since(version)
+    if changes is not None:
+        held = {n.id: n for n in nodes if n.id in changes.nodes}
+        carried = _brought(index, {nid: held.get(nid) for nid in changes.nodes}, changes, store)
+        if carried is not None:
+            return carried
+    index.version = None  # not handed out yet: nobody reads it meanwhile
+    return index
+
+
+def carry_index(earlier: PinyinIndex, changes: Changes, store: GraphStore) -> PinyinIndex | None:
+    """``earlier`` brought forward to the store's version by what changed since the version it
+    is of (None: not known; the caller builds the index again). The changes are read again
+    when ``changes`` start elsewhere (the cache's version of the index can be older than the
+    one it is of) or the store moves on while the changed nodes are read."""
+    if earlier.version is None:
+        return None
+    for _ in range(3):
+        if changes.since != earlier.version:
+            found = store.changes_since(earlier.version)
+            if found is None:
+                return None
+            changes = found
+        carried = _brought(earlier, changes.nodes, changes, store)
+        if carried is not None:
+            return carried
+        changes = Changes(-1, -1, {}, {})  # read them again
+    return None
+
+
+def _brought(
+    index: PinyinIndex, held: Mapping[str, Node | None], changes: Changes, store: GraphStore
+) -> PinyinIndex | None:
+    """``index``, which holds the changed nodes as ``held``, brought to ``changes.until``;
+    None if the store moved on meanwhile."""
+    now = store.get_nodes(list(changes.nodes))
+    if store.version() != changes.until:
+        return None
+    return index.carried(held, now, changes.until)
+
+
+def pinyin_index(state: ApiState, store: GraphStore) -> PinyinIndex:
+    """The index at the store's version: built once, then brought forward by each write."""
+    index: PinyinIndex = state.indexes.get_or_compute(
+        ("pinyin-index",),
+        lambda: index_of(store),
+        carry=lambda earlier, changes: carry_index(earlier, changes, store),
+    )
+    return index
 
 
 # How close a match is: the thing itself (its code, name or alias) before things named after it.
@@ -245,16 +202,11 @@ def search_hits(
             hits[node.id] = Hit(node, score, matched)
     query = needle.lower().replace(" ", "").replace("'", "")
     if query and _LATIN.match(needle.lower()):
-        index: PinyinIndex = state.indexes.get_or_compute(
-            ("pinyin-index",), lambda: build_index(list(store.iter_nodes()))
-        )
-        kind_set = set(kinds) if kinds else None
+        index = pinyin_index(state, store)
         ranked = [
             (rank, nid)
             for rank, (nid, _) in index.matches(
-                query,
-                keep=lambda o: o[0] not in hits and (kind_set is None or o[1] in kind_set),
-                limit=max(200, 4 * want),
+                query, set(kinds) if kinds else None, hits.keys(), limit=max(200, 4 * want)
             )
         ]
         by_id = store.get_nodes([nid for _, nid in ranked])

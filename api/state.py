@@ -34,6 +34,9 @@ class VersionedCache:
     a province-scale graph cost one report, not two); if that computation fails, the next of
     them computes it."""
 
+    #: Seconds between two calls of a waiting reader's ``waiting`` (:meth:`get_or_compute`).
+    WAIT = 0.05
+
     def __init__(self, store: GraphStore, maxsize: int = 4096) -> None:
         self.store = store
         self.maxsize = maxsize
@@ -79,13 +82,18 @@ class VersionedCache:
         key: Hashable,
         compute: Callable[[], T],
         carry: Callable[[T, Changes], T | None] | None = None,
+        waiting: Callable[[], None] | None = None,
     ) -> T:
         """The answer for ``key`` at the store's version, computed once.
 
         With ``carry``, the answer an earlier version had is brought forward instead, when the
         store can tell what changed since (:meth:`~graph.contract.GraphStore.changes_since`):
         ``carry(earlier, changes)`` gives the answer now, or None to compute it after all. It
-        must read what changed from the store as it is (a change may be told twice)."""
+        must read what changed from the store as it is (a change may be told twice).
+
+        ``waiting`` is called every :attr:`WAIT` seconds while another thread computes the
+        answer; it may raise to stop waiting (a request past its deadline: the computation
+        goes on for the next reader)."""
         while True:
             version = self.store.version()
             if version is None:  # nothing is kept: computed every time, never on the loop
@@ -104,7 +112,10 @@ class VersionedCache:
                     self._running[key] = (mine, threading.get_ident())
                     earlier = self._carried.get(key) if carry is not None else None
                     break
-            running[0].wait()  # another request computes it: then look again
+            # another request computes it: then look again
+            while not running[0].wait(self.WAIT if waiting is not None else None):
+                assert waiting is not None
+                waiting()
         try:
             with gc_paused():  # whole-graph answers allocate a lot: no collection pass meanwhile
                 carried = self._carry(carry, earlier) if carry is not None else None

@@ -9,7 +9,12 @@ serve`` does (the app over ASGI, the loaded graph frozen for the collector), and
 - a new day in an interval already asked (no link begins or ends in between);
 - a new day across change days (the nearest kept report, its touched grids recomputed),
   walking back from today over change days one by one, each interval asked for the first time;
-- ``counts`` alone, executed, for a day asked before, and the kept counts themselves.
+- ``counts`` alone, executed, for a day asked before, and the kept counts themselves;
+- after each of a few small writes (a building added under a compound, a pairing ended, a
+  holder for a post), the first ask of today (the kept reports carried to the new version of
+  the data, :meth:`KeptGaps.carried`), beside a repeat ask of it (the floor).
+
+The writes go to a copy of the seeded store file, which is left as it was.
 
     python bench/gaps_bench.py                 # scales 1 and 10
     python bench/gaps_bench.py --scale 100     # province scale (about 6 GiB, minutes to open)
@@ -20,6 +25,7 @@ Targets (issue 13): the first ask of a new day ≤ 100 ms at scale 100, counts �
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -46,7 +52,14 @@ def ms(call: Callable[[], object]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def run_scale(scale: int, directory: Path, floors: int, crossings: int) -> None:
+def run_scale(scale: int, directory: Path, floors: int, crossings: int, writes: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "gaps-bench.sqlite"
+        shutil.copyfile(seeded_store(scale, directory), copy)
+        _run_scale(scale, copy, floors, crossings, writes)
+
+
+def _run_scale(scale: int, path: Path, floors: int, crossings: int, writes: int) -> None:
     from starlette.testclient import TestClient
 
     from api.app import create_app
@@ -56,7 +69,7 @@ def run_scale(scale: int, directory: Path, floors: int, crossings: int) -> None:
     from graph.queries.gaps import KeptGaps, find_gaps
     from graph.settings import Settings
 
-    store = MemoryStore(seeded_store(scale, directory))
+    store = MemoryStore(path)
     app = create_app(store, Settings(response_cache=False, request_timeout=3600))
     settle_for_serving(store)
     with TestClient(app) as client:
@@ -94,6 +107,16 @@ def run_scale(scale: int, directory: Path, floors: int, crossings: int) -> None:
         kept_counts = [
             ms(lambda: kept_gaps(state, TODAY + timedelta(days=1)).counts) for _ in range(200)
         ]
+
+        # small writes, each followed by the first ask of the new version and a repeat
+        carried_before = dict(state.indexes.carries)
+        write_ms, carried_ms, repeat_ms = [], [], []
+        for write in small_writes(store, writes):
+            write_ms.append(ms(write))
+            carried_ms.append(ms(lambda: ask(PAGE, TODAY)))
+            repeat_ms.extend(ms(lambda: ask(PAGE, TODAY)) for _ in range(3))
+        carries = {k: v - carried_before.get(k, 0) for k, v in state.indexes.carries.items()}
+        last = next(v for v in state.indexes._items.values() if isinstance(v, KeptGaps))
     store.close()
 
     p50 = statistics.median
@@ -106,7 +129,11 @@ def run_scale(scale: int, directory: Path, floors: int, crossings: int) -> None:
         (f"new day across a change day ({whole} of them whole)", cross_ms, "<= 100"),
         ("counts, executed (day asked before)", counts_ms, "<= 1"),
         ("counts, kept (resolver's look-up, new day)", kept_counts, "<= 1"),
-    ]
+        ("a small write itself (store commit)", write_ms, "-"),
+        (f"first ask after a small write ({carries.get('carried', 0)} carried)", carried_ms,
+         "<= 100"),
+        ("floor: a repeat ask (same day, same data)", repeat_ms, "-"),
+    ]  # fmt: skip
     for label, samples, target in rows:
         print(f"{label:<58} {len(samples):>4} {p50(samples):>9.2f} {max(samples):>9.2f}  {target}")
     print(
@@ -114,6 +141,52 @@ def run_scale(scale: int, directory: Path, floors: int, crossings: int) -> None:
         f"{sum(kept.get(TODAY).counts.values())}; floor p50 / same-interval p50: "
         f"{p50(floor) / p50(same_ms):.0f}x, / across p50: {p50(floor) / p50(cross_ms):.0f}x"
     )
+    print(
+        f"after writes: carried / computed whole: {carries.get('carried', 0)} / "
+        f"{carries.get('computed', 0)}, intervals {dict(last.recomputed)}; first ask after a "
+        f"write / repeat p50: {p50(carried_ms) / p50(repeat_ms):.1f}x, whole report / first "
+        f"ask after a write p50: {p50(floor) / p50(carried_ms):.0f}x"
+    )
+
+
+def small_writes(store: Any, n: int) -> list[Callable[[], object]]:
+    """``n`` writes a planner makes every day, in turn: a building added under a compound,
+    a pairing ended yesterday, someone taking up a post."""
+    from graph.model import Relationship, holds_on, new_node
+
+    compounds = store.nodes_of_kind("Compound")
+    pairings = [r for r in store.iter_relationships("PAIRED_WITH") if holds_on(r.props, TODAY)]
+    posts = store.nodes_of_kind("Post")
+    ended = (TODAY - timedelta(days=1)).isoformat()
+
+    def building(i: int) -> None:
+        compound = compounds[(i * 7919) % len(compounds)]
+        node = new_node(
+            "Building",
+            community_code=compound.get("community_code"),
+            compound_no=compound.get("compound_no"),
+            building_no=f"B{i:03d}",
+        )
+        with store.transaction() as tx:
+            tx.upsert_nodes([node])
+            tx.upsert_relationships([Relationship("PART_OF", node.id, compound.id)])
+
+    def pairing(i: int) -> None:
+        r = pairings[(i * 7919) % len(pairings)]
+        props = {**r.props, "valid_to": ended}
+        store.upsert_relationships([Relationship(r.type, r.source, r.target, props, r.id)])
+
+    def holder(i: int) -> None:
+        post = posts[(i * 7919) % len(posts)]
+        person = new_node("Person", code=f"SP-BENCH-{i}", name="新任")
+        with store.transaction() as tx:
+            tx.upsert_nodes([person])
+            tx.upsert_relationships(
+                [Relationship("HOLDS", person.id, post.id, {"valid_from": "2026-11-01"})]
+            )
+
+    kinds = [building, pairing, holder]
+    return [partial(kinds[i % len(kinds)], i) for i in range(n)]  # fmt: skip
 
 
 def _days_before(day: date, span: int, n: int) -> list[date]:
@@ -125,11 +198,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=int, action="append", help="default: 1 and 10")
     parser.add_argument("--floors", type=int, default=3, help="whole reports timed (the floor)")
     parser.add_argument("--crossings", type=int, default=30, help="change days crossed")
+    parser.add_argument("--writes", type=int, default=9, help="small writes, each then asked")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "gridgraph-bench")
     args = parser.parse_args(argv)
     args.dir.mkdir(parents=True, exist_ok=True)
     for scale in args.scale or [1, 10]:
-        run_scale(scale, args.dir, args.floors, args.crossings)
+        run_scale(scale, args.dir, args.floors, args.crossings, args.writes)
 
 
 if __name__ == "__main__":

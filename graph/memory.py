@@ -11,7 +11,6 @@ counting the Neo4j store uses.
 from __future__ import annotations
 
 import bisect
-import heapq
 import itertools
 import sqlite3
 import threading
@@ -25,6 +24,7 @@ from typing import Any, cast
 import networkx as nx
 import orjson
 
+from graph.adjacency import TypedAdjacency
 from graph.algorithms import bounded_bidirectional_path
 from graph.bulk import gc_paused
 from graph.changes import ChangeJournal, Changes
@@ -52,6 +52,7 @@ from graph.model import (
 from graph.name_index import NameIndex
 from graph.staging import WriteBuffer, stage
 from graph.value_index import ORDERED, ValueIndex
+from schema import ONTOLOGY
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, kind TEXT NOT NULL, props TEXT NOT NULL);
@@ -68,6 +69,13 @@ CREATE TABLE IF NOT EXISTS commits (seq INTEGER PRIMARY KEY, nodes TEXT, rels TE
 KEPT_COMMITS = 32
 #: Ids one commit lists at most; a larger commit (a bulk load) makes other stores read it whole.
 LISTED_IDS = 5_000
+
+
+def _id_ranges(kinds: Iterable[str]) -> list[tuple[str, str]]:
+    """The ids of ``kinds`` as ranges, in order: ``prefix:`` up to ``prefix;`` (the next
+    character), for the known kinds among them."""
+    prefixes = {ONTOLOGY.kinds[k].id_prefix for k in kinds if k in ONTOLOGY.kinds}
+    return sorted((p + ":", p + ";") for p in prefixes)
 
 
 class MemoryStore(GraphStore):
@@ -116,6 +124,7 @@ class MemoryStore(GraphStore):
     # -- loading and refreshing ---------------------------------------------------------
     def _reset_memory(self) -> None:
         self._g: nx.MultiDiGraph = nx.MultiDiGraph()
+        self._typed = TypedAdjacency(self._g)  # a hub's links by type (graph.adjacency)
         self._by_value = ValueIndex()  # ordered properties (graph.value_index)
         # The records by id. networkx's own attribute dicts are the records' property dicts
         # (no wrapper dict per node and link: a third of the store's memory): G.nodes[n] and
@@ -250,6 +259,7 @@ class MemoryStore(GraphStore):
             if keydict is None:
                 keydict = out[target] = pred[target][source] = {}
             keydict[rid] = rel.props
+        self._typed.build(self._rels)
         _forget_cached_results(g)
 
     def _put_nodes(self, nodes: Iterable[Node]) -> None:
@@ -290,11 +300,12 @@ class MemoryStore(GraphStore):
 
     def _drop_node(self, nid: str) -> None:
         node = self._nodes.pop(nid)
-        for _, _, rid in list(self._g.in_edges(nid, keys=True)) + list(
-            self._g.out_edges(nid, keys=True)
-        ):
-            self._rels.pop(rid, None)
+        gone = [self._rels.pop(rid, None) for rid in self._touching(nid)]
         self._g.remove_node(nid)
+        self._typed.forget(nid)
+        for rel in gone:
+            if rel is not None:  # None: a link from the node to itself, listed twice
+                self._typed.removed(rel)
         self._by_kind[node.kind].discard(nid)
         self._sorted.pop(node.kind, None)
         if self._names is not None:
@@ -304,23 +315,26 @@ class MemoryStore(GraphStore):
     def _put_rels(self, rels: Iterable[Relationship]) -> None:
         # What MultiDiGraph.add_edge does, without its per-call checks: both endpoints are
         # known nodes here, and bulk loads would otherwise spend most of their time in it.
-        succ, pred, records = self._g._succ, self._g._pred, self._rels
+        succ, pred, records, typed = self._g._succ, self._g._pred, self._rels, self._typed
         for rel in rels:
             rid, source, target = rel.id, rel.source, rel.target
             old = records.get(rid)
             if old is not None:
                 self._g.remove_edge(old.source, old.target, key=rid)
+                typed.removed(old)
             out = succ[source]
             keydict = out.get(target)
             if keydict is None:
                 keydict = out[target] = pred[target][source] = {}
             keydict[rid] = rel.props
             records[rid] = rel
+            typed.added(rel, records)
         _forget_cached_results(self._g)
 
     def _drop_rel(self, rid: str) -> None:
         rel = self._rels.pop(rid)
         self._g.remove_edge(rel.source, rel.target, key=rid)
+        self._typed.removed(rel)
 
     def _node(self, nid: str) -> Node | None:
         return self._nodes.get(nid)
@@ -414,12 +428,12 @@ class MemoryStore(GraphStore):
             ) from None
 
     def _touching(self, nid: str) -> list[str]:
-        """Ids of the committed relationships at a node, for deletes."""
-        if nid not in self._g:
+        """Ids of the committed relationships at a node, for deletes (a link from the node to
+        itself twice)."""
+        succ, pred = self._g._succ, self._g._pred
+        if nid not in succ:
             return []
-        return [k for _, _, k in self._g.in_edges(nid, keys=True)] + [
-            k for _, _, k in self._g.out_edges(nid, keys=True)
-        ]
+        return [rid for side in (pred[nid], succ[nid]) for keyed in side.values() for rid in keyed]
 
     def _persist(
         self,
@@ -511,12 +525,23 @@ class MemoryStore(GraphStore):
         # links of every record it corrects, tens of thousands of nodes in one call
         sides = []
         if direction in (Direction.OUT, Direction.BOTH):
-            sides.append(g._succ[nid])
+            sides.append((g._succ[nid], self._typed.typed_out(nid)))
         if direction in (Direction.IN, Direction.BOTH):
-            sides.append(g._pred[nid])
+            sides.append((g._pred[nid], self._typed.typed_in(nid)))
         nodes, rels = self._nodes, self._rels
         hops = []
-        for side in sides:
+        for side, typed in sides:
+            if typed is not None and types is not None:  # a hub: only the links of those types
+                for links in [typed[t] for t in types if t in typed]:
+                    for rid, other in links.items():
+                        rel = rels[rid]
+                        if as_of is not None and not holds_on(rel.props, as_of):
+                            continue
+                        node = nodes[other]
+                        if kinds is not None and node.kind not in kinds:
+                            continue
+                        hops.append(Hop(rel, node))
+                continue
             for other, keydict in side.items():
                 for rid in keydict:
                     rel = rels[rid]
@@ -565,15 +590,19 @@ class MemoryStore(GraphStore):
         needle = text.strip()
         if not needle:
             return []
+        # a kind's ids are those starting with its prefix (check_node refuses others): the
+        # index reads the ids of the kinds asked for as ranges of its postings
+        ranges = None if kind_set is None else _id_ranges(kind_set)
         with self._lock:
             self._fresh()
             names, nodes = self._name_index(), self._nodes
-            found = names.containing(needle)  # set operations in C: no loop over the graph
-            if kind_set is not None:  # each & walks the smaller set
-                found = set().union(*(found & self._by_kind.get(k, set()) for k in kind_set))
-            exact = sorted(names.named(needle) & found)
+            exact = sorted(
+                nid
+                for nid in names.named(needle)
+                if kind_set is None or nodes[nid].kind in kind_set
+            )
             rest = (
-                heapq.nsmallest(limit - len(exact), found.difference(exact))
+                names.first(needle, limit - len(exact), ranges, skip=set(exact))
                 if limit > len(exact)
                 else []
             )

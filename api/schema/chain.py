@@ -6,8 +6,9 @@ The answers are computed by :func:`graph.queries.chain.responsibility_chains` an
 through a per-request DataLoader keyed by (building, event type, day): every chain asked in
 one request (aliases, or many clients' questions batched by a gateway) costs ONE call of
 ``responsibility_chains`` per day asked, i.e. a fixed number of store calls. The district's
-gap report is computed once per store version and interval of change days (the days on which
-a link begins or ends: :class:`graph.queries.gaps.KeptGaps`) and paged from memory.
+gap report is computed once per interval of change days (the days on which a link begins or
+ends: :class:`graph.queries.gaps.KeptGaps`), brought forward by each write to the grids it
+touches, and paged from memory.
 
 The enums (kinds of gap, gap levels, unit roles, handler roles, routing stages) are derived
 from the domain enums and the ontology, never listed here by hand.
@@ -18,7 +19,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import defaultdict
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -910,13 +911,32 @@ class Query:
         as_of: Annotated[date | None, strawberry.argument(description=AS_OF_HELP)] = None,
     ) -> GapIndex:
         ctx: GraphContext = info.context
-        return kept_gaps(ctx.state, ctx.day(as_of))
+        return kept_gaps(ctx.state, ctx.day(as_of), ctx.deadline.waiting("the gaps report"))
 
 
-def kept_gaps(state: ApiState, day: date) -> GapIndex:
-    """The gap report on ``day``, computed once per store version and interval of change days
-    (:class:`~graph.queries.gaps.KeptGaps`): a new day with the same links in force as a day
-    already asked is a look-up, not a pass over the district."""
+def kept_gaps(state: ApiState, day: date, waiting: Callable[[], None] | None = None) -> GapIndex:
+    """The gap report on ``day``, computed once per interval of change days
+    (:class:`~graph.queries.gaps.KeptGaps`) and brought forward to each new version of the
+    data by what the writes changed (:meth:`~graph.queries.gaps.KeptGaps.carried`): a new
+    day with the same links in force as a day already asked is a look-up, and a write costs
+    the rows of the grids it touches, not a pass over the district.
+
+    ``waiting`` is called while another request (or the server's start, :mod:`api.app`)
+    computes the report this one needs, and may raise to stop waiting (its deadline); the
+    report is computed with the store itself, not the request's guarded view, so it is
+    finished and kept for the next ask even when the request that began it is stopped."""
     store = state.store
-    kept = state.indexes.get_or_compute(("gaps kept",), lambda: KeptGaps(store, GapIndex))
-    return kept.get(day).on(day)
+    kept = state.indexes.get_or_compute(
+        ("gaps kept",),
+        lambda: KeptGaps(store, GapIndex),
+        carry=lambda earlier, _changes: earlier.carried(),  # it reads what changed since its own
+        waiting=waiting,
+    )
+    return kept.get(day, waiting).on(day)
+
+
+def warm_gaps(state: ApiState) -> int:
+    """Compute today's gap report now (:func:`kept_gaps`), so that a request finds it kept or
+    waits for it instead of starting it; what a serving process does in the background as it
+    starts. The number of gaps."""
+    return sum(kept_gaps(state, state.settings.today()).counts.values())

@@ -4,7 +4,7 @@ random writes too, and a new day of a known interval asks the store nothing."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,7 +14,7 @@ import pytest
 from api.app import create_app
 from graph.contract import GraphStore
 from graph.memory import MemoryStore
-from graph.model import Relationship, holds_on
+from graph.model import Direction, Relationship, holds_on, new_node
 from graph.queries.gaps import (
     GAP_RELATION_TYPES,
     GapReport,
@@ -265,3 +265,90 @@ def test_api_reuses_the_interval_and_follows_writes() -> None:
         kinds = [r["kind"] for r in api_gaps(client, second)["rows"]["nodes"]]
         assert "NO_PAIRING" in kinds
     inner.close()
+
+
+def test_realistic_writes_are_carried_on_the_reference_graph(reference: MemoryStore) -> None:
+    """A building added under a compound, a pairing ended, a holder for a vacant post: each
+    write brings the kept reports forward (none computed whole) and they equal fresh ones."""
+    today, earlier = date(2026, 12, 2), date(2023, 6, 30)
+    kept: KeptGaps[GapReport] = KeptGaps(reference, lambda r: r)
+    for day in (today, earlier):
+        same(kept.get(day).on(day), find_gaps(reference, day))
+    wholes = kept.recomputed["whole"]
+
+    def carry(write: Callable[[], None]) -> GapReport:
+        nonlocal kept
+        intervals = len(kept._kept)
+        write()
+        carried = kept.carried()
+        assert carried is not None and intervals >= 2
+        assert carried.recomputed == {"carried": min(intervals, KeptGaps.CARRY)}
+        for day in (today, earlier, today + timedelta(days=500)):
+            same(carried.get(day).on(day), find_gaps(reference, day))
+        assert carried.recomputed["whole"] == 0, carried.recomputed
+        kept = carried
+        return carried.get(today).on(today)
+
+    compound = reference.nodes_of_kind("Compound")[7]
+    building = new_node(
+        "Building",
+        community_code=compound.get("community_code"),
+        compound_no=compound.get("compound_no"),
+        building_no="99",
+        name="新楼",
+    )
+
+    def add_building() -> None:
+        with reference.transaction() as tx:
+            tx.upsert_nodes([building])
+            tx.upsert_relationships([Relationship("PART_OF", building.id, compound.id)])
+
+    report = carry(add_building)
+    new_gaps = {r.gap.what.value for r in report.rows if r.node.id == building.id}
+    assert {"no_person_in_charge", "no_party_organization"} <= new_gaps
+    [row] = [r for r in report.rows if r.node.id == building.id][:1]
+    assert row.community is not None and row.community.get("division_code") == compound.get(
+        "community_code"
+    )
+
+    pairings = [r for r in reference.iter_relationships("PAIRED_WITH") if holds_on(r.props, today)]
+    by_community: dict[str, list[Relationship]] = {}
+    for r in pairings:
+        by_community.setdefault(r.target, []).append(r)
+    community, [pairing] = next((c, rs) for c, rs in sorted(by_community.items()) if len(rs) == 1)
+
+    def end_pairing() -> None:
+        ended = {**pairing.props, "valid_to": (today - timedelta(days=1)).isoformat()}
+        reference.upsert_relationships(
+            [Relationship(pairing.type, pairing.source, pairing.target, ended, pairing.id)]
+        )
+
+    report = carry(end_pairing)
+    assert any(r.node.id == community and r.gap.what.value == "no_pairing" for r in report.rows)
+
+    vacant = next(
+        r.node.id
+        for r in report.rows
+        if r.gap.level == "building"
+        and r.gap.what.value == "no_person_in_charge"
+        and r.node.id != building.id
+    )
+    [post] = [
+        h.node
+        for h in reference.neighbours([vacant], "POST_IN", Direction.IN)[vacant]
+        if h.node.get("post_type") == "building_leader"
+    ][:1]
+    person = new_node("Person", code="SP-REF-NEW", name="新楼栋长")
+
+    def add_holder() -> None:
+        with reference.transaction() as tx:
+            tx.upsert_nodes([person])
+            tx.upsert_relationships(
+                [Relationship("HOLDS", person.id, post.id, {"valid_from": "2026-11-01"})]
+            )
+
+    report = carry(add_holder)
+    assert not any(
+        r.node.id == vacant and r.gap.what.value == "no_person_in_charge" for r in report.rows
+    )
+    assert kept.recomputed["whole"] == 0 and wholes == 1

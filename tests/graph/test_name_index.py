@@ -22,14 +22,19 @@ names = st.lists(st.text(alphabet=CHARS, min_size=0, max_size=6), max_size=3)
 @given(
     st.lists(st.tuples(st.integers(0, 8), names, st.booleans()), max_size=40),
     st.lists(st.text(alphabet=CHARS, min_size=1, max_size=4), min_size=1, max_size=10),
+    st.integers(1, 6),
+    st.sets(st.integers(0, 8)),
 )
 def test_the_index_equals_a_scan_after_any_writes(
-    writes: list[tuple[int, list[str], bool]], queries: list[str]
+    writes: list[tuple[int, list[str], bool]], queries: list[str], limit: int, skip: set[int]
 ) -> None:
+    """What holds a text, exact names, and the first ids holding a text in order (a limit,
+    ranges of ids, ids left out), after puts and drops read back between them (a read
+    merges the writes noted since the last)."""
     index = NameIndex()
     truth: dict[str, list[str]] = {}
-    for key, given_names, drop in writes:
-        nid = f"n:{key}"
+    for step, (key, given_names, drop) in enumerate(writes):
+        nid = f"{'ab'[key % 2]}:{key}"
         if drop:
             index.drop(nid)
             truth.pop(nid, None)
@@ -40,10 +45,22 @@ def test_the_index_equals_a_scan_after_any_writes(
                 truth[nid] = kept
             else:
                 truth.pop(nid, None)
-    for text in queries:
+        if step % 3 == 0:  # merges what was noted for the postings of the text
+            index.first(queries[step % len(queries)])
+            for name in given_names:
+                index.first(name[:2])
+    left_out = {f"{'ab'[k % 2]}:{k}" for k in skip}
+    held = {n[i : i + k] for ns in truth.values() for n in ns for k in (1, 2, 3)
+            for i in range(len(n) - k + 1)}  # fmt: skip
+    for text in [*queries, *sorted(held)]:
         inside = {i for i, ns in truth.items() if any(text in n for n in ns)}
         assert index.containing(text) == inside
         assert index.named(text) == {i for i, ns in truth.items() if text in ns}
+        in_order = sorted(inside - left_out)
+        assert index.first(text, limit, skip=left_out) == in_order[:limit]
+        only_b = [i for i in in_order if i.startswith("b:")]
+        assert index.first(text, limit, [("b:", "b;")], left_out) == only_b[:limit]
+        assert index.first(text, None, [("a:", "a;"), ("b:", "b;")]) == sorted(inside)
     assert {nid: list(index.haystack(nid)) for nid in truth} == truth
 
 
@@ -69,6 +86,17 @@ def test_find_and_find_named_equal_scans_on_the_reference_graph_at_scale_2() -> 
     for name in rng.sample(names, 40):
         got = store.find_named([name])[name]
         assert [n.id for n in got] == sorted(i for i, hs in hay.items() if name in hs), name
+
+
+def test_a_first_page_is_full_though_ids_are_left_out() -> None:
+    """The ids left out are not counted toward the page, whichever way the text is read."""
+    index = NameIndex()
+    for i in range(6):
+        index.put(f"a:{i}", ["黎阳"])
+    index.put("a:9", ["黎"])
+    for text in ("黎", "黎阳"):
+        assert index.first(text, 2, skip={"a:0", "a:1"}) == ["a:2", "a:3"]
+    assert index.first("黎", 7, skip={"a:0"}) == ["a:1", "a:2", "a:3", "a:4", "a:5", "a:9"]
 
 
 def test_pairs_present_out_of_order_are_not_a_match() -> None:

@@ -1,0 +1,156 @@
+"""Which grids and event types a set of changed records can change the gap rows of, so that a
+kept report is brought to another day or another version of the data by recomputing only them.
+
+A grid's rows read (:mod:`graph.queries.grid_links`, :func:`~graph.queries.gaps.find_gaps`):
+the grid itself; the posts, party organisations, groups, departments and managers linked into
+it, with the posts of those organisations and the holders of every such post; its ``PART_OF``
+out (the parent gap); the grids up to its community (the community named in its rows); and for
+a subdistrict, whether a community is part of it (outside the grid system otherwise). An event
+type's rows read the event type and its ``HANDLED_BY`` links. So a changed record touches:
+
+- a link: its ends as :func:`touched_by_links` says, for each version of it;
+- a grid: itself, the grids part of it (their parent gap, their community) and, for a
+  community, the buildings of its compounds and the subdistricts it is part of;
+- an event type: itself;
+- any other node (a post, a unit, a person): the grids it reaches along the links above.
+
+Reaches are read from the store as it is now, over links of every date: a superset is safe,
+and a path that a write broke leaves its last changed record, which touches what lies beyond.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from graph.contract import GraphStore
+from graph.model import Direction, Node, Relationship
+from graph.queries.grid_links.query import INCOMING_TYPES
+from schema import ONTOLOGY
+from schema.ontology import GridLevel
+from schema.responsibility import CHAIN_ORDER
+
+#: Grid kind -> level.
+GRID_KINDS: dict[str, GridLevel] = {ONTOLOGY.grid_kind(lv).name: lv for lv in CHAIN_ORDER}
+EVENT_KIND = "EventType"
+#: Links out of a person, post or unit towards the grids whose rows read it (a person HOLDS a
+#: post, which is POST_IN a grid or in an organisation that COVERS or is PAIRED_WITH a grid).
+_TOWARDS_GRIDS = ("POST_IN", "COVERS", "MANAGES", "PAIRED_WITH", "HOLDS")
+_STEPS_TO_A_GRID = 3  # person -> post -> organisation -> grid
+_COMPOUND = ONTOLOGY.grid_kind(GridLevel.COMPOUND).name
+_BUILDING = ONTOLOGY.grid_kind(GridLevel.BUILDING).name
+
+
+@dataclass
+class Touched:
+    """The grids and event types whose rows are to be recomputed (some may no longer exist)."""
+
+    grids: set[str] = field(default_factory=set)
+    events: set[str] = field(default_factory=set)
+
+    def __len__(self) -> int:
+        return len(self.grids) + len(self.events)
+
+    @property
+    def ids(self) -> set[str]:
+        return self.grids | self.events
+
+
+def touched_by_links(
+    store: GraphStore, rels: Iterable[Relationship], kinds: Mapping[str, str] | None = None
+) -> Touched:
+    """What the links ``rels`` (each version of each changed link, or the links that begin or
+    end between two days) touch. ``kinds`` names the kinds of ends the store may no longer
+    hold (deleted nodes, as they were)."""
+    rels = list(rels)
+    touched = Touched()
+    known = dict(kinds or {})
+    ends = {r.target for r in rels if r.type in INCOMING_TYPES} - known.keys()
+    known |= {nid: n.kind for nid, n in store.get_nodes(sorted(ends)).items()}
+    units: set[str] = set()  # not grids: the grids they reach are touched
+    parts: set[str] = set()  # the sources of PART_OF links
+    for rel in rels:
+        if rel.type == "PART_OF":
+            touched.grids |= {rel.source, rel.target}
+            parts.add(rel.source)
+        elif rel.type in INCOMING_TYPES:
+            (touched.grids if known.get(rel.target) in GRID_KINDS else units).add(rel.target)
+        elif rel.type == "HOLDS":
+            units.add(rel.target)
+        elif rel.type == "HANDLED_BY":
+            touched.events.add(rel.source)
+    touched.grids |= reach_grids(store, units)
+    touched.grids |= _moved(store, parts)
+    return touched
+
+
+def touched_by_nodes(
+    store: GraphStore, nodes: Mapping[str, tuple[Node | None, Node | None]]
+) -> Touched:
+    """What the nodes changed touch (``nodes``: id -> (as it was, as it is), None where
+    absent)."""
+    touched = Touched()
+    others: set[str] = set()
+    for nid, (before, after) in nodes.items():
+        if before == after:
+            continue
+        kinds = {n.kind for n in (before, after) if n is not None}
+        if kinds & GRID_KINDS.keys():
+            touched.grids.add(nid)
+        if EVENT_KIND in kinds:
+            touched.events.add(nid)
+        if kinds - GRID_KINDS.keys() - {EVENT_KIND}:
+            others.add(nid)
+    grids = sorted(touched.grids)
+    touched.grids |= reach_grids(store, others)
+    if grids:
+        below = store.neighbours(grids, "PART_OF", Direction.IN)
+        children = {h.node.id for hs in below.values() for h in hs}
+        up = store.neighbours(grids, "PART_OF", Direction.OUT)
+        touched.grids |= children | _buildings_of(store, children)
+        touched.grids |= {h.node.id for hs in up.values() for h in hs}
+    return touched
+
+
+def reach_grids(store: GraphStore, starts: Collection[str]) -> set[str]:
+    """The grids reached from ``starts`` (persons, posts, units) along the links a grid's rows
+    read, on any day."""
+    found: set[str] = set()
+    seen = set(starts)
+    frontier = sorted(starts)
+    for _ in range(_STEPS_TO_A_GRID):
+        if not frontier:
+            break
+        step: set[str] = set()
+        for hops in store.neighbours(frontier, _TOWARDS_GRIDS, Direction.OUT).values():
+            for hop in hops:
+                if hop.node.kind in GRID_KINDS:
+                    found.add(hop.node.id)
+                elif hop.node.id not in seen:
+                    step.add(hop.node.id)
+        seen |= step
+        frontier = sorted(step)
+    return found
+
+
+def _moved(store: GraphStore, sources: Collection[str]) -> set[str]:
+    """The grids whose rows a ``PART_OF`` link out of ``sources`` changing may change beyond
+    the link's ends: what ``sources`` are part of now (of a community's subdistricts, the one
+    it comes to first keeps it inside the grid system), and the buildings of the compounds
+    among them (their community is found through them)."""
+    if not sources:
+        return set()
+    up = store.neighbours(sorted(sources), "PART_OF", Direction.OUT)
+    return {h.node.id for hs in up.values() for h in hs} | _buildings_of(store, sources)
+
+
+def _buildings_of(store: GraphStore, ids: Collection[str]) -> set[str]:
+    """The buildings part of the compounds among ``ids``, on any day."""
+    if not ids:
+        return set()
+    nodes = store.get_nodes(sorted(ids))
+    compounds = sorted(nid for nid, n in nodes.items() if n.kind == _COMPOUND)
+    if not compounds:
+        return set()
+    below = store.neighbours(compounds, "PART_OF", Direction.IN, None, _BUILDING)
+    return {h.node.id for hs in below.values() for h in hs}
