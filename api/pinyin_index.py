@@ -24,7 +24,7 @@ import heapq
 import re
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from sys import intern
 from typing import Any, cast
@@ -184,12 +184,14 @@ class PinyinIndex:
         kinds: set[str] | None = None,
         skip: Iterable[str] = (),
         limit: int | None = None,
+        tiers: Sequence[Collection[str]] | None = None,
     ) -> list[Match]:
         """Nodes with a spelling that holds ``query``, best first, each with its rank: 0 a
         spelling equal to it, 1 one starting with it, 2 one holding it further in; within a
-        rank shorter spellings first, then by id; each node once, at its best spelling. Only
-        nodes of ``kinds`` (None: all) and not in ``skip``, at most ``limit``. Reads the
-        (rank, length) groups in that order and stops when ``limit`` are found."""
+        rank shorter spellings first, then by tier (``tiers``: kinds grouped best first; None:
+        one), then by id; each node once, at its best spelling. Only nodes of ``kinds``
+        (None: all) and not in ``skip``, at most ``limit``. Reads the (rank, length, tier)
+        groups in that order and stops when ``limit`` are found."""
         if not query or limit == 0:
             return []
         want = (1 << len(self._kinds)) - 1
@@ -197,6 +199,15 @@ class PinyinIndex:
             want = 0
             for kind in kinds:
                 want |= self._bit.get(kind, 0)
+        masks = [want]
+        if tiers is not None:
+            masks = []
+            for kinds_of_tier in tiers:
+                mask = 0
+                for kind in kinds_of_tier:
+                    mask |= self._bit.get(kind, 0)
+                if mask & want:
+                    masks.append(mask & want)
         out: list[Match] = []
         seen = set(skip)
         n, key = len(query), query[:STARTS]
@@ -205,8 +216,8 @@ class PinyinIndex:
         longer = self._lengths[bisect_right(self._lengths, n) :]
         groups: list[tuple[int, int, int]] = []  # rank, length, kinds
         if n in self._starts:
-            groups.append((0, n, self._starts[n].get(key, 0) & want))
-        groups += [(1, ln, self._starts[ln].get(key, 0) & want) for ln in longer]
+            groups.append((0, n, self._starts[n].get(key, 0)))
+        groups += [(1, ln, self._starts[ln].get(key, 0)) for ln in longer]
         for ln in longer:
             holds, mask = self._holds[ln], want
             for gram in held:
@@ -215,8 +226,10 @@ class PinyinIndex:
                     break
             groups.append((2, ln, mask))
         for rank, length, mask in groups:
-            if mask and self._read(rank, length, mask, query, grams, out, seen, limit):
-                break
+            for tier in masks:
+                if mask & tier and self._read(rank, length, mask & tier, query, grams, out,
+                                              seen, limit):  # fmt: skip
+                    return out
         return out
 
     def _read(

@@ -116,9 +116,6 @@ def pinyin_index(state: ApiState, store: GraphStore) -> PinyinIndex:
 # How close a match is: the thing itself (its code, name or alias) before things named after it.
 EXACT_CODE, EXACT_NAME, EXACT_ALIAS = 1.0, 1.0, 0.95
 PINYIN_EQUAL, STARTS, PINYIN_STARTS, CONTAINS, PINYIN_CONTAINS = 0.9, 0.8, 0.7, 0.6, 0.5
-# Among equally close matches, places first, then organisations, then the rest (a search for
-# 黎阳社区 puts the community before agreements and buildings named after it).
-GRID_KINDS = ("District", "Subdistrict", "Community", "Compound", "Building")
 
 
 @dataclass(frozen=True)
@@ -130,15 +127,9 @@ class Hit:
     matched: str
 
 
-def _kind_rank(kind: str) -> int:
-    if kind in GRID_KINDS:
-        return GRID_KINDS.index(kind)
-    kind_def = ONTOLOGY.kind(kind)
-    return 10 if "Organization" in kind_def.interfaces else 20
-
-
 def _text_score(node: Node, needle: str) -> tuple[float, str]:
-    """The best of the node's name and aliases against ``needle`` (already simplified)."""
+    """The best of the node's name and aliases against ``needle`` (already simplified): the
+    same order as the store's ``find`` (graph.name_index.rank), as a score."""
     best = (0.0, "")
     for i, name in enumerate(_names(node)):
         plain = simplified(name)
@@ -185,40 +176,45 @@ def search_hits(
 ) -> list[Hit]:
     """Matches best first, each with a score: a code, name or alias equal to the text (the
     thing itself), then (for latin text) names whose pinyin equals or starts with it, names
-    starting with it, then names containing it; ties go to places, then organisations, then
-    shorter names. Traditional characters are read as simplified ones. ``offset`` skips the
-    first hits (for paging). ``store`` is the request's (guarded by its time limit), if any."""
+    starting with it, then names containing it; within each, shorter names (or spellings)
+    first, then places, organisations and the rest, then by id. Traditional characters are
+    read as simplified ones. ``offset`` skips the first hits (for paging). ``store`` is the
+    request's (guarded by its time limit), if any.
+
+    Each source (codes, the store's ``find``, the pinyin index) gives its matches in this
+    order, so only the first ``offset + first`` of each are read: a node's place among all
+    is its best place in any source, and no two sources give the same score."""
     needle = simplified(text.strip())
     if not needle or first == 0:
         return []
     want = offset + first
     store = store or state.store
-    hits: dict[str, Hit] = {}
-    for node in _by_code(store, needle, kinds):
-        hits[node.id] = Hit(node, EXACT_CODE, node.props.get("code") or needle)
-    for node in store.find(needle, kinds, max(200, 4 * want)):
+    tiers = ONTOLOGY.search_tiers(kinds or None)
+    ranked: dict[str, tuple[float, int, int, Hit]] = {}  # id -> (-score, source, place, hit)
+
+    def offer(hit: Hit, source: int, place: int) -> None:
+        key = (-hit.score, source, place, hit)
+        held = ranked.get(hit.node.id)
+        if held is None or key[:3] < held[:3]:
+            ranked[hit.node.id] = key
+
+    for place, node in enumerate(_by_code(store, needle, kinds)):
+        offer(Hit(node, EXACT_CODE, node.props.get("code") or needle), 0, place)
+    for place, node in enumerate(store.find(needle, kinds or None, want)):
         score, matched = _text_score(node, needle)
-        if node.id not in hits and score > 0:
-            hits[node.id] = Hit(node, score, matched)
+        if score > 0:
+            offer(Hit(node, score, matched), 1, place)
     query = needle.lower().replace(" ", "").replace("'", "")
     if query and _LATIN.match(needle.lower()):
         index = pinyin_index(state, store)
-        ranked = [
-            (rank, nid)
-            for rank, (nid, _) in index.matches(
-                query, set(kinds) if kinds else None, hits.keys(), limit=max(200, 4 * want)
-            )
-        ]
-        by_id = store.get_nodes([nid for _, nid in ranked])
-        for rank, nid in ranked:
+        found = index.matches(query, set(kinds) if kinds else None, limit=want, tiers=tiers)
+        by_id = store.get_nodes([nid for _, (nid, _) in found])
+        for place, (rank, (nid, _)) in enumerate(found):
             if nid in by_id:
                 score = (PINYIN_EQUAL, PINYIN_STARTS, PINYIN_CONTAINS)[rank]
-                hits[nid] = Hit(by_id[nid], score, query)
-    ordered = sorted(
-        hits.values(),
-        key=lambda h: (-h.score, _kind_rank(h.node.kind), len(h.node.name or ""), h.node.id),
-    )
-    return ordered[offset:want]
+                offer(Hit(by_id[nid], score, query), 2, place)
+    ordered = sorted(ranked.values(), key=lambda k: k[:3])
+    return [k[3] for k in ordered[offset:want]]
 
 
 def search_nodes(state: ApiState, text: str, kinds: list[str] | None, first: int) -> list[Node]:

@@ -588,25 +588,15 @@ class MemoryStore(GraphStore):
     def find(self, text: str, kinds: Types = None, limit: int = 20) -> list[Node]:
         kind_set = as_type_set(kinds)
         needle = text.strip()
-        if not needle:
+        if not needle or limit <= 0:
             return []
         # a kind's ids are those starting with its prefix (check_node refuses others): the
-        # index reads the ids of the kinds asked for as ranges of its postings
-        ranges = None if kind_set is None else _id_ranges(kind_set)
+        # index reads the ids of the kinds of each tier as ranges of its postings
+        tiers = [_id_ranges(tier) for tier in ONTOLOGY.search_tiers(kind_set)]
         with self._lock:
             self._fresh()
-            names, nodes = self._name_index(), self._nodes
-            exact = sorted(
-                nid
-                for nid in names.named(needle)
-                if kind_set is None or nodes[nid].kind in kind_set
-            )
-            rest = (
-                names.first(needle, limit - len(exact), ranges, skip=set(exact))
-                if limit > len(exact)
-                else []
-            )
-            return [nodes[nid] for nid in (exact + rest)[:limit]]
+            ids = self._name_index().ranked(needle, limit, tiers)
+            return [self._nodes[nid] for nid in ids]
 
     def find_named(self, names: Iterable[str], kinds: Types = None) -> dict[str, list[Node]]:
         """Each name looked up in the exact-name index (graph.name_index)."""

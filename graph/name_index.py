@@ -2,23 +2,25 @@
 search, both kept up to date on every write instead of scanning every node at read time.
 
 Why n-grams: Chinese names have no word breaks, and a planner types any part of one (淇园,
-黎阳, 3号楼). Every name is indexed by its pairs of adjacent characters; the ids holding a
-pair are kept in id order, because a search wants only the first few ids holding a text (a
-page of 社区, which nearly every community, agreement and building name holds) and can then
-read them off the front instead of collecting and sorting every match. A text of two or more
-characters is read from its rarest pair, each id of a longer text checked for the whole text;
-a single character from the pairs holding it (a few hundred at most, found through the
-character) merged in order, with the one-character names. The cost of a look-up follows the
-page and the rarest pair, not the size of the graph. Single characters are not indexed on
+黎阳, 3号楼). Every name is indexed by its pairs of adjacent characters, and by its first
+pair apart, each *per length of the name*: a search wants the best few matches, and best
+means the name equal to the text, then names starting with it, then names holding it further
+in, shorter names first, then by id (:meth:`NameIndex.ranked`). With postings per length,
+each kept in id order, those groups are read one after another, each from the front, and the
+read stops when the page is full: the cost follows the page and the rarest pair, not the
+size of the graph, though 社区 is in a tenth of all names. A text of two or more characters
+is read from its rarest pair at each length (each id checked for the whole text); a single
+character from the pairs starting or ending with it. Single characters are not indexed on
 their own: that would cost as much memory again as the pairs.
 
 >>> index = NameIndex()
 >>> index.put("community:1", ["黎阳社区", "黎阳"])
 >>> index.put("compound:2", ["淇园小区"])
->>> sorted(index.containing("社区")), sorted(index.containing("区"))
-(['community:1'], ['community:1', 'compound:2'])
->>> index.first("区", limit=1), index.first("区", ranges=[("compound:", "compound;")])
-(['community:1'], ['compound:2'])
+>>> index.put("compound:3", ["区"])
+>>> sorted(index.containing("社区")), index.ranked("区")
+(['community:1'], ['compound:3', 'community:1', 'compound:2'])
+>>> index.ranked("区", limit=1, tiers=[[("compound:", "compound;")]], skip={"compound:3"})
+['compound:2']
 >>> index.named("黎阳"), index.haystack("community:1")
 ({'community:1'}, ('黎阳社区', '黎阳'))
 >>> index.drop("community:1"); index.containing("黎阳")
@@ -30,7 +32,7 @@ from __future__ import annotations
 import heapq
 import sys
 from bisect import bisect_left, insort
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
 _EMPTY: frozenset[str] = frozenset()
 #: Changes to one posting applied one by one up to this many, past it by one sort or filter.
@@ -103,7 +105,10 @@ class NameIndex:
     def __init__(self) -> None:
         self._names: dict[str, tuple[str, ...]] = {}
         self._exact: dict[str, set[str]] = {}
-        self._grams: dict[str, _Posting] = {}
+        # pair -> length of the name -> the ids with a name of that length holding the pair
+        self._grams: dict[str, dict[int, _Posting]] = {}
+        # first pair -> length -> the ids with a name of that length starting with the pair
+        self._heads: dict[str, dict[int, _Posting]] = {}
         self._by_char: dict[str, set[str]] = {}  # each character: the pairs holding it
 
     def __len__(self) -> int:
@@ -124,15 +129,22 @@ class NameIndex:
         exact = self._exact
         for name in fresh:
             exact.setdefault(name, set()).add(node_id)
-        for gram in {g for name in fresh for g in _grams(name)}:
-            self._posting(gram).add(node_id)
+        grams, heads = _keys(fresh)
+        for gram, length in grams:
+            self._posting(self._grams, gram, length).add(node_id)
+        for gram, length in heads:
+            self._posting(self._heads, gram, length).add(node_id)
 
-    def _posting(self, gram: str) -> _Posting:
-        posting = self._grams.get(gram)
+    def _posting(self, table: dict[str, dict[int, _Posting]], gram: str, length: int) -> _Posting:
+        by_length = table.get(gram)
+        if by_length is None:
+            by_length = table[sys.intern(gram)] = {}
+            if table is self._grams:
+                for char in gram:
+                    self._by_char.setdefault(char, set()).add(gram)
+        posting = by_length.get(length)
         if posting is None:
-            posting = self._grams[sys.intern(gram)] = _Posting()
-            for char in gram:
-                self._by_char.setdefault(char, set()).add(gram)
+            posting = by_length[length] = _Posting()
         return posting
 
     def build(self, entries: Iterable[tuple[str, Iterable[object]]]) -> None:
@@ -140,7 +152,7 @@ class NameIndex:
         of what each node had before, each posting sorted once at the end."""
         intern = sys.intern
         names_of, exact = self._names, self._exact
-        grams: dict[str, list[str]] = {}
+        lists: tuple[dict[tuple[str, int], list[str]], ...] = ({}, {})
         for node_id, names in entries:
             fresh = tuple(dict.fromkeys(intern(str(n)) for n in names if n))
             if not fresh:
@@ -152,16 +164,21 @@ class NameIndex:
                     exact[name] = {node_id}
                 else:
                     posting.add(node_id)
-            pairs = {name[i : i + 2] for name in fresh for i in range(len(name) - 1)}
-            for gram in pairs:
-                ids = grams.get(gram)
-                if ids is None:
-                    grams[intern(gram)] = [node_id]
-                else:
-                    ids.append(node_id)
-        for gram, ids in grams.items():
-            ids.sort()
-            self._grams[gram] = _Posting(ids)
+            for keys, into in zip(_keys(fresh), lists, strict=True):
+                for key in keys:
+                    ids = into.get(key)
+                    if ids is None:
+                        into[key] = [node_id]
+                    else:
+                        ids.append(node_id)
+        for into, table in zip(lists, (self._grams, self._heads), strict=True):
+            for (gram, length), ids in into.items():
+                ids.sort()
+                by_length = table.get(gram)
+                if by_length is None:
+                    by_length = table[intern(gram)] = {}
+                by_length[length] = _Posting(ids)
+        for gram in self._grams:
             for char in gram:
                 self._by_char.setdefault(char, set()).add(gram)
 
@@ -177,12 +194,21 @@ class NameIndex:
                 ids.discard(node_id)
                 if not ids:
                     del self._exact[name]
-        for gram in {g for name in names for g in _grams(name)}:
-            posting = self._grams.get(gram)
-            if posting is not None:
+        grams, heads = _keys(names)
+        for keys, table in ((grams, self._grams), (heads, self._heads)):
+            for gram, length in keys:
+                by_length = table.get(gram)
+                posting = by_length.get(length) if by_length is not None else None
+                if by_length is None or posting is None:
+                    continue
                 posting.discard(node_id)
-                if not posting:
-                    del self._grams[gram]
+                if posting:
+                    continue
+                del by_length[length]
+                if by_length:
+                    continue
+                del table[gram]
+                if table is self._grams:
                     for char in set(gram):
                         pairs = self._by_char[char]
                         pairs.discard(gram)
@@ -199,67 +225,148 @@ class NameIndex:
 
     def containing(self, text: str) -> set[str]:
         """The ids with ``text`` inside their name or an alias."""
-        return set(self.first(text))
+        return set(self.ranked(text))
 
-    def first(
+    def ranked(
         self,
         text: str,
         limit: int | None = None,
-        ranges: Sequence[tuple[str, str]] | None = None,
+        tiers: Sequence[Sequence[tuple[str, str]]] | None = None,
         skip: Collection[str] = (),
     ) -> list[str]:
-        """The ids with ``text`` inside their name or an alias, in order, at most ``limit``,
-        only those within ``ranges`` (``lo <= id < hi``, in order, not overlapping; None:
-        all) and not in ``skip``."""
+        """The ids with ``text`` inside their name or an alias, best first (:func:`rank`),
+        at most ``limit``, not in ``skip``, and only those within ``tiers``: ranges of ids
+        (``lo <= id < hi``, in order, not overlapping) grouped best first, so that among
+        equally close matches a tier's ids come before the next one's (None: every id, one
+        tier)."""
         if not text or limit == 0:
             return []
-        spans = ranges if ranges is not None else [("", "")]
-        if len(text) == 1:
-            return self._first_of_char(text, limit, spans, skip)
-        postings = []
-        for key in {text[i : i + 2] for i in range(len(text) - 1)}:
-            posting = self._grams.get(key)
-            if posting is None:
-                return []
-            postings.append(posting)
-        ids = min(postings, key=len).ids()
-        names = self._names
-        check = len(text) > 2  # pairs present need not be adjacent in this order
+        groups = tiers if tiers is not None else [[("", "")]]
         out: list[str] = []
-        for lo, hi in spans:
-            start = bisect_left(ids, lo) if lo else 0
-            end = bisect_left(ids, hi, start) if hi else len(ids)
-            for j in range(start, end):
-                nid = ids[j]
-                if nid in skip or (check and not any(text in n for n in names[nid])):
-                    continue
-                out.append(nid)
-                if len(out) == limit:
+        seen = set(skip)
+        exact = [i for i in self.named(text) if i not in seen]
+        names = self._names
+        for is_name in (True, False):
+            held = sorted(i for i in exact if (names[i][0] == text) == is_name)
+            for spans in groups:
+                if _take((i for i in held if _within(i, spans)), out, seen, limit):
                     return out
+        n = len(text)
+        for starting in (True, False):
+            for length, sources, check in self._groups(text, starting):
+                if length <= n:
+                    continue
+                for spans in groups:
+                    found = _merged(sources, spans, seen)
+                    if check is not None:
+                        found = (i for i in found if check(i, length))
+                    if _take(found, out, seen, limit):
+                        return out
         return out
 
-    def _first_of_char(
-        self, char: str, limit: int | None, spans: Sequence[tuple[str, str]], skip: Collection[str]
-    ) -> list[str]:
-        """:meth:`first` of one character: the postings of the pairs holding it and the ids
-        named by it alone, merged in order (each cut to ``limit`` ids of each span first)."""
-        sources = [self._grams[gram].ids() for gram in self._by_char.get(char, ())]
-        sources.append(sorted(self._exact.get(char, ())))
-        out: list[str] = []
-        for lo, hi in spans:
-            runs = []
-            for ids in sources:
-                start = bisect_left(ids, lo) if lo else 0
-                end = bisect_left(ids, hi, start) if hi else len(ids)
-                if limit is not None:
-                    end = min(end, start + limit - len(out) + len(skip))
-                if start < end:
-                    runs.append(ids[start:end])
-            last = None
-            for nid in heapq.merge(*runs):
-                if nid != last and nid not in skip:
-                    out.append(nid)
-                    if len(out) == limit:
-                        return out
-                last = nid
-        return out
+    def _groups(
+        self, text: str, starting: bool
+    ) -> Iterator[tuple[int, list[list[str]], Callable[[str, int], bool] | None]]:
+        """For each length of name in turn, shortest first: the postings whose ids may hold
+        ``text`` at the start (``starting``) or further in at that length, and the check each
+        such id must pass (None: every id there does)."""
+        table = self._heads if starting else self._grams
+        if len(text) == 1:  # pairs starting with it (at a name's start) or ending with it
+            pairs = [g for g in self._by_char.get(text, ()) if g[0 if starting else 1] == text]
+            tables = [table[g] for g in pairs if g in table]
+            for length in sorted({ln for t in tables for ln in t}):
+                yield length, [t[length].ids() for t in tables if length in t], None
+            return
+        names = self._names
+
+        def check(nid: str, length: int) -> bool:
+            if starting:
+                return any(len(h) == length and h.startswith(text) for h in names[nid])
+            return any(len(h) == length and h.find(text, 1) != -1 for h in names[nid])
+
+        if starting:
+            heads = self._heads.get(text[:2], {})
+            for length in sorted(heads):
+                yield length, [heads[length].ids()], (check if len(text) > 2 else None)
+            return
+        tables = []
+        for key in {text[i : i + 2] for i in range(len(text) - 1)}:
+            of_pair = self._grams.get(key)
+            if of_pair is None:
+                return
+            tables.append(of_pair)
+        shortest = min(tables, key=len)
+        for length in sorted(shortest):
+            postings = [t[length] for t in tables if length in t]
+            if len(postings) == len(tables):
+                yield length, [min(postings, key=len).ids()], check
+
+
+def rank(names: Sequence[str], text: str) -> tuple[int, int] | None:
+    """How well a node with ``names`` (its name first) matches ``text``: (0, its length) for
+    the name equal to it, (1, length) for an alias equal to it, (2, length) for the shortest
+    name or alias starting with it, (3, length) for the shortest holding it further in; None
+    if none holds it. :meth:`NameIndex.ranked` orders by this, then by tier, then by id."""
+    if names and names[0] == text:
+        return (0, len(text))
+    if text in names:
+        return (1, len(text))
+    best = None
+    for name in names:
+        if name.startswith(text):
+            key = (2, len(name))
+        elif text in name:
+            key = (3, len(name))
+        else:
+            continue
+        if best is None or key < best:
+            best = key
+    return best
+
+
+def _keys(names: Iterable[str]) -> tuple[set[tuple[str, int]], set[tuple[str, int]]]:
+    """The (pair, length) keys of ``names``: every pair of each, and the first pair of each."""
+    grams = {(name[i : i + 2], len(name)) for name in names for i in range(len(name) - 1)}
+    heads = {(name[:2], len(name)) for name in names if len(name) > 1}
+    return grams, heads
+
+
+def _within(nid: str, spans: Sequence[tuple[str, str]]) -> bool:
+    return any((not lo or lo <= nid) and (not hi or nid < hi) for lo, hi in spans)
+
+
+def _take(found: Iterable[str], out: list[str], seen: set[str], limit: int | None) -> bool:
+    """``found`` (in order, none in ``seen``) added to ``out``; whether ``limit`` is reached."""
+    for nid in found:
+        seen.add(nid)
+        out.append(nid)
+        if len(out) == limit:
+            return True
+    return False
+
+
+def _merged(
+    sources: list[list[str]], spans: Sequence[tuple[str, str]], seen: set[str]
+) -> Iterator[str]:
+    """The ids of ``sources`` (each in order) within ``spans``, not in ``seen``, merged in
+    order, each once: read lazily, so a caller that has enough stops the reading."""
+    for lo, hi in spans:
+        runs = []
+        for ids in sources:
+            start = bisect_left(ids, lo) if lo else 0
+            end = bisect_left(ids, hi, start) if hi else len(ids)
+            if start < end:
+                runs.append(_run(ids, start, end))
+        if len(runs) == 1:
+            yield from (nid for nid in runs[0] if nid not in seen)
+            continue
+        last = None
+        for nid in heapq.merge(*runs):
+            if nid != last and nid not in seen:
+                yield nid
+            last = nid
+
+
+def _run(ids: list[str], start: int, end: int) -> Iterator[str]:
+    for j in range(start, end):
+        yield ids[j]

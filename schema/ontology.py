@@ -270,6 +270,22 @@ class Ontology:
                 return k
         raise KeyError(level)
 
+    def search_rank(self, kind: str) -> int:
+        """Among equally close name matches, which kind comes first: the places, district
+        down to building (0-4), then organisations (10), then the rest (20); a search for
+        黎阳社区 puts the community before what is named after it."""
+        node_kind = self.kind(kind)
+        if node_kind.grid_level is not None:
+            return node_kind.grid_level.depth
+        return 10 if "Organization" in node_kind.interfaces else 20
+
+    def search_tiers(self, kinds: Iterable[str] | None = None) -> list[list[str]]:
+        """``kinds`` (None: every kind) grouped by :meth:`search_rank`, best first."""
+        tiers: dict[int, list[str]] = {}
+        for kind in sorted(self.kinds if kinds is None else set(kinds) & set(self.kinds)):
+            tiers.setdefault(self.search_rank(kind), []).append(kind)
+        return [tiers[r] for r in sorted(tiers)]
+
     def implementers(self, interface: str) -> list[NodeKind]:
         return [k for k in self.kinds.values() if interface in k.interfaces]
 

@@ -48,6 +48,28 @@ ENTITY = "Entity"
 NAMES_INDEX = "entity_names"
 """The full-text index of every node's name and aliases (nodes.find_fulltext)."""
 
+_FIND_RANK = (
+    "reduce(best = [4, 0], key IN [name IN names WHERE name CONTAINS $text | "
+    "[CASE WHEN name = $text AND name = names[0] THEN 0 WHEN name = $text THEN 1 "
+    "WHEN name STARTS WITH $text THEN 2 ELSE 3 END, size(name)]] | "
+    "CASE WHEN key[0] < best[0] OR (key[0] = best[0] AND key[1] < best[1]) "
+    "THEN key ELSE best END) AS rank"
+)
+"""How well a node's ``names`` (its name first) match ``$text``, as graph.name_index.rank:
+[0, length] its name equal, [1, length] an alias equal, [2, length] the shortest starting
+with it, [3, length] the shortest holding it further in."""
+
+
+def _search_rank(var: str) -> str:
+    """A node's ONTOLOGY.search_rank as a Cypher expression, from its label."""
+    cases = " ".join(
+        f"WHEN {var}:{kind} THEN {ONTOLOGY.search_rank(kind)}"
+        for kind in sorted(ONTOLOGY.kinds, key=ONTOLOGY.search_rank)
+        if ONTOLOGY.search_rank(kind) != 20
+    )
+    return f"CASE {cases} ELSE 20 END"
+
+
 META = "GridgraphMeta"
 """The label of the one bookkeeping node (``key: 'data'``) outside the graph's data: its
 ``version`` counts committed units of work (Community Neo4j has no commit counter readers can
@@ -532,17 +554,19 @@ def _generic_statements(reg: StatementRegistry) -> None:
         WHERE $kinds IS NULL OR any(label IN labels(n) WHERE label IN $kinds)
         WITH n, [name IN [n.name] + coalesce(n.aliases, [])
         WHERE name IS NOT NULL AND toString(name) <> '' | toString(name)] AS names
-        WITH n, reduce(hay = '', name IN names |
+        WITH n, names, reduce(hay = '', name IN names |
         hay + CASE WHEN hay = '' THEN '' ELSE '\\n' END + name) AS haystack
         WHERE haystack CONTAINS $text
-        WITH n, $text IN split(haystack, '\\n') AS exact
+        WITH n, {_FIND_RANK}, {_search_rank("n")} AS tier
         RETURN {node_fields("n")}
-        ORDER BY exact DESC, id
+        ORDER BY rank[0], rank[1], tier, id
         LIMIT $limit
         """,
         {"kinds": ["Community"], "text": "黎阳", "limit": 20},
         "read",
-        "Name or alias contains the text; exact matches first, then by id.",
+        "Name or alias contains the text, best first: the name equal to it, an alias equal, "
+        "names starting with it, then holding it further in; shorter names first, then "
+        "places, organisations and the rest (ONTOLOGY.search_rank), then by id.",
     )
     reg.add(
         "nodes.find_fulltext",
@@ -552,9 +576,9 @@ def _generic_statements(reg: StatementRegistry) -> None:
         WITH n, [name IN [n.name] + coalesce(n.aliases, [])
         WHERE name IS NOT NULL AND toString(name) <> '' | toString(name)] AS names
         WHERE any(name IN names WHERE name CONTAINS $text)
-        WITH n, $text IN names AS exact
+        WITH n, {_FIND_RANK}, {_search_rank("n")} AS tier
         RETURN {node_fields("n")}
-        ORDER BY exact DESC, id
+        ORDER BY rank[0], rank[1], tier, id
         LIMIT $limit
         """,
         {"phrase": '"黎阳"', "kinds": ["Community"], "text": "黎阳", "limit": 20},

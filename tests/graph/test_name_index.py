@@ -12,10 +12,24 @@ from graph.memory import MemoryStore
 from graph.model import Node, new_node
 from graph.name_index import NameIndex
 from loaders.reference import seed_reference_graph
+from schema import ONTOLOGY
 from schema.codes import uscc_with_check
 
 CHARS = "黎阳社区淇园小号楼3１a"
 names = st.lists(st.text(alphabet=CHARS, min_size=0, max_size=6), max_size=3)
+
+
+def best(names: list[str], text: str) -> tuple[int, int]:
+    """How well ``names`` (the name first) match ``text``, worked out plainly: the name equal
+    to it, an alias equal, then the shortest starting with it, the shortest holding it."""
+    if names[0] == text:
+        return (0, len(text))
+    if text in names:
+        return (1, len(text))
+    starting = [len(n) for n in names if n.startswith(text)]
+    if starting:
+        return (2, min(starting))
+    return (3, min(len(n) for n in names if text in n))
 
 
 @settings(max_examples=200, deadline=None)
@@ -46,9 +60,9 @@ def test_the_index_equals_a_scan_after_any_writes(
             else:
                 truth.pop(nid, None)
         if step % 3 == 0:  # merges what was noted for the postings of the text
-            index.first(queries[step % len(queries)])
+            index.ranked(queries[step % len(queries)])
             for name in given_names:
-                index.first(name[:2])
+                index.ranked(name[:2])
     left_out = {f"{'ab'[k % 2]}:{k}" for k in skip}
     held = {n[i : i + k] for ns in truth.values() for n in ns for k in (1, 2, 3)
             for i in range(len(n) - k + 1)}  # fmt: skip
@@ -56,11 +70,14 @@ def test_the_index_equals_a_scan_after_any_writes(
         inside = {i for i, ns in truth.items() if any(text in n for n in ns)}
         assert index.containing(text) == inside
         assert index.named(text) == {i for i, ns in truth.items() if text in ns}
-        in_order = sorted(inside - left_out)
-        assert index.first(text, limit, skip=left_out) == in_order[:limit]
+        in_order = sorted(inside - left_out, key=lambda i: (best(truth[i], text), i))
+        assert index.ranked(text, limit, skip=left_out) == in_order[:limit]
         only_b = [i for i in in_order if i.startswith("b:")]
-        assert index.first(text, limit, [("b:", "b;")], left_out) == only_b[:limit]
-        assert index.first(text, None, [("a:", "a;"), ("b:", "b;")]) == sorted(inside)
+        assert index.ranked(text, limit, [[("b:", "b;")]], left_out) == only_b[:limit]
+        every = sorted(inside, key=lambda i: (best(truth[i], text), i))
+        assert index.ranked(text, None, [[("a:", "a;"), ("b:", "b;")]]) == every
+        tiered = sorted(inside, key=lambda i: (best(truth[i], text), i[0] != "b", i))
+        assert index.ranked(text, None, [[("b:", "b;")], [("a:", "a;")]]) == tiered
     assert {nid: list(index.haystack(nid)) for nid in truth} == truth
 
 
@@ -80,8 +97,8 @@ def test_find_and_find_named_equal_scans_on_the_reference_graph_at_scale_2() -> 
         kind = rng.choice([None, *kinds])
         inside = sorted(i for i, hs in hay.items() if any(text in h for h in hs)
                         and (kind is None or by_id[i].kind == kind))  # fmt: skip
-        exact = [i for i in inside if text in hay[i]]
-        expected = exact + [i for i in inside if i not in set(exact)]
+        tier = {n.id: ONTOLOGY.search_rank(n.kind) for n in nodes}
+        expected = sorted(inside, key=lambda i: (best(hay[i], text), tier[i], i))
         assert [n.id for n in store.find(text, kind, limit=50)] == expected[:50], text
     for name in rng.sample(names, 40):
         got = store.find_named([name])[name]
@@ -94,9 +111,9 @@ def test_a_first_page_is_full_though_ids_are_left_out() -> None:
     for i in range(6):
         index.put(f"a:{i}", ["黎阳"])
     index.put("a:9", ["黎"])
-    for text in ("黎", "黎阳"):
-        assert index.first(text, 2, skip={"a:0", "a:1"}) == ["a:2", "a:3"]
-    assert index.first("黎", 7, skip={"a:0"}) == ["a:1", "a:2", "a:3", "a:4", "a:5", "a:9"]
+    assert index.ranked("黎阳", 2, skip={"a:0", "a:1"}) == ["a:2", "a:3"]
+    assert index.ranked("黎", 2, skip={"a:0", "a:9"}) == ["a:1", "a:2"]  # 黎 itself first
+    assert index.ranked("黎", 7, skip={"a:0"}) == ["a:9", "a:1", "a:2", "a:3", "a:4", "a:5"]
 
 
 def test_pairs_present_out_of_order_are_not_a_match() -> None:
