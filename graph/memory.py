@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
+from functools import lru_cache
 from pathlib import Path as FsPath
 from typing import Any, cast
 
@@ -76,6 +77,12 @@ def _id_ranges(kinds: Iterable[str]) -> list[tuple[str, str]]:
     character), for the known kinds among them."""
     prefixes = {ONTOLOGY.kinds[k].id_prefix for k in kinds if k in ONTOLOGY.kinds}
     return sorted((p + ":", p + ";") for p in prefixes)
+
+
+@lru_cache(maxsize=256)
+def _tier_ranges(kinds: frozenset[str] | None) -> list[list[tuple[str, str]]]:
+    """The id ranges of ``kinds`` (None: all) by search tier, best first (do not modify)."""
+    return [_id_ranges(tier) for tier in ONTOLOGY.search_tiers(kinds)]
 
 
 class MemoryStore(GraphStore):
@@ -592,7 +599,7 @@ class MemoryStore(GraphStore):
             return []
         # a kind's ids are those starting with its prefix (check_node refuses others): the
         # index reads the ids of the kinds of each tier as ranges of its postings
-        tiers = [_id_ranges(tier) for tier in ONTOLOGY.search_tiers(kind_set)]
+        tiers = _tier_ranges(kind_set)
         with self._lock:
             self._fresh()
             ids = self._name_index().ranked(needle, limit, tiers)

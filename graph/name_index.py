@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import heapq
 import sys
-from bisect import bisect_left, insort
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
 _EMPTY: frozenset[str] = frozenset()
@@ -252,9 +252,20 @@ class NameIndex:
                 if _take((i for i in held if _within(i, spans)), out, seen, limit):
                     return out
         n = len(text)
+        tier_of = _Tiers(groups)
         for starting in (True, False):
             for length, sources, check in self._groups(text, starting):
                 if length <= n:
+                    continue
+                if len(groups) > 1 and sum(map(len, sources)) <= _FEW_IDS:
+                    # a small group read once, its ids put in tier order (most texts: a
+                    # look at each tier's ranges would cost more than the ids)
+                    held = [i for i in _merged(sources, [("", "")], seen) if i in tier_of]
+                    if check is not None:
+                        held = [i for i in held if check(i, length)]
+                    held.sort(key=tier_of.key)
+                    if _take(held, out, seen, limit):
+                        return out
                     continue
                 for spans in groups:
                     found = _merged(sources, spans, seen)
@@ -329,6 +340,32 @@ def _keys(names: Iterable[str]) -> tuple[set[tuple[str, int]], set[tuple[str, in
     grams = {(name[i : i + 2], len(name)) for name in names for i in range(len(name) - 1)}
     heads = {(name[:2], len(name)) for name in names if len(name) > 1}
     return grams, heads
+
+
+#: A group of ids this small is read once and sorted by tier, not read once per tier.
+_FEW_IDS = 64
+
+
+class _Tiers:
+    """Which tier of ranges an id is in, by bisection of the ranges of every tier."""
+
+    def __init__(self, tiers: Sequence[Sequence[tuple[str, str]]]) -> None:
+        spans = sorted((lo, hi, t) for t, spans in enumerate(tiers) for lo, hi in spans)
+        self._los = [lo for lo, _, _ in spans]
+        self._spans = spans
+
+    def __contains__(self, nid: str) -> bool:
+        return self.tier(nid) is not None
+
+    def tier(self, nid: str) -> int | None:
+        at = bisect_right(self._los, nid) - 1
+        if at < 0:
+            return None
+        _, hi, tier = self._spans[at]
+        return tier if not hi or nid < hi else None
+
+    def key(self, nid: str) -> tuple[int, str]:
+        return (self.tier(nid) or 0, nid)
 
 
 def _within(nid: str, spans: Sequence[tuple[str, str]]) -> bool:
