@@ -107,7 +107,8 @@ class Query:
         description="Nodes found by code (division code, credit code, agreement number), name or "
         "alias (traditional characters read as simplified); latin letters also match the "
         "pinyin or its initials ('liyang' or 'lysq' finds 黎阳社区). Best first: the thing "
-        "itself before things named after it, places before organisations before the rest. "
+        "itself before things named after it, names starting with the text before names "
+        "holding it, shorter names first, places before organisations before the rest. "
         "People are found for the planner role and up (each search that finds them is logged), "
         "the import log for admins. searchResults gives the same with scores and paging (搜索)"
     )
