@@ -109,7 +109,9 @@ def list_queries(asked: set[str]) -> list[tuple[str, str, dict[str, Any]]]:
     return out
 
 
-async def measure(store: Any, requests: int, skip: list[str]) -> tuple[list[dict[str, Any]], float]:
+async def measure(
+    store: Any, requests: int, skip: list[str], only: list[str] | None = None
+) -> tuple[list[dict[str, Any]], float]:
     import httpx
     from fastapi import Request, Response
 
@@ -127,6 +129,8 @@ async def measure(store: Any, requests: int, skip: list[str]) -> tuple[list[dict
     queries = split_documents()
     queries += list_queries({label.split(" ")[-2] for label, _, _ in queries})
     queries = [q for q in queries if not any(word in q[0] for word in skip)]
+    if only:
+        queries = [q for q in queries if any(word in q[0] for word in only)]
     rows, floors = [], []
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
@@ -201,6 +205,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, action="append")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--skip", action="append", default=[], help="leave out fields naming this")
+    parser.add_argument("--only", action="append", help="only the fields naming this")
     parser.add_argument(
         "--store",
         choices=["memory", "neo4j"],
@@ -215,7 +220,7 @@ def main() -> None:
     for scale in args.scale or [1]:
         path = seeded_store(scale, args.dir)
         with opened(args.store, path, scale) as store:
-            rows, floor = asyncio.run(measure(store, args.requests, args.skip))
+            rows, floor = asyncio.run(measure(store, args.requests, args.skip, args.only))
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"\nscale {scale} ({args.store}): floor p50 {floor:.3f} ms, load average {load}")
         print(f"{'query':<48} {'first':>9} {'p50':>9} {'p99':>9} {'p50/floor':>10}")
