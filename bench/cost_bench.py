@@ -93,6 +93,13 @@ def split_documents() -> list[tuple[str, str, dict[str, Any]]]:
     return out
 
 
+EXPIRING_PAGE = """query($after: ID) {
+  agreementsExpiring(withinDays: 90, asOf: "2024-12-01", first: 20, after: $after) {
+    agreement { id code name } validTo daysLeft parties { kind name } } }"""
+"""A page of agreements lapsing, as a list of them is read a page at a time: the first page,
+and (``after``) a page further on, its cursor found by asking once."""
+
+
 def list_queries(asked: set[str]) -> list[tuple[str, str, dict[str, Any]]]:
     """A first page of each node list no document asks, with its total."""
     from api.schema import build_schema
@@ -128,6 +135,10 @@ async def measure(
 
     queries = split_documents()
     queries += list_queries({label.split(" ")[-2] for label, _, _ in queries})
+    queries += [
+        ("agreementsExpiring (a first page of 20)", EXPIRING_PAGE, {"after": None}),
+        ("agreementsExpiring (the 50th page of 20)", EXPIRING_PAGE, {"after": "?"}),
+    ]
     queries = [q for q in queries if not any(word in q[0] for word in skip)]
     if only:
         queries = [q for q in queries if any(word in q[0] for word in only)]
@@ -149,7 +160,25 @@ async def measure(
             await client.post("/noop", json={"query": "{ __typename }"})
             return (time.perf_counter() - started) * 1000
 
+        async def cursor(query: str, skipped: int) -> str | None:
+            """The id ending the first ``skipped`` agreements of the list (None: fewer)."""
+            seen, after = 0, None
+            while seen < skipped:
+                body = (await client.post("/graphql", json={"query": query,
+                        "variables": {"after": after}})).json()  # fmt: skip
+                page = body["data"]["agreementsExpiring"]
+                if not page:
+                    return None
+                seen += len(page)
+                after = page[-1]["agreement"]["id"]
+            return after
+
         for label, query, variables in queries:
+            if variables.get("after") == "?":
+                found = await cursor(query, 49 * 20)
+                if found is None:
+                    continue
+                variables = {"after": found}
             try:
                 first = await ask(query, variables)
             except RuntimeError as refused:  # personal data asks for a role: said, not timed
