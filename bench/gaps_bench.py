@@ -9,7 +9,9 @@ serve`` does (the app over ASGI, the loaded graph frozen for the collector), and
 - a new day in an interval already asked (no link begins or ends in between);
 - a new day across change days (the nearest kept report, its touched grids recomputed),
   walking back from today over change days one by one, each interval asked for the first time;
-- ``counts`` alone, executed, for a day asked before, and the kept counts themselves;
+- ``counts`` alone, executed, for a day asked before, then the same document registered by
+  an operator (``GRIDGRAPH_PERSISTED_QUERIES_DIR``) and sent by its hash, which runs compiled,
+  and the kept counts themselves;
 - after each of a few small writes (a building added under a compound, a pairing ended, a
   holder for a post), the first ask of today (the kept reports carried to the new version of
   the data, :meth:`KeptGaps.carried`), beside a repeat ask of it (the floor).
@@ -60,9 +62,20 @@ def run_scale(scale: int, directory: Path, floors: int, crossings: int, writes: 
 
 
 def _run_scale(scale: int, path: Path, floors: int, crossings: int, writes: int) -> None:
+    registered = path.parent / "registered"  # the counts asked as an operator's registered query
+    registered.mkdir(exist_ok=True)
+    (registered / "gap_counts.graphql").write_text(COUNTS, encoding="utf-8")
+    _serve_scale(scale, path, floors, crossings, writes, registered)
+
+
+def _serve_scale(
+    scale: int, path: Path, floors: int, crossings: int, writes: int, registered: Path
+) -> None:
+    from fastapi import Request, Response
     from starlette.testclient import TestClient
 
     from api.app import create_app
+    from api.persisted import sha256
     from api.schema.chain import kept_gaps
     from graph.collector import settle_for_serving
     from graph.memory import MemoryStore
@@ -70,14 +83,27 @@ def _run_scale(scale: int, path: Path, floors: int, crossings: int, writes: int)
     from graph.settings import Settings
 
     store = MemoryStore(path)
-    app = create_app(store, Settings(response_cache=False, request_timeout=3600))
+    # every ask executes (the response cache, on by default, would answer repeats)
+    settings = Settings(request_timeout=3600, persisted_queries_dir=registered)
+    app = create_app(store, settings, response_cache=False)
+
+    @app.post("/noop")
+    async def noop(request: Request) -> Response:  # the floor of any request here
+        await request.body()
+        return Response(b'{"data":{}}', media_type="application/json")
+
     settle_for_serving(store)
     with TestClient(app) as client:
 
-        def ask(query: str, day: date) -> Any:
-            body = client.post(
-                "/graphql", json={"query": query, "variables": {"d": day.isoformat()}}
-            ).json()
+        def ask(query: str, day: date, by_hash: bool = False) -> Any:
+            payload: dict[str, Any] = {"variables": {"d": day.isoformat()}}
+            if by_hash:  # a registered document, compiled (api/persisted.py)
+                payload["extensions"] = {
+                    "persistedQuery": {"version": 1, "sha256Hash": sha256(query)}
+                }
+            else:
+                payload["query"] = query
+            body = client.post("/graphql", json=payload).json()
             if body.get("errors"):
                 raise RuntimeError(body["errors"])
             return body["data"]
@@ -104,6 +130,11 @@ def _run_scale(scale: int, path: Path, floors: int, crossings: int, writes: int)
         whole = kept.recomputed["whole"] - before.get("whole", 0)
 
         counts_ms = [ms(lambda: ask(COUNTS, TODAY)) for _ in range(50)]
+        registry = app.state.persisted
+        hits = registry.hits
+        compiled_ms = [ms(lambda: ask(COUNTS, TODAY, by_hash=True)) for _ in range(50)]
+        assert registry.hits - hits == 50, "the registered counts did not run compiled"
+        noop_ms = [ms(lambda: client.post("/noop", json={"query": COUNTS})) for _ in range(50)]
         kept_counts = [
             ms(lambda: kept_gaps(state, TODAY + timedelta(days=1)).counts) for _ in range(200)
         ]
@@ -127,7 +158,9 @@ def _run_scale(scale: int, path: Path, floors: int, crossings: int, writes: int)
         ("first ask of all (index + whole report + page)", [first], "-"),
         ("new day, same interval", same_ms, "<= 100"),
         (f"new day across a change day ({whole} of them whole)", cross_ms, "<= 100"),
+        ("floor: a no-op POST", noop_ms, "-"),
         ("counts, executed (day asked before)", counts_ms, "<= 1"),
+        ("counts, compiled (a registered document)", compiled_ms, "<= 1"),
         ("counts, kept (resolver's look-up, new day)", kept_counts, "<= 1"),
         ("a small write itself (store commit)", write_ms, "-"),
         (f"first ask after a small write ({carries.get('carried', 0)} carried)", carried_ms,

@@ -62,7 +62,7 @@ def child(store_path: str, policy: bool, days: int, requests: int) -> dict[str, 
     start = time.perf_counter()
     store = MemoryStore(store_path)
     opened = time.perf_counter() - start
-    app = create_app(store, Settings(response_cache=False, request_timeout=3600))
+    app = create_app(store, Settings(request_timeout=3600), response_cache=False)
     if policy:
         settle_for_serving(store)
     else:  # the floor: no freeze, and cached answers computed with the collector running
