@@ -23,6 +23,7 @@ from graph.queries.gaps.touch import (
     EVENT_KIND,
     GRID_KINDS,
     Touched,
+    effective,
     touched_by_links,
     touched_by_nodes,
 )
@@ -178,7 +179,7 @@ class KeptGaps(Generic[T]):
         if len(changed) > limit * 4:
             return None
         rels = self.store.get_relationships(sorted(changed)).values()
-        touched = touched_by_links(self.store, rels)
+        touched = touched_by_links(self.store, effective(self.store, rels, base.as_of, day))
         if len(touched) > limit:
             return None
         return recompute(self.store, base, day, touched)

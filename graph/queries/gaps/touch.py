@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from graph.contract import GraphStore
-from graph.model import Direction, Node, Relationship
+from graph.model import Direction, Node, Relationship, holds_on
 from graph.queries.grid_links.query import INCOMING_TYPES
 from schema import ONTOLOGY
 from schema.ontology import GridLevel
@@ -82,6 +83,68 @@ def touched_by_links(
     touched.grids |= reach_grids(store, units)
     touched.grids |= _moved(store, parts)
     return touched
+
+
+#: Link types a report reads only as "some node of this kind at the source": whether a
+#: person holds a post, whether a firm or the owners manage a compound (no row names who).
+_ANY_SOURCE = frozenset(("HOLDS", "MANAGES"))
+
+Presence = tuple[str, str, str]
+"""What a report reads of a link: its type, its target, and its source (the source's kind
+for :data:`_ANY_SOURCE`); a report is the same on two days with the same presences."""
+
+
+def effective(
+    store: GraphStore, rels: Iterable[Relationship], before: date, after: date
+) -> list[Relationship]:
+    """The links among ``rels`` (those beginning or ending between ``before`` and ``after``)
+    whose change a report can see, for :func:`touched_by_links`: a report reads a link only
+    through its :data:`Presence` (its gaps depend on whether something is linked, never on a
+    link's dates or id), so a post whose holder changes on a day, or a compound whose contract
+    is renewed, touches nothing. A presence the changed links give on one day only may still
+    hold on both by links that did not change: asked of the store, one call per day."""
+    rels = list(rels)
+    sources = store.get_nodes(sorted({r.source for r in rels if r.type in _ANY_SOURCE}))
+    groups: dict[Presence, list[Relationship]] = {}
+    for rel in rels:
+        if rel.type in _ANY_SOURCE:
+            node = sources.get(rel.source)
+            key = (rel.type, rel.target, node.kind if node is not None else "")
+        else:
+            key = (rel.type, rel.target, rel.source)
+        groups.setdefault(key, []).append(rel)
+    flipped = {
+        key: group
+        for key, group in groups.items()
+        if any(holds_on(r.props, before) for r in group)
+        != any(holds_on(r.props, after) for r in group)
+    }
+    if not flipped:
+        return []
+    was, now = (_present(store, flipped, day) for day in (before, after))
+    return [rel for key, group in flipped.items() if (key in was) != (key in now) for rel in group]
+
+
+def _present(store: GraphStore, keys: Collection[Presence], day: date) -> set[Presence]:
+    """The ``keys`` that links in force on ``day`` give: a target's links of a type from a
+    kind asked whether there is one (:meth:`~graph.contract.GraphStore.linked`), a link from
+    one node to another among the source's links (few, where the target may have thousands)."""
+    found: set[Presence] = set()
+    by_kind: dict[tuple[str, str], list[str]] = {}
+    exact: set[str] = set()
+    for type_, target, source in keys:
+        if type_ in _ANY_SOURCE:
+            by_kind.setdefault((type_, source), []).append(target)
+        else:
+            exact.add(source)
+    for (type_, kind), targets in by_kind.items():
+        linked = store.linked(sorted(targets), type_, Direction.IN, day, kind)
+        found |= {(type_, target, kind) for target in linked}
+    if exact:
+        types = sorted({key[0] for key in keys if key[0] not in _ANY_SOURCE})
+        hops = store.neighbours(sorted(exact), types, Direction.OUT, day)
+        found |= {(h.relationship.type, h.node.id, s) for s, hs in hops.items() for h in hs}
+    return found & set(keys)
 
 
 def touched_by_nodes(
