@@ -102,9 +102,10 @@ def effective(
     through its :data:`Presence` (its gaps depend on whether something is linked, never on a
     link's dates or id), so a post whose holder changes on a day, or a compound whose contract
     is renewed, touches nothing. A presence the changed links give on one day only may still
-    hold on both by links that did not change: asked of the store, one call per day."""
+    hold on the other by links that did not change: that day is asked of the store."""
     rels = list(rels)
     sources = store.get_nodes(sorted({r.source for r in rels if r.type in _ANY_SOURCE}))
+    keys: list[Presence] = []
     groups: dict[Presence, list[Relationship]] = {}
     for rel in rels:
         if rel.type in _ANY_SOURCE:
@@ -112,23 +113,25 @@ def effective(
             key = (rel.type, rel.target, node.kind if node is not None else "")
         else:
             key = (rel.type, rel.target, rel.source)
+        keys.append(key)
         groups.setdefault(key, []).append(rel)
-    flipped = {
-        key: group
-        for key, group in groups.items()
-        if any(holds_on(r.props, before) for r in group)
-        != any(holds_on(r.props, after) for r in group)
-    }
-    if not flipped:
-        return []
-    was, now = (_present(store, flipped, day) for day in (before, after))
-    return [rel for key, group in flipped.items() if (key in was) != (key in now) for rel in group]
+    # where the changed links give a presence on one day only, the other day is asked
+    b, a = before.isoformat(), after.isoformat()
+    lacking: dict[date, list[Presence]] = {before: [], after: []}
+    for key, group in groups.items():
+        on_b = any(holds_on(r.props, b) for r in group)
+        if on_b != any(holds_on(r.props, a) for r in group):
+            lacking[after if on_b else before].append(key)
+    seen = {key for day, asked in lacking.items() for key in _absent(store, asked, day)}
+    return [rel for rel, key in zip(rels, keys, strict=True) if key in seen]
 
 
-def _present(store: GraphStore, keys: Collection[Presence], day: date) -> set[Presence]:
-    """The ``keys`` that links in force on ``day`` give: a target's links of a type from a
-    kind asked whether there is one (:meth:`~graph.contract.GraphStore.linked`), a link from
-    one node to another among the source's links (few, where the target may have thousands)."""
+def _absent(store: GraphStore, keys: Collection[Presence], day: date) -> set[Presence]:
+    """The ``keys`` that no link in force on ``day`` gives: a target asked whether it has a
+    link of a type from a kind (:meth:`~graph.contract.GraphStore.linked`), a link from one
+    node to another looked for among the source's links (few; the target may have thousands)."""
+    if not keys:
+        return set()
     found: set[Presence] = set()
     by_kind: dict[tuple[str, str], list[str]] = {}
     exact: set[str] = set()
@@ -144,7 +147,7 @@ def _present(store: GraphStore, keys: Collection[Presence], day: date) -> set[Pr
         types = sorted({key[0] for key in keys if key[0] not in _ANY_SOURCE})
         hops = store.neighbours(sorted(exact), types, Direction.OUT, day)
         found |= {(h.relationship.type, h.node.id, s) for s, hs in hops.items() for h in hs}
-    return found & set(keys)
+    return set(keys) - found
 
 
 def touched_by_nodes(
