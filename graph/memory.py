@@ -510,11 +510,12 @@ class MemoryStore(GraphStore):
         kinds: Types = None,
     ) -> dict[str, list[Hop]]:
         type_set, kind_set = as_type_set(types), as_type_set(kinds)
+        day = as_of.isoformat() if isinstance(as_of, date) else as_of  # once, not per link
         with self._lock:
             self._fresh()
             result: dict[str, list[Hop]] = {}
             for nid in ids:
-                result[nid] = self._hops(nid, type_set, Direction(direction), as_of, kind_set)
+                result[nid] = self._hops(nid, type_set, Direction(direction), day, kind_set)
             return result
 
     def linked(
@@ -526,7 +527,7 @@ class MemoryStore(GraphStore):
         kinds: Types = None,
     ) -> set[str]:
         type_set, kind_set = as_type_set(types), as_type_set(kinds)
-        day = as_of.isoformat() if as_of is not None else None
+        day = as_of.isoformat() if isinstance(as_of, date) else as_of
         sides = []
         if direction in (Direction.OUT, Direction.BOTH):
             sides.append((self._g._succ, self._typed.typed_out))
@@ -569,7 +570,7 @@ class MemoryStore(GraphStore):
         nid: str,
         types: frozenset[str] | None,
         direction: Direction,
-        as_of: date | None,
+        as_of: date | str | None,
         kinds: frozenset[str] | None,
     ) -> list[Hop]:
         g = self._g

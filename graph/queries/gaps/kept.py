@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Generic, TypeVar
 
@@ -120,8 +121,8 @@ class KeptGaps(Generic[T]):
                     )
                     if running is None:
                         nearest = min(
-                            (rows for rows, _ in self._kept.values()),
-                            key=lambda rows: days.distance(rows.as_of, day),
+                            self._kept.values(),
+                            key=lambda kept: days.distance(kept[0].as_of, day),
                             default=None,
                         )
                         mine = self._running[key] = threading.Event()
@@ -133,13 +134,16 @@ class KeptGaps(Generic[T]):
                 assert waiting is not None
                 waiting()
         try:
-            rows = self._derive(nearest, day) if nearest is not None else None
+            rows = self._derive(nearest[0], day) if nearest is not None else None
             if rows is None:
                 self.recomputed["whole"] += 1
                 rows = self._whole(day)
             else:
                 self.recomputed["touched"] += 1
-            made: tuple[KeptRows, T | None] = (rows, self.keep(rows.report()))
+            if nearest is not None and rows.groups is nearest[0].groups and nearest[1] is not None:
+                made: tuple[KeptRows, T | None] = (rows, nearest[1])  # no grid touched: shared
+            else:
+                made = (rows, self.keep(rows.report()))
             if self.current and self.store.version() == self.version:
                 with self._lock:
                     made = self._kept.setdefault(key, made)
@@ -182,6 +186,8 @@ class KeptGaps(Generic[T]):
         touched = touched_by_links(self.store, effective(self.store, rels, base.as_of, day))
         if len(touched) > limit:
             return None
+        if not touched:  # the same rows (naming the base's day, as untouched rows do)
+            return replace(base, as_of=day)
         return recompute(self.store, base, day, touched)
 
     def carried(self) -> KeptGaps[T] | None:
