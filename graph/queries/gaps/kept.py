@@ -42,8 +42,9 @@ class KeptGaps(Generic[T]):
     store version so that a new day costs a bisection, not a pass over the district.
 
     A day of a new interval starts from the nearest kept report and recomputes only the grids
-    (and event types) that the links beginning or ending in between can touch
-    (:mod:`graph.queries.gaps.touch`); too many of them means a whole report. A new version of
+    (and event types) that the links beginning or ending in between can touch, of those whose
+    presence a report sees change (:func:`~graph.queries.gaps.touch.effective`: a holder
+    replaced on a day touches nothing); too many of them means a whole report. A new version of
     the data starts from this one (:meth:`carried`). Nothing computed while the store changed
     is kept: the change days are read between two looks at
     :meth:`~graph.contract.GraphStore.version`, and so is every report. One report of an

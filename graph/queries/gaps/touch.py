@@ -8,7 +8,8 @@ out (the parent gap); the grids up to its community (the community named in its 
 a subdistrict, whether a community is part of it (outside the grid system otherwise). An event
 type's rows read the event type and its ``HANDLED_BY`` links. So a changed record touches:
 
-- a link: its ends as :func:`touched_by_links` says, for each version of it;
+- a link: its ends as :func:`touched_by_links` says, for each version of it (between two
+  days of one version, only if :func:`effective` keeps it: its presence changes);
 - a grid: itself, the grids part of it (their parent gap, their community) and, for a
   community, the buildings of its compounds and the subdistricts it is part of;
 - an event type: itself;
