@@ -105,7 +105,7 @@ class Writes(ABC):
 
 #: The contract's reads: what a query may ask of a store (the calls benches and tests count).
 READ_METHODS: tuple[str, ...] = (
-    "get_nodes", "get_relationships", "neighbours", "walk", "find", "find_named",
+    "get_nodes", "get_relationships", "neighbours", "linked", "walk", "find", "find_named",
     "nodes_of_kind", "nodes_in_range", "count_nodes", "list_nodes", "aggregate_nodes",
     "reach_aggregates", "counts", "shortest_path", "iter_nodes", "iter_relationships",
 )  # fmt: skip
@@ -150,6 +150,20 @@ class GraphStore(Writes):
         neighbours of those node kinds. Every requested id is a key, with ``[]`` if none.
         Hops are ordered by relationship type, then neighbour id, so answers are stable.
         """
+
+    def linked(
+        self,
+        ids: Iterable[str],
+        types: Types = None,
+        direction: Direction = Direction.OUT,
+        as_of: date | None = None,
+        kinds: Types = None,
+    ) -> set[str]:
+        """The ids among ``ids`` with at least one hop as :meth:`neighbours` would give: what
+        a caller asking only whether something is linked reads, without the hops (a post's
+        holders over the years, a compound's contracts). Stores may stop at the first hop."""
+        hops = self.neighbours(ids, types, direction, as_of, kinds)
+        return {nid for nid, found in hops.items() if found}
 
     @abstractmethod
     def walk(

@@ -510,19 +510,67 @@ class MemoryStore(GraphStore):
         kinds: Types = None,
     ) -> dict[str, list[Hop]]:
         type_set, kind_set = as_type_set(types), as_type_set(kinds)
+        day = as_of.isoformat() if isinstance(as_of, date) else as_of  # once, not per link
         with self._lock:
             self._fresh()
             result: dict[str, list[Hop]] = {}
             for nid in ids:
-                result[nid] = self._hops(nid, type_set, Direction(direction), as_of, kind_set)
+                result[nid] = self._hops(nid, type_set, Direction(direction), day, kind_set)
             return result
+
+    def linked(
+        self,
+        ids: Iterable[str],
+        types: Types = None,
+        direction: Direction = Direction.OUT,
+        as_of: date | None = None,
+        kinds: Types = None,
+    ) -> set[str]:
+        type_set, kind_set = as_type_set(types), as_type_set(kinds)
+        day = as_of.isoformat() if isinstance(as_of, date) else as_of
+        sides = []
+        if direction in (Direction.OUT, Direction.BOTH):
+            sides.append((self._g._succ, self._typed.typed_out))
+        if direction in (Direction.IN, Direction.BOTH):
+            sides.append((self._g._pred, self._typed.typed_in))
+        with self._lock:
+            self._fresh()
+            nodes, rels = self._nodes, self._rels
+            found: set[str] = set()
+            for nid in ids:
+                for side, typed_of in sides:
+                    adjacency = side.get(nid)
+                    if adjacency is None:
+                        continue
+                    typed = typed_of(nid) if type_set is not None else None
+                    if typed is not None and type_set is not None:
+                        pairs = (
+                            (rid, other)
+                            for t in type_set
+                            for rid, other in typed.get(t, {}).items()
+                        )
+                    else:
+                        pairs = ((rid, other) for other, keys in adjacency.items() for rid in keys)
+                    for rid, other in pairs:
+                        rel = rels[rid]
+                        if type_set is not None and rel.type not in type_set:
+                            continue
+                        if day is not None and not holds_on(rel.props, day):
+                            continue
+                        if kind_set is not None and nodes[other].kind not in kind_set:
+                            continue
+                        found.add(nid)
+                        break
+                    if nid in found:
+                        break
+            return found
 
     def _hops(
         self,
         nid: str,
         types: frozenset[str] | None,
         direction: Direction,
-        as_of: date | None,
+        as_of: date | str | None,
         kinds: frozenset[str] | None,
     ) -> list[Hop]:
         g = self._g

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Generic, TypeVar
 
@@ -23,6 +24,7 @@ from graph.queries.gaps.touch import (
     EVENT_KIND,
     GRID_KINDS,
     Touched,
+    effective,
     touched_by_links,
     touched_by_nodes,
 )
@@ -40,8 +42,9 @@ class KeptGaps(Generic[T]):
     store version so that a new day costs a bisection, not a pass over the district.
 
     A day of a new interval starts from the nearest kept report and recomputes only the grids
-    (and event types) that the links beginning or ending in between can touch
-    (:mod:`graph.queries.gaps.touch`); too many of them means a whole report. A new version of
+    (and event types) that the links beginning or ending in between can touch, of those whose
+    presence a report sees change (:func:`~graph.queries.gaps.touch.effective`: a holder
+    replaced on a day touches nothing); too many of them means a whole report. A new version of
     the data starts from this one (:meth:`carried`). Nothing computed while the store changed
     is kept: the change days are read between two looks at
     :meth:`~graph.contract.GraphStore.version`, and so is every report. One report of an
@@ -119,8 +122,8 @@ class KeptGaps(Generic[T]):
                     )
                     if running is None:
                         nearest = min(
-                            (rows for rows, _ in self._kept.values()),
-                            key=lambda rows: days.distance(rows.as_of, day),
+                            self._kept.values(),
+                            key=lambda kept: days.distance(kept[0].as_of, day),
                             default=None,
                         )
                         mine = self._running[key] = threading.Event()
@@ -132,13 +135,16 @@ class KeptGaps(Generic[T]):
                 assert waiting is not None
                 waiting()
         try:
-            rows = self._derive(nearest, day) if nearest is not None else None
+            rows = self._derive(nearest[0], day) if nearest is not None else None
             if rows is None:
                 self.recomputed["whole"] += 1
                 rows = self._whole(day)
             else:
                 self.recomputed["touched"] += 1
-            made: tuple[KeptRows, T | None] = (rows, self.keep(rows.report()))
+            if nearest is not None and rows.groups is nearest[0].groups and nearest[1] is not None:
+                made: tuple[KeptRows, T | None] = (rows, nearest[1])  # no grid touched: shared
+            else:
+                made = (rows, self.keep(rows.report()))
             if self.current and self.store.version() == self.version:
                 with self._lock:
                     made = self._kept.setdefault(key, made)
@@ -178,9 +184,11 @@ class KeptGaps(Generic[T]):
         if len(changed) > limit * 4:
             return None
         rels = self.store.get_relationships(sorted(changed)).values()
-        touched = touched_by_links(self.store, rels)
+        touched = touched_by_links(self.store, effective(self.store, rels, base.as_of, day))
         if len(touched) > limit:
             return None
+        if not touched:  # the same rows (naming the base's day, as untouched rows do)
+            return replace(base, as_of=day)
         return recompute(self.store, base, day, touched)
 
     def carried(self) -> KeptGaps[T] | None:

@@ -181,8 +181,14 @@ def _communities(
 
 def parent_of(grid: Node, hops: list[Hop]) -> Node | None:
     """The grid one level up, as the report's scope picks it: the first of the right kind."""
-    level = GRID_KINDS.get(grid.kind)
-    if level is None or level is CHAIN_ORDER[-1]:
+    want = _PARENT_KIND.get(grid.kind)
+    if want is None:
         return None
-    want = ONTOLOGY.grid_kind(CHAIN_ORDER[CHAIN_ORDER.index(level) + 1]).name
     return next((h.node for h in hops if h.node.kind == want), None)
+
+
+#: Grid kind -> the kind of the grid one level up (none for the top level).
+_PARENT_KIND = {
+    ONTOLOGY.grid_kind(lower).name: ONTOLOGY.grid_kind(upper).name
+    for lower, upper in itertools.pairwise(CHAIN_ORDER)
+}

@@ -8,7 +8,8 @@ out (the parent gap); the grids up to its community (the community named in its 
 a subdistrict, whether a community is part of it (outside the grid system otherwise). An event
 type's rows read the event type and its ``HANDLED_BY`` links. So a changed record touches:
 
-- a link: its ends as :func:`touched_by_links` says, for each version of it;
+- a link: its ends as :func:`touched_by_links` says, for each version of it (between two
+  days of one version, only if :func:`effective` keeps it: its presence changes);
 - a grid: itself, the grids part of it (their parent gap, their community) and, for a
   community, the buildings of its compounds and the subdistricts it is part of;
 - an event type: itself;
@@ -22,9 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from graph.contract import GraphStore
-from graph.model import Direction, Node, Relationship
+from graph.model import Direction, Node, Relationship, holds_on
 from graph.queries.grid_links.query import INCOMING_TYPES
 from schema import ONTOLOGY
 from schema.ontology import GridLevel
@@ -82,6 +84,71 @@ def touched_by_links(
     touched.grids |= reach_grids(store, units)
     touched.grids |= _moved(store, parts)
     return touched
+
+
+#: Link types a report reads only as "some node of this kind at the source": whether a
+#: person holds a post, whether a firm or the owners manage a compound (no row names who).
+_ANY_SOURCE = frozenset(("HOLDS", "MANAGES"))
+
+Presence = tuple[str, str, str]
+"""What a report reads of a link: its type, its target, and its source (the source's kind
+for :data:`_ANY_SOURCE`); a report is the same on two days with the same presences."""
+
+
+def effective(
+    store: GraphStore, rels: Iterable[Relationship], before: date, after: date
+) -> list[Relationship]:
+    """The links among ``rels`` (those beginning or ending between ``before`` and ``after``)
+    whose change a report can see, for :func:`touched_by_links`: a report reads a link only
+    through its :data:`Presence` (its gaps depend on whether something is linked, never on a
+    link's dates or id), so a post whose holder changes on a day, or a compound whose contract
+    is renewed, touches nothing. A presence the changed links give on one day only may still
+    hold on the other by links that did not change: that day is asked of the store."""
+    rels = list(rels)
+    sources = store.get_nodes(sorted({r.source for r in rels if r.type in _ANY_SOURCE}))
+    keys: list[Presence] = []
+    groups: dict[Presence, list[Relationship]] = {}
+    for rel in rels:
+        if rel.type in _ANY_SOURCE:
+            node = sources.get(rel.source)
+            key = (rel.type, rel.target, node.kind if node is not None else "")
+        else:
+            key = (rel.type, rel.target, rel.source)
+        keys.append(key)
+        groups.setdefault(key, []).append(rel)
+    # where the changed links give a presence on one day only, the other day is asked
+    b, a = before.isoformat(), after.isoformat()
+    lacking: dict[date, list[Presence]] = {before: [], after: []}
+    for key, group in groups.items():
+        on_b = any(holds_on(r.props, b) for r in group)
+        if on_b != any(holds_on(r.props, a) for r in group):
+            lacking[after if on_b else before].append(key)
+    seen = {key for day, asked in lacking.items() for key in _absent(store, asked, day)}
+    return [rel for rel, key in zip(rels, keys, strict=True) if key in seen]
+
+
+def _absent(store: GraphStore, keys: Collection[Presence], day: date) -> set[Presence]:
+    """The ``keys`` that no link in force on ``day`` gives: a target asked whether it has a
+    link of a type from a kind (:meth:`~graph.contract.GraphStore.linked`), a link from one
+    node to another looked for among the source's links (few; the target may have thousands)."""
+    if not keys:
+        return set()
+    found: set[Presence] = set()
+    by_kind: dict[tuple[str, str], list[str]] = {}
+    exact: set[str] = set()
+    for type_, target, source in keys:
+        if type_ in _ANY_SOURCE:
+            by_kind.setdefault((type_, source), []).append(target)
+        else:
+            exact.add(source)
+    for (type_, kind), targets in by_kind.items():
+        linked = store.linked(sorted(targets), type_, Direction.IN, day, kind)
+        found |= {(type_, target, kind) for target in linked}
+    if exact:
+        types = sorted({key[0] for key in keys if key[0] not in _ANY_SOURCE})
+        hops = store.neighbours(sorted(exact), types, Direction.OUT, day)
+        found |= {(h.relationship.type, h.node.id, s) for s, hs in hops.items() for h in hs}
+    return set(keys) - found
 
 
 def touched_by_nodes(
