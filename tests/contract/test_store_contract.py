@@ -195,6 +195,29 @@ def test_neighbours_as_of_a_date(
     assert sorted(h.node.id for h in hops[g.LIYANG.id]) == sorted(departments)
 
 
+@pytest.mark.parametrize("day", [None, date(2020, 12, 31), date(2022, 1, 1), date(2024, 1, 1)])
+def test_linked_says_which_ids_neighbours_would_give_a_hop(
+    populated: GraphStore, day: date | None
+) -> None:
+    """``linked`` is ``neighbours`` asked only whether each id has a hop: by type, direction,
+    day and the kind at the other end."""
+    ids = [g.LIYANG.id, g.COMPOUND.id, g.BUILDING_1.id, g.DEPT_A.id, "building:missing"]
+    for types, direction, kinds in [
+        ("PAIRED_WITH", Direction.IN, None),
+        ("PAIRED_WITH", Direction.OUT, None),
+        ("PART_OF", Direction.BOTH, None),
+        (["PART_OF", "PAIRED_WITH"], Direction.IN, "Building"),
+        (None, Direction.OUT, "Community"),
+    ]:
+        hops = populated.neighbours(ids, types, direction, day, kinds)
+        expected = {nid for nid, found in hops.items() if found}
+        assert populated.linked(ids, types, direction, day, kinds) == expected, (types, day)
+    assert populated.linked([g.LIYANG.id], "PAIRED_WITH", Direction.IN, date(2020, 12, 31)) == set()
+    assert populated.linked([g.LIYANG.id], "PAIRED_WITH", Direction.IN, date(2022, 1, 1)) == {
+        g.LIYANG.id
+    }
+
+
 def test_neighbours_filtered_by_kind(populated: GraphStore) -> None:
     hops = populated.neighbours([g.LIYANG.id], None, Direction.BOTH, kinds="Department")
     assert {h.node.kind for h in hops[g.LIYANG.id]} == {"Department"}
