@@ -250,21 +250,29 @@ class MemoryStore(GraphStore):
         g._node.update({nid: node.props for nid, node in nodes.items()})
         g._succ.update(dict.fromkeys(nodes, NO_LINKS))
         g._pred.update(dict.fromkeys(nodes, NO_LINKS))
+        of_kind: dict[str, list[str]] = {}
         for nid, node in nodes.items():
             kind = node.kind
-            ids = by_kind.get(kind)
+            ids = of_kind.get(kind)
             if ids is None:
-                ids = by_kind[kind] = KindIds()
-            ids.add(nid)
+                ids = of_kind[kind] = []
+            ids.append(nid)
             if kind in ORDERED:
                 by_value.put(node, None)
-        succ, pred = g._succ, g._pred
+        for kind, ids in of_kind.items():
+            by_kind[kind] = KindIds(ids)
+        succ, pred, no_links = g._succ, g._pred, NO_LINKS
         for rid, rel in self._rels.items():
             source, target = rel.source, rel.target
             out = succ[source]
             keydict = out.get(target)
-            if keydict is None:
-                keydict = _link(succ, pred, out, source, target)
+            if keydict is None:  # what _link does, inlined: one new pair per link, mostly
+                if out is no_links:
+                    out = succ[source] = {}
+                into = pred[target]
+                if into is no_links:
+                    into = pred[target] = {}
+                keydict = out[target] = into[source] = {}
             keydict[rid] = rel.props
         self._typed.build(self._rels)
         _forget_cached_results(g)
@@ -770,10 +778,11 @@ class KindIds:
 
     __slots__ = ("_gone", "_ids", "_in_order")
 
-    def __init__(self) -> None:
-        self._ids: list[str] = []
+    def __init__(self, ids: list[str] | None = None) -> None:
+        """``ids``: distinct ids of the kind, in any order (the list is kept, not copied)."""
+        self._ids: list[str] = ids if ids is not None else []
         self._gone: set[str] = set()  # in _ids, but no longer of the kind
-        self._in_order = True
+        self._in_order = not self._ids
 
     def add(self, nid: str) -> None:
         """``nid`` is of the kind now (and was not just before)."""
