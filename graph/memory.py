@@ -173,7 +173,7 @@ class MemoryStore(GraphStore):
         # links with the same small properties (most: a date, a synthetic flag) share one
         # read-only dict: together a third of a link's memory. The dicts left apart share
         # their short values (the same dates again and again) with each other and the nodes.
-        ends = {nid: nid for nid in nodes}.get
+        ends = dict(zip(nodes, nodes, strict=True)).get
         shared: dict[str, Mapping[str, Any]] = {}
         for rid, type_, src, tgt, text in db.execute(
             "SELECT id, type, source, target, props FROM rels"
