@@ -266,7 +266,7 @@ class MemoryStore(GraphStore):
             source, target = rel.source, rel.target
             out = succ[source]
             keydict = out.get(target)
-            if keydict is None:  # what _link does, inlined: one new pair per link, mostly
+            if keydict is None:  # as in _put_rels
                 if out is no_links:
                     out = succ[source] = {}
                 into = pred[target]
@@ -328,6 +328,7 @@ class MemoryStore(GraphStore):
         # What MultiDiGraph.add_edge does, without its per-call checks: both endpoints are
         # known nodes here, and bulk loads would otherwise spend most of their time in it.
         succ, pred, records, typed = self._g._succ, self._g._pred, self._rels, self._typed
+        no_links = NO_LINKS
         for rel in rels:
             rid, source, target = rel.id, rel.source, rel.target
             old = records.get(rid)
@@ -336,8 +337,13 @@ class MemoryStore(GraphStore):
                 typed.removed(old)
             out = succ[source]
             keydict = out.get(target)
-            if keydict is None:
-                keydict = _link(succ, pred, out, source, target)
+            if keydict is None:  # a new pair: each end its own adjacency if it had NO_LINKS
+                if out is no_links:
+                    out = succ[source] = {}
+                into = pred[target]
+                if into is no_links:
+                    into = pred[target] = {}
+                keydict = out[target] = into[source] = {}
             keydict[rid] = rel.props
             records[rid] = rel
             typed.added(rel, records)
@@ -815,8 +821,8 @@ class _NoLinks(dict[str, Any]):
     """The empty adjacency dict that every node without links on a side shares: a node's
     own empty dict per side (64 bytes) was a twentieth of the store's memory. Writing to it
     is refused: a link added there would appear at every such node. The store gives a node
-    its own dict with its first link on that side (:func:`_link`); networkx's writes that
-    way (``G.add_edge``) fail, the graph being read-only for its users."""
+    its own dict with its first link on that side (``_put_rels``); networkx's writes that way
+    (``G.add_edge``) fail, the graph being read-only for its users."""
 
     __slots__ = ()
 
@@ -835,25 +841,6 @@ class _NoLinks(dict[str, Any]):
 
 #: The one empty adjacency (out or in) of every node without links on that side.
 NO_LINKS: dict[str, Any] = _NoLinks()
-
-
-def _link(
-    succ: dict[str, dict[str, Any]],
-    pred: dict[str, dict[str, Any]],
-    out: dict[str, Any],
-    source: str,
-    target: str,
-) -> dict[str, Any]:
-    """A new key dict for links ``source`` -> ``target`` (none before; ``out`` is
-    ``succ[source]``), each end given its own adjacency dict if it had the shared empty one."""
-    if out is NO_LINKS:
-        out = succ[source] = {}
-    into = pred[target]
-    if into is NO_LINKS:
-        into = pred[target] = {}
-    keydict: dict[str, Any] = {}
-    out[target] = into[source] = keydict
-    return keydict
 
 
 def _names_of(props: Mapping[str, Any]) -> tuple[Any, ...]:
