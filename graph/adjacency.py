@@ -4,7 +4,7 @@ links, not a pass over all of them: the embedded store's relationship adjacency 
 Why only at hubs: networkx keeps a node's links by neighbour (``G[u][v][key]``, which analytics
 read and which stays as it is); a second map of every link by type, with its small dicts at
 every node, would cost some 300 bytes per element more (an estimate, at scale 10: the store
-holds about 700), while at a node with a few dozen links a pass over them costs about as much
+holds about 670), while at a node with a few dozen links a pass over them costs about as much
 as the call itself. So a side (out or in) of a node gets a map type -> {relationship id: the
 other end} once it reaches :data:`HUB_NEIGHBOURS` neighbours, and loses it when it falls below
 half that (not at once, so that a node hovering at the line is not indexed and unindexed on

@@ -138,8 +138,7 @@ class MemoryStore(GraphStore):
         # G[u][v][key] read as networkx users expect, and the records come from here.
         self._nodes: dict[str, Node] = {}
         self._rels: dict[str, Relationship] = {}
-        self._by_kind: dict[str, set[str]] = {}
-        self._sorted: dict[str, list[str]] = {}
+        self._by_kind: dict[str, KindIds] = {}
         # names and aliases, exact and by n-gram, for find(): built on the first look-up (a
         # third of reopening a large graph otherwise), then kept up to date by every write
         self._names: NameIndex | None = None
@@ -172,14 +171,15 @@ class MemoryStore(GraphStore):
             nodes[nid] = Node(nid, word(kind, kind), _short_shared(loads(text), word))
         # A link's ends are the nodes' own id strings, not copies read from its row, and
         # links with the same small properties (most: a date, a synthetic flag) share one
-        # read-only dict: together a third of a link's memory.
-        ends = {nid: nid for nid in nodes}.get
+        # read-only dict: together a third of a link's memory. The dicts left apart share
+        # their short values (the same dates again and again) with each other and the nodes.
+        ends = dict(zip(nodes, nodes, strict=True)).get
         shared: dict[str, Mapping[str, Any]] = {}
         for rid, type_, src, tgt, text in db.execute(
             "SELECT id, type, source, target, props FROM rels"
         ):
             rels[rid] = Relationship(
-                word(type_, type_), ends(src, src), ends(tgt, tgt), _props(text, shared), rid
+                word(type_, type_), ends(src, src), ends(tgt, tgt), _props(text, shared, word), rid
             )
         self._index_loaded()
         (self._seq,) = db.execute("SELECT coalesce(max(seq), 0) FROM commits").fetchone()
@@ -248,23 +248,31 @@ class MemoryStore(GraphStore):
         :meth:`_put_nodes` and :meth:`_put_rels` do, without asking what each record replaces."""
         g, nodes, by_kind, by_value = self._g, self._nodes, self._by_kind, self._by_value
         g._node.update({nid: node.props for nid, node in nodes.items()})
-        g._succ.update({nid: {} for nid in nodes})
-        g._pred.update({nid: {} for nid in nodes})
+        g._succ.update(dict.fromkeys(nodes, NO_LINKS))
+        g._pred.update(dict.fromkeys(nodes, NO_LINKS))
+        of_kind: dict[str, list[str]] = {}
         for nid, node in nodes.items():
             kind = node.kind
-            ids = by_kind.get(kind)
+            ids = of_kind.get(kind)
             if ids is None:
-                ids = by_kind[kind] = set()
-            ids.add(nid)
+                ids = of_kind[kind] = []
+            ids.append(nid)
             if kind in ORDERED:
                 by_value.put(node, None)
-        succ, pred = g._succ, g._pred
+        for kind, ids in of_kind.items():
+            by_kind[kind] = KindIds(ids)
+        succ, pred, no_links = g._succ, g._pred, NO_LINKS
         for rid, rel in self._rels.items():
             source, target = rel.source, rel.target
             out = succ[source]
             keydict = out.get(target)
-            if keydict is None:
-                keydict = out[target] = pred[target][source] = {}
+            if keydict is None:  # as in _put_rels
+                if out is no_links:
+                    out = succ[source] = {}
+                into = pred[target]
+                if into is no_links:
+                    into = pred[target] = {}
+                keydict = out[target] = into[source] = {}
             keydict[rid] = rel.props
         self._typed.build(self._rels)
         _forget_cached_results(g)
@@ -272,27 +280,25 @@ class MemoryStore(GraphStore):
     def _put_nodes(self, nodes: Iterable[Node]) -> None:
         # What MultiDiGraph.add_node does, without its per-call checks (see _put_rels).
         attrs, succ, pred, records = self._g._node, self._g._succ, self._g._pred, self._nodes
-        by_kind, names, sorted_ids = self._by_kind, self._names, self._sorted
+        by_kind, names = self._by_kind, self._names
         by_value, ordered = self._by_value, ORDERED
         for node in nodes:
             nid, kind, props = node.id, node.kind, node.props
             old = records.get(nid)
             if old is None:
-                succ[nid] = {}
-                pred[nid] = {}
+                succ[nid] = NO_LINKS
+                pred[nid] = NO_LINKS
             elif old.kind != kind:
                 by_kind[old.kind].discard(nid)
-                sorted_ids.pop(old.kind, None)
             records[nid] = node
             attrs[nid] = props  # the attribute dict networkx users read: the properties
             if kind in ordered or (old is not None and old.kind in ordered):
                 by_value.put(node, old)
-            ids = by_kind.get(kind)
-            if ids is None:
-                ids = by_kind[kind] = set()
-            if nid not in ids:
+            if old is None or old.kind != kind:  # not among the ids of its kind yet
+                ids = by_kind.get(kind)
+                if ids is None:
+                    ids = by_kind[kind] = KindIds()
                 ids.add(nid)
-                sorted_ids.pop(kind, None)
             if names is not None:
                 names.put(nid, _names_of(props))
         _forget_cached_results(self._g)
@@ -314,7 +320,6 @@ class MemoryStore(GraphStore):
             if rel is not None:  # None: a link from the node to itself, listed twice
                 self._typed.removed(rel)
         self._by_kind[node.kind].discard(nid)
-        self._sorted.pop(node.kind, None)
         if self._names is not None:
             self._names.drop(nid)
         self._by_value.drop(node)
@@ -323,6 +328,7 @@ class MemoryStore(GraphStore):
         # What MultiDiGraph.add_edge does, without its per-call checks: both endpoints are
         # known nodes here, and bulk loads would otherwise spend most of their time in it.
         succ, pred, records, typed = self._g._succ, self._g._pred, self._rels, self._typed
+        no_links = NO_LINKS
         for rel in rels:
             rid, source, target = rel.id, rel.source, rel.target
             old = records.get(rid)
@@ -331,8 +337,13 @@ class MemoryStore(GraphStore):
                 typed.removed(old)
             out = succ[source]
             keydict = out.get(target)
-            if keydict is None:
-                keydict = out[target] = pred[target][source] = {}
+            if keydict is None:  # a new pair: each end its own adjacency if it had NO_LINKS
+                if out is no_links:
+                    out = succ[source] = {}
+                into = pred[target]
+                if into is no_links:
+                    into = pred[target] = {}
+                keydict = out[target] = into[source] = {}
             keydict[rid] = rel.props
             records[rid] = rel
             typed.added(rel, records)
@@ -670,9 +681,9 @@ class MemoryStore(GraphStore):
         return wanted
 
     def _sorted_ids(self, kind: str) -> list[str]:
-        if kind not in self._sorted:
-            self._sorted[kind] = sorted(self._by_kind.get(kind, ()))
-        return self._sorted[kind]
+        """The ids of ``kind`` in order (do not modify; a write to the kind may reorder it)."""
+        ids = self._by_kind.get(kind)
+        return ids.ordered() if ids is not None else []
 
     def nodes_of_kind(
         self,
@@ -715,10 +726,11 @@ class MemoryStore(GraphStore):
         with self._lock:
             self._fresh()
             if not where:
-                return len(self._by_kind.get(kind, ()))
+                ids = self._by_kind.get(kind)
+                return len(ids) if ids is not None else 0
             return sum(
                 1
-                for nid in self._by_kind.get(kind, ())
+                for nid in self._sorted_ids(kind)
                 if all(self._nodes[nid].props.get(k) == v for k, v in where.items())
             )
 
@@ -805,6 +817,80 @@ class MemoryStore(GraphStore):
         return self._g
 
 
+class KindIds:
+    """The node ids of one kind: a list, put in order when asked for it, and the ids deleted
+    since (or moved to another kind) set aside until then. A set of the ids, as before, took
+    five times the memory of the list, and listings needed a sorted copy of it beside.
+
+    >>> ids = KindIds()
+    >>> for nid in ("b", "c", "a"):
+    ...     ids.add(nid)
+    >>> ids.discard("c"); ids.add("d"); ids.discard("a"); ids.add("a")
+    >>> len(ids), ids.ordered()
+    (3, ['a', 'b', 'd'])
+    """
+
+    __slots__ = ("_gone", "_ids", "_in_order")
+
+    def __init__(self, ids: list[str] | None = None) -> None:
+        """``ids``: distinct ids of the kind, in any order (the list is kept, not copied)."""
+        self._ids: list[str] = ids if ids is not None else []
+        self._gone: set[str] = set()  # in _ids, but no longer of the kind
+        self._in_order = not self._ids
+
+    def add(self, nid: str) -> None:
+        """``nid`` is of the kind now (and was not just before)."""
+        if nid in self._gone:
+            self._gone.discard(nid)  # still in the list
+        else:
+            self._ids.append(nid)
+            self._in_order = False
+
+    def discard(self, nid: str) -> None:
+        """``nid`` is no longer of the kind (and was just before)."""
+        self._gone.add(nid)
+
+    def __len__(self) -> int:
+        return len(self._ids) - len(self._gone)
+
+    def ordered(self) -> list[str]:
+        """The ids in order (do not modify the list: later calls may reorder it)."""
+        if self._gone:
+            gone = self._gone
+            self._ids = [nid for nid in self._ids if nid not in gone]
+            gone.clear()
+        if not self._in_order:
+            self._ids.sort()
+            self._in_order = True
+        return self._ids
+
+
+class _NoLinks(dict[str, Any]):
+    """The empty adjacency dict that every node without links on a side shares: a node's
+    own empty dict per side (64 bytes) was a twentieth of the store's memory. Writing to it
+    is refused: a link added there would appear at every such node. The store gives a node
+    its own dict with its first link on that side (``_put_rels``); networkx's writes that way
+    (``G.add_edge``) fail, the graph being read-only for its users."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        raise TypeError("the shared empty adjacency of the store's graph is read-only")
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        raise TypeError("the shared empty adjacency of the store's graph is read-only")
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("the shared empty adjacency of the store's graph is read-only")
+
+    def __ior__(self, other: Any) -> Any:  # type: ignore[misc]
+        raise TypeError("the shared empty adjacency of the store's graph is read-only")
+
+
+#: The one empty adjacency (out or in) of every node without links on that side.
+NO_LINKS: dict[str, Any] = _NoLinks()
+
+
 def _names_of(props: Mapping[str, Any]) -> tuple[Any, ...]:
     name, aliases = props.get("name"), props.get("aliases")
     return (name, *aliases) if aliases else (name,)
@@ -824,13 +910,16 @@ def _short_shared(props: dict[str, Any], word: Callable[[str, str], str]) -> dic
     return props
 
 
-def _props(text: str, shared: dict[str, Mapping[str, Any]]) -> Mapping[str, Any]:
-    """The properties a row's JSON holds; one dict for every short text read before."""
+def _props(
+    text: str, shared: dict[str, Mapping[str, Any]], word: Callable[[str, str], str]
+) -> Mapping[str, Any]:
+    """The properties a row's JSON holds; one dict for every short text read before, and
+    short string values shared (:func:`_short_shared`)."""
     if len(text) > SHARED_PROPS_CHARS:
-        return cast("Mapping[str, Any]", orjson.loads(text))
+        return _short_shared(orjson.loads(text), word)
     props = shared.get(text)
     if props is None:
-        props = shared[text] = orjson.loads(text)
+        props = shared[text] = _short_shared(orjson.loads(text), word)
     return props
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from graph.errors import StoreUnavailable
-from graph.memory import SHARED_VALUE_CHARS, MemoryStore
-from graph.model import Relationship
+from graph.memory import NO_LINKS, SHARED_VALUE_CHARS, MemoryStore
+from graph.model import Direction, Relationship
 from tests.contract import graphs as g
 
 
@@ -78,6 +78,9 @@ def test_a_reopened_graph_reads_each_short_value_once_and_keeps_no_wrappers(
     networkx's attribute dicts are the records' own properties: the same data, less memory."""
     path = tmp_path / "s.sqlite"
     nodes, rels = g.district_slice()
+    # the day department B was paired, again in other properties: one string once read
+    since = {"valid_from": g.PAIRING_B.props["valid_from"], "valid_to": "2030-12-31"}
+    rels.append(Relationship("DEPARTMENT_OF", g.DEPT_B.id, g.DISTRICT.id, since))
     with MemoryStore(path).transaction() as tx:
         tx.upsert_nodes(nodes)
         tx.upsert_relationships(rels)
@@ -95,6 +98,47 @@ def test_a_reopened_graph_reads_each_short_value_once_and_keeps_no_wrappers(
     assert any(values), "the slice has short string values"
     linked = again.get_relationships([r.id for r in rels])
     assert linked == {r.id: r for r in rels}
+    dates = 0
     for rel in linked.values():
         assert again.graph[rel.source][rel.target][rel.id] is rel.props
+        for value in rel.props.values():  # a link's short values are the nodes' ones too
+            if isinstance(value, str) and len(value) <= SHARED_VALUE_CHARS:
+                assert values.setdefault(value, value) is value
+                dates += 1
+    assert dates, "the slice's links have short string values"
+    again.close()
+
+
+def test_nodes_without_links_share_one_empty_adjacency_that_refuses_writes(
+    tmp_path: Path,
+) -> None:
+    """A node with no links on a side has the shared empty adjacency there, reopened or
+    written; its first link there gives it its own, and a write into the shared one through
+    networkx fails instead of linking every such node."""
+    path = tmp_path / "s.sqlite"
+    nodes, rels = g.district_slice()
+    with MemoryStore(path).transaction() as tx:
+        tx.upsert_nodes(nodes)
+        tx.upsert_relationships(rels)
+    again = MemoryStore(path)
+    succ, pred = again.graph._succ, again.graph._pred
+    lonely = [nid for nid in succ if not succ[nid]]
+    assert lonely and all(succ[nid] is NO_LINKS for nid in lonely)
+    assert all(pred[nid] is NO_LINKS for nid in pred if not pred[nid])
+    assert pred[g.DONGFANG.id] is NO_LINKS  # a community nothing is part of, reopened
+    again.upsert_nodes([g.DEPT_C])  # a new node: the shared one on both sides
+    assert succ[g.DEPT_C.id] is NO_LINKS and pred[g.DEPT_C.id] is NO_LINKS
+    link = Relationship("PAIRED_WITH", g.DEPT_C.id, g.DONGFANG.id)
+    again.upsert_relationships([link])
+    assert succ[g.DEPT_C.id] is not NO_LINKS and pred[g.DONGFANG.id] is not NO_LINKS
+    written = again.get_relationships([link.id])[link.id]
+    assert again.graph[g.DEPT_C.id][g.DONGFANG.id][link.id] is written.props
+    assert not NO_LINKS
+    hops = again.neighbours([g.DONGFANG.id], direction=Direction.IN)[g.DONGFANG.id]
+    assert [h.node.id for h in hops] == [g.DEPT_C.id]
+    again.delete_relationships([link.id])
+    assert again.neighbours([g.DEPT_C.id]) == {g.DEPT_C.id: []}
+    with pytest.raises(TypeError, match="read-only"):
+        again.graph.add_edge(g.DISTRICT.id, g.DONGFANG.id)
+    assert not NO_LINKS and again.graph.number_of_edges() == len(rels)
     again.close()
