@@ -129,7 +129,7 @@ class Hit:
 
 def _text_score(node: Node, needle: str) -> tuple[float, str]:
     """The best of the node's name and aliases against ``needle`` (already simplified): the
-    same order as the store's ``find`` (graph.name_index.rank), as a score."""
+    same order as the store's ``find`` (``NameIndex.ranked``), as a score."""
     best = (0.0, "")
     for i, name in enumerate(_names(node)):
         plain = simplified(name)

@@ -185,9 +185,9 @@ class GraphStore(Writes):
         """Nodes whose name or an alias contains ``text``, best first: the name equal to it,
         then an alias equal to it, then names starting with it, then names holding it
         further in; within each, shorter names first, then places, organisations and the
-        rest (``ONTOLOGY.search_rank``), then by id (``graph.name_index.rank``). A search
-        reads a page of the best matches without collecting every one: 社区 is in a tenth
-        of all names."""
+        rest (``ONTOLOGY.search_rank``), then by id (``NameIndex.ranked``). A search reads a
+        page of the best matches without collecting every one: 社区 is in a tenth of all
+        names."""
 
     def find_named(self, names: Iterable[str], kinds: Types = None) -> dict[str, list[Node]]:
         """For each of ``names``, the nodes whose name or an alias is exactly it, by id.

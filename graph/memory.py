@@ -539,42 +539,14 @@ class MemoryStore(GraphStore):
     ) -> set[str]:
         type_set, kind_set = as_type_set(types), as_type_set(kinds)
         day = as_of.isoformat() if isinstance(as_of, date) else as_of
-        sides = []
-        if direction in (Direction.OUT, Direction.BOTH):
-            sides.append((self._g._succ, self._typed.typed_out))
-        if direction in (Direction.IN, Direction.BOTH):
-            sides.append((self._g._pred, self._typed.typed_in))
+        way = Direction(direction)
         with self._lock:
-            self._fresh()
-            nodes, rels = self._nodes, self._rels
-            found: set[str] = set()
-            for nid in ids:
-                for side, typed_of in sides:
-                    adjacency = side.get(nid)
-                    if adjacency is None:
-                        continue
-                    typed = typed_of(nid) if type_set is not None else None
-                    if typed is not None and type_set is not None:
-                        pairs = (
-                            (rid, other)
-                            for t in type_set
-                            for rid, other in typed.get(t, {}).items()
-                        )
-                    else:
-                        pairs = ((rid, other) for other, keys in adjacency.items() for rid in keys)
-                    for rid, other in pairs:
-                        rel = rels[rid]
-                        if type_set is not None and rel.type not in type_set:
-                            continue
-                        if day is not None and not holds_on(rel.props, day):
-                            continue
-                        if kind_set is not None and nodes[other].kind not in kind_set:
-                            continue
-                        found.add(nid)
-                        break
-                    if nid in found:
-                        break
-            return found
+            self._fresh()  # the first link found is enough: no hop built, none sorted
+            return {
+                nid
+                for nid in ids
+                if next(self._links(nid, type_set, way, day, kind_set), None) is not None
+            }
 
     def _hops(
         self,
@@ -584,44 +556,51 @@ class MemoryStore(GraphStore):
         as_of: date | str | None,
         kinds: frozenset[str] | None,
     ) -> list[Hop]:
+        hops = [Hop(rel, node) for rel, node in self._links(nid, types, direction, as_of, kinds)]
+        if len(hops) > 1:
+            hops.sort(key=hop_order)
+        return hops
+
+    def _links(
+        self,
+        nid: str,
+        types: frozenset[str] | None,
+        direction: Direction,
+        as_of: date | str | None,
+        kinds: frozenset[str] | None,
+    ) -> Iterator[tuple[Relationship, Node]]:
+        """The links at ``nid`` that :meth:`neighbours` gives, with the node at the other end,
+        unordered: from the adjacency dicts themselves, not networkx's edge views (a bulk load
+        asks for the links of every record it corrects, tens of thousands of nodes in one
+        call), and at a hub only from the links of the types asked."""
         g = self._g
         if nid not in g._succ:
-            return []
-        # the adjacency dicts themselves, not networkx's edge views: a bulk load asks for the
-        # links of every record it corrects, tens of thousands of nodes in one call
+            return
         sides = []
         if direction in (Direction.OUT, Direction.BOTH):
             sides.append((g._succ[nid], self._typed.typed_out(nid)))
         if direction in (Direction.IN, Direction.BOTH):
             sides.append((g._pred[nid], self._typed.typed_in(nid)))
         nodes, rels = self._nodes, self._rels
-        hops = []
         for side, typed in sides:
             if typed is not None and types is not None:  # a hub: only the links of those types
-                for links in [typed[t] for t in types if t in typed]:
-                    for rid, other in links.items():
-                        rel = rels[rid]
-                        if as_of is not None and not holds_on(rel.props, as_of):
-                            continue
-                        node = nodes[other]
-                        if kinds is not None and node.kind not in kinds:
-                            continue
-                        hops.append(Hop(rel, node))
-                continue
-            for other, keydict in side.items():
-                for rid in keydict:
-                    rel = rels[rid]
-                    if types is not None and rel.type not in types:
-                        continue
-                    if as_of is not None and not holds_on(rel.props, as_of):
-                        continue
-                    node = nodes[other]
-                    if kinds is not None and node.kind not in kinds:
-                        continue
-                    hops.append(Hop(rel, node))
-        if len(hops) > 1:
-            hops.sort(key=hop_order)
-        return hops
+                pairs: Iterable[tuple[str, str]] = (
+                    pair for t in types if t in typed for pair in typed[t].items()
+                )
+                wanted = None  # every link read is of those types
+            else:
+                pairs = ((rid, other) for other, keydict in side.items() for rid in keydict)
+                wanted = types
+            for rid, other in pairs:
+                rel = rels[rid]
+                if wanted is not None and rel.type not in wanted:
+                    continue
+                if as_of is not None and not holds_on(rel.props, as_of):
+                    continue
+                node = nodes[other]
+                if kinds is not None and node.kind not in kinds:
+                    continue
+                yield rel, node
 
     def walk(
         self,

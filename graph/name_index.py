@@ -234,11 +234,11 @@ class NameIndex:
         tiers: Sequence[Sequence[tuple[str, str]]] | None = None,
         skip: Collection[str] = (),
     ) -> list[str]:
-        """The ids with ``text`` inside their name or an alias, best first (:func:`rank`),
-        at most ``limit``, not in ``skip``, and only those within ``tiers``: ranges of ids
-        (``lo <= id < hi``, in order, not overlapping) grouped best first, so that among
-        equally close matches a tier's ids come before the next one's (None: every id, one
-        tier)."""
+        """The ids with ``text`` inside their name or an alias, best first: the name equal to
+        it, an alias equal, the names starting with it, the names holding it further in; in
+        each, shorter names first, then by tier, then by id. At most ``limit``, not in
+        ``skip``, and only those within ``tiers``: ranges of ids (``lo <= id < hi``, in
+        order, not overlapping) grouped best first (None: every id, one tier)."""
         if not text or limit == 0:
             return []
         groups = tiers if tiers is not None else [[("", "")]]
@@ -311,28 +311,6 @@ class NameIndex:
             postings = [t[length] for t in tables if length in t]
             if len(postings) == len(tables):
                 yield length, [min(postings, key=len).ids()], check
-
-
-def rank(names: Sequence[str], text: str) -> tuple[int, int] | None:
-    """How well a node with ``names`` (its name first) matches ``text``: (0, its length) for
-    the name equal to it, (1, length) for an alias equal to it, (2, length) for the shortest
-    name or alias starting with it, (3, length) for the shortest holding it further in; None
-    if none holds it. :meth:`NameIndex.ranked` orders by this, then by tier, then by id."""
-    if names and names[0] == text:
-        return (0, len(text))
-    if text in names:
-        return (1, len(text))
-    best = None
-    for name in names:
-        if name.startswith(text):
-            key = (2, len(name))
-        elif text in name:
-            key = (3, len(name))
-        else:
-            continue
-        if best is None or key < best:
-            best = key
-    return best
 
 
 def _keys(names: Iterable[str]) -> tuple[set[tuple[str, int]], set[tuple[str, int]]]:

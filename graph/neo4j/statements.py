@@ -55,7 +55,7 @@ _FIND_RANK = (
     "CASE WHEN key[0] < best[0] OR (key[0] = best[0] AND key[1] < best[1]) "
     "THEN key ELSE best END) AS rank"
 )
-"""How well a node's ``names`` (its name first) match ``$text``, as graph.name_index.rank:
+"""How well a node's ``names`` (its name first) match ``$text``, as NameIndex.ranked orders:
 [0, length] its name equal, [1, length] an alias equal, [2, length] the shortest starting
 with it, [3, length] the shortest holding it further in."""
 
