@@ -21,6 +21,7 @@ import asyncio
 import json
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -202,9 +203,10 @@ async def measure(
 
 
 @contextmanager
-def opened(kind: str, path: Path, scale: int) -> Iterator[Any]:
+def opened(kind: str, path: Path, scale: int, args: argparse.Namespace) -> Iterator[Any]:
     """The seeded graph in the store asked for: the file itself, or a local Neo4j it is copied
-    into (its own home, stopped after)."""
+    into (its own home, stopped after; with ``--neo4j-home`` a kept home, copied into once: a
+    copy of scale 100 takes longer than the measurement)."""
     from graph.memory import MemoryStore
 
     if kind == "memory":
@@ -212,21 +214,49 @@ def opened(kind: str, path: Path, scale: int) -> Iterator[Any]:
         yield store
         store.close()
         return
-    from graph.exchange import copy_graph
     from graph.neo4j import Neo4jStore, local_server
     from graph.settings import Settings
 
-    home = Path(tempfile.mkdtemp(prefix=f"cost-neo4j-{scale}-"))
-    with local_server.start(home, heap="4g", pagecache_mb=2048) as server:
+    kept = args.neo4j_home / f"scale{scale}" if args.neo4j_home else None
+    home = kept or Path(tempfile.mkdtemp(prefix=f"cost-neo4j-{scale}-"))
+    marker = home / "gridgraph-copied-from.json"
+    source_id = {"path": str(path), "bytes": path.stat().st_size, "mtime": path.stat().st_mtime}
+    fresh = not (kept and marker.exists() and json.loads(marker.read_text()) == source_id)
+    if fresh and kept and kept.exists():
+        shutil.rmtree(kept)
+    home.mkdir(parents=True, exist_ok=True)
+    with local_server.start(
+        home, heap=args.neo4j_heap, pagecache_mb=args.neo4j_pagecache_mb, timeout=900
+    ) as server:
         settings = Settings(neo4j_uri=server.uri, neo4j_user=server.user,
                             neo4j_password=server.password)  # fmt: skip
-        started = time.perf_counter()
-        source, target = MemoryStore(path), Neo4jStore.from_settings(settings)
-        copy_graph(source, target)
-        source.close()
-        print(f"copied into Neo4j in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        target = Neo4jStore.from_settings(settings)
+        if fresh:
+            copy_into(MemoryStore(path), target)
+            marker.write_text(json.dumps(source_id))
+        else:
+            print(f"Neo4j in {home} already holds {path.name}", file=sys.stderr)
         yield target
         target.close()
+
+
+def copy_into(source: Any, target: Any) -> None:
+    """``copy_graph`` with a line of progress every 100,000 records (stderr)."""
+    from graph.exchange import copy_graph
+
+    started = time.perf_counter()
+    reported = [0]
+
+    def progress(done: int, total: int) -> None:
+        if done - reported[0] >= 100_000 or done == total:
+            reported[0] = done
+            took = time.perf_counter() - started
+            print(f"  copied {done:,} / {total:,} records in {took:.0f} s "
+                  f"({done / took:,.0f}/s)", file=sys.stderr, flush=True)  # fmt: skip
+
+    copy_graph(source, target, progress=progress)
+    source.close()
+    print(f"copied into Neo4j in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
 def main() -> None:
@@ -241,6 +271,12 @@ def main() -> None:
         default="memory",
         help="neo4j: a local Neo4j started here, the seeded graph copied in",
     )
+    parser.add_argument(
+        "--neo4j-home", type=Path, help="neo4j: keep its data here (per scale), copy in once"
+    )
+    parser.add_argument("--neo4j-heap", default="4g")
+    parser.add_argument("--neo4j-pagecache-mb", type=int, default=2048)
+    parser.add_argument("--copy-only", action="store_true", help="neo4j: copy in, measure nothing")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "gridgraph-bench")
     args = parser.parse_args()
     from api_bench import seeded_store
@@ -248,7 +284,9 @@ def main() -> None:
     args.dir.mkdir(parents=True, exist_ok=True)
     for scale in args.scale or [1]:
         path = seeded_store(scale, args.dir)
-        with opened(args.store, path, scale) as store:
+        with opened(args.store, path, scale, args) as store:
+            if args.copy_only:
+                continue
             rows, floor = asyncio.run(measure(store, args.requests, args.skip, args.only))
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"\nscale {scale} ({args.store}): floor p50 {floor:.3f} ms, load average {load}")

@@ -226,3 +226,29 @@ def test_the_pinyin_index_is_built_once_per_version_of_the_data(
     writer.upsert_nodes([new_node("Community", division_code="410611001002", name="李阳社区")])
     assert len(search_nodes(state, "liyang", None, 5)) == 2
     assert len(reads) == 2
+
+
+@pytest.mark.neo4j
+def test_the_local_server_starts_again_on_a_kept_home_with_its_data(
+    _neo4j_server: Neo4jServer | str, tmp_path: Path
+) -> None:
+    """``make neo4j`` keeps ``data/neo4j``: its second start used to set the same password
+    again, which Neo4j refuses, and then hang without ever saying ready."""
+    if isinstance(_neo4j_server, str):
+        pytest.skip(_neo4j_server)
+    home = tmp_path / "kept"
+    for start in range(2):
+        try:
+            local = local_server.start(home, timeout=120)
+        except local_server.LocalNeo4jError as e:
+            pytest.fail(f"start {start + 1}: {e}")
+        try:
+            store = Neo4jStore.from_settings(
+                Neo4jServer(local.uri, local.user, local.password).settings()
+            )
+            if start == 0:
+                store.upsert_nodes(people(1, "K"))
+            assert [n.props["name"] for n in store.iter_nodes()] == ["K0"]
+            store.close()
+        finally:
+            local.stop()

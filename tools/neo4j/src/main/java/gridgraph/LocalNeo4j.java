@@ -94,8 +94,18 @@ public final class LocalNeo4j {
         }
 
         GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-        system.executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        try {
+            system.executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        } catch (RuntimeException refused) {
+            // A home kept from an earlier start already has this password (Neo4j refuses to set
+            // the same one again); anything else is a real failure, and must end the process
+            // rather than leave the DBMS running without ever saying ready.
+            String message = String.valueOf(refused.getMessage());
+            if (!message.contains("cannot be the same")) {
+                fail("setting the Neo4j password failed: " + message);
+            }
+        }
         GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
         waitUntilAvailable(db);
         System.out.println("gridgraph-neo4j ready bolt://127.0.0.1:" + port);
