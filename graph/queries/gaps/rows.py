@@ -30,32 +30,32 @@ _COMMUNITY = ONTOLOGY.grid_kind(GridLevel.COMMUNITY).name
 
 @dataclass
 class KeptRows:
-    """A report as kept: per ``(level, kind)`` group its rows and their node ids, by node id
-    (the report's order within a group), so the rows of a few grids are replaced in place;
-    with the subdistricts left out of it (outside the grid system on its day)."""
+    """A report as kept: per ``(level, kind)`` group its rows by node id (the report's order
+    within a group), so the rows of a few grids are replaced in place; with the subdistricts
+    left out of it (outside the grid system on its day)."""
 
     as_of: date
-    groups: dict[tuple[str, str], tuple[list[str], list[GapRow]]]
+    groups: dict[tuple[str, str], list[GapRow]]
     checked: dict[str, int]
     outside: frozenset[str]
 
     @classmethod
     def of(cls, report: GapReport, outside: frozenset[str]) -> KeptRows:
-        groups: dict[tuple[str, str], tuple[list[str], list[GapRow]]] = {}
+        groups: dict[tuple[str, str], list[GapRow]] = {}
         for r in report.rows:
-            ids, rows = groups.setdefault((r.gap.level, r.gap.what.value), ([], []))
-            ids.append(r.node.id)
-            rows.append(r)
+            groups.setdefault((r.gap.level, r.gap.what.value), []).append(r)
         return cls(report.as_of, groups, report.checked, outside)
 
     def report(self) -> GapReport:
         """The report; its rows may name other days of the same links (see :meth:`GapReport.on`)."""
         order = sorted(
-            (k for k, (ids, _) in self.groups.items() if ids), key=lambda k: group_order(*k)
+            (k for k, rows in self.groups.items() if rows), key=lambda k: group_order(*k)
         )
-        rows = tuple(itertools.chain.from_iterable(self.groups[k][1] for k in order))
-        tally = {k: len(self.groups[k][0]) for k in order}
-        return GapReport(self.as_of, rows, dict(self.checked), tally)
+        every: list[GapRow] = []
+        for k in order:
+            every += self.groups[k]  # a copy of pointers: no iterator per row
+        tally = {k: len(self.groups[k]) for k in order}
+        return GapReport(self.as_of, tuple(every), dict(self.checked), tally)
 
     def totals(self) -> dict[str, int]:
         """The grids of each level and the event types, whether checked or outside."""
@@ -72,35 +72,52 @@ class KeptRows:
         outside: frozenset[str],
     ) -> KeptRows:
         """A copy on ``day`` with every row of ``nodes`` replaced by ``fresh``; groups left
-        alone are shared, not copied."""
-        groups = dict(self.groups)
-        for key, (ids, rows) in self.groups.items():
-            if len(nodes) * 8 > len(ids):  # many: one pass over the group
-                keep = [i for i, nid in enumerate(ids) if nid not in nodes]
-                if len(keep) < len(ids):
-                    groups[key] = ([ids[i] for i in keep], [rows[i] for i in keep])
-                continue
-            drop = sorted(i for nid in nodes if (i := _index(ids, nid)) is not None)
-            if drop:  # few: found by bisection, deleted from a copy
-                ids, rows = list(ids), list(rows)
-                for i in reversed(drop):
-                    del ids[i], rows[i]
-                groups[key] = (ids, rows)
+        alone are shared, not copied. A changed group is rebuilt once, from slices of the old
+        one (a group may hold 100,000 rows at province scale: deleting and inserting rows one
+        by one would move the whole list for each)."""
+        added: dict[tuple[str, str], list[GapRow]] = {}
         for row in fresh:
-            key = (row.gap.level, row.gap.what.value)
-            ids, rows = groups.get(key, ([], []))
-            if key not in groups or groups[key] is self.groups.get(key):
-                ids, rows = list(ids), list(rows)
-                groups[key] = (ids, rows)
-            at = bisect.bisect_left(ids, row.node.id)
-            ids.insert(at, row.node.id)
-            rows.insert(at, row)
+            added.setdefault((row.gap.level, row.gap.what.value), []).append(row)
+        groups = dict(self.groups)
+        for key in self.groups.keys() | added.keys():
+            rows = self.groups.get(key, [])
+            if len(nodes) * 8 > len(rows):  # many: one pass over the group
+                drop = [i for i, r in enumerate(rows) if r.node.id in nodes]
+            else:  # few: found by bisection
+                drop = sorted(i for nid in nodes if (i := _index(rows, nid)) is not None)
+            new = sorted(added.get(key, ()), key=_node_id)
+            if drop or new:
+                groups[key] = _spliced(rows, drop, new)
         return KeptRows(day, groups, checked, outside)
 
 
-def _index(ids: list[str], nid: str) -> int | None:
-    at = bisect.bisect_left(ids, nid)
-    return at if at < len(ids) and ids[at] == nid else None
+def _node_id(row: GapRow) -> str:
+    return row.node.id
+
+
+def _index(rows: list[GapRow], nid: str) -> int | None:
+    at = bisect.bisect_left(rows, nid, key=_node_id)
+    return at if at < len(rows) and rows[at].node.id == nid else None
+
+
+def _spliced(rows: list[GapRow], drop: list[int], new: list[GapRow]) -> list[GapRow]:
+    """``rows`` without the positions ``drop`` (ascending) and with the rows ``new`` (by node
+    id) merged in by id, in one pass of slices."""
+    cuts: list[tuple[int, int, GapRow | None]] = [(i, 1, None) for i in drop]
+    cuts += [(bisect.bisect_left(rows, r.node.id, key=_node_id), 0, r) for r in new]
+    cuts.sort(key=lambda c: (c[0], c[1]))  # a new row goes before what is at its place
+    out: list[GapRow] = []
+    start = 0
+    for at, dropped, row in cuts:
+        out += rows[start:at]
+        if dropped:
+            start = at + 1
+        else:
+            assert row is not None
+            out.append(row)
+            start = at
+    out += rows[start:]
+    return out
 
 
 def recompute(
