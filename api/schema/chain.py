@@ -639,7 +639,7 @@ class GapIndex:
         self.as_of = report.as_of
         self.counts = report.counts()
         self._lock = threading.Lock()
-        self._rows: dict[FilterKey, tuple[GapRow, ...]] = {(None, None): report.rows}
+        self._rows: dict[FilterKey, Sequence[GapRow]] = {(None, None): report.rows}
         self._positions: dict[FilterKey, dict[str, int]] = {}
 
     def on(self, day: date) -> GapIndex:
@@ -655,7 +655,7 @@ class GapIndex:
         """A row's gap as it reads on this index's day."""
         return relabel_gap(row.gap, self.as_of)
 
-    def rows(self, key: FilterKey) -> tuple[GapRow, ...]:
+    def rows(self, key: FilterKey) -> Sequence[GapRow]:
         with self._lock:
             found = self._rows.get(key)
         if found is None:

@@ -10,8 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from api.app import create_app
 from graph.contract import GraphStore
@@ -354,25 +352,3 @@ def test_realistic_writes_are_carried_on_the_reference_graph(reference: MemorySt
         r.node.id == vacant and r.gap.what.value == "no_person_in_charge" for r in report.rows
     )
     assert kept.recomputed["whole"] == 0 and wholes == 1
-
-
-@given(st.sets(st.integers(0, 300), max_size=60), st.data())
-def test_a_group_spliced_is_the_rows_left_and_the_new_ones_in_id_order(
-    numbers: set[int], data: st.DataObject
-) -> None:
-    """The one-pass rebuild of a kept group (rows.py ``_spliced``) against a plain sort."""
-    from graph.queries.gaps.answer import GapRow
-    from graph.queries.gaps.rows import _spliced
-    from graph.queries.grid_links.query import Gap, GapKind
-
-    def row(i: int) -> GapRow:
-        node = new_node("Person", code=f"P{i:04d}", name=str(i))
-        return GapRow(Gap("building", GapKind.NO_PARENT_GRID, "r", node.id), node)
-
-    old = {i: row(i) for i in sorted(numbers)}
-    rows = list(old.values())
-    drop = sorted(data.draw(st.sets(st.sampled_from(range(len(rows)))) if rows else st.just(set())))
-    left = [n for k, n in enumerate(old) if k not in drop]
-    new = [row(i) for i in sorted(data.draw(st.sets(st.integers(0, 300))) - set(left))]
-    want = sorted([old[n] for n in left] + new, key=lambda r: r.node.id)
-    assert _spliced(rows, drop, new) == want

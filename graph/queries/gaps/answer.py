@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import IO, Any
@@ -39,7 +39,8 @@ class GapReport:
     """Every gap in the district on ``as_of``; ``checked`` counts the nodes examined per level."""
 
     as_of: date
-    rows: tuple[GapRow, ...]
+    rows: Sequence[GapRow]
+    """In report order (a tuple, or a kept report's blocks read in place)."""
     checked: dict[str, int]
     tally: dict[tuple[str, str], int] | None = field(default=None, compare=False, repr=False)
     """:meth:`counts` when already known (kept reports keep them with the rows)."""

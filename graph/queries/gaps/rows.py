@@ -3,7 +3,6 @@ few grids are replaced in place (:func:`recompute`) when a new day or a write to
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from graph.contract import GraphStore
 from graph.model import Direction, Hop, Node
 from graph.queries.chain.query import event_facts
 from graph.queries.gaps.answer import GapReport, GapRow
+from graph.queries.gaps.blocks import Chunks, SortedBlocks
 from graph.queries.gaps.touch import EVENT_KIND, GRID_KINDS, Touched
 from graph.queries.grid_links.query import (
     assemble_links,
@@ -31,31 +31,32 @@ _COMMUNITY = ONTOLOGY.grid_kind(GridLevel.COMMUNITY).name
 @dataclass
 class KeptRows:
     """A report as kept: per ``(level, kind)`` group its rows by node id (the report's order
-    within a group), so the rows of a few grids are replaced in place; with the subdistricts
-    left out of it (outside the grid system on its day)."""
+    within a group) in shared blocks, so the rows of a few grids are replaced in a copy that
+    shares the rest; with the subdistricts left out of it (outside the grid system on its
+    day)."""
 
     as_of: date
-    groups: dict[tuple[str, str], list[GapRow]]
+    groups: dict[tuple[str, str], SortedBlocks[GapRow]]
     checked: dict[str, int]
     outside: frozenset[str]
 
     @classmethod
     def of(cls, report: GapReport, outside: frozenset[str]) -> KeptRows:
-        groups: dict[tuple[str, str], list[GapRow]] = {}
+        lists: dict[tuple[str, str], list[GapRow]] = {}
         for r in report.rows:
-            groups.setdefault((r.gap.level, r.gap.what.value), []).append(r)
+            lists.setdefault((r.gap.level, r.gap.what.value), []).append(r)
+        groups = {k: SortedBlocks.of(rows, _node_id) for k, rows in lists.items()}
         return cls(report.as_of, groups, report.checked, outside)
 
     def report(self) -> GapReport:
-        """The report; its rows may name other days of the same links (see :meth:`GapReport.on`)."""
+        """The report; its rows may name other days of the same links (see :meth:`GapReport.on`).
+        Its rows are the kept blocks themselves, end to end (:class:`Chunks`), not a copy."""
         order = sorted(
             (k for k, rows in self.groups.items() if rows), key=lambda k: group_order(*k)
         )
-        every: list[GapRow] = []
-        for k in order:
-            every += self.groups[k]  # a copy of pointers: no iterator per row
+        rows = Chunks([block for k in order for block in self.groups[k].blocks])
         tally = {k: len(self.groups[k]) for k in order}
-        return GapReport(self.as_of, tuple(every), dict(self.checked), tally)
+        return GapReport(self.as_of, rows, dict(self.checked), tally)
 
     def totals(self) -> dict[str, int]:
         """The grids of each level and the event types, whether checked or outside."""
@@ -71,23 +72,17 @@ class KeptRows:
         checked: dict[str, int],
         outside: frozenset[str],
     ) -> KeptRows:
-        """A copy on ``day`` with every row of ``nodes`` replaced by ``fresh``; groups left
-        alone are shared, not copied. A changed group is rebuilt once, from slices of the old
-        one (a group may hold 100,000 rows at province scale: deleting and inserting rows one
-        by one would move the whole list for each)."""
+        """A copy on ``day`` with every row of ``nodes`` replaced by ``fresh``; the blocks left
+        alone, and the groups, are shared, not copied."""
         added: dict[tuple[str, str], list[GapRow]] = {}
         for row in fresh:
             added.setdefault((row.gap.level, row.gap.what.value), []).append(row)
         groups = dict(self.groups)
         for key in self.groups.keys() | added.keys():
-            rows = self.groups.get(key, [])
-            if len(nodes) * 8 > len(rows):  # many: one pass over the group
-                drop = [i for i, r in enumerate(rows) if r.node.id in nodes]
-            else:  # few: found by bisection
-                drop = sorted(i for nid in nodes if (i := _index(rows, nid)) is not None)
-            new = sorted(added.get(key, ()), key=_node_id)
-            if drop or new:
-                groups[key] = _spliced(rows, drop, new)
+            rows = self.groups.get(key) or _NO_ROWS
+            changed = rows.replaced(nodes, added.get(key, ()))
+            if changed is not rows:
+                groups[key] = changed
         return KeptRows(day, groups, checked, outside)
 
 
@@ -95,29 +90,7 @@ def _node_id(row: GapRow) -> str:
     return row.node.id
 
 
-def _index(rows: list[GapRow], nid: str) -> int | None:
-    at = bisect.bisect_left(rows, nid, key=_node_id)
-    return at if at < len(rows) and rows[at].node.id == nid else None
-
-
-def _spliced(rows: list[GapRow], drop: list[int], new: list[GapRow]) -> list[GapRow]:
-    """``rows`` without the positions ``drop`` (ascending) and with the rows ``new`` (by node
-    id) merged in by id, in one pass of slices."""
-    cuts: list[tuple[int, int, GapRow | None]] = [(i, 1, None) for i in drop]
-    cuts += [(bisect.bisect_left(rows, r.node.id, key=_node_id), 0, r) for r in new]
-    cuts.sort(key=lambda c: (c[0], c[1]))  # a new row goes before what is at its place
-    out: list[GapRow] = []
-    start = 0
-    for at, dropped, row in cuts:
-        out += rows[start:at]
-        if dropped:
-            start = at + 1
-        else:
-            assert row is not None
-            out.append(row)
-            start = at
-    out += rows[start:]
-    return out
+_NO_ROWS: SortedBlocks[GapRow] = SortedBlocks((), _node_id)
 
 
 def recompute(
