@@ -15,6 +15,7 @@ from graph.queries.gaps.answer import GapReport, GapRow
 from graph.queries.gaps.blocks import Chunks, SortedBlocks
 from graph.queries.gaps.touch import EVENT_KIND, GRID_KINDS, Touched
 from graph.queries.grid_links.query import (
+    EVENT_LEVEL,
     assemble_links,
     gather_links,
     group_order,
@@ -67,20 +68,24 @@ class KeptRows:
     def replaced(
         self,
         day: date,
-        nodes: Collection[str],
+        nodes: Mapping[str | None, Collection[str]],
         fresh: list[GapRow],
         checked: dict[str, int],
         outside: frozenset[str],
     ) -> KeptRows:
         """A copy on ``day`` with every row of ``nodes`` replaced by ``fresh``; the blocks left
-        alone, and the groups, are shared, not copied."""
+        alone, and the groups, are shared, not copied. ``nodes`` are by the level their rows
+        are at (a row's level is its node's); those under None are looked for at every
+        level."""
         added: dict[tuple[str, str], list[GapRow]] = {}
         for row in fresh:
             added.setdefault((row.gap.level, row.gap.what.value), []).append(row)
+        anywhere = set(nodes.get(None, ()))
+        at_level = {lv: anywhere | set(ids) for lv, ids in nodes.items() if lv is not None}
         groups = dict(self.groups)
         for key in self.groups.keys() | added.keys():
             rows = self.groups.get(key) or _NO_ROWS
-            changed = rows.replaced(nodes, added.get(key, ()))
+            changed = rows.replaced(at_level.get(key[0], anywhere), added.get(key, ()))
             if changed is not rows:
                 groups[key] = changed
         return KeptRows(day, groups, checked, outside)
@@ -119,6 +124,7 @@ def recompute(
         if grid.id in up and parent_of(grid, up[grid.id]) is None:
             gaps.append(parent_gap(GRID_KINDS[grid.kind], grid, day))
         fresh.extend(GapRow(g, grid, communities.get(grid.id)) for g in gaps)
+    events: dict[str, Node] = {}
     if touched.events:
         events = store.get_nodes(sorted(touched.events))
         events = {eid: e for eid, e in events.items() if e.kind == EVENT_KIND}
@@ -128,7 +134,25 @@ def recompute(
 
     checked = dict(totals if totals is not None else base.totals())
     checked[GridLevel.SUBDISTRICT.value] -= len(outside)
-    return base.replaced(day, touched.ids, fresh, checked, outside)
+    return base.replaced(day, _by_level(touched, found, events), fresh, checked, outside)
+
+
+def _by_level(
+    touched: Touched, found: Mapping[str, Node], events: Mapping[str, Node]
+) -> dict[str | None, set[str]]:
+    """The touched ids by the level of their rows (a grid's level, or the event level), so a
+    group is searched only for the nodes that can be in it; None: not a grid or event type now
+    (deleted: its old rows may be at any level)."""
+    levels: dict[str | None, set[str]] = {}
+    for nid in touched.grids:
+        node = found.get(nid)
+        level = (
+            GRID_KINDS[node.kind].value if node is not None and node.kind in GRID_KINDS else None
+        )
+        levels.setdefault(level, set()).add(nid)
+    for nid in touched.events:
+        levels.setdefault(EVENT_LEVEL if nid in events else None, set()).add(nid)
+    return levels
 
 
 def outside_of(store: GraphStore, subdistricts: Collection[str], day: date) -> frozenset[str]:
