@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, Generic, TypeVar, overload
 
 T = TypeVar("T")
@@ -70,14 +71,22 @@ class Chunks(Sequence[T]):
 
 class SortedBlocks(Generic[T]):
     """Rows sorted by ``key`` (a string, unique within the rows) in blocks of about
-    :data:`BLOCK`; immutable: :meth:`replaced` gives a copy sharing the untouched blocks."""
+    :data:`BLOCK`, each with the tuple of its keys beside it (so that a look-up is two
+    bisections in C, not calls of ``key``); immutable: :meth:`replaced` gives a copy sharing
+    the untouched blocks."""
 
-    __slots__ = ("_firsts", "_key", "_len", "blocks")
+    __slots__ = ("_firsts", "_key", "_len", "blocks", "keys")
 
-    def __init__(self, blocks: tuple[tuple[T, ...], ...], key: Callable[[T], str]) -> None:
+    def __init__(
+        self,
+        blocks: tuple[tuple[T, ...], ...],
+        key: Callable[[T], str],
+        keys: tuple[tuple[str, ...], ...] | None = None,
+    ) -> None:
         self.blocks = blocks
+        self.keys = keys if keys is not None else tuple(tuple(map(key, b)) for b in blocks)
         self._key = key
-        self._firsts = [key(b[0]) for b in blocks]
+        self._firsts = [k[0] for k in self.keys]
         self._len = sum(len(b) for b in blocks)
 
     @classmethod
@@ -94,42 +103,43 @@ class SortedBlocks(Generic[T]):
     def _block_of(self, k: str) -> int:
         return max(bisect.bisect_right(self._firsts, k) - 1, 0)
 
-    def replaced(self, keys: Collection[str], new: Sequence[T]) -> SortedBlocks[T]:
+    def replaced(self, keys: AbstractSet[str], new: Sequence[T]) -> SortedBlocks[T]:
         """A copy without the rows whose key is in ``keys`` and with ``new`` added (their keys
         not among the rows kept); ``self`` when nothing changes."""
         key = self._key
         if not self.blocks:
             return SortedBlocks.of(sorted(new, key=key), key) if new else self
         touched: dict[int, list[T]] = {}
-        if len(keys) * 8 > self._len:  # many: one pass over the rows
-            for at, block in enumerate(self.blocks):
-                if any(key(r) in keys for r in block):
-                    touched[at] = []
+        if len(keys) * 8 > self._len:  # many: one pass over the keys held
+            touched = {at: [] for at, held in enumerate(self.keys) if not keys.isdisjoint(held)}
         else:  # few: each found by bisection
             for k in keys:
                 at = self._block_of(k)
-                block = self.blocks[at]
-                i = bisect.bisect_left(block, k, key=key)
-                if i < len(block) and key(block[i]) == k:
+                held = self.keys[at]
+                i = bisect.bisect_left(held, k)
+                if i < len(held) and held[i] == k:
                     touched.setdefault(at, [])
         for row in new:
             touched.setdefault(self._block_of(key(row)), []).append(row)
         if not touched:
             return self
         blocks: list[tuple[T, ...]] = []
+        held_keys: list[tuple[str, ...]] = []
         for at, block in enumerate(self.blocks):
             added = touched.get(at)
             if added is None:
                 blocks.append(block)
+                held_keys.append(self.keys[at])
                 continue
-            rows = [r for r in block if key(r) not in keys]
+            rows = [r for r, k in zip(block, self.keys[at], strict=True) if k not in keys]
             if added:
                 rows = sorted(rows + added, key=key)
-            if len(rows) > 2 * BLOCK:
-                blocks += (tuple(rows[i : i + BLOCK]) for i in range(0, len(rows), BLOCK))
-            elif rows:
-                blocks.append(tuple(rows))
-        return SortedBlocks(tuple(blocks), key)
+            size = BLOCK if len(rows) > 2 * BLOCK else max(len(rows), 1)
+            for i in range(0, len(rows), size):
+                piece = tuple(rows[i : i + size])
+                blocks.append(piece)
+                held_keys.append(tuple(map(key, piece)))
+        return SortedBlocks(tuple(blocks), key, tuple(held_keys))
 
     def __eq__(self, other: Any) -> bool:
         return isinstance(other, SortedBlocks) and list(self) == list(other)
