@@ -339,6 +339,25 @@ def _kind_statements(reg: StatementRegistry, kind: NodeKind) -> None:
             "(value, id).",
         )
     reg.add(
+        statement_name("nodes.find", label),
+        f"""
+        MATCH (n:{label})
+        WITH n, [name IN [n.name] + coalesce(n.aliases, [])
+        WHERE name IS NOT NULL AND toString(name) <> '' | toString(name)] AS names
+        WITH n, names, reduce(hay = '', name IN names |
+        hay + CASE WHEN hay = '' THEN '' ELSE '\\n' END + name) AS haystack
+        WHERE haystack CONTAINS $text
+        WITH n, {_FIND_RANK}
+        RETURN {node_fields("n")}, rank[0] AS found_as, rank[1] AS found_length
+        ORDER BY found_as, found_length, id
+        LIMIT $limit
+        """,
+        {"text": "黎阳", "limit": 20},
+        "read",
+        "nodes.find within one kind: a scan of its label only (the store merges the kinds "
+        "asked by match, length, tier and id).",
+    )
+    reg.add(
         statement_name("nodes.count", label),
         f"""
         MATCH (n:{label})

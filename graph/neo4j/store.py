@@ -446,9 +446,33 @@ class Neo4jStore(GraphStore):
         if _FULLTEXT_TEXT.fullmatch(needle):  # the names index answers; else every name is read
             records = self.read("nodes.find_fulltext", phrase=f'"{needle}"', text=needle,
                                 kinds=kinds_param, limit=limit)  # fmt: skip
+        elif kinds_param is not None:  # each kind's label scanned, not every node's
+            return self._find_in_kinds(needle, kinds_param, limit)
         else:
             records = self.read("nodes.find", text=needle, kinds=kinds_param, limit=limit)
         return [decode_node(r) for r in records]
+
+    def _find_in_kinds(self, text: str, kinds: list[str], limit: int) -> list[Node]:
+        """``find`` over the labels of ``kinds``, each best first, merged in the contract's
+        order (match, length, the kind's search tier, id)."""
+        labels = [k for k in kinds if k in ONTOLOGY.kinds]
+
+        def work(tx: neo4j.ManagedTransaction) -> list[Record]:
+            records: list[Record] = []
+            for label in labels:
+                records += run(tx, statement_name("nodes.find", label), text=text, limit=limit)
+            return records
+
+        records = self._read(work) if labels else []
+        records.sort(
+            key=lambda r: (
+                r["found_as"],
+                r["found_length"],
+                ONTOLOGY.search_rank(r["kind"]),
+                r["id"],
+            )
+        )
+        return [decode_node(r) for r in records[:limit]]
 
     def find_named(self, names: Iterable[str], kinds: Types = None) -> dict[str, list[Node]]:
         wanted = list(dict.fromkeys(names))

@@ -10,6 +10,7 @@ import pytest
 from graph.contract import GraphStore
 from graph.errors import IntegrityError
 from graph.model import Direction, Node, Relationship, WriteSummary, new_node
+from schema import ONTOLOGY
 from tests.conftest import StoreOpener
 from tests.contract import graphs as g
 
@@ -252,6 +253,28 @@ def test_find_by_name_and_alias_exact_first(populated: GraphStore) -> None:
     assert [n.id for n in populated.find("号楼", limit=1)] == [g.BUILDING_1.id]
     assert populated.find("社区", kinds="Department") == []
     assert populated.find("不存在的名字") == []
+
+
+@pytest.mark.parametrize("same", ["同名之地", "同名A座"])  # Neo4j: full-text index; label scans
+def test_find_over_kinds_orders_equal_matches_by_the_kinds_search_tier(
+    store: GraphStore, same: str
+) -> None:
+    """Equal names of three kinds: places before the rest, whatever the ids say (a building's
+    id sorts before a community's)."""
+    nodes = [
+        new_node("Building", community_code="410611001001", compound_no="007",
+                 building_no="9", name=same),
+        new_node("Community", division_code="410611001009", name=same),
+        new_node("VolunteerTeam", code="V-1", name=same),
+    ]  # fmt: skip
+    store.upsert_nodes(nodes)
+    tiers = {k: ONTOLOGY.search_rank(k) for k in ("Building", "Community", "VolunteerTeam")}
+    want = [n.id for n in sorted(nodes, key=lambda n: (tiers[n.kind], n.id))]
+    assert [n.id for n in store.find(same, ("Building", "Community", "VolunteerTeam"))] == want
+    assert [n.id for n in store.find(same, ("VolunteerTeam", "Building"))] == [
+        i for i in want if not i.startswith("community:")
+    ]
+    assert [n.id for n in store.find(same)] == want
 
 
 def test_nodes_of_kind_pages_by_id(populated: GraphStore) -> None:
