@@ -12,6 +12,8 @@ milliseconds, and the p50's ratio to the floor's p50 of the same run.
 
     PYTHONPATH=. .venv/bin/python bench/cost_bench.py --scale 1 --scale 10
     PYTHONPATH=. .venv/bin/python bench/cost_bench.py --store neo4j --scale 1
+    PYTHONPATH=. .venv/bin/python bench/cost_bench.py --store neo4j --scale 100 \\
+        --neo4j-home /tmp/gridgraph-bench/neo4j --neo4j-pagecache-mb 4096   # copied once, kept
 """
 
 from __future__ import annotations
