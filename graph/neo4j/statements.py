@@ -48,6 +48,16 @@ ENTITY = "Entity"
 NAMES_INDEX = "entity_names"
 """The full-text index of every node's name and aliases (nodes.find_fulltext)."""
 
+_NAMES_HOLDING_TEXT = (
+    "WITH n, [name IN [n.name] + coalesce(n.aliases, []) "
+    "WHERE name IS NOT NULL AND toString(name) <> '' | toString(name)] AS names "
+    "WITH n, names, reduce(hay = '', name IN names | "
+    "hay + CASE WHEN hay = '' THEN '' ELSE '\\n' END + name) AS haystack "
+    "WHERE haystack CONTAINS $text"
+)
+"""The scan of nodes.find and nodes.find[Kind]: ``n``'s names (its name first), kept when one
+holds ``$text`` (one CONTAINS over the names joined by newlines)."""
+
 _FIND_RANK = (
     "reduce(best = [4, 0], key IN [name IN names WHERE name CONTAINS $text | "
     "[CASE WHEN name = $text AND name = names[0] THEN 0 WHEN name = $text THEN 1 "
@@ -342,11 +352,7 @@ def _kind_statements(reg: StatementRegistry, kind: NodeKind) -> None:
         statement_name("nodes.find", label),
         f"""
         MATCH (n:{label})
-        WITH n, [name IN [n.name] + coalesce(n.aliases, [])
-        WHERE name IS NOT NULL AND toString(name) <> '' | toString(name)] AS names
-        WITH n, names, reduce(hay = '', name IN names |
-        hay + CASE WHEN hay = '' THEN '' ELSE '\\n' END + name) AS haystack
-        WHERE haystack CONTAINS $text
+        {_NAMES_HOLDING_TEXT}
         WITH n, {_FIND_RANK}
         RETURN {node_fields("n")}, rank[0] AS found_as, rank[1] AS found_length
         ORDER BY found_as, found_length, id
@@ -570,22 +576,18 @@ def _generic_statements(reg: StatementRegistry) -> None:
         "nodes.find",
         f"""
         MATCH (n:{ENTITY})
-        WHERE $kinds IS NULL OR any(label IN labels(n) WHERE label IN $kinds)
-        WITH n, [name IN [n.name] + coalesce(n.aliases, [])
-        WHERE name IS NOT NULL AND toString(name) <> '' | toString(name)] AS names
-        WITH n, names, reduce(hay = '', name IN names |
-        hay + CASE WHEN hay = '' THEN '' ELSE '\\n' END + name) AS haystack
-        WHERE haystack CONTAINS $text
+        {_NAMES_HOLDING_TEXT}
         WITH n, {_FIND_RANK}, {_search_rank("n")} AS tier
         RETURN {node_fields("n")}
         ORDER BY rank[0], rank[1], tier, id
         LIMIT $limit
         """,
-        {"kinds": ["Community"], "text": "黎阳", "limit": 20},
+        {"text": "黎阳", "limit": 20},
         "read",
         "Name or alias contains the text, best first: the name equal to it, an alias equal, "
         "names starting with it, then holding it further in; shorter names first, then "
-        "places, organisations and the rest (ONTOLOGY.search_rank), then by id.",
+        "places, organisations and the rest (ONTOLOGY.search_rank), then by id. Every node: "
+        "with kinds asked, nodes.find[Kind] scans their labels instead.",
     )
     reg.add(
         "nodes.find_fulltext",

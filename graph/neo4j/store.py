@@ -443,13 +443,13 @@ class Neo4jStore(GraphStore):
         if not needle or limit <= 0:
             return []
         kinds_param = sorted(kind_set) if kind_set is not None else None
-        if _FULLTEXT_TEXT.fullmatch(needle):  # the names index answers; else every name is read
+        if _FULLTEXT_TEXT.fullmatch(needle):  # the names index answers; else names are scanned
             records = self.read("nodes.find_fulltext", phrase=f'"{needle}"', text=needle,
                                 kinds=kinds_param, limit=limit)  # fmt: skip
         elif kinds_param is not None:  # each kind's label scanned, not every node's
             return self._find_in_kinds(needle, kinds_param, limit)
         else:
-            records = self.read("nodes.find", text=needle, kinds=kinds_param, limit=limit)
+            records = self.read("nodes.find", text=needle, limit=limit)
         return [decode_node(r) for r in records]
 
     def _find_in_kinds(self, text: str, kinds: list[str], limit: int) -> list[Node]:

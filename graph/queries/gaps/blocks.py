@@ -9,7 +9,7 @@ import bisect
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from typing import Any, Generic, TypeVar, overload
+from typing import Generic, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -140,8 +140,3 @@ class SortedBlocks(Generic[T]):
                 blocks.append(piece)
                 held_keys.append(tuple(map(key, piece)))
         return SortedBlocks(tuple(blocks), key, tuple(held_keys))
-
-    def __eq__(self, other: Any) -> bool:
-        return isinstance(other, SortedBlocks) and list(self) == list(other)
-
-    __hash__ = None  # type: ignore[assignment]
